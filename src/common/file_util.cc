@@ -1,0 +1,88 @@
+#include "common/file_util.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace grove {
+
+namespace fs = std::filesystem;
+
+Result<std::string> ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot open " + path.string() + ": " + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return Status::IOError("error reading " + path.string());
+  return ss.str();
+}
+
+Status SyncPath(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError("cannot open " + path.string() + ": " + std::strerror(errno));
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return Status::IOError("fsync " + path.string() + ": " + std::strerror(err));
+  return Status::OK();
+}
+
+Status MakeDirs(const fs::path& path) {
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (ec) return Status::IOError("cannot create directory " + path.string() + ": " + ec.message());
+  return Status::OK();
+}
+
+Status WriteFileAtomic(const fs::path& path, std::string_view contents) {
+  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  RETURN_IF_ERROR(MakeDirs(dir));
+  std::string tmp_template = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+  int fd = ::mkstemp(tmp_template.data());
+  if (fd < 0) return Status::IOError("cannot create temporary file in " + dir.string() + ": " + std::strerror(errno));
+  const char* p = contents.data();
+  size_t left = contents.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      ::unlink(tmp_template.c_str());
+      return Status::IOError("write " + path.string() + ": " + std::strerror(err));
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  ::fchmod(fd, 0644);
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(tmp_template.c_str());
+    return Status::IOError("fsync " + path.string() + ": " + std::strerror(errno));
+  }
+  if (::rename(tmp_template.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp_template.c_str());
+    return Status::IOError("rename to " + path.string() + ": " + std::strerror(err));
+  }
+  return SyncPath(dir);
+}
+
+TempDir::TempDir() {
+  std::string tmpl = (fs::temp_directory_path() / "grove-XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+}  // namespace grove

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace grove {
+
+// Reads a whole file.
+Result<std::string> ReadFile(const std::filesystem::path& path);
+
+// Writes `contents` to `path` so that a crash leaves either the old file or the
+// new one, never a torn one: write a temporary sibling, fsync it, rename it over
+// `path`, fsync the directory.
+Status WriteFileAtomic(const std::filesystem::path& path, std::string_view contents);
+
+// fsync on a file or directory.
+Status SyncPath(const std::filesystem::path& path);
+
+// Creates `path` and its parents; OK when it exists.
+Status MakeDirs(const std::filesystem::path& path);
+
+// A fresh, empty directory under the system temp folder, removed on destruction.
+// For tests and scratch work.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace grove

@@ -1,0 +1,84 @@
+#include "common/sha256.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <fstream>
+#include <vector>
+
+namespace grove {
+
+namespace fs = std::filesystem;
+
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr);
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void Sha256::Update(std::string_view bytes) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), bytes.data(), bytes.size());
+}
+
+std::string Sha256::HexDigest() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), digest, &len);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out(len * 2, '0');
+  for (unsigned int i = 0; i < len; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+std::string Sha256::Of(std::string_view bytes) {
+  Sha256 h;
+  h.Update(bytes);
+  return h.HexDigest();
+}
+
+Result<std::string> Sha256File(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError("cannot open " + path.string() + " for reading");
+  Sha256 h;
+  std::vector<char> buf(1 << 16);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    h.Update(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
+  }
+  if (in.bad()) return Status::IOError("error reading " + path.string());
+  return h.HexDigest();
+}
+
+Result<std::string> Sha256Tree(const fs::path& path) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(path, ec), end; it != end; it.increment(ec)) {
+    if (ec) break;
+    if (!it->is_regular_file()) continue;
+    ASSIGN_OR_RETURN(std::string digest, Sha256File(it->path()));
+    entries.emplace_back(fs::relative(it->path(), path).generic_string(), std::move(digest));
+  }
+  if (ec) return Status::IOError("cannot list " + path.string() + ": " + ec.message());
+  std::sort(entries.begin(), entries.end());
+  Sha256 h;
+  h.Update("tree\n");
+  for (const auto& [name, digest] : entries) {
+    h.Update(name);
+    h.Update(std::string_view("\0", 1));
+    h.Update(digest);
+    h.Update("\n");
+  }
+  return h.HexDigest();
+}
+
+Result<std::string> Sha256Path(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return Sha256Tree(path);
+  if (!fs::exists(path, ec)) return Status::NotFound("no such file or directory: " + path.string());
+  return Sha256File(path);
+}
+
+}  // namespace grove

@@ -1,0 +1,86 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "common/status.h"
+
+namespace grove::pipeline {
+
+enum class ParamType { kString, kInteger, kFloat, kBoolean };
+const char* ParamTypeName(ParamType type);
+
+// 1-based line and column in the definition's source; 0 when unknown.
+struct SourceLocation {
+  int line = 0;
+  int column = 0;
+};
+
+struct ParameterDef {
+  std::string name;
+  ParamType type = ParamType::kString;
+  std::optional<Json> default_value;  // Already of `type`; absent means "must be given".
+  std::vector<Json> enum_values;      // Allowed values, of `type`; empty means any.
+  std::string description;
+};
+
+// Retry on failure: attempt k (k >= 2) waits interval * backoff^(k-2) seconds.
+struct RetryPolicy {
+  int max_attempts = 1;
+  double interval_seconds = 1.0;
+  double backoff_rate = 2.0;
+};
+
+struct CachePolicy {
+  bool enabled = true;
+  TimeMs expire_after = 0;  // 0: entries never expire.
+};
+
+struct StepDef {
+  std::string name;
+  std::string type;
+  Json arguments = Json::object();  // Literals and expressions, unresolved.
+  std::vector<std::string> depends_on;
+  CachePolicy cache;
+  RetryPolicy retry;
+  std::string description;
+
+  // Condition steps: the names of the steps in each branch. Branch steps are
+  // ordinary entries of Definition::steps whose `guard_step` names the condition.
+  std::vector<std::string> if_steps;
+  std::vector<std::string> else_steps;
+  // Set on steps inside a condition's branch: the condition and the branch
+  // (true: if_steps) under which it runs. A step is guarded by at most one condition.
+  std::string guard_step;
+  bool guard_branch = true;
+};
+
+// A parsed pipeline definition. Steps are flattened: branch steps of
+// conditions appear in `steps` after their condition.
+struct Definition {
+  std::string name;
+  std::string description;
+  std::vector<ParameterDef> parameters;
+  std::vector<StepDef> steps;
+
+  std::string source_path;  // For messages; may be empty.
+  std::string source_text;  // The exact text parsed, stored as the definition version.
+  // Field path -> where it was written. Paths look like "pipeline",
+  // "parameters.MseThreshold.default", "steps.AbaloneTrain.arguments.hyperparameters.eta",
+  // "steps.CheckMse.arguments.conditions[0]".
+  std::map<std::string, SourceLocation> locations;
+
+  const StepDef* FindStep(const std::string& name) const;
+  const ParameterDef* FindParameter(const std::string& name) const;
+
+  // An InvalidArgument Status "<file>:<line>:<column>: <field>: <message>" for
+  // a field path, using the closest known location (the path or its nearest
+  // recorded parent).
+  Status ErrorAt(const std::string& field, const std::string& message) const;
+};
+
+}  // namespace grove::pipeline
