@@ -1,0 +1,21 @@
+#include "pipeline/step_type.h"
+
+namespace grove::pipeline {
+
+void StepTypeRegistry::Register(std::unique_ptr<StepType> type) {
+  std::string name(type->Name());
+  types_[name] = std::move(type);
+}
+
+const StepType* StepTypeRegistry::Find(std::string_view name) const {
+  auto it = types_.find(name);
+  return it == types_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> StepTypeRegistry::Names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, type] : types_) names.push_back(name);
+  return names;
+}
+
+}  // namespace grove::pipeline
