@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <span>
 #include <string>
 
 #include "common/json.h"
@@ -20,10 +21,28 @@ struct EvaluationRequest {
   // Optional: name of the metric (accuracy, precision, recall, f1, auc) copied
   // into the report as "register_metric".
   std::string register_metric;
+  // XGBoost threads for prediction; 0 keeps XGBoost's default (every core).
+  // One thread predicts thousands of rows in about a millisecond, and idle
+  // OpenMP threads spin, which costs 10x when other work shares the cores.
+  int nthread = 1;
 };
 
 // Predicts the test set and returns the report in the layout of
 // seed-pipelines.md: {"regression_metrics": {...}} or {"binary_classification_metrics": {...}}.
+// Every metric is {"value": v, "standard_deviation": s}; s is "NaN" except for
+// mse (the standard deviation of the residuals), and a value that is not a
+// number (AUC with one class only) is written "NaN" too. Classification uses
+// positive-class probabilities: binary:logistic gives them, binary:logitraw
+// margins go through the sigmoid, and a 2-class multi:softprob model gives
+// column 1; labels must be 0 or 1. Regression accepts register_metric mse,
+// rmse, mae or r2. Errors: kInvalidArgument for a bad request or test file,
+// kNotFound for a missing file.
 Result<Json> Evaluate(const EvaluationRequest& request);
+
+// The report sections alone, for given truth and predictions (probabilities
+// for classification). REQUIRES: equal lengths.
+Json RegressionReport(std::span<const double> y, std::span<const double> y_hat);
+Json BinaryClassificationReport(std::span<const double> labels, std::span<const double> probabilities,
+                                double threshold = 0.5);
 
 }  // namespace grove::ml

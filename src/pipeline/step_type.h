@@ -25,6 +25,8 @@ namespace grove::pipeline {
 struct StepContext {
   const StepDef* step = nullptr;
   Json arguments;  // Resolved: expressions replaced by values; step outputs by local paths.
+  // Content digests of the input arguments (StepType::InputArguments), shaped like them.
+  Json input_digests = Json::object();
   std::string execution_id;
   std::string pipeline;
   // Each output named by StepType::Outputs is written at output_dir/<name>

@@ -108,6 +108,39 @@ struct ApprovalChange {
   TimeMs at = 0;
 };
 
+// Status names, as SageMaker spells them.
+inline constexpr const char* kExecuting = "Executing";
+inline constexpr const char* kStopping = "Stopping";
+inline constexpr const char* kStopped = "Stopped";
+inline constexpr const char* kFailed = "Failed";
+inline constexpr const char* kSucceeded = "Succeeded";
+inline constexpr const char* kStarting = "Starting";  // Step runs only.
+inline constexpr const char* kPendingManualApproval = "PendingManualApproval";
+inline constexpr const char* kApproved = "Approved";
+inline constexpr const char* kRejected = "Rejected";
+
+inline bool IsExecutionStatus(const std::string& s) {
+  return s == kExecuting || s == kStopping || s == kStopped || s == kFailed || s == kSucceeded;
+}
+inline bool IsStepStatus(const std::string& s) { return s == kStarting || IsExecutionStatus(s); }
+inline bool IsApprovalStatus(const std::string& s) {
+  return s == kPendingManualApproval || s == kApproved || s == kRejected;
+}
+
+// Event kinds. Subject and payload of each:
+//   pipeline.version   <pipeline>        {pipeline, version, digest, source_path}
+//   execution.created  <id>              {pipeline, version, status, parameters}
+//   execution.status   <id>              {status, failure_reason}
+//   step.status        <id>              {execution_id, step, status}
+//   model.created      <group>/<version> {group, version, approval_status, model_digest, execution_id}
+//   model.approval     <group>/<version> {group, version, status, previous_status, comment, by}
+inline constexpr const char* kEventPipelineVersion = "pipeline.version";
+inline constexpr const char* kEventExecutionCreated = "execution.created";
+inline constexpr const char* kEventExecutionStatus = "execution.status";
+inline constexpr const char* kEventStepStatus = "step.status";
+inline constexpr const char* kEventModelCreated = "model.created";
+inline constexpr const char* kEventModelApproval = "model.approval";
+
 // A stored state change, delivered to subscribers in `seq` order.
 struct EventRecord {
   int64_t seq = 0;

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace grove::cli {
+
+// Options every command takes.
+struct GlobalOptions {
+  std::string home;   // Data folder; empty means $GROVE_HOME or ./.grove.
+  bool json = false;  // Machine-readable output.
+};
+
+// Each command adds its subcommand to `app` and, when chosen on the command
+// line, sets `*action` to the function that runs it and returns the exit code.
+using Action = std::function<int()>;
+void AddRunCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddPipelineCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddExecutionCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddRegistryCommand(CLI::App& app, GlobalOptions& global, Action* action);
+
+// Runs the CLI; returns the process exit code.
+int Main(int argc, char** argv);
+
+}  // namespace grove::cli

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "pipeline/executor.h"
+#include "registry/registry.h"
+#include "store/artifact_store.h"
+#include "store/metadata_store.h"
+
+namespace grove::cli {
+
+// The data folder ($GROVE_HOME, default ./.grove) opened: the metadata store
+// (grove.db), the artifact store (artifacts/), scratch space (work/) and the
+// registry. Opening it fails executions left behind by a crashed process
+// whose lease expired.
+class Home {
+ public:
+  static Result<std::unique_ptr<Home>> Open(const std::filesystem::path& root);
+  // Opens `flag` (the --home option) or, when it is empty, $GROVE_HOME or ./.grove.
+  static Result<std::unique_ptr<Home>> OpenFlag(const std::string& flag);
+
+  const std::filesystem::path& root() const { return root_; }
+  store::MetadataStore* metadata() { return metadata_.get(); }
+  store::ArtifactStore* artifacts() { return artifacts_.get(); }
+  registry::Registry* registry() { return registry_.get(); }
+  const Clock* clock() const { return SystemClock::Default(); }
+
+  // An executor over this data folder. `max_parallel_steps` 0: the number of cores.
+  std::unique_ptr<pipeline::Executor> NewExecutor(int max_parallel_steps);
+
+ private:
+  std::filesystem::path root_;
+  std::unique_ptr<store::MetadataStore> metadata_;
+  std::unique_ptr<store::ArtifactStore> artifacts_;
+  std::unique_ptr<registry::Registry> registry_;
+};
+
+}  // namespace grove::cli

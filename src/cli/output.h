@@ -1,0 +1,34 @@
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "common/status.h"
+
+namespace grove::cli {
+
+// Exit codes: 0 success, 1 a failed or stopped execution, 2 bad input (a
+// wrong flag, file, definition, parameter or name), 3 an internal or I/O error.
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInternal = 3;
+
+// Prints "error: <message>" to stderr and returns the exit code for `status`.
+int ReportError(const Status& status);
+
+// Left-aligned columns separated by two spaces.
+void PrintTable(std::ostream& out, const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows);
+
+// "12 ms", "1.23 s", "2 min 3 s"; "-" when either end is unset.
+std::string FormatDuration(TimeMs start, TimeMs end);
+// "2026-11-22 10:03:04" (UTC) or "-".
+std::string FormatTime(TimeMs t);
+
+void PrintJson(std::ostream& out, const Json& value);
+
+}  // namespace grove::cli

@@ -1,0 +1,123 @@
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <mutex>
+
+#include "cli/commands.h"
+#include "cli/home.h"
+#include "cli/output.h"
+#include "cli/record_json.h"
+#include "common/sha256.h"
+#include "pipeline/parameters.h"
+#include "pipeline/validator.h"
+#include "pipeline/yaml_reader.h"
+
+namespace grove::cli {
+
+namespace {
+
+struct RunOptions {
+  std::string file;
+  std::vector<std::string> parameters;
+  int max_parallel = 0;
+  bool quiet = false;
+};
+
+Result<std::map<std::string, std::string>> ParseAssignments(const std::vector<std::string>& items) {
+  std::map<std::string, std::string> out;
+  for (const std::string& item : items) {
+    size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::InvalidArgument("-p '" + item + "': expected Name=Value, e.g. -p MseThreshold=5.5");
+    }
+    out[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  return out;
+}
+
+// Prints one line per step status change, as they happen.
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(bool enabled) : enabled_(enabled) {}
+  void OnStep(const store::StepRunRecord& run) {
+    if (!enabled_ || run.status == "Starting") return;
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string line = "  " + run.step_name;
+    line.resize(std::max<size_t>(line.size() + 1, 28), ' ');
+    line += run.status;
+    if (run.ended_at > 0) line += "  " + FormatDuration(run.started_at, run.ended_at);
+    if (!run.cache_hit_source.empty()) line += "  (cache hit from " + run.cache_hit_source + ")";
+    if (run.metadata.contains("model_version")) {
+      const Json& mv = run.metadata["model_version"];
+      line += "  registered " + mv.value("group", "") + "/" + std::to_string(mv.value("version", 0));
+    }
+    if (run.metadata.contains("outcome")) line += run.metadata["outcome"].get<bool>() ? "  -> if" : "  -> else";
+    if (!run.failure_reason.empty()) line += "\n      " + run.failure_reason;
+    std::cout << line << std::endl;
+  }
+
+ private:
+  bool enabled_;
+  std::mutex mu_;
+};
+
+int RunPipeline(const GlobalOptions& global, const RunOptions& opts) {
+  auto assignments = ParseAssignments(opts.parameters);
+  if (!assignments.ok()) return ReportError(assignments.status());
+  auto def = pipeline::ReadDefinitionFile(opts.file);
+  if (!def.ok()) return ReportError(def.status());
+  const auto& step_types = pipeline::StepTypeRegistry::BuiltIn();
+  if (Status s = pipeline::ValidateDefinition(*def, step_types); !s.ok()) return ReportError(s);
+  auto params = pipeline::CoerceParameters(*def, *assignments);
+  if (!params.ok()) return ReportError(params.status());
+
+  auto home = Home::OpenFlag(global.home);
+  if (!home.ok()) return ReportError(home.status());
+  store::DefinitionRecord record;
+  record.pipeline = def->name;
+  record.body = def->source_text;
+  record.digest = Sha256::Of(def->source_text);
+  record.source_path = opts.file;
+  auto version = (*home)->metadata()->PutDefinition(record, def->description);
+  if (!version.ok()) return ReportError(version.status());
+
+  auto executor = (*home)->NewExecutor(opts.max_parallel);
+  ProgressPrinter progress(!opts.quiet && !global.json);
+  executor->SetObserver([&progress](const store::StepRunRecord& run) { progress.OnStep(run); });
+  auto id = executor->Start(*def, *version, *params);
+  if (!id.ok()) return ReportError(id.status());
+  if (!opts.quiet && !global.json) {
+    std::cout << "execution " << *id << "  pipeline " << def->name << " v" << *version << std::endl;
+  }
+  auto result = executor->Wait(*id);
+  if (!result.ok()) return ReportError(result.status());
+  if (global.json) {
+    Json out = ToJson(*result);
+    Json steps = Json::array();
+    auto runs = (*home)->metadata()->ListStepRuns(*id);
+    if (runs.ok()) {
+      for (const auto& r : *runs) steps.push_back(ToJson(r));
+    }
+    out["steps"] = steps;
+    PrintJson(std::cout, out);
+  } else {
+    std::cout << "execution " << *id << " " << result->status << " in "
+              << FormatDuration(result->started_at, result->ended_at) << std::endl;
+    if (!result->failure_reason.empty()) std::cout << "  reason: " << result->failure_reason << std::endl;
+  }
+  return result->status == "Succeeded" ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, GlobalOptions& global, Action* action) {
+  auto opts = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "Run a pipeline definition (YAML or JSON) and wait for it to end");
+  cmd->add_option("file", opts->file, "Pipeline definition file")->required();
+  cmd->add_option("-p,--parameter", opts->parameters, "Parameter value as Name=Value (repeatable)");
+  cmd->add_option("--max-parallel", opts->max_parallel, "Steps running at once (default: number of cores)");
+  cmd->add_flag("-q,--quiet", opts->quiet, "Print only errors");
+  cmd->callback([&global, opts, action] { *action = [&global, opts] { return RunPipeline(global, *opts); }; });
+}
+
+}  // namespace grove::cli

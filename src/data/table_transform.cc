@@ -1,0 +1,186 @@
+#include "data/table_transform.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "data/cell_text.h"
+#include "data/column_stats.h"
+
+namespace grove::data {
+
+namespace {
+
+// The transform entry naming `name` and its index, or {nullptr, 0}.
+std::pair<const TransformSpec*, size_t> FindTransform(const PrepareSpec& spec, const std::string& name) {
+  for (size_t i = 0; i < spec.transforms.size(); ++i) {
+    const std::vector<std::string>& columns = spec.transforms[i].columns;
+    if (std::find(columns.begin(), columns.end(), name) != columns.end()) return {&spec.transforms[i], i};
+  }
+  return {nullptr, 0};
+}
+
+Status FitError(size_t index, const std::string& field, const std::string& message) {
+  return Status::InvalidArgument("transforms[" + std::to_string(index) + "]." + field + ": " + message);
+}
+
+double ImputeValue(const TransformSpec& t, const std::vector<double>& values) {
+  switch (t.impute) {
+    case ImputeKind::kMedian: return Median(values);
+    case ImputeKind::kMean: return Mean(values);
+    case ImputeKind::kConstant: return ScalarNumber(t.impute_constant).value_or(std::nan(""));
+    case ImputeKind::kNone: break;
+  }
+  return std::nan("");
+}
+
+// Fits mean and std on the imputed values. A constant column gets std 1 and
+// its exact value as mean, so it scales to exactly 0 (sklearn's zero-variance rule).
+Status FitScale(const std::vector<double>& values, size_t index, FeatureColumn* c) {
+  std::vector<double> imputed = values;
+  for (double& v : imputed) {
+    if (std::isnan(v)) v = c->impute;
+  }
+  c->scale = true;
+  c->mean = Mean(imputed);
+  if (std::isnan(c->mean)) return FitError(index, "scale", "column '" + c->name + "' has no values to scale");
+  c->std = PopulationStd(imputed, c->mean);
+  double lo = INFINITY, hi = -INFINITY;
+  for (double v : imputed) {
+    if (std::isnan(v)) continue;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  if (lo == hi || c->std == 0) {
+    c->mean = lo;
+    c->std = 1;
+  }
+  return Status::OK();
+}
+
+Result<FeatureColumn> FitNumeric(Table* table, size_t column, const TransformSpec* t, size_t index) {
+  const std::string& name = table->column(column).name;
+  Status converted = table->ConvertToNumeric(column);
+  const bool pass_through = t == nullptr || (t->impute == ImputeKind::kNone && !t->scale);
+  if (!converted.ok() && pass_through) {
+    return Status::InvalidArgument(converted.message() + "; it is text: one-hot encode it (transforms: [{columns: [" +
+                                   name + "], one_hot: true}]) or drop it (drop: [" + name + "])");
+  }
+  RETURN_IF_ERROR(converted);
+  FeatureColumn c;
+  c.name = name;
+  if (t == nullptr) return c;
+  const std::vector<double>& values = table->column(column).numbers;
+  if (t->impute != ImputeKind::kNone) {
+    c.impute = ImputeValue(*t, values);
+    if (std::isnan(c.impute)) return FitError(index, "impute", "column '" + name + "' has no values to impute from");
+  }
+  if (t->scale) RETURN_IF_ERROR(FitScale(values, index, &c));
+  return c;
+}
+
+Result<FeatureColumn> FitOneHot(const Table& table, size_t column, const TransformSpec& t, size_t index) {
+  const Column& source = table.column(column);
+  if (source.kind != ColumnKind::kText)
+    return Status::Internal("one-hot column '" + source.name + "' was not read as text");
+  FeatureColumn c;
+  c.name = source.name;
+  c.kind = FeatureKind::kOneHot;
+  c.unknown_is_error = t.unknown_is_error;
+  if (t.impute == ImputeKind::kConstant) c.impute_text = ScalarText(t.impute_constant);
+  c.categories = SortedCategories(source.texts);
+  const bool has_missing = std::any_of(source.texts.begin(), source.texts.end(), [](auto& s) { return s.empty(); });
+  if (has_missing && !c.impute_text.empty()) {
+    c.categories.push_back(c.impute_text);
+    c.categories = SortedCategories(c.categories);
+  }
+  if (c.categories.empty()) return FitError(index, "one_hot", "column '" + c.name + "' has no values to encode");
+  return c;
+}
+
+Status PositiveNotFound(const LabelInfo& label, const Column& column) {
+  std::set<std::string> seen(column.texts.begin(), column.texts.end());
+  std::string values;
+  for (const std::string& v : seen) values += (values.empty() ? "'" : ", '") + v + "'";
+  if (values.size() > 300) values = values.substr(0, 300) + "...";
+  return Status::InvalidArgument("label.positive: no row has " + label.column + " = '" + ScalarText(label.positive) +
+                                 "' (values: " + values + ")");
+}
+
+// Encodes the label column into column 0 of `matrix` (see FittedTransform::EncodeLabel).
+Status EncodeLabels(const FittedTransform& transform, Table* table, LabeledMatrix* matrix) {
+  const LabelInfo& label = transform.label();
+  const size_t j = *table->FindColumn(label.column);
+  if (!label.classification) RETURN_IF_ERROR(table->ConvertToNumeric(j));
+  const Column& column = table->column(j);
+  bool positive_seen = false;
+  for (size_t r = 0; r < matrix->rows; ++r) {
+    const bool empty = label.classification ? column.texts[r].empty() : std::isnan(column.numbers[r]);
+    if (empty)
+      return Status::InvalidArgument(table->CellLocation(r, j) + ": the label '" + label.column + "' is empty");
+    double& out = matrix->values[r * matrix->width];
+    if (label.classification) {
+      out = ScalarMatchesText(label.positive, column.texts[r]) ? 1.0 : 0.0;
+      positive_seen = positive_seen || out == 1.0;
+    } else {
+      out = column.numbers[r];
+    }
+  }
+  if (label.classification && !positive_seen && matrix->rows > 0) return PositiveNotFound(label, column);
+  return Status::OK();
+}
+
+void ApplyColumn(const FittedTransform& transform, size_t input, const Column& column, LabeledMatrix* matrix) {
+  const FeatureColumn& c = transform.input_columns()[input];
+  const size_t offset = 1 + transform.feature_offset(input);
+  for (size_t r = 0; r < matrix->rows; ++r) {
+    double* out = matrix->values.data() + r * matrix->width + offset;
+    if (c.kind == FeatureKind::kNumeric) {
+      *out = FittedTransform::TransformNumber(c, column.numbers[r]);
+    } else {
+      int category = transform.FindCategory(input, column.texts[r]);
+      if (category >= 0) out[category] = 1.0;
+    }
+  }
+}
+
+}  // namespace
+
+Result<FittedTransform> FitTransform(const PrepareSpec& spec, std::vector<DroppedColumn> dropped, Table* table) {
+  std::vector<FeatureColumn> columns;
+  for (size_t j = 0; j < table->num_columns(); ++j) {
+    const std::string name = table->column(j).name;
+    if (name == spec.label.column) continue;
+    auto [t, index] = FindTransform(spec, name);
+    ASSIGN_OR_RETURN(FeatureColumn c,
+                     (t != nullptr && t->one_hot) ? FitOneHot(*table, j, *t, index) : FitNumeric(table, j, t, index));
+    columns.push_back(std::move(c));
+  }
+  LabelInfo label{spec.label.column, spec.label.classification, spec.label.positive};
+  return FittedTransform::Create(std::move(columns), std::move(dropped), std::move(label));
+}
+
+Result<LabeledMatrix> ApplyTransform(const FittedTransform& transform, Table* table) {
+  LabeledMatrix matrix;
+  matrix.rows = table->num_rows();
+  matrix.width = 1 + transform.num_features();
+  matrix.values.assign(matrix.rows * matrix.width, 0.0);
+  if (!table->FindColumn(transform.label().column)) {
+    return Status::InvalidArgument("no label column '" + transform.label().column + "'");
+  }
+  RETURN_IF_ERROR(EncodeLabels(transform, table, &matrix));
+  const std::vector<FeatureColumn>& inputs = transform.input_columns();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::optional<size_t> j = table->FindColumn(inputs[i].name);
+    if (!j) return Status::InvalidArgument("no column '" + inputs[i].name + "' to transform");
+    const bool numeric = inputs[i].kind == FeatureKind::kNumeric;
+    if (numeric) RETURN_IF_ERROR(table->ConvertToNumeric(*j));
+    if (!numeric && table->column(*j).kind != ColumnKind::kText) {
+      return Status::Internal("one-hot column '" + inputs[i].name + "' is not text");
+    }
+    ApplyColumn(transform, i, table->column(*j), &matrix);
+  }
+  return matrix;
+}
+
+}  // namespace grove::data

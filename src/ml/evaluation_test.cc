@@ -1,0 +1,145 @@
+#include "ml/evaluation.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "common/file_util.h"
+#include "ml/label_first_csv.h"
+#include "ml/metrics.h"
+#include "ml/test_data.h"
+#include "ml/xgboost_booster.h"
+#include "ml/xgboost_trainer.h"
+
+namespace grove::ml {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(EvaluationReportTest, RegressionLayout) {
+  // y - y_hat = [-0.5, 0, 1, -1]: mse 0.5625, rmse 0.75, mae 0.625, r2 0.55, residual variance 0.546875.
+  Json report = RegressionReport(std::vector<double>{1, 2, 3, 4}, std::vector<double>{1.5, 2, 2, 5});
+  Json expected = {{"regression_metrics",
+                    {{"mse", {{"value", 0.5625}, {"standard_deviation", std::sqrt(0.546875)}}},
+                     {"rmse", {{"value", 0.75}, {"standard_deviation", "NaN"}}},
+                     {"mae", {{"value", 0.625}, {"standard_deviation", "NaN"}}},
+                     {"r2", {{"value", 0.55}, {"standard_deviation", "NaN"}}}}}};
+  EXPECT_EQ(report.dump(), expected.dump());
+}
+
+TEST(EvaluationReportTest, BinaryClassificationLayout) {
+  std::vector<double> labels = {0, 1, 1, 0};
+  std::vector<double> probabilities = {0.2, 0.9, 0.3, 0.7};
+  // Predicted [0, 1, 0, 1]: tn 1, fp 1, fn 1, tp 1. Positives beat negatives in 3 of 4 pairs.
+  Json report = BinaryClassificationReport(labels, probabilities);
+  auto metric = [](Json v) { return Json{{"value", v}, {"standard_deviation", "NaN"}}; };
+  Json expected = {
+      {"binary_classification_metrics",
+       {{"accuracy", metric(0.5)},
+        {"precision", metric(0.5)},
+        {"recall", metric(0.5)},
+        {"f1", metric(0.5)},
+        {"auc", metric(0.75)},
+        {"confusion_matrix", {{"0", {{"0", 1}, {"1", 1}}}, {"1", {{"0", 1}, {"1", 1}}}}},
+        // Thresholds 0.9, 0.7, 0.3, 0.2.
+        {"receiver_operating_characteristic_curve",
+         {{"false_positive_rates", {0.0, 0.0, 0.5, 0.5, 1.0}}, {"true_positive_rates", {0.0, 0.5, 0.5, 1.0, 1.0}}}},
+        // Ascending thresholds 0.2, 0.3, 0.7, 0.9: precision 2/4, 2/3, 1/2, 1/1, then (1, 0).
+        {"precision_recall_curve",
+         {{"precisions", {0.5, 2.0 / 3, 0.5, 1.0, 1.0}}, {"recalls", {1.0, 1.0, 0.5, 0.5, 0.0}}}}}}};
+  EXPECT_EQ(report.dump(), expected.dump());
+}
+
+TEST(EvaluationReportTest, UndefinedAucIsWrittenNaN) {
+  Json report = BinaryClassificationReport(std::vector<double>{1, 1}, std::vector<double>{0.6, 0.7});
+  EXPECT_EQ(report["binary_classification_metrics"]["auc"]["value"], "NaN");
+  EXPECT_TRUE(report["binary_classification_metrics"]["receiver_operating_characteristic_curve"]
+                    ["false_positive_rates"].empty());
+}
+
+class EvaluateTest : public ::testing::Test {
+ protected:
+  std::filesystem::path TrainBinary(const std::string& objective) {
+    TrainRequest r;
+    r.train = testing::WriteText(dir_.path() / "train", testing::BinaryCsv(800, 4, 21));
+    r.model_out = dir_.path() / objective;
+    r.hyperparameters = {{"num_round", 20}, {"objective", objective}, {"max_depth", 3}};
+    Result<TrainSummary> s = TrainXgboost(r);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return r.model_out;
+  }
+
+  TempDir dir_;
+  std::filesystem::path test_ = testing::WriteText(dir_.path() / "test", testing::BinaryCsv(400, 4, 22));
+};
+
+TEST_F(EvaluateTest, BinaryLogisticReportWithRegisterMetric) {
+  EvaluationRequest request{TrainBinary("binary:logistic"), test_, "binary_classification", 0.5, ""};
+  request.register_metric = "auc";
+  Result<Json> report = Evaluate(request);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  const Json& m = (*report)["binary_classification_metrics"];
+  EXPECT_GT(m["accuracy"]["value"].get<double>(), 0.7);
+  EXPECT_GT(m["auc"]["value"].get<double>(), 0.8);
+  EXPECT_EQ((*report)["register_metric"], m["auc"]);
+  const Json& cm = m["confusion_matrix"];
+  EXPECT_EQ(cm["0"]["0"].get<int>() + cm["0"]["1"].get<int>() + cm["1"]["0"].get<int>() + cm["1"]["1"].get<int>(),
+            400);
+  EXPECT_EQ(m["receiver_operating_characteristic_curve"]["false_positive_rates"].back(), 1.0);
+}
+
+TEST_F(EvaluateTest, LogitrawMarginsGoThroughTheSigmoid) {
+  std::filesystem::path model = TrainBinary("binary:logitraw");
+  Result<Json> report = Evaluate({model, test_, "binary_classification", 0.5, ""});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  // Expected from the model's margins: positive when sigmoid(margin) > 0.5, i.e. margin > 0.
+  XgboostBooster booster = XgboostBooster::LoadFromFile(model).value();
+  LabeledMatrix test = ReadLabelFirstCsv(test_).value();
+  std::vector<float> margins = booster.Predict(test.features, test.rows, test.cols, true).value();
+  std::vector<double> probabilities;
+  for (float m : margins) probabilities.push_back(1.0 / (1.0 + std::exp(-double{m})));
+  std::vector<double> labels(test.labels.begin(), test.labels.end());
+  ConfusionMatrix cm = BinaryConfusionMatrix(labels, probabilities);
+  const Json& m = (*report)["binary_classification_metrics"];
+  EXPECT_EQ(m["confusion_matrix"]["1"]["1"].get<int64_t>(), cm.tp);
+  EXPECT_EQ(m["confusion_matrix"]["0"]["1"].get<int64_t>(), cm.fp);
+  EXPECT_DOUBLE_EQ(m["auc"]["value"].get<double>(), RocAuc(labels, probabilities));
+  EXPECT_FALSE(report->contains("register_metric"));
+}
+
+TEST_F(EvaluateTest, ThresholdChangesThePredictedLabels) {
+  std::filesystem::path model = TrainBinary("binary:logistic");
+  EvaluationRequest request{model, test_, "binary_classification", 0.5, ""};
+  Json half = Evaluate(request).value()["binary_classification_metrics"]["confusion_matrix"];
+  request.threshold = 1.0;  // No probability is above 1: nothing is predicted positive.
+  Json none = Evaluate(request).value()["binary_classification_metrics"]["confusion_matrix"];
+  EXPECT_EQ(none["1"]["1"], 0);
+  EXPECT_EQ(none["0"]["1"], 0);
+  EXPECT_EQ(none["0"]["0"].get<int>(), half["0"]["0"].get<int>() + half["0"]["1"].get<int>());
+  EXPECT_GT(half["1"]["1"].get<int>(), 0);
+  request.threshold = 1.5;
+  EXPECT_EQ(Evaluate(request).status().message(), "threshold: expected a probability in [0, 1], got 1.5");
+}
+
+TEST_F(EvaluateTest, BadRequestsAreInvalidArguments) {
+  std::filesystem::path model = TrainBinary("binary:logistic");
+  EXPECT_EQ(Evaluate({model, test_, "clustering", 0.5, ""}).status().message(),
+            "kind: expected regression or binary_classification, got \"clustering\"");
+  EvaluationRequest wrong_metric{model, test_, "binary_classification", 0.5, ""};
+  wrong_metric.register_metric = "mse";
+  EXPECT_EQ(Evaluate(wrong_metric).status().message(),
+            "register_metric: expected one of accuracy, precision, recall, f1, auc for binary_classification, got "
+            "\"mse\"");
+  auto three_labels = testing::WriteText(dir_.path() / "three", "0,1,1,1,1\n2,1,1,1,1\n");
+  EXPECT_THAT(Evaluate({model, three_labels, "binary_classification", 0.5, ""}).status().message(),
+              HasSubstr("data row 2 has label 2; binary classification needs 0 or 1"));
+  auto narrow = testing::WriteText(dir_.path() / "narrow", "0,1,1\n");
+  EXPECT_THAT(Evaluate({model, narrow, "regression", 0.5, ""}).status().message(),
+              HasSubstr("2 feature columns, but the model expects 4"));
+  EXPECT_EQ(Evaluate({dir_.path() / "none", test_, "regression", 0.5, ""}).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(ValidateEvaluationKind("regression").ok());
+}
+
+}  // namespace
+}  // namespace grove::ml

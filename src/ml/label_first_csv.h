@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace grove::ml {
+
+// A dense numeric data set: one label per row and `cols` features per row.
+struct LabeledMatrix {
+  size_t rows = 0;
+  size_t cols = 0;              // Feature columns; the label is not counted.
+  std::vector<float> labels;    // `rows` values.
+  std::vector<float> features;  // rows * cols values, row-major; NaN marks a missing value.
+
+  const float* Row(size_t r) const { return features.data() + r * cols; }
+};
+
+// Reads a headerless CSV whose first column is the label and whose other
+// columns are numeric features (the SageMaker built-in XGBoost CSV layout).
+// Empty feature cells are missing values (NaN); an empty label is an error;
+// blank lines are skipped; CRLF and a UTF-8 byte order mark are accepted.
+// Errors name the place: "<file>:<line>:<column>: 'x' is not a number (field 3)"
+// with a 1-based character column, or "<file>:<line>: expected 11 fields like
+// line 1, got 9". A file without rows is an error.
+Result<LabeledMatrix> ReadLabelFirstCsv(const std::filesystem::path& path);
+
+// The same over text already in memory; `source` names it in error messages.
+Result<LabeledMatrix> ParseLabelFirstCsv(std::string_view text, std::string_view source);
+
+}  // namespace grove::ml

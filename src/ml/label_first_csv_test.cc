@@ -1,0 +1,81 @@
+#include "ml/label_first_csv.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "common/file_util.h"
+
+namespace grove::ml {
+namespace {
+
+TEST(LabelFirstCsvTest, ReadsLabelsAndRowMajorFeatures) {
+  Result<LabeledMatrix> m = ParseLabelFirstCsv("1,2,3\n4,5,6\n", "t.csv");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->rows, 2u);
+  EXPECT_EQ(m->cols, 2u);
+  EXPECT_EQ(m->labels, (std::vector<float>{1, 4}));
+  EXPECT_EQ(m->features, (std::vector<float>{2, 3, 5, 6}));
+  EXPECT_EQ(m->Row(1)[0], 5.0f);
+}
+
+TEST(LabelFirstCsvTest, AcceptsCrlfBomBlanksSignsExponentsAndNoFinalNewline) {
+  Result<LabeledMatrix> m = ParseLabelFirstCsv("\xEF\xBB\xBF" "7, +1.5 ,-2e-1\r\n\r\n\n0.25,3,1E2", "t.csv");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->rows, 2u);
+  EXPECT_EQ(m->labels, (std::vector<float>{7, 0.25f}));
+  EXPECT_EQ(m->features, (std::vector<float>{1.5f, -0.2f, 3, 100}));
+}
+
+TEST(LabelFirstCsvTest, EmptyFeatureCellIsMissing) {
+  Result<LabeledMatrix> m = ParseLabelFirstCsv("1,,2\n0,3,\n", "t.csv");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_TRUE(std::isnan(m->features[0]));
+  EXPECT_EQ(m->features[1], 2.0f);
+  EXPECT_EQ(m->features[2], 3.0f);
+  EXPECT_TRUE(std::isnan(m->features[3]));
+}
+
+TEST(LabelFirstCsvTest, NonNumberNamesFileLineColumnAndField) {
+  Result<LabeledMatrix> m = ParseLabelFirstCsv("1,2,3\n4,5, x1\n", "data/train.csv");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(m.status().message(), "data/train.csv:2:6: 'x1' is not a number (field 3)");
+}
+
+TEST(LabelFirstCsvTest, TextLabelIsNotANumber) {
+  Result<LabeledMatrix> m = ParseLabelFirstCsv("M,0.45,0.36\n", "abalone.csv");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().message(), "abalone.csv:1:1: 'M' is not a number (field 1)");
+}
+
+TEST(LabelFirstCsvTest, RaggedRowIsAnError) {
+  Result<LabeledMatrix> m = ParseLabelFirstCsv("1,2,3\n\n4,5\n", "t.csv");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().message(), "t.csv:3: expected 3 fields like line 1, got 2");
+}
+
+TEST(LabelFirstCsvTest, EmptyLabelIsAnError) {
+  Result<LabeledMatrix> m = ParseLabelFirstCsv("1,2\n ,3\n", "t.csv");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().message(), "t.csv:2:2: the label (field 1) is empty");
+}
+
+TEST(LabelFirstCsvTest, NoRowsIsAnError) {
+  Result<LabeledMatrix> m = ParseLabelFirstCsv("\n\n", "t.csv");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().message(), "t.csv: no data rows");
+}
+
+TEST(LabelFirstCsvTest, ReadsFileAndReportsMissingFile) {
+  TempDir dir;
+  ASSERT_TRUE(WriteFileAtomic(dir.path() / "d.csv", "3,1\n4,2\n").ok());
+  Result<LabeledMatrix> m = ReadLabelFirstCsv(dir.path() / "d.csv");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->labels, (std::vector<float>{3, 4}));
+  Result<LabeledMatrix> missing = ReadLabelFirstCsv(dir.path() / "none.csv");
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace grove::ml

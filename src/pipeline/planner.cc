@@ -1,0 +1,68 @@
+#include "pipeline/planner.h"
+
+namespace grove::pipeline {
+
+Planner::Planner(const Definition& def, std::map<std::string, std::set<std::string>> deps)
+    : def_(def), deps_(std::move(deps)) {
+  for (const StepDef& s : def_.steps) {
+    states_[s.name] = State::kWaiting;
+    deps_[s.name];  // Every step has an entry.
+  }
+  for (const auto& [step, ds] : deps_) {
+    for (const std::string& d : ds) dependants_[d].insert(step);
+  }
+}
+
+bool Planner::IsReady(const std::string& step) const {
+  for (const std::string& d : deps_.at(step)) {
+    if (states_.at(d) != State::kSucceeded) return false;
+  }
+  const StepDef* def = def_.FindStep(step);
+  if (def != nullptr && !def->guard_step.empty()) {
+    auto it = branch_taken_.find(def->guard_step);
+    if (it == branch_taken_.end() || it->second != def->guard_branch) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> Planner::FindWork() {
+  std::vector<std::string> work;
+  if (halted_) return work;
+  for (const StepDef& s : def_.steps) {
+    if (states_[s.name] != State::kWaiting || !IsReady(s.name)) continue;
+    states_[s.name] = State::kRunning;
+    ++running_;
+    work.push_back(s.name);
+  }
+  return work;
+}
+
+void Planner::Skip(const std::string& step) {
+  if (states_[step] != State::kWaiting) return;
+  states_[step] = State::kSkipped;
+  for (const std::string& d : dependants_[step]) Skip(d);
+}
+
+void Planner::StepFinished(const std::string& step, bool succeeded, bool branch) {
+  if (states_[step] == State::kRunning) --running_;
+  states_[step] = succeeded ? State::kSucceeded : State::kFailed;
+  if (!succeeded) {
+    halted_ = true;
+    return;
+  }
+  const StepDef* def = def_.FindStep(step);
+  if (def == nullptr || def->type != "Condition") return;
+  branch_taken_[step] = branch;
+  for (const std::string& s : branch ? def->else_steps : def->if_steps) Skip(s);
+}
+
+bool Planner::Done() const {
+  if (running_ > 0) return false;
+  if (halted_) return true;
+  for (const auto& [step, state] : states_) {
+    if (state == State::kWaiting && IsReady(step)) return false;
+  }
+  return true;
+}
+
+}  // namespace grove::pipeline

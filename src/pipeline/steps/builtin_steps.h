@@ -1,0 +1,18 @@
+#pragma once
+
+#include <memory>
+
+#include "pipeline/step_type.h"
+
+namespace grove::pipeline {
+
+// Factories of the built-in step types (one file each), registered by
+// StepTypeRegistry::BuiltIn().
+std::unique_ptr<StepType> MakeProcessingStep();
+std::unique_ptr<StepType> MakeTrainingStep();
+std::unique_ptr<StepType> MakeEvaluationStep();
+std::unique_ptr<StepType> MakeConditionStep();
+std::unique_ptr<StepType> MakeRegisterModelStep();
+std::unique_ptr<StepType> MakeFailStep();
+
+}  // namespace grove::pipeline

@@ -1,0 +1,32 @@
+#include "pipeline/expression.h"
+#include "pipeline/steps/builtin_steps.h"
+#include "pipeline/steps/step_arguments.h"
+
+namespace grove::pipeline {
+
+namespace {
+
+// Ends the execution as Failed with its message.
+class FailStep : public StepType {
+ public:
+  std::string_view Name() const override { return "Fail"; }
+  int Version() const override { return 1; }
+  bool Cacheable() const override { return false; }
+  std::vector<std::string> Outputs(const StepDef&) const override { return {}; }
+
+  Status Validate(const StepDef& step, const Definition& def) const override {
+    return CheckArgumentKeys(step, def, {}, {"message"});
+  }
+
+  Status Run(StepContext& ctx) const override {
+    ctx.failure_message = ArgumentText(ctx.arguments, "message", "Execution failed at step " + ctx.step->name);
+    ctx.log("fail: " + ctx.failure_message);
+    return Status::OK();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<StepType> MakeFailStep() { return std::make_unique<FailStep>(); }
+
+}  // namespace grove::pipeline

@@ -1,0 +1,19 @@
+#include "pipeline/steps/builtin_steps.h"
+
+namespace grove::pipeline {
+
+const StepTypeRegistry& StepTypeRegistry::BuiltIn() {
+  static const StepTypeRegistry* registry = [] {
+    auto* r = new StepTypeRegistry();
+    r->Register(MakeProcessingStep());
+    r->Register(MakeTrainingStep());
+    r->Register(MakeEvaluationStep());
+    r->Register(MakeConditionStep());
+    r->Register(MakeRegisterModelStep());
+    r->Register(MakeFailStep());
+    return r;
+  }();
+  return *registry;
+}
+
+}  // namespace grove::pipeline

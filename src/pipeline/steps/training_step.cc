@@ -1,0 +1,60 @@
+#include "ml/xgboost_trainer.h"
+#include "pipeline/expression.h"
+#include "pipeline/steps/builtin_steps.h"
+#include "pipeline/steps/step_arguments.h"
+
+namespace grove::pipeline {
+
+namespace {
+
+// Trains a model on label-first CSV channels. Only XGBoost for now; the
+// model output is XGBoost JSON.
+class TrainingStep : public StepType {
+ public:
+  std::string_view Name() const override { return "Training"; }
+  int Version() const override { return 1; }
+  std::vector<std::string> Outputs(const StepDef&) const override { return {"model"}; }
+  std::vector<std::string> InputArguments(const StepDef&) const override { return {"train", "validation"}; }
+
+  Status Validate(const StepDef& step, const Definition& def) const override {
+    RETURN_IF_ERROR(CheckArgumentKeys(step, def, {"train", "hyperparameters"}, {"algorithm", "validation"}));
+    const Json& args = step.arguments;
+    if (args.contains("algorithm") && !IsExpression(args["algorithm"]) && args["algorithm"] != "xgboost") {
+      return def.ErrorAt(ArgumentField(step, "algorithm"), "unknown algorithm " + args["algorithm"].dump() +
+                                                               " (expected xgboost)");
+    }
+    const Json& hp = args["hyperparameters"];
+    if (IsExpression(hp)) return Status::OK();
+    Status s = ml::ValidateXgboostHyperparameters(LiteralView(hp));
+    if (!s.ok()) return def.ErrorAt(ArgumentField(step, "hyperparameters"), s.message());
+    return Status::OK();
+  }
+
+  Status Run(StepContext& ctx) const override {
+    ml::TrainRequest request;
+    request.train = ctx.arguments["train"].get<std::string>();
+    if (ctx.arguments.contains("validation") && ctx.arguments["validation"].is_string()) {
+      request.validation = ctx.arguments["validation"].get<std::string>();
+    }
+    request.hyperparameters = ctx.arguments["hyperparameters"];
+    request.model_out = ctx.OutputPath("model");
+    request.log = ctx.log;
+    request.stop = ctx.stop;
+    ASSIGN_OR_RETURN(ml::TrainSummary summary, ml::TrainXgboost(request));
+    Json final_metrics = Json::object();
+    for (const auto& [name, values] : summary.metrics.items()) {
+      if (values.is_array() && !values.empty()) final_metrics[name] = values.back();
+    }
+    ctx.metadata = {{"algorithm", "xgboost"},
+                    {"rounds", summary.rounds},
+                    {"best_iteration", summary.best_iteration},
+                    {"final_metrics", final_metrics}};
+    return Status::OK();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<StepType> MakeTrainingStep() { return std::make_unique<TrainingStep>(); }
+
+}  // namespace grove::pipeline

@@ -1,0 +1,285 @@
+#include "pipeline/validator.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "pipeline/expression.h"
+#include "pipeline/graph.h"
+#include "pipeline/parameters.h"
+
+namespace grove::pipeline {
+namespace {
+
+constexpr size_t kMaxReportedErrors = 20;
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                  std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "; did you mean 'X'?" for the closest candidate if it is close enough, else "".
+std::string Suggestion(const std::string& name, const std::vector<std::string>& candidates) {
+  const std::string* best = nullptr;
+  size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
+  for (const std::string& c : candidates) {
+    size_t d = EditDistance(name, c);
+    if (d < best_distance) {
+      best = &c;
+      best_distance = d;
+    }
+  }
+  return best ? "; did you mean '" + *best + "'?" : "";
+}
+
+std::string ValueText(const Json& v) { return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump(); }
+
+class Validator {
+ public:
+  Validator(const Definition& def, const StepTypeRegistry& types) : def_(def), types_(types), graph_(def) {
+    for (const StepDef& s : def.steps) step_names_.push_back(s.name);
+    for (const ParameterDef& p : def.parameters) parameter_names_.push_back(p.name);
+  }
+  Status Run();
+
+ private:
+  struct Error {
+    SourceLocation where;
+    size_t order;
+    std::string message;
+  };
+  void Add(const std::string& field, const std::string& message) {
+    AddStatus(field, def_.ErrorAt(field, message));
+  }
+  void AddStatus(const std::string& field, const Status& status) {
+    errors_.push_back({LocationOf(field), errors_.size(), status.message()});
+  }
+  SourceLocation LocationOf(std::string field) const;
+  void CheckParameter(const ParameterDef& p);
+  void CheckStep(const StepDef& step);
+  void CheckReference(const Reference& ref);
+  void CheckCondition(const StepDef& step);
+  void CheckBranchDependencies(size_t i);
+  std::string UnknownStep(const std::string& name) const {
+    return "unknown step '" + name + "' (steps: " + JoinNames(step_names_) + ")" + Suggestion(name, step_names_);
+  }
+
+  const Definition& def_;
+  const StepTypeRegistry& types_;
+  StepGraph graph_;
+  std::vector<std::string> step_names_;
+  std::vector<std::string> parameter_names_;
+  std::vector<Error> errors_;
+};
+
+// The location of `field` or of its nearest recorded parent (as Definition::ErrorAt).
+SourceLocation Validator::LocationOf(std::string field) const {
+  while (true) {
+    auto it = def_.locations.find(field);
+    if (it != def_.locations.end()) return it->second;
+    size_t cut = field.find_last_of(".[");
+    if (cut == std::string::npos || cut == 0) return {};
+    field.resize(cut);
+  }
+}
+
+void Validator::CheckParameter(const ParameterDef& p) {
+  const std::string field = "parameters." + p.name;
+  const std::string type = ParamTypeName(p.type);
+  if (!IsValidName(p.name)) Add(field, "'" + p.name + "' is not a valid parameter name ([A-Za-z0-9][A-Za-z0-9_-]*)");
+  if (std::count(parameter_names_.begin(), parameter_names_.end(), p.name) > 1) {
+    Add(field, "parameter '" + p.name + "' is declared more than once");
+  }
+  bool enum_ok = true;
+  for (size_t i = 0; i < p.enum_values.size(); ++i) {
+    if (!IsOfType(p.type, p.enum_values[i])) {
+      enum_ok = false;
+      Add(field + ".enum[" + std::to_string(i) + "]",
+          "enum value " + ValueText(p.enum_values[i]) + " is not a " + type + " (the parameter's type)");
+    }
+  }
+  if (!p.default_value) return;
+  if (!IsOfType(p.type, *p.default_value)) {
+    Add(field + ".default", "default " + ValueText(*p.default_value) + " is not a " + type +
+                                " (the parameter's type); write a " + type + " value or change the type");
+  } else if (enum_ok && !p.enum_values.empty() &&
+             std::find(p.enum_values.begin(), p.enum_values.end(), *p.default_value) == p.enum_values.end()) {
+    std::vector<std::string> allowed;
+    for (const Json& v : p.enum_values) allowed.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+    Add(field + ".default", "default " + ValueText(*p.default_value) + " is not one of the enum values (" +
+                                JoinNames(allowed) + ")");
+  }
+}
+
+void Validator::CheckReference(const Reference& ref) {
+  switch (ref.kind) {
+    case Reference::Kind::kParameter:
+      if (def_.FindParameter(ref.name) == nullptr) {
+        Add(ref.field, "unknown parameter '" + ref.name + "' (" +
+                           (parameter_names_.empty() ? std::string("the pipeline declares none")
+                                                     : "parameters: " + JoinNames(parameter_names_)) +
+                           ")" + Suggestion(ref.name, parameter_names_));
+      }
+      return;
+    case Reference::Kind::kExecution:
+      if (std::find(std::begin(kExecutionVariables), std::end(kExecutionVariables), ref.name) ==
+          std::end(kExecutionVariables)) {
+        Add(ref.field, "unknown execution variable '" + ref.name +
+                           "' (expected ExecutionId, StartDateTime or PipelineName)");
+      }
+      return;
+    case Reference::Kind::kStepOutput:
+    case Reference::Kind::kJsonGet: break;
+  }
+  const StepDef* target = def_.FindStep(ref.name);
+  if (target == nullptr) return Add(ref.field, UnknownStep(ref.name));
+  const StepType* type = types_.Find(target->type);
+  if (type == nullptr) return;  // Reported at the target.
+  const std::string what = "step " + target->name + " (" + target->type + ")";
+  if (ref.kind == Reference::Kind::kJsonGet) {
+    if (!type->PropertyFile(*target)) {
+      Add(ref.field, what + " writes no property file, so JsonGet cannot read from it; "
+                            "use a step that writes one, such as Evaluation");
+    }
+    return;
+  }
+  std::vector<std::string> outputs = type->Outputs(*target);
+  if (std::find(outputs.begin(), outputs.end(), ref.output) == outputs.end()) {
+    Add(ref.field, what + " has no output '" + ref.output + "' (" +
+                       (outputs.empty() ? std::string("it has no outputs") : "outputs: " + JoinNames(outputs)) +
+                       ")" + Suggestion(ref.output, outputs));
+  }
+}
+
+void Validator::CheckCondition(const StepDef& step) {
+  const std::string field = "steps." + step.name + ".arguments.conditions";
+  const Json* conditions = step.arguments.contains("conditions") ? &step.arguments["conditions"] : nullptr;
+  if (conditions == nullptr || conditions->empty()) {
+    Add(field, "a Condition step needs a non-empty 'conditions' list, e.g. "
+               "[{LessThanOrEqualTo: [{Get: Parameters.X}, 6.0]}]");
+  } else if (auto issue = CheckConditions(*conditions, field)) {
+    Add(issue->field, issue->message);
+  }
+  for (bool branch : {true, false}) {
+    const std::string list = branch ? "if_steps" : "else_steps";
+    for (const std::string& name : branch ? step.if_steps : step.else_steps) {
+      const StepDef* s = def_.FindStep(name);
+      if (s == nullptr || s->guard_step != step.name || s->guard_branch != branch) {
+        Add("steps." + step.name + ".arguments." + list,
+            "branch step '" + name + "' is not a step guarded by this condition's " + list);
+      }
+    }
+  }
+}
+
+void Validator::CheckStep(const StepDef& step) {
+  const std::string field = "steps." + step.name;
+  if (!IsValidName(step.name)) Add(field, "'" + step.name + "' is not a valid step name ([A-Za-z0-9][A-Za-z0-9_-]*)");
+  if (std::count(step_names_.begin(), step_names_.end(), step.name) > 1 && def_.FindStep(step.name) != &step) {
+    Add(field, "duplicate step name '" + step.name + "'");
+  }
+  const StepType* type = types_.Find(step.type);
+  if (type == nullptr) {
+    std::vector<std::string> known = types_.Names();
+    Add(field + ".type", "unknown step type '" + step.type + "' (expected one of: " + JoinNames(known) + ")" +
+                             Suggestion(step.type, known));
+  }
+  for (size_t d = 0; d < step.depends_on.size(); ++d) {
+    if (def_.FindStep(step.depends_on[d]) == nullptr) {
+      Add(field + ".depends_on[" + std::to_string(d) + "]", UnknownStep(step.depends_on[d]));
+    }
+  }
+  if (!step.guard_step.empty()) {
+    const StepDef* guard = def_.FindStep(step.guard_step);
+    if (guard == nullptr || guard->type != kConditionStepType) {
+      Add(field, "guard '" + step.guard_step + "' is not a Condition step of this pipeline");
+    }
+  }
+  ExpressionScan scan = ScanExpressions(step.arguments, field + ".arguments");
+  for (const ExpressionIssue& issue : scan.issues) Add(issue.field, issue.message);
+  for (const Reference& ref : scan.references) CheckReference(ref);
+  if (step.type == kConditionStepType) CheckCondition(step);
+}
+
+// A step inside a branch may not run, so only steps in the same branch (at
+// any depth) may depend on it.
+void Validator::CheckBranchDependencies(size_t i) {
+  std::set<std::pair<std::string, bool>> enclosing;  // (condition, branch) around step i.
+  const StepDef* at = &def_.steps[i];
+  for (size_t hops = 0; at != nullptr && !at->guard_step.empty() && hops < def_.steps.size(); ++hops) {
+    enclosing.insert({at->guard_step, at->guard_branch});
+    at = def_.FindStep(at->guard_step);
+  }
+  for (size_t d : graph_.Dependencies(i)) {
+    const StepDef& dep = def_.steps[d];
+    if (dep.guard_step.empty() || enclosing.count({dep.guard_step, dep.guard_branch})) continue;
+    Add(graph_.EdgeField(i, d),
+        "step " + def_.steps[i].name + " depends on " + dep.name + ", which runs only in the " +
+            (dep.guard_branch ? "if_steps" : "else_steps") + " branch of condition " + dep.guard_step +
+            "; move " + def_.steps[i].name + " into that branch or depend on " + dep.guard_step + " instead");
+  }
+}
+
+Status Validator::Run() {
+  for (const ParameterDef& p : def_.parameters) CheckParameter(p);
+  for (const StepDef& step : def_.steps) CheckStep(step);
+  for (size_t i = 0; i < def_.steps.size(); ++i) CheckBranchDependencies(i);
+  std::vector<size_t> cycle = graph_.FindCycle();
+  if (!cycle.empty()) {
+    Add(graph_.EdgeField(cycle[0], cycle[1]),
+        "dependency cycle: " + graph_.FormatCycle(cycle) + " (each step depends on the next)");
+  }
+  for (const StepDef& step : def_.steps) {
+    if (const StepType* type = types_.Find(step.type)) {
+      Status st = type->Validate(step, def_);
+      if (!st.ok()) AddStatus("steps." + step.name, st);
+    }
+  }
+  if (errors_.empty()) return Status::OK();
+  std::stable_sort(errors_.begin(), errors_.end(), [](const Error& a, const Error& b) {
+    auto key = [](const Error& e) { return std::make_tuple(e.where.line == 0, e.where.line, e.where.column, e.order); };
+    return key(a) < key(b);
+  });
+  std::string message;
+  std::set<std::string> seen;
+  size_t shown = 0;
+  for (const Error& e : errors_) {
+    if (!seen.insert(e.message).second) continue;
+    if (shown++ < kMaxReportedErrors) message += (message.empty() ? "" : "\n") + e.message;
+  }
+  if (shown > kMaxReportedErrors) message += "\n... and " + std::to_string(shown - kMaxReportedErrors) + " more errors";
+  return Status::InvalidArgument(message);
+}
+
+}  // namespace
+
+bool IsValidName(std::string_view name) {
+  if (name.empty() || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+Status ValidateDefinition(const Definition& def, const StepTypeRegistry& types) {
+  return Validator(def, types).Run();
+}
+
+}  // namespace grove::pipeline

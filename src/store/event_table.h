@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "common/status.h"
+#include "store/records.h"
+#include "store/sqlite_db.h"
+
+namespace grove::store {
+
+// The `events` table: an append-only log numbered by `seq`.
+// REQUIRES: every method runs inside a transaction of `db` (Append inside
+// Write, so the event commits or rolls back with the change it describes).
+class EventTable {
+ public:
+  explicit EventTable(SqliteDb* db) : db_(db) {}
+
+  Status Append(TimeMs at, const char* kind, const std::string& subject, const Json& payload);
+  // Events with seq > `after`, oldest first; at most `limit` (all when limit <= 0).
+  Result<std::vector<EventRecord>> List(int64_t after, int limit);
+
+ private:
+  SqliteDb* db_;
+};
+
+}  // namespace grove::store

@@ -1,0 +1,164 @@
+#include "store/sqlite_migrations.h"
+
+#include <string>
+
+namespace grove::store {
+
+namespace {
+
+// Version 1: everything Grove records. Times are milliseconds since the epoch
+// (0 = not set); documents are JSON text.
+constexpr const char* kInitialSchema = R"sql(
+CREATE TABLE pipelines (
+  name           TEXT PRIMARY KEY,
+  description    TEXT NOT NULL DEFAULT '',
+  latest_version INTEGER NOT NULL DEFAULT 0,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE TABLE definitions (
+  pipeline    TEXT NOT NULL REFERENCES pipelines(name),
+  version     INTEGER NOT NULL,
+  digest      TEXT NOT NULL,
+  body        TEXT NOT NULL,
+  source_path TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  UNIQUE (pipeline, version)
+);
+CREATE TABLE executions (
+  id             TEXT PRIMARY KEY,
+  pipeline       TEXT NOT NULL,
+  version        INTEGER NOT NULL,
+  status         TEXT NOT NULL,
+  parameters     TEXT NOT NULL DEFAULT '{}',
+  failure_reason TEXT NOT NULL DEFAULT '',
+  started_at     INTEGER NOT NULL DEFAULT 0,
+  ended_at       INTEGER NOT NULL DEFAULT 0,
+  lease_owner    TEXT NOT NULL DEFAULT '',
+  lease_expires  INTEGER NOT NULL DEFAULT 0,
+  FOREIGN KEY (pipeline, version) REFERENCES definitions(pipeline, version)
+);
+CREATE INDEX executions_by_pipeline ON executions(pipeline, started_at);
+CREATE INDEX executions_by_status ON executions(status, lease_expires);
+CREATE TABLE step_runs (
+  execution_id     TEXT NOT NULL REFERENCES executions(id),
+  step_name        TEXT NOT NULL,
+  step_type        TEXT NOT NULL DEFAULT '',
+  status           TEXT NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  started_at       INTEGER NOT NULL DEFAULT 0,
+  ended_at         INTEGER NOT NULL DEFAULT 0,
+  failure_reason   TEXT NOT NULL DEFAULT '',
+  cache_key        TEXT NOT NULL DEFAULT '',
+  cache_hit_source TEXT NOT NULL DEFAULT '',
+  metadata         TEXT NOT NULL DEFAULT '{}',
+  outputs          TEXT NOT NULL DEFAULT '{}',
+  log_digest       TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (execution_id, step_name)
+);
+CREATE INDEX step_runs_by_cache_key ON step_runs(cache_key, started_at);
+CREATE TABLE artifacts (
+  digest       TEXT PRIMARY KEY,
+  uri          TEXT NOT NULL,
+  is_directory INTEGER NOT NULL DEFAULT 0,
+  size_bytes   INTEGER NOT NULL DEFAULT 0,
+  created_at   INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE artifact_links (
+  execution_id TEXT NOT NULL,
+  step_name    TEXT NOT NULL,
+  role         TEXT NOT NULL CHECK (role IN ('input', 'output')),
+  name         TEXT NOT NULL,
+  digest       TEXT NOT NULL REFERENCES artifacts(digest),
+  FOREIGN KEY (execution_id, step_name) REFERENCES step_runs(execution_id, step_name),
+  UNIQUE (execution_id, step_name, role, name, digest)
+);
+CREATE INDEX artifact_links_by_digest ON artifact_links(digest);
+CREATE TABLE model_groups (
+  name        TEXT PRIMARY KEY,
+  description TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL
+);
+CREATE TABLE model_versions (
+  group_name          TEXT NOT NULL REFERENCES model_groups(name),
+  version             INTEGER NOT NULL,
+  approval_status     TEXT NOT NULL,
+  approval_comment    TEXT NOT NULL DEFAULT '',
+  approved_by         TEXT NOT NULL DEFAULT '',
+  approval_changed_at INTEGER NOT NULL DEFAULT 0,
+  model_digest        TEXT NOT NULL DEFAULT '',
+  metrics             TEXT NOT NULL DEFAULT '{}',
+  metadata            TEXT NOT NULL DEFAULT '{}',
+  execution_id        TEXT NOT NULL DEFAULT '',
+  step_name           TEXT NOT NULL DEFAULT '',
+  created_at          INTEGER NOT NULL,
+  UNIQUE (group_name, version)
+);
+CREATE TABLE events (
+  seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+  at      INTEGER NOT NULL,
+  kind    TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  payload TEXT NOT NULL DEFAULT '{}'
+);
+)sql";
+
+constexpr const char* kCreateVersionTable = R"sql(
+CREATE TABLE IF NOT EXISTS schema_version (
+  version     INTEGER PRIMARY KEY,
+  description TEXT NOT NULL,
+  applied_at  INTEGER NOT NULL
+))sql";
+
+Status CheckNotNewer(SqliteDb& db, int current, int known) {
+  if (current <= known) return Status::OK();
+  return Status::FailedPrecondition("metadata store " + db.path() + " has schema version " + std::to_string(current) +
+                                    ", newer than this grove binary knows (" + std::to_string(known) +
+                                    "); use a newer grove binary");
+}
+
+// Applies `step` unless it is already recorded. REQUIRES: inside Write.
+Status ApplyIfMissing(SqliteDb& db, const Migration& step, int known, TimeMs now) {
+  ASSIGN_OR_RETURN(int current, CurrentSchemaVersion(db));
+  RETURN_IF_ERROR(CheckNotNewer(db, current, known));
+  if (current >= step.version) return Status::OK();
+  if (current != step.version - 1) {
+    return Status::Internal("schema migrations are out of order: at version " + std::to_string(current) +
+                            ", next step is " + std::to_string(step.version));
+  }
+  Status applied = db.Exec(step.sql);
+  if (!applied.ok()) return applied.WithContext("schema migration " + std::to_string(step.version));
+  ASSIGN_OR_RETURN(Statement insert,
+                   db.Prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)"));
+  return insert.BindAll(step.version, step.description, now).Run();
+}
+
+}  // namespace
+
+const std::vector<Migration>& SchemaMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "pipelines, executions, step runs, artifacts, lineage, model registry, events", kInitialSchema},
+  };
+  return kMigrations;
+}
+
+Result<int> CurrentSchemaVersion(SqliteDb& db) {
+  ASSIGN_OR_RETURN(Statement stmt, db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.Int(0) : 0;
+}
+
+Status Migrate(SqliteDb& db, const std::vector<Migration>& migrations, TimeMs now) {
+  int known = migrations.empty() ? 0 : migrations.back().version;
+  RETURN_IF_ERROR(db.Write([&]() -> Status {
+    RETURN_IF_ERROR(db.Exec(kCreateVersionTable));
+    ASSIGN_OR_RETURN(int current, CurrentSchemaVersion(db));
+    return CheckNotNewer(db, current, known);
+  }));
+  for (const Migration& step : migrations) {
+    RETURN_IF_ERROR(db.Write([&] { return ApplyIfMissing(db, step, known, now); }));
+  }
+  return Status::OK();
+}
+
+}  // namespace grove::store
