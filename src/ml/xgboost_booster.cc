@@ -13,8 +13,7 @@ XgboostBooster::~XgboostBooster() {
 }
 
 XgboostBooster::XgboostBooster(XgboostBooster&& other) noexcept
-    : handle_(std::exchange(other.handle_, nullptr)),
-      dmatrix_predict_mutex_(std::exchange(other.dmatrix_predict_mutex_, std::make_unique<std::mutex>())) {}
+    : handle_(std::exchange(other.handle_, nullptr)), dmatrix_predict_mutex_(std::move(other.dmatrix_predict_mutex_)) {}
 
 XgboostBooster& XgboostBooster::operator=(XgboostBooster&& other) noexcept {
   if (this != &other) {
@@ -169,6 +168,7 @@ Result<std::vector<float>> XgboostBooster::Predict(std::span<const float> featur
     return Status::InvalidArgument("Predict: " + std::to_string(features.size()) + " values for " +
                                    std::to_string(rows) + " x " + std::to_string(cols));
   }
+  if (handle_ == nullptr) return Status::FailedPrecondition("Predict on an empty (moved-from) booster");
   if (rows == 0) return std::vector<float>();
   char array[160];
   std::snprintf(array, sizeof(array), R"({"data":[%llu,true],"shape":[%zu,%zu],"typestr":"<f4","version":3})",

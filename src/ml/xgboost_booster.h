@@ -24,7 +24,8 @@ namespace grove::ml {
 // booster; every other method needs exclusive access.
 //
 // XGBoost 1.7 predicts in place, and thread-safely, for tree boosters only;
-// gblinear models are predicted through a DMatrix, one call at a time.
+// gblinear models are predicted through a DMatrix, one call at a time. A
+// moved-from booster is empty: only assignment and destruction are allowed.
 class XgboostBooster {
  public:
   enum class Format { kJson, kUbjson };

@@ -119,7 +119,7 @@ bool IsLinear(const XgboostParams& params) {
 
 // The boosting loop. Fills `summary`; with early stopping, `best_linear`
 // receives a snapshot of a gblinear model at its best round (trees are sliced instead).
-Status RunRounds(const XgboostParams& params, const TrainRequest& request, XgboostBooster& booster,
+Status RunRounds(const XgboostParams& params, const TrainRequest& request, XgboostBooster* booster,
                  const std::vector<const XgboostDMatrix*>& sets, TrainSummary* summary,
                  std::optional<std::string>* best_linear) {
   const std::vector<std::string> names = {"train", "validation"};
@@ -130,16 +130,20 @@ Status RunRounds(const XgboostParams& params, const TrainRequest& request, Xgboo
       return Status::Cancelled("training stopped after " + std::to_string(i) + " of " +
                                std::to_string(params.num_round) + " rounds");
     }
-    RETURN_IF_ERROR(booster.UpdateOneIter(i, *sets[0]));
+    Status updated = booster->UpdateOneIter(i, *sets[0]);
+    // XGBoost checks parameter values against each other and the data when the
+    // first round configures it: a failure there is the caller's input.
+    if (!updated.ok() && i == 0) return Status::InvalidArgument("XGBoost cannot train with these hyperparameters: " + updated.message());
+    RETURN_IF_ERROR(updated);
     summary->rounds = i + 1;
     ASSIGN_OR_RETURN(std::string line,
-                     booster.EvalOneIter(i, sets, std::span<const std::string>(names.data(), sets.size())));
+                     booster->EvalOneIter(i, sets, std::span<const std::string>(names.data(), sets.size())));
     Log(request, line);
     ASSIGN_OR_RETURN(auto scores, ParseEvalLine(line));
     AppendMetrics(scores, &summary->metrics);
     if (!stopping) continue;
     if (stopping->Record(i, scores) && IsLinear(params)) {
-      ASSIGN_OR_RETURN(*best_linear, booster.Save(XgboostBooster::Format::kUbjson));
+      ASSIGN_OR_RETURN(*best_linear, booster->Save(XgboostBooster::Format::kUbjson));
     }
     if (stopping->ShouldStop(i)) {
       Log(request, "early stopping: best round " + std::to_string(stopping->best_iteration()) + ", " +
@@ -207,7 +211,7 @@ Result<TrainSummary> TrainXgboost(const TrainRequest& request) {
   ASSIGN_OR_RETURN(XgboostBooster booster, MakeBooster(params, sets, request));
   TrainSummary summary;
   std::optional<std::string> best_linear;
-  RETURN_IF_ERROR(RunRounds(params, request, booster, sets, &summary, &best_linear));
+  RETURN_IF_ERROR(RunRounds(params, request, &booster, sets, &summary, &best_linear));
   RETURN_IF_ERROR(SaveModel(std::move(booster), best_linear, &summary, request.model_out));
   return summary;
 }

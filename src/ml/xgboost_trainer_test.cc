@@ -198,6 +198,10 @@ TEST_F(XgboostTrainerTest, BadInputIsReportedWithItsPlace) {
   TrainRequest missing = Request({{"num_round", 5}});
   missing.train = dir_.path() / "none";
   EXPECT_EQ(TrainXgboost(missing).status().code(), StatusCode::kNotFound);
+  Result<TrainSummary> rejected = TrainXgboost(Request({{"num_round", 5}, {"objective", "binary:logistic"}, {"base_score", 2}}));
+  EXPECT_EQ(rejected.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(rejected.status().message(), StartsWith("XGBoost cannot train with these hyperparameters: "));
+  EXPECT_THAT(rejected.status().message(), HasSubstr("base_score"));
   EXPECT_TRUE(ValidateXgboostHyperparameters({{"num_round", 1}}).ok());
   EXPECT_FALSE(ValidateXgboostHyperparameters({{"num_round", 1}, {"eta", 9}}).ok());
 }

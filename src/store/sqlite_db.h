@@ -73,17 +73,29 @@ class SqliteDb {
     return r.ok() ? Status::OK() : r.status();
   }
 
+  // Rolls back on scope exit unless dismissed, so that even an exception
+  // escaping `body` cannot leave the transaction open.
+  class RollbackGuard {
+   public:
+    explicit RollbackGuard(SqliteDb* db) : db_(db) {}
+    ~RollbackGuard() {
+      if (db_ != nullptr) db_->Rollback();
+    }
+    void Dismiss() { db_ = nullptr; }
+
+   private:
+    SqliteDb* db_;
+  };
+
   template <typename Fn>
   std::invoke_result_t<Fn> Transaction(const char* begin, Fn& body) {
     std::lock_guard<std::mutex> lock(mu_);
     RETURN_IF_ERROR(Begin(begin));
+    RollbackGuard guard(this);
     auto result = body();
-    Status s = StatusOf(result);
-    if (s.ok()) s = Commit();
-    if (!s.ok()) {
-      Rollback();
-      return s;
-    }
+    RETURN_IF_ERROR(StatusOf(result));
+    RETURN_IF_ERROR(Commit());
+    guard.Dismiss();
     return result;
   }
 

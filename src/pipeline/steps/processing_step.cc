@@ -48,6 +48,8 @@ class ProcessingStep : public StepType {
       for (const auto& [name, value] : args["split"].items()) {
         if (name != "seed" && name != "stratify") outputs.push_back(name);
       }
+    } else {
+      outputs.push_back("train");  // The default split: {train: 1}.
     }
     outputs.push_back("transform");
     return outputs;
