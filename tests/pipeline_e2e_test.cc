@@ -72,7 +72,8 @@ TEST_F(PipelineE2ETest, ChurnRegistersAModelAboveTheAccuracyThreshold) {
 TEST_F(PipelineE2ETest, SecondRunIsServedFromCacheAndAChangedParameterRerunsOnlyDependants) {
   Json first = Run({"examples/abalone.yaml"});
   Json second = Run({"examples/abalone.yaml"});
-  for (const auto& [name, step] : Steps(second["id"]).items()) {
+  const Json second_steps = Steps(second["id"]);
+  for (const auto& [name, step] : second_steps.items()) {
     if (step["type"] == "Condition") continue;  // Conditions are always evaluated (instantly).
     EXPECT_EQ(step["cache_hit_source"], first["id"]) << name;
   }

@@ -42,6 +42,9 @@ class ProgressPrinter {
   void OnStep(const store::StepRunRecord& run) {
     if (!enabled_ || run.status == "Starting") return;
     std::lock_guard<std::mutex> lock(mu_);
+    std::string& last = last_status_[run.step_name];
+    if (last == run.status) return;  // Only changes: a new attempt re-records Executing.
+    last = run.status;
     std::string line = "  " + run.step_name;
     line.resize(std::max<size_t>(line.size() + 1, 28), ' ');
     line += run.status;
@@ -59,6 +62,7 @@ class ProgressPrinter {
  private:
   bool enabled_;
   std::mutex mu_;
+  std::map<std::string, std::string> last_status_;  // Guarded by mu_.
 };
 
 int RunPipeline(const GlobalOptions& global, const RunOptions& opts) {

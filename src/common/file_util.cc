@@ -24,6 +24,15 @@ Result<std::string> ReadFile(const fs::path& path) {
   return ss.str();
 }
 
+Status WriteFile(const fs::path& path, std::string_view contents) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Status::IOError("cannot open " + path.string() + " for writing: " + std::strerror(errno));
+  out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+  out.close();
+  if (!out) return Status::IOError("error writing " + path.string());
+  return Status::OK();
+}
+
 Status SyncPath(const fs::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IOError("cannot open " + path.string() + ": " + std::strerror(errno));

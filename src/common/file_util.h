@@ -16,6 +16,10 @@ Result<std::string> ReadFile(const std::filesystem::path& path);
 // `path`, fsync the directory.
 Status WriteFileAtomic(const std::filesystem::path& path, std::string_view contents);
 
+// Writes `contents` to `path` (replacing it) without syncing: for scratch
+// files such as step outputs, which the artifact store syncs when it takes them.
+Status WriteFile(const std::filesystem::path& path, std::string_view contents);
+
 // fsync on a file or directory.
 Status SyncPath(const std::filesystem::path& path);
 

@@ -59,7 +59,7 @@ Result<std::string> Sha256Tree(const fs::path& path) {
     if (ec) break;
     if (!it->is_regular_file()) continue;
     ASSIGN_OR_RETURN(std::string digest, Sha256File(it->path()));
-    entries.emplace_back(fs::relative(it->path(), path).generic_string(), std::move(digest));
+    entries.emplace_back(it->path().lexically_relative(path).generic_string(), std::move(digest));
   }
   if (ec) return Status::IOError("cannot list " + path.string() + ": " + ec.message());
   std::sort(entries.begin(), entries.end());

@@ -133,11 +133,13 @@ Status CheckNames(const std::vector<std::string>& names, const std::string& wher
 
 }  // namespace
 
-Status CsvReader::StartColumns(const std::vector<std::string_view>& header, const std::string& file_name) {
+Status CsvReader::StartColumns(const std::vector<std::string_view>& header, const std::string& file_name,
+                               uint32_t line) {
+  const std::string where = file_name + ":" + std::to_string(line);
   std::vector<std::string> raw(header.begin(), header.end());
-  if (!first_file_.empty()) {
+  if (!names_.empty()) {
     if (raw != first_header_) {
-      return Status::InvalidArgument(file_name + ":1: header (" + JoinNames(raw) + ") differs from the header of " +
+      return Status::InvalidArgument(where + ": header (" + JoinNames(raw) + ") differs from the header of " +
                                      first_file_ + " (" + JoinNames(first_header_) + ")");
     }
     return Status::OK();
@@ -145,11 +147,11 @@ Status CsvReader::StartColumns(const std::vector<std::string_view>& header, cons
   first_file_ = file_name;
   first_header_ = raw;
   if (options_.column_names.empty()) {
-    RETURN_IF_ERROR(CheckNames(raw, file_name + ":1"));
+    RETURN_IF_ERROR(CheckNames(raw, where));
     names_ = raw;
   } else if (options_.column_names.size() != raw.size()) {
     return Status::InvalidArgument("columns: " + std::to_string(options_.column_names.size()) + " names given but " +
-                                   file_name + " has " + std::to_string(raw.size()) + " columns (" + JoinNames(raw) +
+                                   first_file_ + " has " + std::to_string(raw.size()) + " columns (" + JoinNames(raw) +
                                    ")");
   } else {
     names_ = options_.column_names;
@@ -168,7 +170,7 @@ Status CsvReader::AddText(std::string text, std::string file_name) {
   if (options_.header) {
     ASSIGN_OR_RETURN(bool found, NextRecord(&cursor, file_name, &fields, &buffers_, &line));
     if (!found) return Status::InvalidArgument(file_name + ": the file is empty; expected a header line");
-    RETURN_IF_ERROR(StartColumns(fields, file_name));
+    RETURN_IF_ERROR(StartColumns(fields, file_name, line));
   } else if (names_.empty()) {
     RETURN_IF_ERROR(CheckNames(options_.column_names, "columns"));
     if (options_.column_names.empty()) return Status::InvalidArgument("columns: required when header is false");
@@ -177,7 +179,10 @@ Status CsvReader::AddText(std::string text, std::string file_name) {
   }
   // One record per line at most: reserving spares the regrowth copies.
   const size_t max_records = static_cast<size_t>(std::count(view.begin(), view.end(), '\n')) + 1;
-  for (std::vector<std::string_view>& column : cells_) column.reserve(column.size() + max_records);
+  for (std::vector<std::string_view>& column : cells_) {
+    const size_t needed = column.size() + max_records;
+    if (column.capacity() < needed) column.reserve(std::max(needed, 2 * column.capacity()));
+  }
   while (true) {
     ASSIGN_OR_RETURN(bool found, NextRecord(&cursor, file_name, &fields, &buffers_, &line));
     if (!found) break;
@@ -198,14 +203,16 @@ Status CsvReader::AddPath(const fs::path& path) {
     ASSIGN_OR_RETURN(std::string text, ReadFile(path));
     return AddText(std::move(text), path.string());
   }
+  // The error_code forms throughout: std::filesystem must not throw past us.
   std::vector<fs::path> files;
-  for (const fs::directory_entry& entry : fs::directory_iterator(path, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.is_regular_file() && entry.path().extension() == ".csv" && !name.starts_with(".")) {
-      files.push_back(entry.path());
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    const std::string name = it->path().filename().string();
+    if (it->is_regular_file(type_ec) && it->path().extension() == ".csv" && !name.starts_with(".")) {
+      files.push_back(it->path());
     }
   }
-  if (ec) return Status::IOError("cannot list " + path.string() + ": " + ec.message());
+  if (ec) return Status::IOError("input: cannot list " + path.string() + ": " + ec.message());
   if (files.empty()) return Status::InvalidArgument(path.string() + ": the directory has no *.csv files");
   std::sort(files.begin(), files.end());
   for (const fs::path& file : files) {

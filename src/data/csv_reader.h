@@ -46,15 +46,16 @@ class CsvReader {
   Result<Table> Finish();
 
  private:
-  Status StartColumns(const std::vector<std::string_view>& header, const std::string& file_name);
+  // Takes the first header's names, or checks a later file's header against it.
+  Status StartColumns(const std::vector<std::string_view>& header, const std::string& file_name, uint32_t line);
   Status AddRecords(std::string_view text, size_t pos, uint32_t line, uint32_t file_index);
   Column TypeColumn(size_t index);
 
   CsvReadOptions options_;
   std::deque<std::string> buffers_;  // File texts and unescaped fields; cells_ points into them.
   std::vector<std::string> names_;
-  std::vector<std::string> first_header_;  // The first file's raw header, to compare others with.
-  std::string first_file_;
+  std::vector<std::string> first_header_;             // The first file's raw header, to compare others with.
+  std::string first_file_;                            // The file the names come from.
   std::vector<std::vector<std::string_view>> cells_;  // Per column, per row.
   Table table_;                                       // Collects files and row origins.
 };

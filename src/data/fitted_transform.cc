@@ -191,8 +191,11 @@ Status FittedTransform::MapWideRow() {
 
 Result<FittedTransform> FittedTransform::FromJson(const Json& json) {
   if (!json.is_object()) return JsonError("(top)", "expected an object");
-  if (json.value("format", "") != kFormatName) return JsonError("format", std::string("expected ") + kFormatName);
-  if (json.value("format_version", 0) != kFormatVersion) {
+  // Compared as JSON values: json.value() would throw on a value of another type.
+  if (!json.contains("format") || json["format"] != kFormatName) {
+    return JsonError("format", std::string("expected ") + kFormatName);
+  }
+  if (!json.contains("format_version") || json["format_version"] != kFormatVersion) {
     return JsonError("format_version", "expected " + std::to_string(kFormatVersion));
   }
   ASSIGN_OR_RETURN(LabelInfo label, LabelFromJson(json.value("label", Json())));

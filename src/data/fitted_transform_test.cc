@@ -107,6 +107,12 @@ TEST(FittedTransformTest, FromJsonRejectsBadDocuments) {
   EXPECT_EQ(FittedTransform::FromJson(bad).status().message(),
             "transform: input_columns[0].kind: expected numeric or one_hot");
   bad = json;
+  bad["format_version"] = "1";
+  EXPECT_EQ(FittedTransform::FromJson(bad).status().message(), "transform: format_version: expected 1");
+  bad = json;
+  bad["input_columns"] = Json::object();
+  EXPECT_EQ(FittedTransform::FromJson(bad).status().message(), "transform: input_columns: expected a list");
+  bad = json;
   bad["feature_columns"][0] = "b";
   EXPECT_THAT(FittedTransform::FromJson(bad).status().message(), HasSubstr("feature_columns"));
 }

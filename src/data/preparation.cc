@@ -83,13 +83,15 @@ Status WriteOutputs(const PrepareSpec& spec, const FittedTransform& transform, c
   for (size_t k = 0; k < splits.size(); ++k) {
     const std::string& name = spec.split.parts[k].name;
     const fs::path path = output_dir / name;
-    RETURN_IF_ERROR(WriteFileAtomic(path, FormatCsvRows(matrix.values, matrix.width, splits[k])));
+    RETURN_IF_ERROR(WriteFile(path, FormatCsvRows(matrix.values, matrix.width, splits[k])));
     summary->splits[name] = path;
     summary->split_rows[name] = splits[k].size();
     summary->split_names.push_back(name);
   }
   summary->transform = output_dir / "transform";
-  return WriteFileAtomic(summary->transform, transform.ToJson().dump(2) + "\n");
+  // Replace invalid UTF-8 (a Latin-1 category, say) rather than let dump() throw.
+  const std::string json = transform.ToJson().dump(2, ' ', false, Json::error_handler_t::replace);
+  return WriteFile(summary->transform, json + "\n");
 }
 
 }  // namespace

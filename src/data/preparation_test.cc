@@ -339,6 +339,15 @@ TEST(PreparationTest, InputAndSplitProblems) {
             "split.validation: 3 rows leave this split empty; use more rows or a larger fraction");
 }
 
+TEST(PreparationTest, InvalidUtf8CategoryDoesNotThrow) {
+  TempDir dir;
+  Result<PrepareSummary> summary = RunOn(dir, "city,y\nM\xfcnchen,1\nBonn,2\n", Json::parse(R"({
+      "label": "y", "transforms": [{"columns": ["city"], "one_hot": true}]})"));
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->output_columns.size(), 3u);
+  EXPECT_THAT(ReadText(summary->transform), HasSubstr("\"M\xef\xbf\xbdnchen\""));  // U+FFFD.
+}
+
 TEST(PreparationTest, DirectoryInputConcatenatesFiles) {
   TempDir dir;
   ASSERT_TRUE(WriteFileAtomic(dir.path() / "in" / "part-2.csv", "x,y\n3,30\n").ok());

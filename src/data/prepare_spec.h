@@ -52,9 +52,41 @@
 //                          stratify (default false): split each label class separately
 //                          (needs a classification label and shuffle: true).
 //
+// Reading: RFC 4180 CSV (quoted fields, "" escapes, LF or CRLF, optional UTF-8
+// BOM); empty lines are skipped; an empty cell is missing. A column is numeric when
+// every non-empty cell is a finite number (C syntax, surrounding spaces allowed;
+// nan/NaN read as missing), unless it is categorical or one_hot. A row with another
+// field count is an error "<file>:<line>: row has 8 fields, expected 9".
+//
 // Columns that no transform names are passed through: they must be numeric (a text
 // or categorical column must be one-hot encoded or dropped); missing cells stay
-// missing (an empty CSV cell in the output).
+// missing. A column used as a number (pass-through, impute median/mean/constant,
+// scale, regression label) with a cell that is not a number, in a row the filters
+// keep, is an error "<file>:<line>:<col>: column 'length': 'abc' is not a number".
+//
+// Order: read, drop, filter, fit the transforms on all kept rows (as the reference
+// pipelines do, before splitting), apply, shuffle, split. Splits are cut like
+// numpy: at int(cumulative fraction * rows), the last takes the rest; an empty
+// split is an error. Shuffling is Fisher-Yates over std::mt19937_64(seed), the same
+// on every platform.
+//
+// Outputs in the output folder: one file per split, named as the split, headerless
+// CSV with the label first, then the numeric columns in input order, then the
+// one-hot blocks in input order (categories sorted as numbers when all are numbers,
+// else as text); numbers in shortest round-trip form, missing as an empty cell. And
+// `transform`: the fitted transform as JSON (see fitted_transform.h):
+//   {"format": "grove.tabular_transform", "format_version": 1,
+//    "label": {"column": "rings", "kind": "regression"},
+//             (or {"column": "Churn?", "kind": "classification", "positive": "True."})
+//    "input_columns": [{"name": "sex", "kind": "one_hot", "impute": "missing",
+//                       "categories": ["F", "I", "M"], "unknown": "ignore"},
+//                      {"name": "length", "kind": "numeric", "impute": 0.545,
+//                       "scale": {"mean": 0.524, "std": 0.120}}, ...],
+//    "dropped_columns": [],   (churn: [{"name": "Phone", "position": 3}, ...])
+//    "feature_columns": ["length", ..., "sex_F", "sex_I", "sex_M"]}
+// input_columns are the training file's columns without the label and the dropped
+// ones, in file order; a dropped column's position is its 0-based index among the
+// file's columns without the label; feature_columns are the output columns after the label.
 
 #include <cstdint>
 #include <filesystem>

@@ -93,6 +93,10 @@ TEST(TableTransformTest, OneHotLayoutCategoryOrderAndMissing) {
   EXPECT_THAT(Row(p->matrix, 1), ElementsAre(2, 6, 1, 0, 1, 0, 0));
   EXPECT_THAT(Row(p->matrix, 2), ElementsAre(3, 7, 0, 0, 0, 1, 0));  // Missing color: all zeros.
   EXPECT_THAT(Row(p->matrix, 3), ElementsAre(4, 8, 0, 1, 0, 0, 1));
+  // At apply time an unseen category gives all zeros; raw rows are color, code, n.
+  Result<std::vector<double>> row = p->transform.ApplyToRow({"green", "9", "1"});
+  ASSERT_TRUE(row.ok()) << row.status().ToString();
+  EXPECT_THAT(*row, ElementsAre(1, 0, 0, 1, 0, 0));
 }
 
 TEST(TableTransformTest, OneHotConstantImputeAddsItsCategory) {

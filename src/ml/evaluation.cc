@@ -81,11 +81,14 @@ Result<std::vector<double>> Predict(const XgboostBooster& booster, const Labeled
   return predictions;
 }
 
-Status CheckBinaryLabels(const std::vector<double>& labels, const std::filesystem::path& test) {
+// Labels must be finite, and 0 or 1 for classification.
+Status CheckLabels(const std::vector<double>& labels, bool binary, const std::filesystem::path& test) {
   for (size_t r = 0; r < labels.size(); ++r) {
-    if (labels[r] != 0.0 && labels[r] != 1.0) {
+    bool ok = binary ? (labels[r] == 0.0 || labels[r] == 1.0) : std::isfinite(labels[r]);
+    if (!ok) {
       return Status::InvalidArgument(test.string() + ": data row " + std::to_string(r + 1) + " has label " +
-                                     FormatNumber(labels[r]) + "; binary classification needs 0 or 1");
+                                     FormatNumber(labels[r]) +
+                                     (binary ? "; binary classification needs 0 or 1" : "; expected a finite number"));
     }
   }
   return Status::OK();
@@ -134,7 +137,8 @@ Result<Json> Evaluate(const EvaluationRequest& request) {
   RETURN_IF_ERROR(ValidateRegisterMetric(request));
   bool classification = request.kind == "binary_classification";
   if (classification && !(request.threshold >= 0.0 && request.threshold <= 1.0)) {
-    return Status::InvalidArgument("threshold: expected a probability in [0, 1], got " + Json(request.threshold).dump());
+    return Status::InvalidArgument("threshold: expected a probability in [0, 1], got " +
+                                   Json(request.threshold).dump());
   }
   if (request.nthread < 0) return Status::InvalidArgument("nthread: expected 0 (XGBoost's default) or more");
   ASSIGN_OR_RETURN(XgboostBooster booster, XgboostBooster::LoadFromFile(request.model));
@@ -142,9 +146,9 @@ Result<Json> Evaluate(const EvaluationRequest& request) {
   ASSIGN_OR_RETURN(LabeledMatrix test, ReadLabelFirstCsv(request.test));
   ASSIGN_OR_RETURN(std::vector<double> predictions, Predict(booster, test, request));
   std::vector<double> labels(test.labels.begin(), test.labels.end());
+  RETURN_IF_ERROR(CheckLabels(labels, classification, request.test));
   Json report;
   if (classification) {
-    RETURN_IF_ERROR(CheckBinaryLabels(labels, request.test));
     report = BinaryClassificationReport(labels, predictions, request.threshold);
   } else {
     report = RegressionReport(labels, predictions);

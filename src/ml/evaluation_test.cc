@@ -54,8 +54,8 @@ TEST(EvaluationReportTest, BinaryClassificationLayout) {
 TEST(EvaluationReportTest, UndefinedAucIsWrittenNaN) {
   Json report = BinaryClassificationReport(std::vector<double>{1, 1}, std::vector<double>{0.6, 0.7});
   EXPECT_EQ(report["binary_classification_metrics"]["auc"]["value"], "NaN");
-  EXPECT_TRUE(report["binary_classification_metrics"]["receiver_operating_characteristic_curve"]
-                    ["false_positive_rates"].empty());
+  EXPECT_TRUE(report["binary_classification_metrics"]["receiver_operating_characteristic_curve"]["false_positive_rates"]
+                  .empty());
 }
 
 class EvaluateTest : public ::testing::Test {
@@ -84,8 +84,7 @@ TEST_F(EvaluateTest, BinaryLogisticReportWithRegisterMetric) {
   EXPECT_GT(m["auc"]["value"].get<double>(), 0.8);
   EXPECT_EQ((*report)["register_metric"], m["auc"]);
   const Json& cm = m["confusion_matrix"];
-  EXPECT_EQ(cm["0"]["0"].get<int>() + cm["0"]["1"].get<int>() + cm["1"]["0"].get<int>() + cm["1"]["1"].get<int>(),
-            400);
+  EXPECT_EQ(cm["0"]["0"].get<int>() + cm["0"]["1"].get<int>() + cm["1"]["0"].get<int>() + cm["1"]["1"].get<int>(), 400);
   EXPECT_EQ(m["receiver_operating_characteristic_curve"]["false_positive_rates"].back(), 1.0);
 }
 
@@ -134,6 +133,9 @@ TEST_F(EvaluateTest, BadRequestsAreInvalidArguments) {
   auto three_labels = testing::WriteText(dir_.path() / "three", "0,1,1,1,1\n2,1,1,1,1\n");
   EXPECT_THAT(Evaluate({model, three_labels, "binary_classification", 0.5, ""}).status().message(),
               HasSubstr("data row 2 has label 2; binary classification needs 0 or 1"));
+  auto nan_label = testing::WriteText(dir_.path() / "nan", "1,1,1,1,1\nnan,1,1,1,1\n");
+  EXPECT_THAT(Evaluate({model, nan_label, "regression", 0.5, ""}).status().message(),
+              HasSubstr("data row 2 has label nan; expected a finite number"));
   auto narrow = testing::WriteText(dir_.path() / "narrow", "0,1,1\n");
   EXPECT_THAT(Evaluate({model, narrow, "regression", 0.5, ""}).status().message(),
               HasSubstr("2 feature columns, but the model expects 4"));

@@ -20,7 +20,10 @@ TEST(LabelFirstCsvTest, ReadsLabelsAndRowMajorFeatures) {
 }
 
 TEST(LabelFirstCsvTest, AcceptsCrlfBomBlanksSignsExponentsAndNoFinalNewline) {
-  Result<LabeledMatrix> m = ParseLabelFirstCsv("\xEF\xBB\xBF" "7, +1.5 ,-2e-1\r\n\r\n\n0.25,3,1E2", "t.csv");
+  Result<LabeledMatrix> m = ParseLabelFirstCsv(
+      "\xEF\xBB\xBF"
+      "7, +1.5 ,-2e-1\r\n\r\n\n0.25,3,1E2",
+      "t.csv");
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ(m->rows, 2u);
   EXPECT_EQ(m->labels, (std::vector<float>{7, 0.25f}));

@@ -112,7 +112,9 @@ double Accuracy(const ConfusionMatrix& m) {
   return n == 0 ? kNaN : static_cast<double>(m.tp + m.tn) / static_cast<double>(n);
 }
 
-double Precision(const ConfusionMatrix& m) { return Ratio(static_cast<double>(m.tp), static_cast<double>(m.tp + m.fp)); }
+double Precision(const ConfusionMatrix& m) {
+  return Ratio(static_cast<double>(m.tp), static_cast<double>(m.tp + m.fp));
+}
 
 double Recall(const ConfusionMatrix& m) { return Ratio(static_cast<double>(m.tp), static_cast<double>(m.tp + m.fn)); }
 

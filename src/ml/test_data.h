@@ -3,9 +3,9 @@
 // Synthetic data sets for the ml tests (header-only; not part of grove_ml).
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
-#include <cstdlib>
 #include <string>
 #include <vector>
 

@@ -80,9 +80,9 @@ Result<std::string> XgboostBooster::EvalOneIter(int iteration, std::span<const X
     c_names.push_back(names[i].c_str());
   }
   const char* out = nullptr;
-  RETURN_IF_ERROR(XgbStatus(
-      XGBoosterEvalOneIter(handle_, iteration, handles.data(), c_names.data(), handles.size(), &out),
-      "XGBoosterEvalOneIter"));
+  RETURN_IF_ERROR(
+      XgbStatus(XGBoosterEvalOneIter(handle_, iteration, handles.data(), c_names.data(), handles.size(), &out),
+                "XGBoosterEvalOneIter"));
   return std::string(out == nullptr ? "" : out);
 }
 
@@ -101,8 +101,9 @@ Result<size_t> XgboostBooster::NumFeatures() const {
 Result<XgboostBooster> XgboostBooster::Slice(int begin, int end) const {
   BoosterHandle raw = nullptr;
   int rc = XGBoosterSlice(handle_, begin, end, 1, &raw);
-  if (rc == -2) return Status::InvalidArgument("rounds [" + std::to_string(begin) + ", " + std::to_string(end) +
-                                               ") are out of range");
+  if (rc == -2)
+    return Status::InvalidArgument("rounds [" + std::to_string(begin) + ", " + std::to_string(end) +
+                                   ") are out of range");
   Status status = XgbStatus(rc, "XGBoosterSlice");
   if (!status.ok()) return Status::FailedPrecondition(status.message());
   return XgboostBooster(raw);
@@ -138,21 +139,25 @@ Result<std::string> XgboostBooster::Save(Format format) const {
 
 Status XgboostBooster::SaveToFile(const std::filesystem::path& path) const {
   ASSIGN_OR_RETURN(std::string bytes, Save(Format::kJson));
-  return WriteFileAtomic(path, bytes);
+  return WriteFile(path, bytes);
 }
 
 namespace {
 
 // Prediction settings; 1.7.4's in-place prediction rejects a config without "cache_id".
+// clang-format off
 const char* PredictConfig(bool output_margin, bool in_place) {
   if (in_place) {
     return output_margin
-        ? R"({"type":1,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false,"missing":NaN,"cache_id":0})"
-        : R"({"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false,"missing":NaN,"cache_id":0})";
+        ? R"({"type":1,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false,)"
+          R"("missing":NaN,"cache_id":0})"
+        : R"({"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false,)"
+          R"("missing":NaN,"cache_id":0})";
   }
   return output_margin ? R"({"type":1,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false})"
                        : R"({"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false})";
 }
+// clang-format on
 
 std::vector<float> CopyPredictions(const bst_ulong* shape, bst_ulong dim, const float* out) {
   size_t n = 1;
@@ -176,9 +181,9 @@ Result<std::vector<float>> XgboostBooster::Predict(std::span<const float> featur
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* out = nullptr;
-  Status in_place = XgbStatus(XGBoosterPredictFromDense(handle_, array, PredictConfig(output_margin, true), nullptr,
-                                                        &shape, &dim, &out),
-                              "XGBoosterPredictFromDense");
+  Status in_place = XgbStatus(
+      XGBoosterPredictFromDense(handle_, array, PredictConfig(output_margin, true), nullptr, &shape, &dim, &out),
+      "XGBoosterPredictFromDense");
   if (in_place.ok()) return CopyPredictions(shape, dim, out);
   // gblinear has no in-place prediction; every other failure is a real one.
   std::lock_guard<std::mutex> lock(*dmatrix_predict_mutex_);
@@ -198,9 +203,9 @@ Result<std::vector<float>> XgboostBooster::PredictThroughDMatrix(std::span<const
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* out = nullptr;
-  RETURN_IF_ERROR(XgbStatus(XGBoosterPredictFromDMatrix(handle_, matrix.handle(), PredictConfig(output_margin, false),
-                                                        &shape, &dim, &out),
-                            "XGBoosterPredictFromDMatrix"));
+  RETURN_IF_ERROR(XgbStatus(
+      XGBoosterPredictFromDMatrix(handle_, matrix.handle(), PredictConfig(output_margin, false), &shape, &dim, &out),
+      "XGBoosterPredictFromDMatrix"));
   return CopyPredictions(shape, dim, out);
 }
 

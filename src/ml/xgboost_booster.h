@@ -72,7 +72,7 @@ class XgboostBooster {
 
   // The model bytes; JSON is what the xgboost Python package's Booster(model_file=) reads.
   Result<std::string> Save(Format format = Format::kJson) const;
-  // Writes the model as XGBoost JSON with WriteFileAtomic.
+  // Writes the model as XGBoost JSON (unsynced: the artifact store syncs what it keeps).
   Status SaveToFile(const std::filesystem::path& path) const;
 
   // Predicts `rows` rows of `cols` features (row-major, NaN = missing).

@@ -54,7 +54,8 @@ TEST(XgboostBoosterTest, SaveAndLoadGiveIdenticalPredictions) {
   EXPECT_EQ(PredictAll(*from_file, t.data), before);
   EXPECT_EQ(from_file->Objective().value(), "reg:squarederror");
 
-  Result<XgboostBooster> from_ubj = XgboostBooster::LoadFromBuffer(t.booster.Save(XgboostBooster::Format::kUbjson).value());
+  Result<XgboostBooster> from_ubj =
+      XgboostBooster::LoadFromBuffer(t.booster.Save(XgboostBooster::Format::kUbjson).value());
   ASSERT_TRUE(from_ubj.ok());
   EXPECT_EQ(PredictAll(*from_ubj, t.data), before);
 }

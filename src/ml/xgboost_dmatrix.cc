@@ -28,9 +28,9 @@ Result<XgboostDMatrix> XgboostDMatrix::FromDense(std::span<const float> features
                                    std::to_string(cols));
   }
   DMatrixHandle raw = nullptr;
-  RETURN_IF_ERROR(XgbStatus(
-      XGDMatrixCreateFromMat(features.data(), rows, cols, std::numeric_limits<float>::quiet_NaN(), &raw),
-      "XGDMatrixCreateFromMat"));
+  RETURN_IF_ERROR(
+      XgbStatus(XGDMatrixCreateFromMat(features.data(), rows, cols, std::numeric_limits<float>::quiet_NaN(), &raw),
+                "XGDMatrixCreateFromMat"));
   return XgboostDMatrix(raw);
 }
 
@@ -46,8 +46,8 @@ Result<XgboostDMatrix> XgboostDMatrix::FromMatrix(const LabeledMatrix& data, std
   }
   ASSIGN_OR_RETURN(XgboostDMatrix matrix, FromDense(data.features, data.rows, data.cols));
   DMatrixHandle raw = matrix.handle();
-  RETURN_IF_ERROR(XgbStatus(XGDMatrixSetFloatInfo(raw, "label", data.labels.data(), data.rows),
-                            "XGDMatrixSetFloatInfo(label)"));
+  RETURN_IF_ERROR(
+      XgbStatus(XGDMatrixSetFloatInfo(raw, "label", data.labels.data(), data.rows), "XGDMatrixSetFloatInfo(label)"));
   if (!weights.empty()) {
     RETURN_IF_ERROR(XgbStatus(XGDMatrixSetFloatInfo(raw, "weight", weights.data(), weights.size()),
                               "XGDMatrixSetFloatInfo(weight)"));

@@ -1,6 +1,7 @@
 #include "ml/xgboost_params.h"
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
 #include <optional>
 
@@ -30,6 +31,7 @@ constexpr NumericRange kUnitOpenClosed{0, 1, true, false};
 constexpr NumericRange kUnitClosed{0, 1, false, false};
 constexpr NumericRange kAtLeastOne{1, kInf, false, false};
 
+// clang-format off
 const std::vector<std::string_view> kObjectives = {
     "reg:squarederror", "reg:linear", "reg:squaredlogerror", "reg:logistic", "reg:pseudohubererror",
     "reg:absoluteerror", "reg:gamma", "reg:tweedie", "binary:logistic", "binary:logitraw", "binary:hinge",
@@ -42,6 +44,7 @@ const std::vector<std::string_view> kMetrics = {
 const std::vector<std::string_view> kUpdaters = {
     "grow_colmaker", "grow_histmaker", "grow_quantile_histmaker", "grow_gpu_hist", "sync", "refresh", "prune",
     "shotgun", "coord_descent", "gpu_coord_descent"};
+// clang-format on
 
 // Alphabetical: the SageMaker built-in XGBoost names that XGBoost 1.7 can honour.
 const std::vector<Spec>& Specs() {
@@ -54,7 +57,11 @@ const std::vector<Spec>& Specs() {
       {"colsample_bynode", Kind::kNumber, kUnitOpenClosed},
       {"colsample_bytree", Kind::kNumber, kUnitOpenClosed},
       {"csv_weights", Kind::kBool, {}, {}, Use::kTrainer},
-      {"deterministic_histogram", Kind::kBool, {}, {}, Use::kIgnored,
+      {"deterministic_histogram",
+       Kind::kBool,
+       {},
+       {},
+       Use::kIgnored,
        "only gpu_hist reads it; CPU histograms are always deterministic"},
       {"early_stopping_rounds", Kind::kInt, kAtLeastOne, {}, Use::kTrainer},
       {"eta", Kind::kNumber, kUnitOpenClosed},
@@ -86,7 +93,11 @@ const std::vector<Spec>& Specs() {
       {"scale_pos_weight", Kind::kNumber, kPositive},
       {"seed", Kind::kInt},
       {"single_precision_histogram", Kind::kBool, {}, {}, Use::kIgnored, "only gpu_hist reads it"},
-      {"sketch_eps", Kind::kNumber, {0, 1, true, true}, {}, Use::kIgnored,
+      {"sketch_eps",
+       Kind::kNumber,
+       {0, 1, true, true},
+       {},
+       Use::kIgnored,
        "XGBoost 1.7's approx tree method sizes its sketch by max_bin"},
       {"skip_drop", Kind::kNumber, kUnitClosed},
       {"subsample", Kind::kNumber, kUnitOpenClosed},
@@ -100,9 +111,9 @@ const std::vector<Spec>& Specs() {
 
 // XGBoost's and scikit-learn's names for SageMaker hyperparameters.
 const std::vector<std::pair<std::string_view, std::string_view>> kAliases = {
-    {"learning_rate", "eta"}, {"reg_alpha", "alpha"}, {"reg_lambda", "lambda"}, {"min_split_loss", "gamma"},
-    {"random_state", "seed"}, {"n_estimators", "num_round"}, {"num_boost_round", "num_round"},
-    {"n_jobs", "nthread"}, {"early_stopping", "early_stopping_rounds"}};
+    {"learning_rate", "eta"},         {"reg_alpha", "alpha"},   {"reg_lambda", "lambda"},
+    {"min_split_loss", "gamma"},      {"random_state", "seed"}, {"n_estimators", "num_round"},
+    {"num_boost_round", "num_round"}, {"n_jobs", "nthread"},    {"early_stopping", "early_stopping_rounds"}};
 
 // Values a label-first CSV cannot support, and why.
 const std::vector<std::pair<std::string_view, std::string_view>> kUnsupported = {
@@ -185,55 +196,62 @@ std::string MapScalar(const Spec& spec, const Json& value, std::string* text) {
   return "";
 }
 
-// Maps `value` of a string-like spec; "" on success, else the error.
-std::string MapText(const Spec& spec, const Json& value, std::string* text, std::vector<std::string>* metrics) {
-  switch (spec.kind) {
-    case Kind::kChoice: {
-      if (value.is_string()) {
-        if (std::optional<std::string_view> reason = UnsupportedReason(value.get<std::string>())) {
-          return value.get<std::string>() + " " + std::string(*reason);
-        }
-      }
-      if (!value.is_string() || !Contains(spec.choices, value.get<std::string>())) {
-        return Expected("one of " + Join(spec.choices), value);
-      }
-      *text = value.get<std::string>();
-      return "";
+std::string MapChoice(const Spec& spec, const Json& value, std::string* text) {
+  if (!value.is_string()) return Expected("one of " + Join(spec.choices), value);
+  const std::string& s = value.get_ref<const std::string&>();
+  if (std::optional<std::string_view> reason = UnsupportedReason(s)) return s + " " + std::string(*reason);
+  if (!Contains(spec.choices, s)) return Expected("one of " + Join(spec.choices), value);
+  *text = s;
+  return "";
+}
+
+// eval_metric (each name checked, kept apart) or updater (joined with commas).
+std::string MapList(const Spec& spec, const Json& value, std::string* text, std::vector<std::string>* metrics) {
+  std::optional<std::vector<std::string>> list = HyperparameterList(value);
+  if (spec.kind == Kind::kMetrics) {
+    if (!list) return Expected("a metric name or a comma-separated list of them", value);
+    for (const std::string& metric : *list) {
+      std::string error = CheckMetric(metric);
+      if (!error.empty()) return error;
     }
+    *metrics = std::move(*list);
+    return "";
+  }
+  auto known = [](const std::string& u) { return Contains(kUpdaters, u); };
+  if (!list || !std::all_of(list->begin(), list->end(), known)) {
+    return Expected("a comma-separated list of " + Join(kUpdaters), value);
+  }
+  for (const std::string& u : *list) *text += (text->empty() ? "" : ",") + u;
+  return "";
+}
+
+// Checks `value` against `spec`. Returns "" and fills *text (what XGBoost gets)
+// or *metrics (eval_metric) on success, else the error without the
+// "hyperparameters.<name>: " prefix.
+std::string MapValue(const Spec& spec, const Json& value, std::string* text, std::vector<std::string>* metrics) {
+  std::optional<std::string> constraints;
+  switch (spec.kind) {
+    case Kind::kChoice:
+      return MapChoice(spec, value, text);
     case Kind::kText:
       if (!value.is_string()) return Expected("a string", value);
       *text = value.get<std::string>();
       return "";
-    case Kind::kMetrics: {
-      std::optional<std::vector<std::string>> list = HyperparameterList(value);
-      if (!list) return Expected("a metric name or a comma-separated list of them", value);
-      for (const std::string& metric : *list) {
-        std::string error = CheckMetric(metric);
-        if (!error.empty()) return error;
+    case Kind::kMetrics:
+    case Kind::kUpdaters:
+      return MapList(spec, value, text, metrics);
+    case Kind::kMonotone:
+      if (!(constraints = HyperparameterMonotone(value))) {
+        return Expected("one of -1, 0, 1 per feature, like \"(1,0,-1)\"", value);
       }
-      *metrics = *list;
+      *text = *constraints;
       return "";
-    }
-    case Kind::kUpdaters: {
-      std::optional<std::vector<std::string>> list = HyperparameterList(value);
-      if (!list || !std::all_of(list->begin(), list->end(), [](const std::string& u) { return Contains(kUpdaters, u); })) {
-        return Expected("a comma-separated list of " + Join(kUpdaters), value);
+    case Kind::kInteraction:
+      if (!(constraints = HyperparameterInteraction(value))) {
+        return Expected("lists of feature indices, like \"[[0,1],[2,3]]\"", value);
       }
-      for (const std::string& u : *list) *text += (text->empty() ? "" : ",") + u;
+      *text = *constraints;
       return "";
-    }
-    case Kind::kMonotone: {
-      std::optional<std::string> c = HyperparameterMonotone(value);
-      if (!c) return Expected("one of -1, 0, 1 per feature, like \"(1,0,-1)\"", value);
-      *text = *c;
-      return "";
-    }
-    case Kind::kInteraction: {
-      std::optional<std::string> c = HyperparameterInteraction(value);
-      if (!c) return Expected("lists of feature indices, like \"[[0,1],[2,3]]\"", value);
-      *text = *c;
-      return "";
-    }
     default:
       return MapScalar(spec, value, text);
   }
@@ -244,8 +262,10 @@ void Store(const Spec& spec, const std::string& text, std::vector<std::string> m
   if (spec.use == Use::kIgnored) {
     out->notes.push_back(std::string(spec.name) + " is ignored: " + std::string(spec.note));
   } else if (spec.use == Use::kTrainer) {
-    if (spec.name == "num_round") out->num_round = std::stoi(text);
-    if (spec.name == "early_stopping_rounds") out->early_stopping_rounds = std::stoi(text);
+    int number = 0;
+    std::from_chars(text.data(), text.data() + text.size(), number);  // Checked by MapScalar.
+    if (spec.name == "num_round") out->num_round = number;
+    if (spec.name == "early_stopping_rounds") out->early_stopping_rounds = number;
     if (spec.name == "csv_weights") out->csv_weights = text == "1";
   } else if (spec.kind == Kind::kMetrics) {
     for (std::string& m : metrics) out->booster_params.emplace_back("eval_metric", std::move(m));
@@ -290,7 +310,8 @@ void Finish(const Json& hyperparameters, XgboostParams* out, std::vector<std::st
   if (multi && num_class == nullptr) {
     errors->push_back("hyperparameters.num_class: required when objective is " + out->objective);
   } else if (multi && *num_class == "1") {
-    errors->push_back("hyperparameters.num_class: expected an integer >= 2 with objective " + out->objective + ", got 1");
+    errors->push_back("hyperparameters.num_class: expected an integer >= 2 with objective " + out->objective +
+                      ", got 1");
   }
   const std::string* booster = FindParam(*out, "booster");
   bool linear = booster != nullptr && *booster == "gblinear";
@@ -316,7 +337,7 @@ Result<XgboostParams> MapXgboostHyperparameters(const Json& hyperparameters) {
     }
     std::string text;
     std::vector<std::string> metrics;
-    std::string error = MapText(*spec, value, &text, &metrics);
+    std::string error = MapValue(*spec, value, &text, &metrics);
     if (!error.empty()) {
       errors.push_back("hyperparameters." + name + ": " + error);
       continue;

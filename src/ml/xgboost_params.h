@@ -16,7 +16,7 @@ struct XgboostParams {
   int num_round = 0;              // Boosting rounds (required, >= 1).
   int early_stopping_rounds = 0;  // 0: no early stopping.
   bool csv_weights = false;       // Column 2 of the training CSVs holds instance weights.
-  std::string objective;          // Resolved objective ("reg:linear" becomes "reg:squarederror"); empty: XGBoost's default.
+  std::string objective;  // Resolved objective ("reg:linear" becomes "reg:squarederror"); empty: XGBoost's default.
   // (name, value) pairs for XGBoosterSetParam, in the order given; eval_metric
   // appears once per metric. Includes tree_method=hist when the caller set
   // neither tree_method nor updater (a tree booster only; see TreeMethodDefault).

@@ -20,47 +20,83 @@ std::string ErrorOf(const Json& hyperparameters) {
 }
 
 TEST(XgboostParamsTest, MapsSageMakerStringsOfTheAbaloneTemplate) {
-  Json hp = {{"objective", "reg:linear"}, {"num_round", "50"}, {"max_depth", "5"}, {"eta", "0.2"},
-             {"gamma", "4"}, {"min_child_weight", "6"}, {"subsample", "0.7"}};
+  Json hp = {{"objective", "reg:linear"}, {"num_round", "50"}, {"max_depth", "5"}, {"eta", "0.2"}, {"gamma", "4"},
+             {"min_child_weight", "6"},   {"subsample", "0.7"}};
   Result<XgboostParams> p = MapXgboostHyperparameters(hp);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(p->num_round, 50);
   EXPECT_EQ(p->early_stopping_rounds, 0);
   EXPECT_EQ(p->objective, "reg:squarederror");
-  EXPECT_THAT(p->booster_params,
-              ElementsAre(Pair("objective", "reg:squarederror"), Pair("max_depth", "5"), Pair("eta", "0.2"),
-                          Pair("gamma", "4"), Pair("min_child_weight", "6"), Pair("subsample", "0.7"),
-                          Pair("tree_method", "hist")));
+  EXPECT_THAT(p->booster_params, ElementsAre(Pair("objective", "reg:squarederror"), Pair("max_depth", "5"),
+                                             Pair("eta", "0.2"), Pair("gamma", "4"), Pair("min_child_weight", "6"),
+                                             Pair("subsample", "0.7"), Pair("tree_method", "hist")));
 }
 
 TEST(XgboostParamsTest, AcceptsNumbersBooleansAndTrainerSettings) {
-  Json hp = {{"num_round", 10},        {"eta", 0.3},          {"booster", "dart"}, {"one_drop", true},
-             {"refresh_leaf", "False"}, {"csv_weights", "1"}, {"early_stopping_rounds", 5.0},
-             {"tree_method", "approx"}, {"seed", -3}};
+  Json hp = {{"num_round", 10},
+             {"eta", 0.3},
+             {"booster", "dart"},
+             {"one_drop", true},
+             {"refresh_leaf", "False"},
+             {"csv_weights", "1"},
+             {"early_stopping_rounds", 5.0},
+             {"tree_method", "approx"},
+             {"seed", -3}};
   Result<XgboostParams> p = MapXgboostHyperparameters(hp);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(p->num_round, 10);
   EXPECT_EQ(p->early_stopping_rounds, 5);
   EXPECT_TRUE(p->csv_weights);
-  EXPECT_THAT(p->booster_params, ElementsAre(Pair("eta", "0.3"), Pair("booster", "dart"), Pair("one_drop", "1"),
-                                             Pair("refresh_leaf", "0"), Pair("tree_method", "approx"),
-                                             Pair("seed", "-3")));
+  EXPECT_THAT(p->booster_params,
+              ElementsAre(Pair("eta", "0.3"), Pair("booster", "dart"), Pair("one_drop", "1"), Pair("refresh_leaf", "0"),
+                          Pair("tree_method", "approx"), Pair("seed", "-3")));
 }
 
 TEST(XgboostParamsTest, AcceptsEveryHyperparameterOfTheBuiltInAlgorithm) {
-  Json hp = {{"num_round", "3"}, {"early_stopping_rounds", "2"}, {"objective", "binary:logistic"},
-             {"eval_metric", "auc"}, {"booster", "gbtree"}, {"tree_method", "hist"}, {"seed", "1"},
-             {"nthread", "1"}, {"alpha", "0"}, {"lambda", "1"}, {"lambda_bias", "0"}, {"eta", "0.3"},
-             {"gamma", "0"}, {"max_depth", "6"}, {"min_child_weight", "1"}, {"max_delta_step", "0"},
-             {"subsample", "1"}, {"sampling_method", "uniform"}, {"colsample_bytree", "1"},
-             {"colsample_bylevel", "1"}, {"colsample_bynode", "1"}, {"grow_policy", "depthwise"},
-             {"max_leaves", "0"}, {"max_bin", "256"}, {"max_cat_to_onehot", "4"}, {"num_parallel_tree", "1"},
-             {"scale_pos_weight", "1"}, {"base_score", "0.5"}, {"rate_drop", "0"}, {"one_drop", "0"},
-             {"skip_drop", "0"}, {"sample_type", "uniform"}, {"normalize_type", "tree"},
-             {"updater", "grow_quantile_histmaker"}, {"refresh_leaf", "1"}, {"process_type", "default"},
-             {"sketch_eps", "0.03"}, {"tweedie_variance_power", "1.5"}, {"monotone_constraints", "(0,0)"},
-             {"interaction_constraints", "[[0,1]]"}, {"deterministic_histogram", "true"},
-             {"single_precision_histogram", "false"}, {"verbosity", "1"}, {"csv_weights", "0"},
+  Json hp = {{"num_round", "3"},
+             {"early_stopping_rounds", "2"},
+             {"objective", "binary:logistic"},
+             {"eval_metric", "auc"},
+             {"booster", "gbtree"},
+             {"tree_method", "hist"},
+             {"seed", "1"},
+             {"nthread", "1"},
+             {"alpha", "0"},
+             {"lambda", "1"},
+             {"lambda_bias", "0"},
+             {"eta", "0.3"},
+             {"gamma", "0"},
+             {"max_depth", "6"},
+             {"min_child_weight", "1"},
+             {"max_delta_step", "0"},
+             {"subsample", "1"},
+             {"sampling_method", "uniform"},
+             {"colsample_bytree", "1"},
+             {"colsample_bylevel", "1"},
+             {"colsample_bynode", "1"},
+             {"grow_policy", "depthwise"},
+             {"max_leaves", "0"},
+             {"max_bin", "256"},
+             {"max_cat_to_onehot", "4"},
+             {"num_parallel_tree", "1"},
+             {"scale_pos_weight", "1"},
+             {"base_score", "0.5"},
+             {"rate_drop", "0"},
+             {"one_drop", "0"},
+             {"skip_drop", "0"},
+             {"sample_type", "uniform"},
+             {"normalize_type", "tree"},
+             {"updater", "grow_quantile_histmaker"},
+             {"refresh_leaf", "1"},
+             {"process_type", "default"},
+             {"sketch_eps", "0.03"},
+             {"tweedie_variance_power", "1.5"},
+             {"monotone_constraints", "(0,0)"},
+             {"interaction_constraints", "[[0,1]]"},
+             {"deterministic_histogram", "true"},
+             {"single_precision_histogram", "false"},
+             {"verbosity", "1"},
+             {"csv_weights", "0"},
              {"_tuning_objective_metric", "validation:auc"}};
   Result<XgboostParams> p = MapXgboostHyperparameters(hp);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
@@ -136,10 +172,11 @@ TEST(XgboostParamsTest, EvalMetricTakesListsAndChecksNames) {
 }
 
 TEST(XgboostParamsTest, ConstraintsAndUpdatersAreNormalised) {
-  Result<XgboostParams> p = MapXgboostHyperparameters(
-      {{"num_round", 5}, {"monotone_constraints", Json::array({1, 0, -1})},
-       {"interaction_constraints", Json::array({Json::array({0, 1}), Json::array({2})})},
-       {"updater", "grow_colmaker, prune"}});
+  Result<XgboostParams> p =
+      MapXgboostHyperparameters({{"num_round", 5},
+                                 {"monotone_constraints", Json::array({1, 0, -1})},
+                                 {"interaction_constraints", Json::array({Json::array({0, 1}), Json::array({2})})},
+                                 {"updater", "grow_colmaker, prune"}});
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   // No default tree_method when an updater is given.
   EXPECT_THAT(p->booster_params,

@@ -133,7 +133,8 @@ Status RunRounds(const XgboostParams& params, const TrainRequest& request, Xgboo
     Status updated = booster->UpdateOneIter(i, *sets[0]);
     // XGBoost checks parameter values against each other and the data when the
     // first round configures it: a failure there is the caller's input.
-    if (!updated.ok() && i == 0) return Status::InvalidArgument("XGBoost cannot train with these hyperparameters: " + updated.message());
+    if (!updated.ok() && i == 0)
+      return Status::InvalidArgument("XGBoost cannot train with these hyperparameters: " + updated.message());
     RETURN_IF_ERROR(updated);
     summary->rounds = i + 1;
     ASSIGN_OR_RETURN(std::string line,

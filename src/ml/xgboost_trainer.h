@@ -14,10 +14,10 @@
 namespace grove::ml {
 
 struct TrainRequest {
-  std::filesystem::path train;       // Headerless CSV, label in column 0.
-  std::filesystem::path validation;  // Optional (empty path: none).
-  Json hyperparameters = Json::object();  // SageMaker built-in XGBoost names and values.
-  std::filesystem::path model_out;   // Where to write the model (XGBoost JSON).
+  std::filesystem::path train;                  // Headerless CSV, label in column 0.
+  std::filesystem::path validation;             // Optional (empty path: none).
+  Json hyperparameters = Json::object();        // SageMaker built-in XGBoost names and values.
+  std::filesystem::path model_out;              // Where to write the model (XGBoost JSON).
   std::function<void(const std::string&)> log;  // Per-round metric lines; may be empty.
   const std::atomic<bool>* stop = nullptr;      // Checked between rounds.
   // XGBoost threads when the hyperparameters set no nthread; 0 keeps XGBoost's
@@ -27,14 +27,14 @@ struct TrainRequest {
 };
 
 struct TrainSummary {
-  int rounds = 0;          // Rounds trained.
-  int best_iteration = -1; // With early stopping on validation; else -1.
+  int rounds = 0;           // Rounds trained.
+  int best_iteration = -1;  // With early stopping on validation; else -1.
   // {"train-rmse": [..per round..], "validation-rmse": [...]}
   Json metrics = Json::object();
   // With early stopping: the validation metric watched ("validation-rmse") and its best value.
   std::string stopping_metric;
   double best_score = 0;
-  int model_rounds = 0;    // Rounds in the saved model: best_iteration + 1 with early stopping, else rounds.
+  int model_rounds = 0;  // Rounds in the saved model: best_iteration + 1 with early stopping, else rounds.
 };
 
 // Checks names, types and ranges of SageMaker XGBoost hyperparameters.

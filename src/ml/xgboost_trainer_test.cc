@@ -121,8 +121,10 @@ TEST_F(XgboostTrainerTest, EarlyStoppingKeepsTheModelUpToTheBestRound) {
 TEST_F(XgboostTrainerTest, EarlyStoppingMaximisesAuc) {
   train_ = testing::WriteText(dir_.path() / "btrain", testing::BinaryCsv(600, 4, 3));
   validation_ = testing::WriteText(dir_.path() / "bvalid", testing::BinaryCsv(300, 4, 4));
-  Result<TrainSummary> s = TrainXgboost(Request({{"num_round", 200}, {"objective", "binary:logistic"},
-                                                 {"eval_metric", "logloss,auc"}, {"early_stopping_rounds", 5}}));
+  Result<TrainSummary> s = TrainXgboost(Request({{"num_round", 200},
+                                                 {"objective", "binary:logistic"},
+                                                 {"eval_metric", "logloss,auc"},
+                                                 {"early_stopping_rounds", 5}}));
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->stopping_metric, "validation-auc");  // The last validation metric is watched.
   EXPECT_LT(s->rounds, 200);
@@ -135,8 +137,8 @@ TEST_F(XgboostTrainerTest, EarlyStoppingMaximisesAuc) {
 
 TEST_F(XgboostTrainerTest, EarlyStoppingOfGblinearKeepsTheBestSnapshot) {
   validation_ = testing::WriteText(dir_.path() / "flipped", testing::RegressionCsv(300, 6, 2, 0.3, true));
-  Result<TrainSummary> s = TrainXgboost(
-      Request({{"num_round", 100}, {"booster", "gblinear"}, {"eta", 0.5}, {"early_stopping_rounds", 2}}));
+  Result<TrainSummary> s =
+      TrainXgboost(Request({{"num_round", 100}, {"booster", "gblinear"}, {"eta", 0.5}, {"early_stopping_rounds", 2}}));
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   ASSERT_LT(s->best_iteration + 1, s->rounds);  // The snapshot, not the last round, is saved.
   XgboostBooster model = XgboostBooster::LoadFromFile(dir_.path() / "model").value();
@@ -169,8 +171,8 @@ TEST_F(XgboostTrainerTest, StopFlagCancelsBetweenRounds) {
 TEST_F(XgboostTrainerTest, CsvWeightsUseTheSecondColumn) {
   // Weight 0 on every row labelled 100 hides them: predictions stay near 1.
   train_ = testing::WriteText(dir_.path() / "w", "1,1,0.5\n100,0,0.5\n1,1,0.2\n100,0,0.2\n");
-  TrainRequest r = Request({{"num_round", 30}, {"csv_weights", 1}, {"eta", 1}, {"max_depth", 1},
-                            {"min_child_weight", 0}, {"lambda", 0}});
+  TrainRequest r = Request(
+      {{"num_round", 30}, {"csv_weights", 1}, {"eta", 1}, {"max_depth", 1}, {"min_child_weight", 0}, {"lambda", 0}});
   r.validation.clear();
   Result<TrainSummary> s = TrainXgboost(r);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -190,7 +192,8 @@ TEST_F(XgboostTrainerTest, BadInputIsReportedWithItsPlace) {
   testing::WriteText(dir_.path() / "bad", "1,2\n3,oops\n");
   TrainRequest bad = Request({{"num_round", 5}});
   bad.train = dir_.path() / "bad";
-  EXPECT_EQ(TrainXgboost(bad).status().message(), (dir_.path() / "bad").string() + ":2:3: 'oops' is not a number (field 2)");
+  EXPECT_EQ(TrainXgboost(bad).status().message(),
+            (dir_.path() / "bad").string() + ":2:3: 'oops' is not a number (field 2)");
   testing::WriteText(dir_.path() / "narrow", "1,2\n3,4\n");
   TrainRequest narrow = Request({{"num_round", 5}});
   narrow.validation = dir_.path() / "narrow";
@@ -198,7 +201,8 @@ TEST_F(XgboostTrainerTest, BadInputIsReportedWithItsPlace) {
   TrainRequest missing = Request({{"num_round", 5}});
   missing.train = dir_.path() / "none";
   EXPECT_EQ(TrainXgboost(missing).status().code(), StatusCode::kNotFound);
-  Result<TrainSummary> rejected = TrainXgboost(Request({{"num_round", 5}, {"objective", "binary:logistic"}, {"base_score", 2}}));
+  Result<TrainSummary> rejected =
+      TrainXgboost(Request({{"num_round", 5}, {"objective", "binary:logistic"}, {"base_score", 2}}));
   EXPECT_EQ(rejected.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(rejected.status().message(), StartsWith("XGBoost cannot train with these hyperparameters: "));
   EXPECT_THAT(rejected.status().message(), HasSubstr("base_score"));
@@ -225,8 +229,9 @@ TEST(AbaloneSizedTest, TrainsAndEvaluatesQuickly) {
   request.train = train;
   request.validation = validation;
   request.model_out = dir.path() / "model";
-  request.hyperparameters = {{"objective", "reg:linear"}, {"num_round", "50"}, {"max_depth", "5"},
-                             {"eta", "0.2"}, {"gamma", "4"}, {"min_child_weight", "6"}, {"subsample", "0.7"}};
+  request.hyperparameters = {
+      {"objective", "reg:linear"}, {"num_round", "50"}, {"max_depth", "5"}, {"eta", "0.2"}, {"gamma", "4"},
+      {"min_child_weight", "6"},   {"subsample", "0.7"}};
   auto start = std::chrono::steady_clock::now();
   Result<TrainSummary> s = TrainXgboost(request);
   auto trained = std::chrono::steady_clock::now();
@@ -263,10 +268,15 @@ TEST(PythonInteropTest, PythonXgboostLoadsTheModelAndAgrees) {
 
   std::string script =
       "import json, numpy, xgboost\n"
-      "b = xgboost.Booster(model_file='" + request.model_out.string() + "')\n"
-      "x = numpy.loadtxt('" + train.string() + "', delimiter=',', dtype=numpy.float32)[:, 1:]\n"
+      "b = xgboost.Booster(model_file='" +
+      request.model_out.string() +
+      "')\n"
+      "x = numpy.loadtxt('" +
+      train.string() +
+      "', delimiter=',', dtype=numpy.float32)[:, 1:]\n"
       "p = b.predict(xgboost.DMatrix(x))\n"
-      "open('" + (dir.path() / "py.json").string() + "', 'w').write(json.dumps([float(v) for v in p]))\n";
+      "open('" +
+      (dir.path() / "py.json").string() + "', 'w').write(json.dumps([float(v) for v in p]))\n";
   testing::WriteText(dir.path() / "check.py", script);
   ASSERT_EQ(std::system(("/usr/bin/python3 " + (dir.path() / "check.py").string()).c_str()), 0);
   std::vector<double> theirs = Json::parse(ReadFile(dir.path() / "py.json").value()).get<std::vector<double>>();

@@ -1,6 +1,7 @@
 #include "pipeline/expression.h"
 
 #include <charconv>
+#include <optional>
 
 namespace grove::pipeline {
 namespace {
@@ -12,9 +13,7 @@ constexpr const char* kGetForms =
 std::string Child(const std::string& field, const std::string& key) {
   return field.empty() ? key : field + "." + key;
 }
-std::string Item(const std::string& field, size_t i) {
-  return field + "[" + std::to_string(i) + "]";
-}
+std::string Item(const std::string& field, size_t i) { return field + "[" + std::to_string(i) + "]"; }
 
 std::vector<std::string> SplitDots(const std::string& text) {
   std::vector<std::string> parts;
@@ -129,8 +128,7 @@ std::string Prefix(const std::string& field, const Json& expression) {
 }
 
 // Errors of nested values carry their own field; the others get `field` and "Join".
-Result<Json> ResolveJoin(const Json& expression, const ResolveContext& ctx,
-                         const std::string& field) {
+Result<Json> ResolveJoin(const Json& expression, const ResolveContext& ctx, const std::string& field) {
   const Json& arg = expression.begin().value();
   Status shape = CheckJoin(arg);
   if (!shape.ok()) return shape.WithContext(Prefix(field, expression));
@@ -138,7 +136,7 @@ Result<Json> ResolveJoin(const Json& expression, const ResolveContext& ctx,
   std::string text;
   const Json& values = arg["values"];
   for (size_t i = 0; i < values.size(); ++i) {
-    ASSIGN_OR_RETURN(Json v, Resolve(values[i], ctx, Item(Child(field, "values"), i)));
+    ASSIGN_OR_RETURN(Json v, Resolve(values[i], ctx, Item(Child(field, "Join.values"), i)));
     if (v.is_array() || v.is_object()) {
       return Status::InvalidArgument("value " + std::to_string(i) + " is " + v.dump() +
                                      "; only strings, numbers and booleans can be joined")
@@ -150,8 +148,7 @@ Result<Json> ResolveJoin(const Json& expression, const ResolveContext& ctx,
   return Json(text);
 }
 
-Result<Json> ResolveExpression(const Json& expression, const ResolveContext& ctx,
-                               const std::string& field) {
+Result<Json> ResolveExpression(const Json& expression, const ResolveContext& ctx, const std::string& field) {
   const std::string key = KeyOf(expression);
   if (key == "Join") return ResolveJoin(expression, ctx, field);
   const Json& arg = expression.begin().value();
@@ -171,7 +168,7 @@ void Scan(const Json& value, const std::string& field, ExpressionScan* out) {
         out->issues.push_back({field, st.message()});
         return;
       }
-      Scan(arg["values"], Child(field, "values"), out);
+      Scan(arg["values"], Child(field, "Join.values"), out);
       return;
     }
     Result<Reference> ref = key == "Get" ? ParseGet(arg) : ParseJsonGet(arg);
@@ -270,26 +267,26 @@ Result<Json> LookupJsonPath(const Json& document, const std::string& path) {
     const std::string where = walked.empty() ? "the top level" : "'" + walked + "'";
     if (seg.index) {
       if (!at->is_array()) {
-        return Status::NotFound("no index [" + std::to_string(*seg.index) + "]: " + where +
-                                " is " + std::string(at->type_name()) + ", not an array");
+        return Status::NotFound("no index [" + std::to_string(*seg.index) + "]: " + where + " is " +
+                                std::string(at->type_name()) + ", not an array");
       }
       if (*seg.index >= at->size()) {
-        return Status::NotFound("index [" + std::to_string(*seg.index) + "] is out of range: " +
-                                where + " has " + std::to_string(at->size()) + " elements");
+        return Status::NotFound("index [" + std::to_string(*seg.index) + "] is out of range: " + where +
+                                " has " + std::to_string(at->size()) + " elements");
       }
       at = &(*at)[*seg.index];
       walked += "[" + std::to_string(*seg.index) + "]";
       continue;
     }
     if (!at->is_object()) {
-      return Status::NotFound("no key '" + seg.key + "': " + where + " is " +
-                              std::string(at->type_name()) + ", not an object");
+      return Status::NotFound("no key '" + seg.key + "': " + where + " is " + std::string(at->type_name()) +
+                              ", not an object");
     }
     if (!at->contains(seg.key)) {
       std::string keys;
       for (const auto& [key, v] : at->items()) keys += (keys.empty() ? "" : ", ") + key;
-      return Status::NotFound("no key '" + seg.key + "' at " + where + " (keys there: " +
-                              (keys.empty() ? "none" : keys) + ")");
+      return Status::NotFound("no key '" + seg.key + "' at " + where +
+                              " (keys there: " + (keys.empty() ? "none" : keys) + ")");
     }
     at = &(*at)[seg.key];
     walked += (walked.empty() ? "" : ".") + seg.key;
@@ -316,12 +313,24 @@ struct OpName {
   std::string_view name;
   Op op;
 };
-constexpr OpName kOperators[] = {
-    {"Equals", Op::kEq}, {"==", Op::kEq}, {"GreaterThan", Op::kGt}, {">", Op::kGt},
-    {"GreaterThanOrEqualTo", Op::kGe}, {">=", Op::kGe}, {"LessThan", Op::kLt}, {"<", Op::kLt},
-    {"LessThanOrEqualTo", Op::kLe}, {"<=", Op::kLe}, {"In", Op::kIn}, {"in", Op::kIn},
-    {"Not", Op::kNot}, {"not", Op::kNot}, {"Or", Op::kOr}, {"or", Op::kOr},
-    {"And", Op::kAnd}, {"and", Op::kAnd}};
+constexpr OpName kOperators[] = {{"Equals", Op::kEq},
+                                 {"==", Op::kEq},
+                                 {"GreaterThan", Op::kGt},
+                                 {">", Op::kGt},
+                                 {"GreaterThanOrEqualTo", Op::kGe},
+                                 {">=", Op::kGe},
+                                 {"LessThan", Op::kLt},
+                                 {"<", Op::kLt},
+                                 {"LessThanOrEqualTo", Op::kLe},
+                                 {"<=", Op::kLe},
+                                 {"In", Op::kIn},
+                                 {"in", Op::kIn},
+                                 {"Not", Op::kNot},
+                                 {"not", Op::kNot},
+                                 {"Or", Op::kOr},
+                                 {"or", Op::kOr},
+                                 {"And", Op::kAnd},
+                                 {"and", Op::kAnd}};
 constexpr const char* kOperatorList =
     "Equals (==), GreaterThan (>), GreaterThanOrEqualTo (>=), LessThan (<), "
     "LessThanOrEqualTo (<=), In (in), Not (not), Or (or), And (and)";
@@ -352,8 +361,8 @@ std::optional<ExpressionIssue> CheckCondition(const Json& cond, const std::strin
   const std::string at = field + "." + key;
   std::optional<Op> op = FindOperator(key);
   if (!op) {
-    return ExpressionIssue{field, "unknown condition operator '" + key + "' (expected one of " +
-                                      kOperatorList + ")"};
+    return ExpressionIssue{
+        field, "unknown condition operator '" + key + "' (expected one of " + kOperatorList + ")"};
   }
   if (IsComparison(*op) || *op == Op::kIn) {
     if (!operand.is_array() || operand.size() != 2) {
@@ -388,8 +397,8 @@ Result<int> Compare(const Json& a, const Json& b, bool ordering) {
   }
   if (!ordering && a.type() == b.type() && (a.is_boolean() || a.is_null())) return a == b ? 0 : 1;
   std::string why = a.type() == b.type() ? " (only numbers and strings can be ordered)" : "";
-  return Status::InvalidArgument("cannot compare " + a.dump() + " (" + KindName(a) + ") with " +
-                                 b.dump() + " (" + KindName(b) + ")" + why);
+  return Status::InvalidArgument("cannot compare " + a.dump() + " (" + KindName(a) + ") with " + b.dump() +
+                                 " (" + KindName(b) + ")" + why);
 }
 
 Result<bool> Evaluate(const Json& cond, const ResolveContext& ctx, const std::string& field);
@@ -404,8 +413,7 @@ Result<bool> EvaluateAll(const Json& conds, const ResolveContext& ctx, const std
   return true;
 }
 
-Result<bool> EvaluateCompare(Op op, const Json& operand, const ResolveContext& ctx,
-                             const std::string& at) {
+Result<bool> EvaluateCompare(Op op, const Json& operand, const ResolveContext& ctx, const std::string& at) {
   ASSIGN_OR_RETURN(Json left, Resolve(operand[0], ctx, Item(at, 0)));
   ASSIGN_OR_RETURN(Json right, Resolve(operand[1], ctx, Item(at, 1)));
   if (op == Op::kIn) {
@@ -464,8 +472,7 @@ std::optional<ExpressionIssue> CheckConditions(const Json& conditions, const std
   return std::nullopt;
 }
 
-Result<bool> EvaluateConditions(const Json& conditions, const ResolveContext& ctx,
-                                const std::string& field) {
+Result<bool> EvaluateConditions(const Json& conditions, const ResolveContext& ctx, const std::string& field) {
   if (auto issue = CheckConditions(conditions, field)) {
     return Status::InvalidArgument(issue->field + ": " + issue->message);
   }

@@ -27,8 +27,7 @@
 namespace grove::pipeline {
 
 // The execution variables `Get: Execution.<Name>` may name.
-inline constexpr std::string_view kExecutionVariables[] = {"ExecutionId", "StartDateTime",
-                                                           "PipelineName"};
+inline constexpr std::string_view kExecutionVariables[] = {"ExecutionId", "StartDateTime", "PipelineName"};
 
 // What Resolve reads values from. Unset callbacks make the matching
 // expressions an error.

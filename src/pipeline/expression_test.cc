@@ -54,15 +54,16 @@ TEST_F(ExpressionTest, ResolvesGetAtAnyDepth) {
 }
 
 TEST_F(ExpressionTest, ResolvesJsonGetPaths) {
-  EXPECT_EQ(*Resolve(J(R"({"JsonGet": {"step": "Eval", "path": "regression_metrics.mse.value"}})"), ctx_), Json(4.5));
+  EXPECT_EQ(*Resolve(J(R"({"JsonGet": {"step": "Eval", "path": "regression_metrics.mse.value"}})"), ctx_),
+            Json(4.5));
   EXPECT_EQ(*Resolve(J(R"({"JsonGet": {"step": "Eval", "path": "curve[1].x"}})"), ctx_), Json(2));
   EXPECT_EQ(*Resolve(J(R"({"JsonGet": {"step": "Eval", "path": "regression_metrics.rmse"}})"), ctx_),
             J(R"({"value": 2.1})"));
 }
 
 TEST_F(ExpressionTest, JsonGetMissingPathNamesStepPathAndExistingKeys) {
-  Result<Json> out = Resolve(J(R"({"JsonGet": {"step": "Eval", "path": "regression_metrics.mae.value"}})"), ctx_,
-                             "arguments.x");
+  Result<Json> out = Resolve(J(R"({"JsonGet": {"step": "Eval", "path": "regression_metrics.mae.value"}})"),
+                             ctx_, "arguments.x");
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().message(),
             "arguments.x: JsonGet on step Eval: path regression_metrics.mae.value: no key 'mae' at "
@@ -99,8 +100,9 @@ TEST_F(ExpressionTest, JoinFormatsValues) {
                                                    true, {"Get": "Parameters.Name"}]}})");
   EXPECT_EQ(*Resolve(join, ctx_), Json("MSE above 6 0.7 3 true abc"));
   EXPECT_EQ(*Resolve(J(R"({"Join": {"values": ["a", "b"]}})"), ctx_), Json("ab"));
-  EXPECT_EQ(*Resolve(J(R"({"Join": {"on": "/", "values": [{"Join": {"on": "-", "values": [1, 2]}}, "x"]}})"), ctx_),
-            Json("1-2/x"));
+  EXPECT_EQ(
+      *Resolve(J(R"({"Join": {"on": "/", "values": [{"Join": {"on": "-", "values": [1, 2]}}, "x"]}})"), ctx_),
+      Json("1-2/x"));
   Result<Json> bad = Resolve(J(R"({"Join": {"values": [[1]]}})"), ctx_, "arguments.m");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(),
@@ -109,7 +111,7 @@ TEST_F(ExpressionTest, JoinFormatsValues) {
   bad = Resolve(J(R"({"Join": {"values": ["a", {"Get": "Parameters.Nope"}]}})"), ctx_, "arguments.m");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(),
-            "arguments.m.values[1]: Get Parameters.Nope: no value for parameter 'Nope'");
+            "arguments.m.Join.values[1]: Get Parameters.Nope: no value for parameter 'Nope'");
 }
 
 TEST_F(ExpressionTest, ResolveErrorsNameTheExpression) {
@@ -144,7 +146,7 @@ TEST_F(ExpressionTest, CollectsReferencesWithFields) {
   EXPECT_EQ(scan.references[2].kind, Reference::Kind::kJsonGet);
   EXPECT_EQ(scan.references[2].name, "E");
   EXPECT_EQ(scan.references[2].path, "m.v");
-  EXPECT_EQ(scan.references[2].field, "steps.T.arguments.c.values[0]");
+  EXPECT_EQ(scan.references[2].field, "steps.T.arguments.c.Join.values[0]");
   EXPECT_EQ(scan.references[3].kind, Reference::Kind::kExecution);
   ASSERT_EQ(scan.issues.size(), 1u);
   EXPECT_EQ(scan.issues[0].field, "steps.T.arguments.bad");
@@ -153,10 +155,10 @@ TEST_F(ExpressionTest, CollectsReferencesWithFields) {
 }
 
 TEST_F(ExpressionTest, ScanReportsMalformedJsonGetAndJoin) {
-  ExpressionScan scan = ScanExpressions(
-      J(R"([{"JsonGet": {"step": "E"}}, {"JsonGet": {"step": "E", "path": "a..b"}},
+  ExpressionScan scan =
+      ScanExpressions(J(R"([{"JsonGet": {"step": "E"}}, {"JsonGet": {"step": "E", "path": "a..b"}},
             {"JsonGet": {"step": "E", "path": "a", "file": "x"}}, {"Join": {"values": "ab"}}, {"Join": {"on": 1, "values": []}}])"),
-      "f");
+                      "f");
   ASSERT_EQ(scan.issues.size(), 5u);
   EXPECT_THAT(scan.issues[0].message, HasSubstr("'path' must be a string"));
   EXPECT_THAT(scan.issues[1].message, HasSubstr("bad path 'a..b'"));
@@ -213,7 +215,8 @@ TEST_F(ConditionTest, Comparisons) {
 
 TEST_F(ConditionTest, OperandsMayBeExpressions) {
   // The DESIGN.md abalone condition: mse 4.5 <= threshold 6.0.
-  EXPECT_TRUE(Eval(R"([{"LessThanOrEqualTo": [{"JsonGet": {"step": "Eval", "path": "regression_metrics.mse.value"}},
+  EXPECT_TRUE(
+      Eval(R"([{"LessThanOrEqualTo": [{"JsonGet": {"step": "Eval", "path": "regression_metrics.mse.value"}},
                                               {"Get": "Parameters.Threshold"}]}])"));
   EXPECT_FALSE(Eval(R"([{"GreaterThan": [{"Get": "Parameters.Count"}, 3]}])"));
   EXPECT_TRUE(Eval(R"([{"Equals": [{"Get": "Parameters.Flag"}, true]}])"));
@@ -265,9 +268,10 @@ TEST_F(ConditionTest, MalformedConditionsAreErrors) {
 }
 
 TEST_F(ConditionTest, ResolutionErrorsPropagate) {
-  EXPECT_THAT(EvalError(R"([{"Equals": [{"JsonGet": {"step": "Eval", "path": "nope"}}, 1]}])"),
-              HasSubstr("conditions[0].Equals[0]: JsonGet on step Eval: path nope: no key 'nope' at the top level "
-                        "(keys there: regression_metrics, curve, label)"));
+  EXPECT_THAT(
+      EvalError(R"([{"Equals": [{"JsonGet": {"step": "Eval", "path": "nope"}}, 1]}])"),
+      HasSubstr("conditions[0].Equals[0]: JsonGet on step Eval: path nope: no key 'nope' at the top level "
+                "(keys there: regression_metrics, curve, label)"));
 }
 
 }  // namespace

@@ -44,7 +44,7 @@ TEST(StepGraphTest, EdgesFromDependsOnReferencesAndGuards) {
   EXPECT_THAT(deps("Eval"), ElementsAre("Train"));
   EXPECT_THAT(deps("Check"), ElementsAre("Eval"));
   EXPECT_THAT(deps("Register"), ElementsAre("Train", "Check"));  // Unknown names are ignored.
-  EXPECT_THAT(deps("Report"), ElementsAre("Prep"));               // Duplicates collapse.
+  EXPECT_THAT(deps("Report"), ElementsAre("Prep"));              // Duplicates collapse.
   EXPECT_THAT(dependents("Prep"), ElementsAre("Train", "Report"));
   EXPECT_THAT(dependents("Train"), ElementsAre("Eval", "Register"));
   EXPECT_FALSE(g.Find("Nowhere").has_value());
@@ -58,7 +58,8 @@ TEST(StepGraphTest, EdgesFromDependsOnReferencesAndGuards) {
   EXPECT_EQ(g.EdgeField(*g.Find("Prep"), *g.Find("Train")), "");
 }
 
-TEST(StepGraphTest, TopologicalOrderKeepsDefinitionOrderAmongReadySteps) {
+// Among ready steps the earliest in the definition goes first.
+TEST(StepGraphTest, TopologicalOrderPrefersDefinitionOrder) {
   Definition def = Read(R"(
   - {name: D, type: T, depends_on: [B, C]}
   - {name: C, type: T}
@@ -69,7 +70,7 @@ TEST(StepGraphTest, TopologicalOrderKeepsDefinitionOrderAmongReadySteps) {
   StepGraph g(def);
   Result<std::vector<size_t>> order = g.TopologicalOrder();
   ASSERT_TRUE(order.ok()) << order.status().ToString();
-  EXPECT_THAT(Names(g, *order), ElementsAre("C", "A", "E", "B", "D"));
+  EXPECT_THAT(Names(g, *order), ElementsAre("C", "A", "B", "D", "E"));
   EXPECT_THAT(g.FindCycle(), IsEmpty());
 }
 

@@ -1,5 +1,6 @@
 #include "pipeline/parameters.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -26,15 +27,18 @@ std::string ValueText(const Json& value) {
 
 std::string JoinValues(const std::vector<Json>& values) {
   std::string out;
-  for (const Json& v : values) out += (out.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
+  for (const Json& v : values) {
+    out += (out.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
+  }
   return out;
 }
 
 Status UnknownParameter(const Definition& def, const std::string& name) {
   std::string known;
   for (const ParameterDef& p : def.parameters) known += (known.empty() ? "" : ", ") + p.name;
-  return Status::InvalidArgument("unknown parameter '" + name + "' (" +
-                                 (known.empty() ? "this pipeline has no parameters" : "parameters: " + known) + ")");
+  return Status::InvalidArgument(
+      "unknown parameter '" + name + "' (" +
+      (known.empty() ? "this pipeline has no parameters" : "parameters: " + known) + ")");
 }
 
 // Checks the enum and fills in defaults. `typed` holds given values already of their type.
@@ -54,8 +58,8 @@ Result<Json> Finish(const Definition& def, const std::map<std::string, Json>& ty
     if (p.type == ParamType::kFloat) value = value.get<double>();
     if (!p.enum_values.empty() &&
         std::find(p.enum_values.begin(), p.enum_values.end(), value) == p.enum_values.end()) {
-      return Status::InvalidArgument("parameter " + p.name + ": " + ValueText(value) +
-                                     " is not one of " + JoinValues(p.enum_values));
+      return Status::InvalidArgument("parameter " + p.name + ": " + ValueText(value) + " is not one of " +
+                                     JoinValues(p.enum_values));
     }
     values[p.name] = std::move(value);
   }
@@ -90,7 +94,8 @@ Result<Json> ParseParameterText(ParamType type, const std::string& text) {
     case ParamType::kBoolean:
       if (text == "true" || text == "True" || text == "1") return Json(true);
       if (text == "false" || text == "False" || text == "0") return Json(false);
-      return Status::InvalidArgument("'" + text + "' is not a Boolean (expected true, false, True, False, 1 or 0)");
+      return Status::InvalidArgument("'" + text +
+                                     "' is not a Boolean (expected true, false, True, False, 1 or 0)");
   }
   return Status::InvalidArgument("'" + text + "' is not " + WithArticle(type));
 }
@@ -122,7 +127,8 @@ Result<Json> CoerceParameters(const Definition& def, const Json& given) {
       if (!parsed.ok()) return parsed.status().WithContext("parameter " + name);
       typed[name] = std::move(*parsed);
     } else {
-      return Status::InvalidArgument("parameter " + name + ": " + value.dump() + " is not " + WithArticle(p->type));
+      return Status::InvalidArgument("parameter " + name + ": " + value.dump() + " is not " +
+                                     WithArticle(p->type));
     }
   }
   return Finish(def, typed);

@@ -38,14 +38,17 @@ steps: [{name: A, type: T}]
 TEST_F(ParametersTest, FillsDefaultsInDefinitionOrder) {
   Result<Json> values = CoerceParameters(def_, std::map<std::string, std::string>{{"Region", "eu"}});
   ASSERT_TRUE(values.ok()) << values.status().ToString();
-  EXPECT_EQ(values->dump(),
-            R"({"Input":"data.csv","MseThreshold":6.0,"Rounds":50,"Debug":false,"Status":"Pending","Region":"eu"})");
+  EXPECT_EQ(
+      values->dump(),
+      R"({"Input":"data.csv","MseThreshold":6.0,"Rounds":50,"Debug":false,"Status":"Pending","Region":"eu"})");
 }
 
 TEST_F(ParametersTest, CoercesCommandLineText) {
-  Result<Json> values = CoerceParameters(
-      def_, std::map<std::string, std::string>{
-                {"MseThreshold", "7"}, {"Rounds", "-3"}, {"Debug", "True"}, {"Region", "42"}, {"Status", "Approved"}});
+  Result<Json> values = CoerceParameters(def_, std::map<std::string, std::string>{{"MseThreshold", "7"},
+                                                                                  {"Rounds", "-3"},
+                                                                                  {"Debug", "True"},
+                                                                                  {"Region", "42"},
+                                                                                  {"Status", "Approved"}});
   ASSERT_TRUE(values.ok()) << values.status().ToString();
   EXPECT_TRUE((*values)["MseThreshold"].is_number_float());
   EXPECT_EQ((*values)["MseThreshold"].get<double>(), 7.0);
@@ -53,7 +56,9 @@ TEST_F(ParametersTest, CoercesCommandLineText) {
   EXPECT_EQ((*values)["Debug"], Json(true));
   EXPECT_EQ((*values)["Region"], Json("42"));
   EXPECT_EQ((*values)["Status"], Json("Approved"));
-  for (const char* text : {"true", "1"}) EXPECT_EQ(*ParseParameterText(ParamType::kBoolean, text), Json(true));
+  for (const char* text : {"true", "1"}) {
+    EXPECT_EQ(*ParseParameterText(ParamType::kBoolean, text), Json(true));
+  }
   for (const char* text : {"false", "False", "0"}) {
     EXPECT_EQ(*ParseParameterText(ParamType::kBoolean, text), Json(false));
   }
@@ -62,9 +67,12 @@ TEST_F(ParametersTest, CoercesCommandLineText) {
 }
 
 TEST_F(ParametersTest, RejectsBadText) {
-  EXPECT_EQ(Error({{"Region", "x"}, {"MseThreshold", "abc"}}), "parameter MseThreshold: 'abc' is not a Float");
-  EXPECT_EQ(Error({{"Region", "x"}, {"MseThreshold", "6.0x"}}), "parameter MseThreshold: '6.0x' is not a Float");
-  EXPECT_EQ(Error({{"Region", "x"}, {"MseThreshold", "inf"}}), "parameter MseThreshold: 'inf' is not a Float");
+  EXPECT_EQ(Error({{"Region", "x"}, {"MseThreshold", "abc"}}),
+            "parameter MseThreshold: 'abc' is not a Float");
+  EXPECT_EQ(Error({{"Region", "x"}, {"MseThreshold", "6.0x"}}),
+            "parameter MseThreshold: '6.0x' is not a Float");
+  EXPECT_EQ(Error({{"Region", "x"}, {"MseThreshold", "inf"}}),
+            "parameter MseThreshold: 'inf' is not a Float");
   EXPECT_EQ(Error({{"Region", "x"}, {"Rounds", "5.5"}}), "parameter Rounds: '5.5' is not an Integer");
   EXPECT_EQ(Error({{"Region", "x"}, {"Rounds", ""}}), "parameter Rounds: '' is not an Integer");
   EXPECT_EQ(Error({{"Region", "x"}, {"Rounds", "99999999999999999999"}}),
@@ -87,8 +95,8 @@ TEST_F(ParametersTest, ChecksEnumRequiredAndUnknown) {
 }
 
 TEST_F(ParametersTest, CoercesTypedJson) {
-  Result<Json> values =
-      CoerceParameters(def_, Json::parse(R"({"Region": "eu", "MseThreshold": 7, "Rounds": "8", "Debug": true})"));
+  Result<Json> values = CoerceParameters(
+      def_, Json::parse(R"({"Region": "eu", "MseThreshold": 7, "Rounds": "8", "Debug": true})"));
   ASSERT_TRUE(values.ok()) << values.status().ToString();
   EXPECT_TRUE((*values)["MseThreshold"].is_number_float());
   EXPECT_EQ((*values)["Rounds"], Json(8));  // Strings are parsed, as SageMaker clients send them.
@@ -104,7 +112,8 @@ TEST_F(ParametersTest, CoercesTypedJson) {
   EXPECT_EQ(error(R"({"Region": "x", "Debug": 1})"), "parameter Debug: 1 is not a Boolean");
   EXPECT_EQ(error(R"({"Region": "x", "Debug": "maybe"})"),
             "parameter Debug: 'maybe' is not a Boolean (expected true, false, True, False, 1 or 0)");
-  EXPECT_EQ(error(R"({"Region": "x", "Status": "No"})"), "parameter Status: 'No' is not one of Pending, Approved");
+  EXPECT_EQ(error(R"({"Region": "x", "Status": "No"})"),
+            "parameter Status: 'No' is not one of Pending, Approved");
   EXPECT_THAT(error(R"({"Nope": 1})"), HasSubstr("unknown parameter 'Nope'"));
   EXPECT_THAT(error(R"([1])"), HasSubstr("parameters must be an object"));
   EXPECT_THAT(error(R"({})"), HasSubstr("parameter Region (String) has no default"));

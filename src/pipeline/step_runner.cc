@@ -160,6 +160,8 @@ Status StepRunner::Attempt(int attempt, const Json& arguments, const Json& input
   ctx.log = [&log](const std::string& line) { log.Append(line); };
   ctx.stop = &stop;
   ctx.registry = services_.registry;
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  ctx.threads = std::max(1, cores / std::max(1, options_.max_parallel_steps));
 
   Status s = type_.Run(ctx);
   *log_text += log.Take();

@@ -1,6 +1,8 @@
 #include "pipeline/validator.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <set>
 #include <tuple>
 
@@ -42,7 +44,7 @@ std::string Suggestion(const std::string& name, const std::vector<std::string>& 
   size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
   for (const std::string& c : candidates) {
     size_t d = EditDistance(name, c);
-    if (d < best_distance) {
+    if (d < best_distance && d < name.size()) {
       best = &c;
       best_distance = d;
     }
@@ -72,6 +74,11 @@ class Validator {
   void AddStatus(const std::string& field, const Status& status) {
     errors_.push_back({LocationOf(field), errors_.size(), status.message()});
   }
+  // A step type's error, from def.ErrorAt: sorted by the location its message starts with.
+  void AddStatus(const Status& status) {
+    errors_.push_back({LocationInMessage(status.message()), errors_.size(), status.message()});
+  }
+  SourceLocation LocationInMessage(const std::string& message) const;
   SourceLocation LocationOf(std::string field) const;
   void CheckParameter(const ParameterDef& p);
   void CheckStep(const StepDef& step);
@@ -79,7 +86,8 @@ class Validator {
   void CheckCondition(const StepDef& step);
   void CheckBranchDependencies(size_t i);
   std::string UnknownStep(const std::string& name) const {
-    return "unknown step '" + name + "' (steps: " + JoinNames(step_names_) + ")" + Suggestion(name, step_names_);
+    return "unknown step '" + name + "' (steps: " + JoinNames(step_names_) + ")" +
+           Suggestion(name, step_names_);
   }
 
   const Definition& def_;
@@ -101,10 +109,22 @@ SourceLocation Validator::LocationOf(std::string field) const {
   }
 }
 
+// Parses "<file>:<line>:<column>: ..." as written by Definition::ErrorAt.
+SourceLocation Validator::LocationInMessage(const std::string& message) const {
+  const std::string file = def_.source_path.empty() ? "<definition>" : def_.source_path;
+  SourceLocation loc;
+  if (message.rfind(file + ":", 0) != 0) return loc;
+  if (std::sscanf(message.c_str() + file.size(), ":%d:%d:", &loc.line, &loc.column) != 2) return {};
+  return loc;
+}
+
 void Validator::CheckParameter(const ParameterDef& p) {
   const std::string field = "parameters." + p.name;
   const std::string type = ParamTypeName(p.type);
-  if (!IsValidName(p.name)) Add(field, "'" + p.name + "' is not a valid parameter name ([A-Za-z0-9][A-Za-z0-9_-]*)");
+  const std::string a_type = (p.type == ParamType::kInteger ? "an " : "a ") + type;
+  if (!IsValidName(p.name)) {
+    Add(field, "'" + p.name + "' is not a valid parameter name ([A-Za-z0-9][A-Za-z0-9_-]*)");
+  }
   if (std::count(parameter_names_.begin(), parameter_names_.end(), p.name) > 1) {
     Add(field, "parameter '" + p.name + "' is declared more than once");
   }
@@ -113,13 +133,13 @@ void Validator::CheckParameter(const ParameterDef& p) {
     if (!IsOfType(p.type, p.enum_values[i])) {
       enum_ok = false;
       Add(field + ".enum[" + std::to_string(i) + "]",
-          "enum value " + ValueText(p.enum_values[i]) + " is not a " + type + " (the parameter's type)");
+          "enum value " + ValueText(p.enum_values[i]) + " is not " + a_type + " (the parameter's type)");
     }
   }
   if (!p.default_value) return;
   if (!IsOfType(p.type, *p.default_value)) {
-    Add(field + ".default", "default " + ValueText(*p.default_value) + " is not a " + type +
-                                " (the parameter's type); write a " + type + " value or change the type");
+    Add(field + ".default", "default " + ValueText(*p.default_value) + " is not " + a_type +
+                                " (the parameter's type); write " + a_type + " value or change the type");
   } else if (enum_ok && !p.enum_values.empty() &&
              std::find(p.enum_values.begin(), p.enum_values.end(), *p.default_value) == p.enum_values.end()) {
     std::vector<std::string> allowed;
@@ -156,16 +176,18 @@ void Validator::CheckReference(const Reference& ref) {
   const std::string what = "step " + target->name + " (" + target->type + ")";
   if (ref.kind == Reference::Kind::kJsonGet) {
     if (!type->PropertyFile(*target)) {
-      Add(ref.field, what + " writes no property file, so JsonGet cannot read from it; "
-                            "use a step that writes one, such as Evaluation");
+      Add(ref.field, what +
+                         " writes no property file, so JsonGet cannot read from it; "
+                         "use a step that writes one, such as Evaluation");
     }
     return;
   }
   std::vector<std::string> outputs = type->Outputs(*target);
   if (std::find(outputs.begin(), outputs.end(), ref.output) == outputs.end()) {
-    Add(ref.field, what + " has no output '" + ref.output + "' (" +
-                       (outputs.empty() ? std::string("it has no outputs") : "outputs: " + JoinNames(outputs)) +
-                       ")" + Suggestion(ref.output, outputs));
+    Add(ref.field,
+        what + " has no output '" + ref.output + "' (" +
+            (outputs.empty() ? std::string("it has no outputs") : "outputs: " + JoinNames(outputs)) + ")" +
+            Suggestion(ref.output, outputs));
   }
 }
 
@@ -173,8 +195,9 @@ void Validator::CheckCondition(const StepDef& step) {
   const std::string field = "steps." + step.name + ".arguments.conditions";
   const Json* conditions = step.arguments.contains("conditions") ? &step.arguments["conditions"] : nullptr;
   if (conditions == nullptr || conditions->empty()) {
-    Add(field, "a Condition step needs a non-empty 'conditions' list, e.g. "
-               "[{LessThanOrEqualTo: [{Get: Parameters.X}, 6.0]}]");
+    Add(field,
+        "a Condition step needs a non-empty 'conditions' list, e.g. "
+        "[{LessThanOrEqualTo: [{Get: Parameters.X}, 6.0]}]");
   } else if (auto issue = CheckConditions(*conditions, field)) {
     Add(issue->field, issue->message);
   }
@@ -192,8 +215,11 @@ void Validator::CheckCondition(const StepDef& step) {
 
 void Validator::CheckStep(const StepDef& step) {
   const std::string field = "steps." + step.name;
-  if (!IsValidName(step.name)) Add(field, "'" + step.name + "' is not a valid step name ([A-Za-z0-9][A-Za-z0-9_-]*)");
-  if (std::count(step_names_.begin(), step_names_.end(), step.name) > 1 && def_.FindStep(step.name) != &step) {
+  if (!IsValidName(step.name)) {
+    Add(field, "'" + step.name + "' is not a valid step name ([A-Za-z0-9][A-Za-z0-9_-]*)");
+  }
+  if (std::count(step_names_.begin(), step_names_.end(), step.name) > 1 &&
+      def_.FindStep(step.name) != &step) {
     Add(field, "duplicate step name '" + step.name + "'");
   }
   const StepType* type = types_.Find(step.type);
@@ -250,12 +276,14 @@ Status Validator::Run() {
   for (const StepDef& step : def_.steps) {
     if (const StepType* type = types_.Find(step.type)) {
       Status st = type->Validate(step, def_);
-      if (!st.ok()) AddStatus("steps." + step.name, st);
+      if (!st.ok()) AddStatus(st);
     }
   }
   if (errors_.empty()) return Status::OK();
   std::stable_sort(errors_.begin(), errors_.end(), [](const Error& a, const Error& b) {
-    auto key = [](const Error& e) { return std::make_tuple(e.where.line == 0, e.where.line, e.where.column, e.order); };
+    auto key = [](const Error& e) {
+      return std::make_tuple(e.where.line == 0, e.where.line, e.where.column, e.order);
+    };
     return key(a) < key(b);
   });
   std::string message;
@@ -265,7 +293,9 @@ Status Validator::Run() {
     if (!seen.insert(e.message).second) continue;
     if (shown++ < kMaxReportedErrors) message += (message.empty() ? "" : "\n") + e.message;
   }
-  if (shown > kMaxReportedErrors) message += "\n... and " + std::to_string(shown - kMaxReportedErrors) + " more errors";
+  if (shown > kMaxReportedErrors) {
+    message += "\n... and " + std::to_string(shown - kMaxReportedErrors) + " more errors";
+  }
   return Status::InvalidArgument(message);
 }
 

@@ -17,8 +17,8 @@ namespace {
 using Keys = std::span<const std::string_view>;
 constexpr std::string_view kTopKeys[] = {"pipeline", "description", "parameters", "steps"};
 constexpr std::string_view kParameterKeys[] = {"type", "default", "enum", "description"};
-constexpr std::string_view kStepKeys[] = {"name",       "type",  "description", "depends_on",
-                                          "cache",      "retry", "arguments"};
+constexpr std::string_view kStepKeys[] = {"name",  "type",  "description", "depends_on",
+                                          "cache", "retry", "arguments"};
 constexpr std::string_view kCacheKeys[] = {"enabled", "expire_after"};
 constexpr std::string_view kRetryKeys[] = {"max_attempts", "interval_seconds", "backoff_rate"};
 constexpr const char* kNameRule = "letters, digits, '_' and '-', starting with a letter or digit";
@@ -125,8 +125,8 @@ class Reader {
     Record(field, mark);
     return def_.ErrorAt(field, message);
   }
-  Result<std::vector<Entry>> Entries(const YAML::Node& node, const YAML::Mark& mark,
-                                     const std::string& field, Keys accepted);
+  Result<std::vector<Entry>> Entries(const YAML::Node& node, const YAML::Mark& mark, const std::string& field,
+                                     Keys accepted);
   Result<std::string> Text(const YAML::Node& node, const YAML::Mark& mark, const std::string& field);
   Result<std::string> Name(const YAML::Node& node, const YAML::Mark& mark, const std::string& field,
                            const std::string& what);
@@ -226,7 +226,8 @@ Status Reader::ReadParameter(const Entry& entry) {
   ASSIGN_OR_RETURN(std::vector<Entry> entries, Entries(entry.value, entry.Mark(), field, kParameterKeys));
   const Entry* type = FindEntry(entries, "type");
   if (type == nullptr) {
-    return Fail(entry.key_node.Mark(), field + ".type", "missing (expected String, Integer, Float or Boolean)");
+    return Fail(entry.key_node.Mark(), field + ".type",
+                "missing (expected String, Integer, Float or Boolean)");
   }
   ASSIGN_OR_RETURN(std::string type_name, Text(type->value, type->Mark(), field + ".type"));
   std::optional<ParamType> parsed = ParseParamType(type_name);
@@ -243,7 +244,9 @@ Status Reader::ReadParameter(const Entry& entry) {
     if (e.key == "description") {
       ASSIGN_OR_RETURN(p.description, Text(e.value, e.Mark(), at));
     } else if (e.key == "default") {
-      if (!e.value.IsScalar()) return Fail(e.Mark(), at, "expected a single value, got " + std::string(KindName(e.value)));
+      if (!e.value.IsScalar()) {
+        return Fail(e.Mark(), at, "expected a single value, got " + std::string(KindName(e.value)));
+      }
       ASSIGN_OR_RETURN(Json v, ToJson(e.value, e.Mark(), at));
       p.default_value = normalize(std::move(v));
     } else if (e.key == "enum") {
@@ -262,7 +265,9 @@ Result<std::vector<std::string>> Reader::ReadSteps(const YAML::Node& list, const
   std::vector<std::string> names;
   Record(field, mark);
   if (list.IsNull() && !guard.empty()) return names;  // An empty branch.
-  if (!list.IsSequence()) return Fail(mark, field, std::string("expected a list of steps, got ") + KindName(list));
+  if (!list.IsSequence()) {
+    return Fail(mark, field, std::string("expected a list of steps, got ") + KindName(list));
+  }
   for (size_t i = 0; i < list.size(); ++i) {
     ASSIGN_OR_RETURN(std::string name, ReadStep(list[i], Item(field, i), guard, branch));
     names.push_back(std::move(name));
@@ -276,15 +281,17 @@ Result<std::string> Reader::ReadStep(const YAML::Node& node, const std::string& 
   ASSIGN_OR_RETURN(std::vector<Entry> entries, Entries(node, node.Mark(), item_field, {}));
   const Entry* name_entry = FindEntry(entries, "name");
   if (name_entry == nullptr) {
-    return Fail(node.Mark(), item_field, "missing 'name' (every step needs one: " + std::string(kNameRule) + ")");
+    return Fail(node.Mark(), item_field,
+                "missing 'name' (every step needs one: " + std::string(kNameRule) + ")");
   }
   StepDef step;
   ASSIGN_OR_RETURN(step.name, Name(name_entry->value, name_entry->Mark(), item_field + ".name", "step name"));
   const std::string field = "steps." + step.name;
   const int line = ToLocation(node.Mark()).line;
   if (auto [it, inserted] = first_line_.emplace(step.name, line); !inserted) {
-    return Fail(name_entry->Mark(), field,
-                "duplicate step name '" + step.name + "' (first defined at line " + std::to_string(it->second) + ")");
+    return Fail(
+        name_entry->Mark(), field,
+        "duplicate step name '" + step.name + "' (first defined at line " + std::to_string(it->second) + ")");
   }
   Record(field, node.Mark());
   Record(field + ".name", name_entry->Mark());
@@ -294,13 +301,17 @@ Result<std::string> Reader::ReadStep(const YAML::Node& node, const std::string& 
                   "unknown key '" + e.key + "' (accepted keys: " + KeyList(kStepKeys) + ")");
     }
   }
-  if (FindEntry(entries, "type") == nullptr) {
-    return Fail(node.Mark(), field + ".type", "missing (every step needs a type, e.g. Processing or Training)");
+  const Entry* type = FindEntry(entries, "type");
+  if (type != nullptr) {
+    ASSIGN_OR_RETURN(step.type, Text(type->value, type->Mark(), field + ".type"));
+  }
+  if (step.type.empty()) {
+    return Fail(type ? type->Mark() : node.Mark(), field + ".type",
+                "missing (every step needs a type, e.g. Processing or Training)");
   }
   step.guard_step = guard;
   step.guard_branch = branch;
   std::vector<Entry> branches;  // if_steps / else_steps of a Condition.
-  ASSIGN_OR_RETURN(step.type, Text(FindEntry(entries, "type")->value, FindEntry(entries, "type")->Mark(), field + ".type"));
   for (const Entry& e : entries) RETURN_IF_ERROR(ReadStepField(e, field, step, branches));
   const std::string name = step.name;  // Not a reference: reading branches grows def_.steps.
   const size_t index = def_.steps.size();
@@ -340,7 +351,7 @@ Status Reader::ReadStepField(const Entry& e, const std::string& field, StepDef& 
     if (e.value.IsNull()) return Status::OK();
     ASSIGN_OR_RETURN(std::vector<Entry> args, Entries(e.value, e.Mark(), at, {}));
     for (const Entry& arg : args) {
-      if (step.type == "Condition" && (arg.key == "if_steps" || arg.key == "else_steps")) {
+      if (step.type == kConditionStepType && (arg.key == "if_steps" || arg.key == "else_steps")) {
         branches.push_back(arg);
         continue;
       }
@@ -353,7 +364,9 @@ Status Reader::ReadStepField(const Entry& e, const std::string& field, StepDef& 
 Status Reader::ReadCache(const Entry& e, const std::string& field, CachePolicy& cache) {
   if (e.value.IsScalar()) {  // `cache: false`
     ASSIGN_OR_RETURN(Json enabled, ToJson(e.value, e.Mark(), field));
-    if (!enabled.is_boolean()) return Fail(e.Mark(), field, "expected true, false or {enabled, expire_after}");
+    if (!enabled.is_boolean()) {
+      return Fail(e.Mark(), field, "expected true, false or {enabled, expire_after}");
+    }
     cache.enabled = enabled.get<bool>();
     return Status::OK();
   }
@@ -366,9 +379,10 @@ Status Reader::ReadCache(const Entry& e, const std::string& field, CachePolicy& 
       if (!value.is_boolean()) return Fail(c.Mark(), at, "expected true or false, got " + value.dump());
       cache.enabled = value.get<bool>();
     } else {
-      Result<TimeMs> ms = value.is_string() ? ParseIsoDuration(value.get<std::string>())
-                                            : Result<TimeMs>(Status::InvalidArgument(
-                                                  "expected an ISO-8601 duration such as P30D, got " + value.dump()));
+      Result<TimeMs> ms = value.is_string()
+                              ? ParseIsoDuration(value.get<std::string>())
+                              : Result<TimeMs>(Status::InvalidArgument(
+                                    "expected an ISO-8601 duration such as P30D, got " + value.dump()));
       if (!ms.ok()) return Fail(c.Mark(), at, ms.status().message());
       cache.expire_after = *ms;
     }
@@ -381,7 +395,8 @@ Result<double> Reader::Number(const Entry& e, const std::string& field, double m
   bool ok = integer ? value.is_number_integer() : value.is_number();
   if (!ok || value.get<double>() < min) {
     std::string want = integer ? "an integer" : "a number";
-    return Fail(e.Mark(), field, "expected " + want + " >= " + ScalarText(Json(min)) + ", got " + value.dump());
+    return Fail(e.Mark(), field,
+                "expected " + want + " >= " + ScalarText(Json(min)) + ", got " + value.dump());
   }
   return value.get<double>();
 }
@@ -404,10 +419,15 @@ Status Reader::ReadRetry(const Entry& e, const std::string& field, RetryPolicy& 
 }
 
 Result<Definition> Reader::Read(const YAML::Node& root) {
-  if (root.IsNull()) return Fail(root.Mark(), "pipeline", "the definition is empty (expected a mapping with 'pipeline' and 'steps')");
+  if (root.IsNull()) {
+    return Fail(root.Mark(), "pipeline",
+                "the definition is empty (expected a mapping with 'pipeline' and 'steps')");
+  }
   ASSIGN_OR_RETURN(std::vector<Entry> entries, Entries(root, root.Mark(), "", kTopKeys));
   const Entry* name = FindEntry(entries, "pipeline");
-  if (name == nullptr) return Fail(root.Mark(), "pipeline", "missing (the pipeline's name: " + std::string(kNameRule) + ")");
+  if (name == nullptr) {
+    return Fail(root.Mark(), "pipeline", "missing (the pipeline's name: " + std::string(kNameRule) + ")");
+  }
   ASSIGN_OR_RETURN(def_.name, Name(name->value, name->Mark(), "pipeline", "pipeline name"));
   if (const Entry* d = FindEntry(entries, "description")) {
     ASSIGN_OR_RETURN(def_.description, Text(d->value, d->Mark(), "description"));

@@ -36,7 +36,8 @@ std::string ReadError(const std::string& text) {
 
 // A definition with one step whose arguments are `args` (a flow mapping).
 Result<Definition> WithArguments(const std::string& args) {
-  return ReadDefinition("pipeline: p\nsteps:\n  - name: A\n    type: T\n    arguments: " + args + "\n", "f.yaml");
+  return ReadDefinition("pipeline: p\nsteps:\n  - name: A\n    type: T\n    arguments: " + args + "\n",
+                        "f.yaml");
 }
 
 TEST(YamlReaderTest, ParsesDesignSketch) {
@@ -114,7 +115,8 @@ TEST(YamlReaderTest, RecordsLocations) {
 TEST(YamlReaderTest, TypesPlainScalarsAndKeepsQuotedOnesAsStrings) {
   Result<Definition> def = WithArguments(
       "{i: 1, neg: -3, pos: +4, f: 1.5, e: 1e3, dot: .5, t: true, T: True, F: FALSE, tilde: ~, n: null, "
-      "empty: , yes: yes, hex: 0x1F, q: \"42\", sq: 'true', ver: 1.0.0, inf: .inf, big: 123456789012345678901234, "
+      "empty: , yes: yes, hex: 0x1F, q: \"42\", sq: 'true', ver: 1.0.0, inf: .inf, big: "
+      "123456789012345678901234, "
       "tagged: !!str 5, s: hello world}");
   ASSERT_TRUE(def.ok()) << def.status().ToString();
   const Json& a = def->steps[0].arguments;
@@ -148,7 +150,8 @@ TEST(YamlReaderTest, TypesPlainScalarsAndKeepsQuotedOnesAsStrings) {
 
 TEST(YamlReaderTest, BlockScalarsAreStrings) {
   Result<Definition> def = ReadDefinition(
-      "pipeline: p\nsteps:\n  - name: A\n    type: T\n    arguments:\n      script: |\n        12\n", "f.yaml");
+      "pipeline: p\nsteps:\n  - name: A\n    type: T\n    arguments:\n      script: |\n        12\n",
+      "f.yaml");
   ASSERT_TRUE(def.ok()) << def.status().ToString();
   EXPECT_EQ(def->steps[0].arguments["script"], Json("12\n"));
 }
@@ -253,7 +256,8 @@ TEST(YamlReaderTest, TopLevelErrors) {
             "f.yaml:2:1: step: unknown key 'step' (accepted keys: pipeline, description, parameters, steps)");
   EXPECT_EQ(ReadError("pipeline: p\n"), "f.yaml:1:1: steps: expected a non-empty list of steps");
   EXPECT_EQ(ReadError("pipeline: p\nsteps: []\n"), "f.yaml:2:1: steps: expected a non-empty list of steps");
-  EXPECT_EQ(ReadError("pipeline: p\nsteps: {a: 1}\n"), "f.yaml:2:1: steps: expected a list of steps, got a mapping");
+  EXPECT_EQ(ReadError("pipeline: p\nsteps: {a: 1}\n"),
+            "f.yaml:2:1: steps: expected a list of steps, got a mapping");
 }
 
 TEST(YamlReaderTest, StepErrors) {
@@ -266,13 +270,16 @@ TEST(YamlReaderTest, StepErrors) {
   EXPECT_EQ(ReadError(head + "  - name: A\n    type: T\n    dependson: [B]\n"),
             "f.yaml:5:5: steps.A.dependson: unknown key 'dependson' (accepted keys: name, type, description, "
             "depends_on, cache, retry, arguments)");
+  EXPECT_EQ(ReadError(head + "  - name: A\n    type:\n"),
+            "f.yaml:4:5: steps.A.type: missing (every step needs a type, e.g. Processing or Training)");
   EXPECT_THAT(ReadError(head + "  - name: A.b\n    type: T\n"),
               HasSubstr("f.yaml:3:11: steps[0].name: 'A.b' is not a valid step name"));
   EXPECT_EQ(ReadError(head + "  - name: A\n    type: T\n    arguments: [1]\n"),
             "f.yaml:5:5: steps.A.arguments: expected a mapping, got a list");
   EXPECT_EQ(ReadError(head + "  - name: A\n    type: T\n    arguments: {x: 1, x: 2}\n"),
             "f.yaml:5:23: steps.A.arguments.x: duplicate key 'x' (first at line 5)");
-  EXPECT_EQ(ReadError(head + "  - name: A\n    type: [T]\n"), "f.yaml:4:5: steps.A.type: expected text, got a list");
+  EXPECT_EQ(ReadError(head + "  - name: A\n    type: [T]\n"),
+            "f.yaml:4:5: steps.A.type: expected text, got a list");
 }
 
 TEST(YamlReaderTest, DuplicateStepNameNamesTheFirst) {
@@ -303,14 +310,16 @@ TEST(YamlReaderTest, ParameterErrors) {
   const std::string tail = "steps: [{name: A, type: T}]\n";
   EXPECT_EQ(ReadError("pipeline: p\nparameters:\n  X: {default: 1}\n" + tail),
             "f.yaml:3:3: parameters.X.type: missing (expected String, Integer, Float or Boolean)");
-  EXPECT_EQ(ReadError("pipeline: p\nparameters:\n  X: {type: Double}\n" + tail),
-            "f.yaml:3:13: parameters.X.type: unknown type 'Double' (expected String, Integer, Float or Boolean)");
+  EXPECT_EQ(
+      ReadError("pipeline: p\nparameters:\n  X: {type: Double}\n" + tail),
+      "f.yaml:3:13: parameters.X.type: unknown type 'Double' (expected String, Integer, Float or Boolean)");
   EXPECT_EQ(ReadError("pipeline: p\nparameters:\n  X: {type: String, enum: a}\n" + tail),
             "f.yaml:3:27: parameters.X.enum: expected a list of allowed values");
   EXPECT_EQ(ReadError("pipeline: p\nparameters:\n  X: {type: String, default: [a]}\n" + tail),
             "f.yaml:3:21: parameters.X.default: expected a single value, got a list");
-  EXPECT_EQ(ReadError("pipeline: p\nparameters:\n  X: {type: String, min: 1}\n" + tail),
-            "f.yaml:3:21: parameters.X.min: unknown key 'min' (accepted keys: type, default, enum, description)");
+  EXPECT_EQ(
+      ReadError("pipeline: p\nparameters:\n  X: {type: String, min: 1}\n" + tail),
+      "f.yaml:3:21: parameters.X.min: unknown key 'min' (accepted keys: type, default, enum, description)");
 }
 
 TEST(YamlReaderTest, MissingFileIsNotFound) {

@@ -27,9 +27,7 @@ Result<store::ModelVersionRecord> Registry::Register(store::ModelVersionRecord v
 Result<store::ModelVersionRecord> Registry::SetStatus(const std::string& group, int version, const std::string& status,
                                                       const std::string& comment, const std::string& by) {
   store::ApprovalChange change{status, comment, by.empty() ? "unknown" : by, clock_->Now()};
-  auto result = metadata_->SetApproval(group, version, change);
-  if (!result.ok()) return result.status().WithContext(group + "/" + std::to_string(version));
-  return result;
+  return metadata_->SetApproval(group, version, change);
 }
 
 Result<store::ModelVersionRecord> Registry::Approve(const std::string& group, int version, const std::string& comment,

@@ -44,7 +44,6 @@ Status ExecutionTable::Create(const ExecutionRecord& execution, TimeMs now) {
   std::string status = execution.status.empty() ? kExecuting : execution.status;
   if (!IsExecutionStatus(status)) return Status::InvalidArgument("'" + status + "' is not an execution status");
   if (Get(execution.id).ok()) return Status::AlreadyExists("execution '" + execution.id + "' already exists");
-  RETURN_IF_ERROR(CheckDefinitionExists(execution));
   TimeMs started_at = execution.started_at != 0 ? execution.started_at : now;
   ASSIGN_OR_RETURN(Statement insert,
                    db_->Prepare("INSERT INTO executions (id, pipeline, version, status, parameters, failure_reason, "
@@ -60,14 +59,6 @@ Status ExecutionTable::Create(const ExecutionRecord& execution, TimeMs now) {
                   {"status", status},
                   {"parameters", execution.parameters}};
   return events_->Append(now, kEventExecutionCreated, execution.id, payload);
-}
-
-Status ExecutionTable::CheckDefinitionExists(const ExecutionRecord& execution) {
-  ASSIGN_OR_RETURN(Statement select, db_->Prepare("SELECT 1 FROM definitions WHERE pipeline = ? AND version = ?"));
-  ASSIGN_OR_RETURN(bool row, select.BindAll(execution.pipeline, execution.version).Step());
-  if (row) return Status::OK();
-  return Status::NotFound("execution '" + execution.id + "' names version " + std::to_string(execution.version) +
-                          " of pipeline '" + execution.pipeline + "', which is not stored");
 }
 
 Status ExecutionTable::UpdateStatus(const std::string& id, const std::string& status,

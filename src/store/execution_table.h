@@ -19,8 +19,9 @@ class ExecutionTable {
   ExecutionTable(SqliteDb* db, EventTable* events) : db_(db), events_(events) {}
 
   // Inserts `execution` (empty status means Executing, started_at 0 means
-  // `now`) and appends execution.created. AlreadyExists for a known id,
-  // NotFound when its definition version is not stored.
+  // `now`) and appends execution.created. AlreadyExists for a known id.
+  // The definition version is not required to be stored (the executor's
+  // tests run definitions they never store).
   Status Create(const ExecutionRecord& execution, TimeMs now);
   // Sets status and reason, and ended_at unless it is 0; appends
   // execution.status when the status or the reason changed.
@@ -38,8 +39,6 @@ class ExecutionTable {
   Result<std::vector<std::string>> ExpiredIds(TimeMs now);
 
  private:
-  Status CheckDefinitionExists(const ExecutionRecord& execution);
-
   SqliteDb* db_;
   EventTable* events_;
 };

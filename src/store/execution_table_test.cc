@@ -25,17 +25,18 @@ TEST_F(ExecutionTableTest, CreateThenGetReturnsTheRecord) {
   EXPECT_EQ(events[1].payload["pipeline"], "p");
 }
 
-TEST_F(ExecutionTableTest, CreateRejectsDuplicatesUnknownDefinitionsAndBadStatus) {
+TEST_F(ExecutionTableTest, CreateRejectsDuplicatesAndBadStatus) {
   ExecutionRecord e = MakeExecution("abc123");
+  e.status = kFailed;
   Status dup = store_->CreateExecution(e);
   EXPECT_EQ(dup.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(dup.message(), "execution 'abc123' already exists");
+  EXPECT_EQ(store_->GetExecution("abc123")->status, kExecuting);
   e.id = "other";
-  e.version = 9;
-  Status unknown = store_->CreateExecution(e);
-  EXPECT_EQ(unknown.code(), StatusCode::kNotFound);
-  EXPECT_EQ(unknown.message(), "execution 'other' names version 9 of pipeline 'p', which is not stored");
-  e.version = 1;
   e.status = "Running";
+  EXPECT_EQ(store_->CreateExecution(e).code(), StatusCode::kInvalidArgument);
+  e.id = "";
+  e.status = kExecuting;
   EXPECT_EQ(store_->CreateExecution(e).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->ListExecutions("", 0)->size(), 1u);
 }

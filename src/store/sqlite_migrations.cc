@@ -35,8 +35,7 @@ CREATE TABLE executions (
   started_at     INTEGER NOT NULL DEFAULT 0,
   ended_at       INTEGER NOT NULL DEFAULT 0,
   lease_owner    TEXT NOT NULL DEFAULT '',
-  lease_expires  INTEGER NOT NULL DEFAULT 0,
-  FOREIGN KEY (pipeline, version) REFERENCES definitions(pipeline, version)
+  lease_expires  INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX executions_by_pipeline ON executions(pipeline, started_at);
 CREATE INDEX executions_by_status ON executions(status, lease_expires);

@@ -36,8 +36,9 @@ class EvaluationStep : public StepType {
     request.kind = ArgumentText(ctx.arguments, "kind");
     if (ctx.arguments.contains("threshold")) request.threshold = ctx.arguments["threshold"].get<double>();
     request.register_metric = ArgumentText(ctx.arguments, "register_metric");
+    request.nthread = ctx.threads;
     ASSIGN_OR_RETURN(Json report, ml::Evaluate(request));
-    RETURN_IF_ERROR(WriteFileAtomic(ctx.OutputPath("report"), report.dump(2)));
+    RETURN_IF_ERROR(WriteFile(ctx.OutputPath("report"), report.dump(2)));
     Json summary = Json::object();
     for (const auto& [group, metrics] : report.items()) {
       if (!metrics.is_object()) continue;

@@ -71,7 +71,12 @@ class ProcessingStep : public StepType {
       if (!outs.is_array()) return def.ErrorAt(ArgumentField(step, "outputs"), "expected a list of output names");
       return Status::OK();
     }
-    Status s = data::ValidatePrepareArguments(LiteralView(step.arguments));
+    // `input` is usually an expression; any other expression-valued argument
+    // defers the check to run time, when its value is known.
+    Json args = step.arguments;
+    if (args.is_object() && args.contains("input") && IsExpression(args["input"])) args["input"] = "<expression>";
+    if (LiteralView(args) != args) return Status::OK();
+    Status s = data::ValidatePrepareArguments(args);
     if (!s.ok()) return def.ErrorAt(ArgumentField(step, ""), s.message());
     return Status::OK();
   }
@@ -94,7 +99,7 @@ class ProcessingStep : public StepType {
   Status RunCommand(StepContext& ctx) const {
     ScriptRequest request;
     for (const Json& a : ctx.arguments["command"]) request.argv.push_back(ScalarText(a));
-    const Json& inputs = ctx.arguments.value("inputs", Json::object());
+    const Json inputs = ctx.arguments.value("inputs", Json::object());
     for (const auto& [name, path] : inputs.items()) {
       request.argv.push_back("--input-" + name);
       request.argv.push_back(ScalarText(path));
@@ -107,7 +112,8 @@ class ProcessingStep : public StepType {
       request.argv.push_back(dir.string());
       request.env[EnvName("GROVE_OUTPUT_", name)] = dir.string();
     }
-    for (const auto& [k, v] : ctx.arguments.value("env", Json::object()).items()) request.env[k] = ScalarText(v);
+    const Json env = ctx.arguments.value("env", Json::object());
+    for (const auto& [k, v] : env.items()) request.env[k] = ScalarText(v);
     request.env["GROVE_EXECUTION_ID"] = ctx.execution_id;
     request.log = ctx.log;
     request.stop = ctx.stop;

@@ -11,23 +11,42 @@
 #include <cstring>
 #include <deque>
 
+extern char** environ;
+
 namespace grove::pipeline {
 
 namespace {
 
 constexpr size_t kTailLines = 15;
 
-// The child side: own process group, output into the pipe, then exec.
-[[noreturn]] void ExecChild(const ScriptRequest& request, int out_fd) {
+// The inherited environment with `overrides` applied, as "K=V" strings.
+std::vector<std::string> BuildEnvironment(const std::map<std::string, std::string>& overrides) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry = *e;
+    if (!overrides.count(entry.substr(0, entry.find('=')))) env.push_back(std::move(entry));
+  }
+  for (const auto& [k, v] : overrides) env.push_back(k + "=" + v);
+  return env;
+}
+
+std::vector<char*> Pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (std::string& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// The child side: own process group, output into the pipe, then exec. Only
+// async-signal-safe calls here: the parent has other threads.
+[[noreturn]] void ExecChild(char** argv, char** envp, int out_fd) {
   setpgid(0, 0);
   dup2(out_fd, STDOUT_FILENO);
   dup2(out_fd, STDERR_FILENO);
-  for (const auto& [k, v] : request.env) setenv(k.c_str(), v.c_str(), 1);
-  std::vector<char*> argv;
-  for (const std::string& a : request.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  execvp(argv[0], argv.data());
-  dprintf(STDERR_FILENO, "cannot run '%s': %s\n", argv[0], std::strerror(errno));
+  execvpe(argv[0], argv, envp);
+  const char msg[] = "cannot run the command: exec failed\n";
+  ssize_t ignored = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+  (void)ignored;
   _exit(127);
 }
 
@@ -62,11 +81,15 @@ class LineSplitter {
 
 Status RunScript(const ScriptRequest& request) {
   if (request.argv.empty()) return Status::InvalidArgument("empty command");
+  std::vector<std::string> args = request.argv;
+  std::vector<std::string> env = BuildEnvironment(request.env);
+  std::vector<char*> argv = Pointers(args);
+  std::vector<char*> envp = Pointers(env);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return Status::IOError(std::string("pipe: ") + std::strerror(errno));
   pid_t pid = fork();
   if (pid < 0) return Status::IOError(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) ExecChild(request, fds[1]);
+  if (pid == 0) ExecChild(argv.data(), envp.data(), fds[1]);
   close(fds[1]);
   setpgid(pid, pid);
 

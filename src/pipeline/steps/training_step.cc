@@ -40,6 +40,7 @@ class TrainingStep : public StepType {
     request.model_out = ctx.OutputPath("model");
     request.log = ctx.log;
     request.stop = ctx.stop;
+    request.nthread = ctx.threads;  // Unless the hyperparameters set nthread.
     ASSIGN_OR_RETURN(ml::TrainSummary summary, ml::TrainXgboost(request));
     Json final_metrics = Json::object();
     for (const auto& [name, values] : summary.metrics.items()) {
