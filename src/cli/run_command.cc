@@ -104,7 +104,7 @@ int RunPipeline(const GlobalOptions& global, const RunOptions& opts) {
     }
     out["steps"] = steps;
     PrintJson(std::cout, out);
-  } else {
+  } else if (!opts.quiet) {
     std::cout << "execution " << *id << " " << result->status << " in "
               << FormatDuration(result->started_at, result->ended_at) << std::endl;
     if (!result->failure_reason.empty()) std::cout << "  reason: " << result->failure_reason << std::endl;

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <span>
 #include <vector>
 
 #include "common/file_util.h"
@@ -17,7 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr size_t kChunkBytes = 1 << 20;
+constexpr size_t kChunkBytes = 1 << 16;  // Small enough not to fault in fresh pages per copy.
 
 Status ErrnoStatus(const std::string& what, const fs::path& path, int err) {
   return Status::IOError(what + " " + path.string() + ": " + std::strerror(err));
@@ -56,7 +58,8 @@ Result<CopiedFile> CopyAndHash(const fs::path& source, int out_fd, const ChunkHo
   if (in < 0) return ErrnoStatus("cannot open", source, errno);
   FdCloser closer(in);
   Sha256 hash;
-  std::vector<char> buf(kChunkBytes);
+  auto buf_storage = std::make_unique_for_overwrite<char[]>(kChunkBytes);
+  std::span<char> buf(buf_storage.get(), kChunkBytes);
   CopiedFile out;
   while (true) {
     ssize_t n = ::read(in, buf.data(), buf.size());
