@@ -5,6 +5,7 @@
 #include <climits>
 #include <optional>
 
+#include "common/edit_distance.h"
 #include "ml/hyperparameter_value.h"
 
 namespace grove::ml {
@@ -360,24 +361,6 @@ bool MetricIsMaximized(std::string_view metric) {
   return false;
 }
 
-namespace {
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
-}  // namespace
 
 std::vector<std::string> CloseMatches(std::string_view name, const std::vector<std::string>& candidates) {
   constexpr size_t kMaxDistance = 2;

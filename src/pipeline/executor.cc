@@ -7,6 +7,7 @@
 #include "common/ids.h"
 #include "pipeline/execution_run.h"
 #include "pipeline/graph.h"
+#include "pipeline/validator.h"
 
 namespace grove::pipeline {
 
@@ -51,6 +52,7 @@ void Executor::SetObserver(StepObserver observer) {
 }
 
 Result<std::string> Executor::Start(const Definition& def, int version, const Json& parameters) {
+  RETURN_IF_ERROR(ValidateDefinition(def, *services_.step_types));
   StepGraph graph(def);
   RETURN_IF_ERROR(graph.TopologicalOrder().status());
   std::map<std::string, std::set<std::string>> deps;

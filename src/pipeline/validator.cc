@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "common/edit_distance.h"
 #include "pipeline/expression.h"
 #include "pipeline/graph.h"
 #include "pipeline/parameters.h"
@@ -21,29 +22,12 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return out;
 }
 
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                  std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // "; did you mean 'X'?" for the closest candidate if it is close enough, else "".
 std::string Suggestion(const std::string& name, const std::vector<std::string>& candidates) {
   const std::string* best = nullptr;
   size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
   for (const std::string& c : candidates) {
-    size_t d = EditDistance(name, c);
+    size_t d = EditDistance(name, c, /*ignore_case=*/true);
     if (d < best_distance && d < name.size()) {
       best = &c;
       best_distance = d;
