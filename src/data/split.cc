@@ -6,22 +6,6 @@
 
 namespace grove::data {
 
-uint64_t UniformBelow(uint64_t bound, std::mt19937_64* rng) {
-  // Values below `threshold` would make some results more likely; draw again.
-  const uint64_t threshold = (0 - bound) % bound;
-  while (true) {
-    const uint64_t r = (*rng)();
-    if (r >= threshold) return r % bound;
-  }
-}
-
-void ShuffleIndices(std::vector<size_t>* indices, std::mt19937_64* rng) {
-  for (size_t i = indices->size(); i > 1; --i) {
-    const size_t j = static_cast<size_t>(UniformBelow(i, rng));
-    std::swap((*indices)[i - 1], (*indices)[j]);
-  }
-}
-
 std::vector<size_t> SplitSizes(size_t n, const std::vector<double>& fractions) {
   std::vector<size_t> sizes;
   double cumulative = 0;

@@ -5,18 +5,11 @@
 #include <random>
 #include <vector>
 
+#include "common/random.h"
+
 namespace grove::data {
 
-// Seeded shuffling and numpy-style splitting. Everything here gives the same
-// result on every platform and standard library: std::mt19937_64 is fully
-// specified, and the bounded draws and Fisher-Yates below are our own (the
-// output of std::shuffle and std::uniform_int_distribution is not specified).
-
-// A uniform integer in [0, bound) by rejection sampling. REQUIRES: bound > 0.
-uint64_t UniformBelow(uint64_t bound, std::mt19937_64* rng);
-
-// Fisher-Yates: for i from n-1 down to 1, swap items i and UniformBelow(i + 1).
-void ShuffleIndices(std::vector<size_t>* indices, std::mt19937_64* rng);
+// Seeded, numpy-style splitting; reproducible everywhere (common/random.h).
 
 // Split sizes for `n` rows: cut at int(cumulative fraction * n) like
 // np.split(x, [int(0.7 * n), int(0.85 * n)]); the last split takes the rest.

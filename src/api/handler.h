@@ -1,0 +1,37 @@
+#pragma once
+
+// The one-method interface every HTTP endpoint implements (one class per
+// endpoint, as in ClickHouse's src/Server), plus an adapter for lambdas.
+#include <functional>
+#include <utility>
+
+#include "api/http_types.h"
+
+namespace grove::api {
+
+// Handles one request and returns its response.
+// Thread safety: called on the server's I/O threads, concurrently for
+// different requests, so implementations must be thread-safe.
+// Handlers run inline on an I/O thread: they must be quick (no long blocking
+// I/O), as a slow handler delays every connection on that thread.
+// Errors are responses (see StatusResponse); an exception that escapes is
+// caught by the server and answered 500, but handlers should not rely on it.
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  virtual HttpResponse Handle(const HttpRequest& request) = 0;
+};
+
+using HandlerFunction = std::function<HttpResponse(const HttpRequest&)>;
+
+// A Handler that calls a function: for small endpoints and tests.
+class FunctionHandler final : public Handler {
+ public:
+  explicit FunctionHandler(HandlerFunction function) : function_(std::move(function)) {}
+  HttpResponse Handle(const HttpRequest& request) override { return function_(request); }
+
+ private:
+  HandlerFunction function_;
+};
+
+}  // namespace grove::api

@@ -1,0 +1,525 @@
+// The only translation unit that includes Boost.Beast/Asio (see http_server.h).
+//
+// Layout: each I/O thread is a Worker with its own io_context, its own
+// sessions and a sweeper timer that enforces timeouts, so a connection's state
+// is only ever touched by one thread and needs no locks. One acceptor (on
+// worker 0) hands connections to workers round-robin.
+//
+// A Session serves one connection as a loop:
+//   WaitForRequest (idle) -> ReadHeader -> [100 Continue] -> ReadBody
+//   -> HandleRequest (Router, inline) -> Write -> WaitForRequest | close.
+// Bad input is answered (400/413/431) and then "lingering closed": the send
+// side is shut down and whatever the client still sends is read and dropped
+// for a while, so the client sees the error instead of a reset.
+#include "api/http_server.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include "api/request_target.h"
+
+namespace grove::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using ErrorCode = boost::system::error_code;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::chrono::milliseconds kDrainTimeout{2000};
+constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
+constexpr size_t kDrainChunk = 16 * 1024;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
+
+// Header text that cannot split or end the header block.
+bool SafeHeaderText(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+// A single-writer counter: only its worker thread adds, anyone may read.
+void Bump(std::atomic<uint64_t>& counter) {
+  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+class Session;
+
+// One I/O thread. Everything but the counters is touched only on `thread`.
+struct Worker {
+  Worker() : context(1), sweeper(context), guard(asio::make_work_guard(context)) {}
+
+  // Declared before `context` so it outlives the handlers (holding sessions)
+  // that the context destroys.
+  std::unordered_set<Session*> sessions;
+  asio::io_context context;
+  asio::steady_timer sweeper;
+  asio::executor_work_guard<asio::io_context::executor_type> guard;
+  std::thread thread;
+  Clock::time_point now = Clock::now();  // Coarse clock, refreshed by the sweeper.
+  bool stopping = false;                 // Stop() reached this worker: close idle sessions.
+  bool finished = false;                 // Stop() ended: stop the sweeper.
+  std::atomic<uint64_t> accepted{0}, requests{0}, bad_requests{0}, handler_errors{0};
+};
+
+// What sessions need from the server, shared by all workers.
+struct ServerCore {
+  ServerCore(HttpServerOptions o, const Router& r) : options(std::move(o)), router(r) {}
+
+  void SessionStarted() { open_sessions.fetch_add(1); }
+  void SessionEnded() {
+    if (open_sessions.fetch_sub(1) == 1) {
+      std::lock_guard<std::mutex> lock(mutex);
+      sessions_gone.notify_all();
+    }
+  }
+
+  const HttpServerOptions options;
+  const Router& router;
+  // Set by Stop() before anything else, read by every worker: responses from
+  // then on carry "Connection: close".
+  std::atomic<bool> stopping{false};
+  std::atomic<uint64_t> open_sessions{0};
+  std::mutex mutex;
+  std::condition_variable sessions_gone;  // Signalled when open_sessions drops to 0.
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Worker& worker, ServerCore& server)
+      : socket_(std::move(socket)), worker_(worker), server_(server) {
+    worker_.sessions.insert(this);
+    server_.SessionStarted();
+  }
+  ~Session() {
+    worker_.sessions.erase(this);
+    server_.SessionEnded();
+  }
+
+  void Start() {
+    if (server_.stopping.load()) return Close();
+    WaitForRequest();
+  }
+
+  // The server is stopping: an idle connection closes now; a busy one closes
+  // after its current response.
+  void OnServerStop() {
+    if (state_ == State::kIdle) Close();
+  }
+
+  // Closes the connection when its current state has lasted too long.
+  void Sweep(Clock::time_point now) {
+    auto age = now - state_since_;
+    switch (state_) {
+      case State::kIdle: if (age > server_.options.idle_timeout) Close(); break;
+      case State::kReading:
+      case State::kWriting: if (age > server_.options.io_timeout) Close(); break;
+      case State::kDraining: if (age > kDrainTimeout) Close(); break;
+      case State::kClosed: break;
+    }
+  }
+
+  void Close() {
+    if (state_ == State::kClosed) return;
+    SetState(State::kClosed);
+    ErrorCode ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);  // Pending operations complete with operation_aborted.
+  }
+
+ private:
+  enum class State { kIdle, kReading, kWriting, kDraining, kClosed };
+
+  void SetState(State state) {
+    state_ = state;
+    state_since_ = worker_.now;
+  }
+
+  void WaitForRequest() {
+    if (buffer_.size() > 0) return ReadHeader();  // Pipelined bytes already here.
+    SetState(State::kIdle);
+    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](ErrorCode ec) {
+      if (self->state_ == State::kClosed) return;
+      if (ec) return self->Close();
+      self->ReadHeader();
+    });
+  }
+
+  void ReadHeader() {
+    SetState(State::kReading);
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(server_.options.header_limit));
+    parser_->body_limit(server_.options.body_limit);
+    http::async_read_header(socket_, buffer_, *parser_,
+                            [self = shared_from_this()](ErrorCode ec, size_t) {
+                              if (self->state_ == State::kClosed) return;
+                              if (ec) return self->OnReadError(ec);
+                              self->OnHeader();
+                            });
+  }
+
+  void OnHeader() {
+    if (parser_->is_done()) return HandleRequest();
+    const auto& message = parser_->get();
+    auto expect = message.find(http::field::expect);
+    if (message.version() >= 11 && expect != message.end() &&
+        EqualsIgnoreCase(View(expect->value()), "100-continue")) {
+      asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
+                        [self = shared_from_this()](ErrorCode ec, size_t) {
+                          if (self->state_ == State::kClosed) return;
+                          if (ec) return self->Close();
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](ErrorCode ec, size_t) {
+      if (self->state_ == State::kClosed) return;
+      if (ec) return self->OnReadError(ec);
+      self->HandleRequest();
+    });
+  }
+
+  void OnReadError(ErrorCode ec) {
+    static const boost::system::error_category& http_errors =
+        http::make_error_code(http::error::end_of_stream).category();
+    // A vanished client, a closed idle connection, or a timeout: nobody to answer.
+    if (ec.category() != http_errors || ec == http::error::end_of_stream ||
+        ec == http::error::partial_message) {
+      return Close();
+    }
+    Bump(worker_.bad_requests);
+    if (ec == http::error::body_limit) {
+      return Reject(ErrorResponse(413, "PayloadTooLarge",
+                                  "request body is larger than the limit of " +
+                                      std::to_string(server_.options.body_limit) + " bytes"));
+    }
+    if (ec == http::error::header_limit) {
+      return Reject(ErrorResponse(431, "HeaderTooLarge",
+                                  "request line and headers are larger than the limit of " +
+                                      std::to_string(server_.options.header_limit) + " bytes"));
+    }
+    Reject(ErrorResponse(400, "BadRequest", "malformed HTTP request: " + ec.message()));
+  }
+
+  // Answers bad input and closes; the request cannot be framed any more.
+  void Reject(HttpResponse response) {
+    parser_.reset();
+    Write(std::move(response), 11, /*keep_alive=*/false, /*head=*/false, /*drain=*/true);
+  }
+
+  void HandleRequest() {
+    auto& message = parser_->get();
+    const unsigned version = message.version();
+    const bool keep_alive = message.keep_alive();
+    const bool head = message.method() == http::verb::head;
+    HttpRequest request;
+    request.method = std::string(View(message.method_string()));
+    Status target = ParseRequestTarget(View(message.target()), &request);
+    for (const auto& field : message) {
+      request.headers.Add(std::string(View(field.name_string())), std::string(View(field.value())));
+    }
+    request.body = std::move(message.body());
+    parser_.reset();
+    if (!target.ok()) {
+      Bump(worker_.bad_requests);
+      return Write(StatusResponse(target), version, keep_alive, head, false);
+    }
+    Bump(worker_.requests);
+    Write(Dispatch(request), version, keep_alive, head, false);
+  }
+
+  // The exception firewall: nothing a handler throws reaches Asio.
+  HttpResponse Dispatch(HttpRequest& request) {
+    std::string failure;
+    try {
+      return server_.router.Route(&request);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    } catch (...) {
+      failure = "unknown exception";
+    }
+    Bump(worker_.handler_errors);
+    return ErrorResponse(500, "Internal",
+                         "internal error while handling " + request.method + " " + request.path +
+                             ": " + failure);
+  }
+
+  void Write(HttpResponse response, unsigned version, bool keep_alive, bool head, bool drain) {
+    if (response.status < 200 || response.status > 599) {
+      response = ErrorResponse(500, "Internal",
+                               "handler returned invalid HTTP status " + std::to_string(response.status));
+    }
+    response_ = http::response<http::string_body>();
+    response_.version(version);
+    response_.result(static_cast<unsigned>(response.status));
+    response_.set(http::field::server, server_.options.server_name);
+    if (!response.content_type.empty() && SafeHeaderText(response.content_type)) {
+      response_.set(http::field::content_type, response.content_type);
+    }
+    for (const auto& [name, value] : response.headers.fields()) {
+      if (name.empty() || !SafeHeaderText(name) || !SafeHeaderText(value) ||
+          name.find_first_of(": ") != std::string::npos) {
+        continue;  // Would corrupt the header block; handlers must not send it.
+      }
+      response_.insert(beast::string_view(name.data(), name.size()), value);
+    }
+    const bool no_body = response.status == 204 || response.status == 304;
+    if (!no_body) response_.content_length(response.body.size());
+    if (!no_body && !head) response_.body() = std::move(response.body);
+    keep_alive = keep_alive && !server_.stopping.load(std::memory_order_relaxed);
+    response_.keep_alive(keep_alive);
+    close_after_write_ = !keep_alive;
+    drain_after_write_ = drain;
+    SetState(State::kWriting);
+    http::async_write(socket_, response_, [self = shared_from_this()](ErrorCode ec, size_t) {
+      if (self->state_ == State::kClosed) return;
+      if (ec) return self->Close();
+      self->AfterWrite();
+    });
+  }
+
+  void AfterWrite() {
+    response_ = http::response<http::string_body>();  // Release the body now, not at the next response.
+    ErrorCode ec;
+    if (drain_after_write_ || (close_after_write_ && socket_.available(ec) > 0)) return Drain();
+    if (close_after_write_ || server_.stopping.load(std::memory_order_relaxed)) return Close();
+    WaitForRequest();
+  }
+
+  // Lingering close: stop sending, read and drop input until the client
+  // closes, a byte budget is spent or kDrainTimeout passes (Sweep).
+  void Drain() {
+    SetState(State::kDraining);
+    ErrorCode ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    drained_budget_ = 4 * std::max<size_t>(server_.options.body_limit, 1 << 20);
+    if (!drain_buffer_) drain_buffer_ = std::make_unique<char[]>(kDrainChunk);
+    buffer_.consume(buffer_.size());
+    ReadAndDrop();
+  }
+
+  void ReadAndDrop() {
+    socket_.async_read_some(asio::buffer(drain_buffer_.get(), kDrainChunk),
+                            [self = shared_from_this()](ErrorCode ec, size_t n) {
+                              if (self->state_ == State::kClosed) return;
+                              if (ec || n >= self->drained_budget_) return self->Close();
+                              self->drained_budget_ -= n;
+                              self->ReadAndDrop();
+                            });
+  }
+
+  tcp::socket socket_;
+  Worker& worker_;
+  ServerCore& server_;
+  State state_ = State::kIdle;
+  Clock::time_point state_since_ = worker_.now;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  bool close_after_write_ = false;
+  bool drain_after_write_ = false;
+  size_t drained_budget_ = 0;
+  std::unique_ptr<char[]> drain_buffer_;
+};
+
+// Runs a worker's io_context until it has no more work. Handlers do not
+// throw (see Session::Dispatch), but should one, the thread keeps serving.
+void RunWorker(Worker& worker) {
+  while (true) {
+    try {
+      worker.context.run();
+      return;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "grove http: I/O thread caught: %s\n", e.what());
+    } catch (...) {
+      std::fprintf(stderr, "grove http: I/O thread caught an unknown exception\n");
+    }
+  }
+}
+
+std::chrono::milliseconds SweepPeriod(const HttpServerOptions& options) {
+  auto period = std::min({std::chrono::milliseconds(1000), options.idle_timeout / 2,
+                          options.io_timeout / 2});
+  return std::max(period, std::chrono::milliseconds(10));
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(HttpServerOptions options, const Router& router) : core(std::move(options), router) {}
+  ~Impl() { Stop(); }
+
+  Status Start();
+  void Stop();
+  void Accept();
+  void Sweep(Worker& worker);
+
+  ServerCore core;
+  const HttpServerOptions& options = core.options;
+  std::vector<std::unique_ptr<Worker>> workers;  // Before acceptor: destroyed after it.
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::steady_timer> accept_retry;
+  size_t next_worker = 0;  // Acceptor thread only.
+  std::atomic<uint16_t> bound_port{0};
+  bool started = false;
+  bool stopped = false;
+};
+
+Status HttpServer::Impl::Start() {
+  if (started) return Status::FailedPrecondition("HTTP server already started");
+  const std::string where = options.host + ":" + std::to_string(options.port);
+  int threads = options.io_threads > 0 ? options.io_threads
+                                       : static_cast<int>(std::thread::hardware_concurrency());
+  std::vector<std::unique_ptr<Worker>> new_workers;
+  for (int i = 0; i < std::max(threads, 1); ++i) new_workers.push_back(std::make_unique<Worker>());
+
+  ErrorCode ec;
+  tcp::endpoint endpoint;
+  auto address = asio::ip::make_address(options.host, ec);
+  if (!ec) {
+    endpoint = tcp::endpoint(address, options.port);
+  } else {
+    tcp::resolver resolver(new_workers[0]->context);
+    auto results = resolver.resolve(options.host, std::to_string(options.port), ec);
+    if (ec || results.empty()) {
+      return Status::IOError("cannot resolve HTTP listen address " + where + ": " + ec.message());
+    }
+    endpoint = results.begin()->endpoint();
+  }
+  tcp::acceptor new_acceptor(new_workers[0]->context);
+  new_acceptor.open(endpoint.protocol(), ec);
+  if (!ec) new_acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) new_acceptor.bind(endpoint, ec);
+  if (!ec) new_acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) bound_port = new_acceptor.local_endpoint(ec).port();
+  if (ec) {
+    return Status::IOError("cannot listen on " + where + ": " + ec.message() +
+                           " (is another server using the port? choose another with --listen)");
+  }
+
+  started = true;
+  workers = std::move(new_workers);
+  acceptor.emplace(std::move(new_acceptor));
+  accept_retry.emplace(workers[0]->context);
+  Accept();
+  for (auto& worker : workers) {
+    Sweep(*worker);
+    Worker* w = worker.get();
+    w->thread = std::thread([w] { RunWorker(*w); });
+  }
+  return Status::OK();
+}
+
+// Accepts one connection into the next worker's context, then the next.
+void HttpServer::Impl::Accept() {
+  Worker& target = *workers[next_worker++ % workers.size()];
+  acceptor->async_accept(target.context, [this, &target](ErrorCode ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+    if (ec) {  // E.g. out of file descriptors: back off instead of spinning.
+      accept_retry->expires_after(kAcceptRetryDelay);
+      accept_retry->async_wait([this](ErrorCode wait_ec) {
+        if (!wait_ec && acceptor->is_open()) Accept();
+      });
+      return;
+    }
+    ErrorCode ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    Bump(target.accepted);
+    asio::post(target.context, [this, &target, socket = std::move(socket)]() mutable {
+      std::make_shared<Session>(std::move(socket), target, core)->Start();
+    });
+    Accept();
+  });
+}
+
+void HttpServer::Impl::Sweep(Worker& worker) {
+  worker.sweeper.expires_after(SweepPeriod(options));
+  worker.sweeper.async_wait([this, &worker](ErrorCode ec) {
+    if (ec || worker.finished) return;
+    worker.now = Clock::now();
+    for (Session* session : worker.sessions) session->Sweep(worker.now);
+    Sweep(worker);
+  });
+}
+
+void HttpServer::Impl::Stop() {
+  if (!started || stopped) return;
+  stopped = true;
+  core.stopping = true;
+  asio::post(workers[0]->context, [this] {
+    ErrorCode ignored;
+    acceptor->close(ignored);
+    accept_retry->cancel();
+  });
+  for (auto& worker : workers) {
+    Worker* w = worker.get();
+    asio::post(w->context, [w] {
+      w->stopping = true;
+      std::vector<Session*> sessions(w->sessions.begin(), w->sessions.end());
+      for (Session* session : sessions) session->OnServerStop();
+    });
+  }
+  {
+    std::unique_lock<std::mutex> lock(core.mutex);
+    core.sessions_gone.wait_for(lock, options.stop_timeout,
+                                [this] { return core.open_sessions.load() == 0; });
+  }
+  for (auto& worker : workers) {
+    Worker* w = worker.get();
+    asio::post(w->context, [w] {
+      std::vector<Session*> sessions(w->sessions.begin(), w->sessions.end());
+      for (Session* session : sessions) session->Close();
+      w->finished = true;
+      w->sweeper.cancel();
+      w->guard.reset();
+    });
+  }
+  for (auto& worker : workers) worker->thread.join();
+}
+
+HttpServer::HttpServer(HttpServerOptions options, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+
+HttpServer::~HttpServer() = default;
+
+Status HttpServer::Start() { return impl_->Start(); }
+
+void HttpServer::Stop() { impl_->Stop(); }
+
+uint16_t HttpServer::port() const { return impl_->bound_port.load(); }
+
+HttpServerStats HttpServer::stats() const {
+  HttpServerStats stats;
+  for (const auto& worker : impl_->workers) {
+    stats.connections_accepted += worker->accepted.load(std::memory_order_relaxed);
+    stats.requests += worker->requests.load(std::memory_order_relaxed);
+    stats.bad_requests += worker->bad_requests.load(std::memory_order_relaxed);
+    stats.handler_errors += worker->handler_errors.load(std::memory_order_relaxed);
+  }
+  stats.connections_open = impl_->core.open_sessions.load(std::memory_order_relaxed);
+  return stats;
+}
+
+}  // namespace grove::api

@@ -1,0 +1,93 @@
+#pragma once
+
+// Grove's HTTP/1.1 server. Boost.Beast/Asio stay inside http_server.cc (each
+// translation unit that includes them costs ~20 s to compile); this header
+// speaks only Grove types.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "api/router.h"
+#include "common/status.h"
+
+namespace grove::api {
+
+struct HttpServerOptions {
+  // Address to listen on: an IP literal or a name resolved once at Start.
+  // Default: "127.0.0.1".
+  std::string host = "127.0.0.1";
+  // Default: 8080. 0 picks a free port; HttpServer::port() reports it.
+  uint16_t port = 8080;
+  // I/O threads, each running its own io_context; connections are spread over
+  // them round-robin. Handlers run on these threads. Default 0: one per core.
+  int io_threads = 0;
+  // Largest request body accepted; larger ones get 413 and the connection is
+  // closed. Default: 6 MiB (SageMaker's invocation limit).
+  size_t body_limit = 6 * 1024 * 1024;
+  // Largest request line plus headers; larger ones get 431. Default: 16 KiB.
+  size_t header_limit = 16 * 1024;
+  // A keep-alive connection with no request for this long is closed.
+  // Default: 60 s.
+  std::chrono::milliseconds idle_timeout{60'000};
+  // A request that takes longer than this to arrive, or a response that takes
+  // longer to be read by the client, closes the connection. Default: 30 s.
+  std::chrono::milliseconds io_timeout{30'000};
+  // How long Stop() waits for in-flight requests before closing connections.
+  // Default: 10 s.
+  std::chrono::milliseconds stop_timeout{10'000};
+  // The Server header. Default: "grove".
+  std::string server_name = "grove";
+};
+
+// Counters since Start, summed over I/O threads (each read is a snapshot).
+struct HttpServerStats {
+  uint64_t connections_accepted = 0;
+  uint64_t connections_open = 0;
+  uint64_t requests = 0;        // Requests answered by the router.
+  uint64_t bad_requests = 0;    // Malformed, too large, or badly encoded: answered 4xx by the server.
+  uint64_t handler_errors = 0;  // Handlers that threw (answered 500).
+};
+
+// Accepts connections and answers each request with router.Route(). HTTP/1.1
+// with keep-alive and pipelining, TCP_NODELAY, HEAD without body. It never
+// lets an exception or malformed input end the process: malformed HTTP gets
+// 400 and the connection is closed; a handler that throws gets 500.
+//
+// Thread safety: Start, Stop and the destructor must be called from one
+// thread (not an I/O thread); port() and stats() from any thread once Start
+// has returned.
+class HttpServer {
+ public:
+  // REQUIRES: `router` outlives this server and is not modified while it runs.
+  HttpServer(HttpServerOptions options, const Router& router);
+  ~HttpServer();  // Stop()s.
+
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds, listens and starts the I/O threads; returns once connections are
+  // being accepted. IOError names host:port when it cannot listen (e.g. the
+  // port is in use); FailedPrecondition if already started.
+  Status Start();
+
+  // Graceful stop: stops accepting, closes idle keep-alive connections, lets
+  // requests already being read or handled finish (their responses carry
+  // "Connection: close"), waits up to options.stop_timeout for them, then
+  // closes what is left and joins the I/O threads. Idempotent; a stopped
+  // server cannot be restarted.
+  void Stop();
+
+  // The bound port after a successful Start (the chosen one when options.port
+  // is 0); 0 before.
+  uint16_t port() const;
+
+  HttpServerStats stats() const;
+
+ private:
+  struct Impl;  // Beast and Asio live behind this, in http_server.cc.
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace grove::api

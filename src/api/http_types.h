@@ -1,0 +1,97 @@
+#pragma once
+
+// Plain HTTP request and response values, free of Boost.Beast, so handlers and
+// their tests compile quickly and never see the network library. The server
+// (http_server.cc) converts between these and Beast's messages.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/json.h"
+#include "common/status.h"
+
+namespace grove::api {
+
+// True when `a` and `b` are equal ignoring ASCII case (header names, methods).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// An ordered list of header fields with case-insensitive lookup. Names keep
+// the spelling they were added with; repeated names are allowed (Add).
+class HttpHeaders {
+ public:
+  using Field = std::pair<std::string, std::string>;
+
+  // Appends a field, keeping any earlier field of the same name.
+  void Add(std::string name, std::string value);
+  // Replaces every field named `name` (any case) with one field.
+  void Set(std::string name, std::string value);
+  // Removes every field named `name` (any case).
+  void Remove(std::string_view name);
+
+  // The value of the first field named `name` (any case), if there is one.
+  // The view is valid until the headers are next modified.
+  std::optional<std::string_view> Get(std::string_view name) const;
+  bool Has(std::string_view name) const { return Get(name).has_value(); }
+
+  const std::vector<Field>& fields() const { return fields_; }
+  size_t size() const { return fields_.size(); }
+
+ private:
+  std::vector<Field> fields_;
+};
+
+// A request as handlers see it. The server fills everything but path_params,
+// which the Router fills from the matched rule's `{name}` captures.
+struct HttpRequest {
+  std::string method;  // As sent, e.g. "GET", "POST" (methods are case-sensitive).
+  std::string target;  // The raw request-target, e.g. "/a%20b?x=1".
+  std::string path;    // The target's path, still percent-encoded: "/a%20b".
+  // Query parameters in order, percent-decoded, '+' read as a space.
+  std::vector<std::pair<std::string, std::string>> query;
+  HttpHeaders headers;
+  std::string body;
+  // Percent-decoded captures of the matched route, e.g. {"name": "churn-prod"}.
+  std::map<std::string, std::string, std::less<>> path_params;
+
+  // The first query parameter named `name` (exact case), if any.
+  std::optional<std::string_view> QueryParam(std::string_view name) const;
+  // The capture `name` of the matched route; empty when there is none.
+  std::string_view PathParam(std::string_view name) const;
+};
+
+// A response from a handler. The server adds Content-Length, Connection and
+// Server; for HEAD requests it sends the headers and Content-Length only.
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";  // Empty: no Content-Type header.
+  HttpHeaders headers;  // Extra headers (e.g. Allow, Location, X-Amzn-Invoked-Production-Variant).
+  std::string body;
+};
+
+// A JSON body with the given status; `value` is dumped compactly.
+HttpResponse JsonResponse(int status, const Json& value);
+// A body of any type, e.g. TextResponse(200, csv, "text/csv").
+HttpResponse TextResponse(int status, std::string body,
+                          std::string content_type = "text/plain; charset=utf-8");
+
+// The JSON error body every Grove error uses:
+//   {"error": {"code": "<code>", "message": "<message>", ...details}}
+// `details`, when an object, adds its members after "message" (e.g. "path", "similar").
+Json ErrorBody(std::string_view code, std::string_view message, const Json& details = Json());
+HttpResponse ErrorResponse(int status, std::string_view code, std::string_view message,
+                           const Json& details = Json());
+
+// The one mapping from Grove status codes to HTTP status codes:
+// InvalidArgument 400, NotFound 404, AlreadyExists 409, FailedPrecondition 409,
+// Cancelled 503 (the work was stopped, e.g. by shutdown; retrying may succeed),
+// OK 200, anything else 500.
+int HttpStatusFor(StatusCode code);
+// An error response for a non-OK status: HttpStatusFor(code) with
+// {"error": {"code": StatusCodeName(code), "message": status.message()}}.
+// REQUIRES: !status.ok() (an OK status gives 200 with an empty JSON object).
+HttpResponse StatusResponse(const Status& status);
+
+}  // namespace grove::api

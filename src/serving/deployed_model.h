@@ -1,0 +1,89 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "data/fitted_transform.h"
+#include "serving/predictions.h"
+#include "serving/predictor.h"
+#include "store/artifact_store.h"
+#include "store/records.h"
+
+namespace grove::serving {
+
+// The kind of question a model answers, from its objective.
+enum class ModelKind { kRegression, kBinary, kMulticlass };
+ModelKind ModelKindOf(OutputKind output);
+const char* ModelKindName(ModelKind kind);
+
+// What a request asks for. kDefault: values for regression, P(1) for binary,
+// class probabilities for multi-class. kLabel: 0/1 for binary (P >= 0.5, or
+// margin > 0), the class index for multi-class; regression has no labels.
+enum class OutputRequest { kDefault, kProbability, kLabel };
+
+// Which model version this is and where it came from.
+struct DeployedModelInfo {
+  std::string group;
+  int version = 0;
+  std::string model_digest;
+  std::string transform_digest;  // Empty without a fitted transform.
+
+  // "group/version", the model cache's key.
+  std::string Key() const { return group + "/" + std::to_string(version); }
+};
+
+// One loaded model version: its predictor, the fitted transform of its
+// pipeline (raw rows -> features) when it has one, and its identity.
+// Immutable and shared between threads (requests hold a shared_ptr, so a
+// model swapped out or evicted stays alive until they finish).
+class DeployedModel {
+ public:
+  DeployedModel(DeployedModelInfo info, std::unique_ptr<Predictor> predictor,
+                std::optional<data::FittedTransform> transform);
+
+  const DeployedModelInfo& info() const { return info_; }
+  const Predictor& predictor() const { return *predictor_; }
+  // Null when the version was registered without a transform.
+  const data::FittedTransform* transform() const { return transform_ ? &*transform_ : nullptr; }
+  ModelKind kind() const { return kind_; }
+  size_t num_features() const { return predictor_->num_features(); }
+  // Raw columns a raw row has (without dropped columns), or 0 without a transform.
+  size_t num_raw_columns() const { return transform_ ? transform_->input_columns().size() : 0; }
+  // Estimated bytes held (predictor and transform), for cache budgets.
+  size_t MemoryBytes() const;
+
+  // Predicts dense feature rows (row-major, `cols` per row). A wrong width is
+  // kInvalidArgument naming the expected and received counts.
+  Result<Predictions> PredictFeatures(std::span<const float> features, size_t rows, size_t cols,
+                                      OutputRequest output = OutputRequest::kDefault) const;
+  // Applies the fitted transform to raw rows (`cols` text cells each, the
+  // training file's columns without the label, dropped columns optional), then
+  // predicts. kFailedPrecondition without a transform; bad cells are
+  // kInvalidArgument naming the row (1-based) and column.
+  Result<Predictions> PredictRaw(std::span<const std::string> cells, size_t rows, size_t cols,
+                                 OutputRequest output = OutputRequest::kDefault) const;
+
+ private:
+  Result<Predictions> Finish(std::vector<float> outputs, size_t rows, OutputRequest output) const;
+
+  DeployedModelInfo info_;
+  std::unique_ptr<Predictor> predictor_;
+  std::optional<data::FittedTransform> transform_;
+  ModelKind kind_;
+};
+
+// Loads a registered version: the model artifact through LoadPredictor (the
+// compiled walker when possible) and, when metadata["transform"] names one, the
+// fitted transform artifact. A missing artifact is kNotFound; a transform whose
+// feature count differs from the model's is kFailedPrecondition. Errors start
+// with "group/version: ".
+Result<std::shared_ptr<const DeployedModel>> LoadDeployedModel(store::ArtifactStore& artifacts,
+                                                               const store::ModelVersionRecord& version,
+                                                               PredictorChoice choice = PredictorChoice::kAuto);
+
+}  // namespace grove::serving
