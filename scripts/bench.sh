@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Runs every benchmark program built under <build>/ (see bench/).
+# Runs every benchmark (see bench/ and docs/performance.md). Each prints its
+# figure next to the comparison it names, measured in the same run.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
 "$build/pipeline_bench"
+echo
+"$build/serving_predict_bench"
+echo
+bench/http_bench.sh "$build/api_test"

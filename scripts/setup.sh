@@ -9,7 +9,7 @@ packages=(
   libcli11-dev libfast-float-dev libgtest-dev libgmock-dev libbenchmark-dev libboost-dev libeigen3-dev
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-sklearn python3-pandas python3-xgboost hyperfine)
+  packages+=(python3-sklearn python3-pandas python3-xgboost hyperfine wrk nginx)
 fi
 
 missing=()
