@@ -29,13 +29,8 @@ std::string RawRowsWithoutLabel(const std::filesystem::path& file, size_t rows, 
   return out;
 }
 
-class DeployedModelTest : public ::testing::Test {
+class DeployedModelTest : public testing::StoreFixture {
  protected:
-  void SetUp() override {
-    metadata_ = std::move(store::OpenSqliteMetadataStore((dir_.path() / "grove.db").string()).value());
-    artifacts_ = std::move(store::OpenLocalArtifactStore(dir_.path() / "artifacts").value());
-    registry_ = std::make_unique<registry::Registry>(metadata_.get(), &clock_);
-  }
 
   // Prepares `args` in file order (no shuffle, one split) so the train file's
   // rows are the raw file's rows, trains, and registers the model with its transform.
@@ -51,11 +46,6 @@ class DeployedModelTest : public ::testing::Test {
     return registry_->Register(v).value();
   }
 
-  TempDir dir_;
-  FakeClock clock_;
-  std::unique_ptr<store::MetadataStore> metadata_;
-  std::unique_ptr<store::ArtifactStore> artifacts_;
-  std::unique_ptr<registry::Registry> registry_;
   data::PrepareSummary prepared_;
 };
 

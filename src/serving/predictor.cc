@@ -1,6 +1,7 @@
 #include "serving/predictor.h"
 
 #include "serving/compiled_predictor.h"
+#include "serving/family_predictor.h"
 #include "serving/xgboost_predictor.h"
 
 namespace grove::serving {
@@ -44,6 +45,7 @@ Status Predictor::CheckShape(std::span<const float> features, size_t rows, std::
 }
 
 Result<std::unique_ptr<Predictor>> LoadPredictor(std::string_view model_bytes, PredictorChoice choice) {
+  if (IsFamilyModelDocument(model_bytes)) return FamilyPredictor::Load(model_bytes);
   Status compile_error;
   if (choice != PredictorChoice::kLibxgboost) {
     Result<std::unique_ptr<Predictor>> compiled = CompiledPredictor::Load(model_bytes);

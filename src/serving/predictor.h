@@ -61,7 +61,8 @@ enum class PredictorChoice {
   kLibxgboost, // Only libxgboost.
 };
 
-// Loads model bytes as XGBoost writes them (JSON, UBJSON, or its legacy binary
+// Loads a "grove-model" document (any ml::Model family) as a FamilyPredictor,
+// or model bytes as XGBoost writes them (JSON, UBJSON, or its legacy binary
 // format). With kAuto, any model the compiler rejects (gblinear, categorical
 // splits, a format it does not read) falls back to libxgboost; only when
 // libxgboost fails too is the result an error (kInvalidArgument, naming both reasons).

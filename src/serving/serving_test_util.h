@@ -18,6 +18,9 @@
 #include "data/preparation.h"
 #include "ml/label_first_csv.h"
 #include "ml/xgboost_trainer.h"
+#include "registry/registry.h"
+#include "store/artifact_store.h"
+#include "store/metadata_store.h"
 
 namespace grove::serving::testing {
 
@@ -102,5 +105,21 @@ inline ml::LabeledMatrix FeaturesWithMissing(const std::filesystem::path& csv) {
   m.rows = 2 * rows;
   return m;
 }
+
+// A fresh SQLite metadata store, artifact folder and registry per test.
+class StoreFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    metadata_ = std::move(store::OpenSqliteMetadataStore((dir_.path() / "grove.db").string()).value());
+    artifacts_ = std::move(store::OpenLocalArtifactStore(dir_.path() / "artifacts").value());
+    registry_ = std::make_unique<registry::Registry>(metadata_.get(), &clock_);
+  }
+
+  TempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<store::MetadataStore> metadata_;
+  std::unique_ptr<store::ArtifactStore> artifacts_;
+  std::unique_ptr<registry::Registry> registry_;
+};
 
 }  // namespace grove::serving::testing

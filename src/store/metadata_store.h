@@ -74,6 +74,21 @@ class MetadataStore {
   virtual Result<std::vector<ModelVersionRecord>> ListModelVersions(const std::string& group) = 0;
   virtual Result<ModelVersionRecord> GetModelVersion(const std::string& group, int version) = 0;
 
+  // --- Endpoints ---------------------------------------------------------
+  // See EndpointTable (store/endpoint_table.h) for each method's errors.
+  virtual Result<EndpointRecord> CreateEndpoint(const EndpointRecord& endpoint) = 0;
+  virtual Status DeleteEndpoint(const std::string& name) = 0;
+  virtual Result<EndpointRecord> GetEndpoint(const std::string& name) = 0;
+  virtual Result<std::vector<EndpointRecord>> ListEndpoints() = 0;
+  // Pins an Approved version of a group on the endpoint.
+  virtual Result<EndpointRecord> DeployModel(const std::string& endpoint, const EndpointDeployment& deployment) = 0;
+  virtual Result<EndpointRecord> UndeployModel(const std::string& endpoint, const std::string& group,
+                                               const std::string& by) = 0;
+  // Records the promotion and switches the target's pins to its models, in
+  // one transaction (creating the target when missing).
+  virtual Result<PromotionRecord> PromoteEndpoint(const PromotionRecord& promotion, bool multi_model) = 0;
+  virtual Result<std::vector<PromotionRecord>> ListPromotions(const std::string& endpoint) = 0;
+
   // --- Events --------------------------------------------------------------
   // Events with seq > `after`, oldest first, at most `limit`.
   virtual Result<std::vector<EventRecord>> ListEvents(int64_t after, int limit) = 0;

@@ -134,12 +134,57 @@ inline bool IsApprovalStatus(const std::string& s) {
 //   step.status        <id>              {execution_id, step, status}
 //   model.created      <group>/<version> {group, version, approval_status, model_digest, execution_id}
 //   model.approval     <group>/<version> {group, version, status, previous_status, comment, by}
+//   endpoint.created   <endpoint>        {endpoint, multi_model, follow}
+//   endpoint.deleted   <endpoint>        {endpoint}
+//   endpoint.deployed  <endpoint>        {endpoint, group, version, by, comment}
+//   endpoint.undeployed <endpoint>       {endpoint, group, by}
+//   endpoint.promoted  <target endpoint> {id, source, target, models: [{group, version}], by, comment}
 inline constexpr const char* kEventPipelineVersion = "pipeline.version";
 inline constexpr const char* kEventExecutionCreated = "execution.created";
 inline constexpr const char* kEventExecutionStatus = "execution.status";
 inline constexpr const char* kEventStepStatus = "step.status";
 inline constexpr const char* kEventModelCreated = "model.created";
 inline constexpr const char* kEventModelApproval = "model.approval";
+inline constexpr const char* kEventEndpointCreated = "endpoint.created";
+inline constexpr const char* kEventEndpointDeleted = "endpoint.deleted";
+inline constexpr const char* kEventEndpointDeployed = "endpoint.deployed";
+inline constexpr const char* kEventEndpointUndeployed = "endpoint.undeployed";
+inline constexpr const char* kEventEndpointPromoted = "endpoint.promoted";
+
+// A model version pinned on an endpoint by a deployment or a promotion.
+struct EndpointDeployment {
+  std::string group;
+  int version = 0;
+  std::string deployed_by;
+  std::string comment;
+  TimeMs deployed_at = 0;
+};
+
+// A named serving target. It serves, per model group: the pinned version of a
+// deployment while that version stays Approved, else (a group it follows, or
+// a pinned version since rejected) the group's newest Approved version. See
+// serving/endpoint_resolution.h for the rule in full.
+struct EndpointRecord {
+  std::string name;
+  bool multi_model = false;
+  std::vector<std::string> follow;  // Glob patterns of group names, e.g. "sklearn-multimodel-*".
+  double capture_percent = 0;       // Share of requests recorded by data capture, 0-100.
+  std::vector<EndpointDeployment> deployments;  // By group name.
+  TimeMs created_at = 0;
+  TimeMs updated_at = 0;
+};
+
+// A recorded promotion: `target` switched to the versions `source` served.
+struct PromotionRecord {
+  int64_t id = 0;
+  std::string source;
+  std::string target;
+  std::vector<EndpointDeployment> models;  // Group and version of each model promoted.
+  std::string promoted_by;
+  std::string comment;
+  Json test = Json::object();  // The gate's test invocation: sample, rows, per-model results.
+  TimeMs promoted_at = 0;
+};
 
 // A stored state change, delivered to subscribers in `seq` order.
 struct EventRecord {

@@ -19,7 +19,8 @@ SqliteMetadataStore::SqliteMetadataStore(std::unique_ptr<SqliteDb> db, const Clo
       executions_(db_.get(), &events_),
       step_runs_(db_.get(), &events_),
       artifacts_(db_.get()),
-      models_(db_.get(), &events_) {}
+      models_(db_.get(), &events_),
+      endpoints_(db_.get(), &events_, &models_) {}
 
 // --- Pipelines ---------------------------------------------------------------
 
@@ -136,6 +137,42 @@ Result<std::vector<ModelVersionRecord>> SqliteMetadataStore::ListModelVersions(c
 
 Result<ModelVersionRecord> SqliteMetadataStore::GetModelVersion(const std::string& group, int version) {
   return db_->Read([&] { return models_.Get(group, version); });
+}
+
+// --- Endpoints ---------------------------------------------------------------
+
+Result<EndpointRecord> SqliteMetadataStore::CreateEndpoint(const EndpointRecord& endpoint) {
+  return db_->Write([&] { return endpoints_.Create(endpoint, clock_->Now()); });
+}
+
+Status SqliteMetadataStore::DeleteEndpoint(const std::string& name) {
+  return db_->Write([&] { return endpoints_.Delete(name, clock_->Now()); });
+}
+
+Result<EndpointRecord> SqliteMetadataStore::GetEndpoint(const std::string& name) {
+  return db_->Read([&] { return endpoints_.Get(name); });
+}
+
+Result<std::vector<EndpointRecord>> SqliteMetadataStore::ListEndpoints() {
+  return db_->Read([&] { return endpoints_.List(); });
+}
+
+Result<EndpointRecord> SqliteMetadataStore::DeployModel(const std::string& endpoint,
+                                                        const EndpointDeployment& deployment) {
+  return db_->Write([&] { return endpoints_.Deploy(endpoint, deployment, clock_->Now()); });
+}
+
+Result<EndpointRecord> SqliteMetadataStore::UndeployModel(const std::string& endpoint, const std::string& group,
+                                                          const std::string& by) {
+  return db_->Write([&] { return endpoints_.Undeploy(endpoint, group, by, clock_->Now()); });
+}
+
+Result<PromotionRecord> SqliteMetadataStore::PromoteEndpoint(const PromotionRecord& promotion, bool multi_model) {
+  return db_->Write([&] { return endpoints_.Promote(promotion, multi_model, clock_->Now()); });
+}
+
+Result<std::vector<PromotionRecord>> SqliteMetadataStore::ListPromotions(const std::string& endpoint) {
+  return db_->Read([&] { return endpoints_.ListPromotions(endpoint); });
 }
 
 // --- Events ------------------------------------------------------------------

@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "store/artifact_table.h"
+#include "store/endpoint_table.h"
 #include "store/event_table.h"
 #include "store/execution_table.h"
 #include "store/metadata_store.h"
@@ -53,6 +54,16 @@ class SqliteMetadataStore : public MetadataStore {
   Result<std::vector<ModelVersionRecord>> ListModelVersions(const std::string& group) override;
   Result<ModelVersionRecord> GetModelVersion(const std::string& group, int version) override;
 
+  Result<EndpointRecord> CreateEndpoint(const EndpointRecord& endpoint) override;
+  Status DeleteEndpoint(const std::string& name) override;
+  Result<EndpointRecord> GetEndpoint(const std::string& name) override;
+  Result<std::vector<EndpointRecord>> ListEndpoints() override;
+  Result<EndpointRecord> DeployModel(const std::string& endpoint, const EndpointDeployment& deployment) override;
+  Result<EndpointRecord> UndeployModel(const std::string& endpoint, const std::string& group,
+                                       const std::string& by) override;
+  Result<PromotionRecord> PromoteEndpoint(const PromotionRecord& promotion, bool multi_model) override;
+  Result<std::vector<PromotionRecord>> ListPromotions(const std::string& endpoint) override;
+
   Result<std::vector<EventRecord>> ListEvents(int64_t after, int limit) override;
 
  private:
@@ -66,6 +77,7 @@ class SqliteMetadataStore : public MetadataStore {
   StepRunTable step_runs_;
   ArtifactTable artifacts_;
   ModelTable models_;
+  EndpointTable endpoints_;
 };
 
 // OpenSqliteMetadataStore with a chosen clock (tests use a FakeClock).

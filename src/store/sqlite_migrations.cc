@@ -102,6 +102,38 @@ CREATE TABLE events (
 );
 )sql";
 
+constexpr const char* kEndpointSchema = R"sql(
+CREATE TABLE endpoints (
+  name            TEXT PRIMARY KEY,
+  multi_model     INTEGER NOT NULL DEFAULT 0,
+  follow          TEXT NOT NULL DEFAULT '[]',
+  capture_percent REAL NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE TABLE endpoint_deployments (
+  endpoint    TEXT NOT NULL REFERENCES endpoints (name) ON DELETE CASCADE,
+  group_name  TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  deployed_by TEXT NOT NULL DEFAULT '',
+  comment     TEXT NOT NULL DEFAULT '',
+  deployed_at INTEGER NOT NULL,
+  PRIMARY KEY (endpoint, group_name),
+  FOREIGN KEY (group_name, version) REFERENCES model_versions (group_name, version)
+);
+CREATE TABLE endpoint_promotions (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  source      TEXT NOT NULL,
+  target      TEXT NOT NULL,
+  models      TEXT NOT NULL DEFAULT '[]',
+  promoted_by TEXT NOT NULL DEFAULT '',
+  comment     TEXT NOT NULL DEFAULT '',
+  test        TEXT NOT NULL DEFAULT '{}',
+  promoted_at INTEGER NOT NULL
+);
+CREATE INDEX endpoint_promotions_by_target ON endpoint_promotions (target, id);
+)sql";
+
 constexpr const char* kCreateVersionTable = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (
   version     INTEGER PRIMARY KEY,
@@ -137,6 +169,7 @@ Status ApplyIfMissing(SqliteDb& db, const Migration& step, int known, TimeMs now
 const std::vector<Migration>& SchemaMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "pipelines, executions, step runs, artifacts, lineage, model registry, events", kInitialSchema},
+      {2, "endpoints, their deployments and promotions", kEndpointSchema},
   };
   return kMigrations;
 }

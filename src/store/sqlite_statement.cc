@@ -51,6 +51,12 @@ Statement& Statement::Bind(int index, int64_t value) {
   return *this;
 }
 
+Statement& Statement::Bind(int index, double value) {
+  int rc = sqlite3_bind_double(stmt_, index, value);
+  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
+  return *this;
+}
+
 // Invalid UTF-8 inside strings is replaced rather than thrown on.
 Statement& Statement::Bind(int index, const Json& value) {
   return Bind(index, value.dump(-1, ' ', false, Json::error_handler_t::replace));
@@ -81,6 +87,8 @@ std::string Statement::Text(int column) const {
 }
 
 int64_t Statement::Int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::Double(int column) const { return sqlite3_column_double(stmt_, column); }
 
 Json Statement::JsonValue(int column) const {
   std::string text = Text(column);

@@ -1,0 +1,175 @@
+#include "serving/endpoint_service.h"
+
+#include <charconv>
+#include <chrono>
+
+namespace grove::serving {
+
+namespace {
+
+std::string Key(const std::string& group, int version) { return group + "/" + std::to_string(version); }
+
+// Splits "group/N"; false when `key` is not one.
+bool SplitKey(const std::string& key, std::string* group, int* version) {
+  size_t slash = key.rfind('/');
+  if (slash == std::string::npos) return false;
+  const char* end = key.data() + key.size();
+  auto [ptr, ec] = std::from_chars(key.data() + slash + 1, end, *version);
+  if (ec != std::errc() || ptr != end) return false;
+  *group = key.substr(0, slash);
+  return true;
+}
+
+}  // namespace
+
+EndpointService::EndpointService(store::MetadataStore* metadata, store::ArtifactStore* artifacts,
+                                 ModelCacheOptions cache_options)
+    : metadata_(metadata),
+      artifacts_(artifacts),
+      cache_(cache_options, [this](const std::string& key) { return Load(key); }),
+      snapshot_(std::make_shared<const EndpointSnapshot>()) {}
+
+Result<ModelCache::Model> EndpointService::Load(const std::string& key) {
+  std::string group;
+  int version = 0;
+  if (!SplitKey(key, &group, &version)) return Status::Internal("bad model key '" + key + "'");
+  Result<ModelCache::Model> model = [&]() -> Result<ModelCache::Model> {
+    ASSIGN_OR_RETURN(store::ModelVersionRecord record, metadata_->GetModelVersion(group, version));
+    return LoadDeployedModel(*artifacts_, record);
+  }();
+  std::lock_guard<std::mutex> lock(errors_mutex_);
+  if (model.ok()) {
+    load_errors_.erase(key);
+  } else {
+    load_errors_[key] = model.status().message();
+  }
+  return model;
+}
+
+bool EndpointService::Preload(const std::string& key) { return cache_.Get(key).ok(); }
+
+Status EndpointService::Refresh() {
+  std::lock_guard<std::mutex> lock(refresh_mutex_);
+  ASSIGN_OR_RETURN(std::vector<store::EndpointRecord> records, metadata_->ListEndpoints());
+  ASSIGN_OR_RETURN(ApprovedVersions approved, LoadApprovedVersions(*metadata_));
+  std::shared_ptr<const EndpointSnapshot> previous = snapshot_.load();
+  auto next = std::make_shared<EndpointSnapshot>();
+  next->generation = previous->generation + 1;
+  for (store::EndpointRecord& record : records) {
+    std::string name = record.name;
+    next->endpoints[name] = std::make_shared<ResolvedEndpoint>(std::move(record), approved);
+  }
+  KeepWorkingVersions(previous.get(), next.get());
+  snapshot_.store(std::move(next));
+  DropUnapproved(approved);
+  return Status::OK();
+}
+
+void EndpointService::KeepWorkingVersions(const EndpointSnapshot* previous, EndpointSnapshot* next) {
+  for (auto& [name, shared] : next->endpoints) {
+    // Not yet shared with any reader: safe to adjust.
+    auto* endpoint = const_cast<ResolvedEndpoint*>(shared.get());
+    auto before = previous->endpoints.find(name);
+    for (const auto& [group, served] : endpoint->groups()) {
+      const ServedGroup* old = nullptr;
+      if (before != previous->endpoints.end()) {
+        auto it = before->second->groups().find(group);
+        if (it != before->second->groups().end()) old = &it->second;
+      }
+      std::string key = Key(group, served.version);
+      if (old != nullptr && old->version == served.version) continue;
+      bool hot = old != nullptr && cache_.Peek(Key(group, old->version)) != nullptr;
+      if (endpoint->record().multi_model && !hot) continue;  // Loads on first use.
+      if (Preload(key)) continue;
+      // The new version does not load: keep the old one if it may still serve.
+      if (old != nullptr &&
+          std::find(served.approved.begin(), served.approved.end(), old->version) != served.approved.end()) {
+        endpoint->Serve(group, old->version);
+      }
+    }
+  }
+}
+
+void EndpointService::DropUnapproved(const ApprovedVersions& approved) {
+  for (const std::string& key : cache_.LoadedKeys()) {
+    std::string group;
+    int version = 0;
+    if (!SplitKey(key, &group, &version)) continue;
+    auto it = approved.find(group);
+    if (it == approved.end() || std::find(it->second.begin(), it->second.end(), version) == it->second.end()) {
+      cache_.Erase(key);
+    }
+  }
+}
+
+Result<std::shared_ptr<const ResolvedEndpoint>> EndpointService::Endpoint(std::string_view name) const {
+  std::shared_ptr<const EndpointSnapshot> snap = snapshot_.load();
+  auto it = snap->endpoints.find(name);
+  if (it != snap->endpoints.end()) return it->second;
+  std::string names;
+  for (const auto& [n, e] : snap->endpoints) names += (names.empty() ? "" : ", ") + n;
+  return Status::NotFound("no endpoint '" + std::string(name) + "' (endpoints: " + (names.empty() ? "none" : names) +
+                          ")");
+}
+
+Result<Invocation> EndpointService::Invoke(std::string_view endpoint_name, std::string_view model,
+                                           const PredictRequest& request) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const ResolvedEndpoint> endpoint, Endpoint(endpoint_name));
+  Invocation invocation;
+  ASSIGN_OR_RETURN(invocation.model_key, endpoint->Find(model.empty() ? request.model : model));
+  ASSIGN_OR_RETURN(ModelCache::Model deployed, cache_.Get(invocation.model_key));
+  auto start = std::chrono::steady_clock::now();
+  if (request.input == InputKind::kRaw) {
+    ASSIGN_OR_RETURN(invocation.predictions,
+                     deployed->PredictRaw(request.cells, request.rows, request.cols, request.output));
+  } else {
+    ASSIGN_OR_RETURN(invocation.predictions,
+                     deployed->PredictFeatures(request.features, request.rows, request.cols, request.output));
+  }
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  cache_.RecordRequest(invocation.model_key, took.count());
+  return invocation;
+}
+
+std::vector<EndpointState> EndpointService::Describe() const {
+  std::shared_ptr<const EndpointSnapshot> snap = snapshot_.load();
+  std::map<std::string, std::string> errors;
+  {
+    std::lock_guard<std::mutex> lock(errors_mutex_);
+    errors = load_errors_;
+  }
+  std::vector<EndpointState> states;
+  for (const auto& [name, endpoint] : snap->endpoints) {
+    EndpointState state;
+    state.name = name;
+    state.multi_model = endpoint->record().multi_model;
+    state.follow = endpoint->record().follow;
+    state.capture_percent = endpoint->record().capture_percent;
+    size_t loaded = 0, failed = 0;
+    for (const auto& [group, served] : endpoint->groups()) {
+      ServedModelState model{group, served.version, served.pinned, served.approved, "NotLoaded", ""};
+      std::string key = Key(group, served.version);
+      if (cache_.Peek(key) != nullptr) {
+        model.state = "Loaded";
+        ++loaded;
+      } else if (auto it = errors.find(key); it != errors.end()) {
+        model.state = "Failed";
+        model.error = it->second;
+        ++failed;
+      }
+      state.models.push_back(std::move(model));
+    }
+    size_t count = state.models.size();
+    if (count == 0) {
+      state.status = "NoModels";
+    } else if (state.multi_model ? failed < count : loaded == count) {
+      state.status = "InService";
+    } else {
+      state.status = "Creating";
+    }
+    states.push_back(std::move(state));
+  }
+  return states;
+}
+
+}  // namespace grove::serving

@@ -1,0 +1,108 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "serving/endpoint_resolution.h"
+#include "serving/model_cache.h"
+#include "serving/payload.h"
+#include "store/artifact_store.h"
+#include "store/metadata_store.h"
+
+namespace grove::serving {
+
+// What every endpoint serves right now: one immutable generation, swapped
+// whole by Refresh. A request reads one snapshot, so it never sees half of a
+// change.
+struct EndpointSnapshot {
+  int64_t generation = 0;
+  std::map<std::string, std::shared_ptr<const ResolvedEndpoint>, std::less<>> endpoints;
+};
+
+// One model of an endpoint as `endpoint show` reports it.
+struct ServedModelState {
+  std::string group;
+  int version = 0;
+  bool pinned = false;
+  std::vector<int> approved;
+  std::string state;  // "Loaded" | "NotLoaded" (loads on first use) | "Failed".
+  std::string error;  // The last load error of this version, when Failed.
+};
+
+struct EndpointState {
+  std::string name;
+  bool multi_model = false;
+  std::vector<std::string> follow;
+  double capture_percent = 0;
+  // "InService": serves at least one model and is ready (a single-model
+  // endpoint once its models are loaded); "Creating": models still loading or
+  // failing to; "NoModels": nothing Approved to serve.
+  std::string status;
+  std::vector<ServedModelState> models;
+};
+
+// The answer to one invocation.
+struct Invocation {
+  Predictions predictions;
+  std::string model_key;  // "group/N" that answered.
+};
+
+// Serves the endpoints of one data folder: resolves each endpoint's models
+// from the metadata store (see ResolvedEndpoint for the rule) and keeps the
+// models loaded in a shared ModelCache (keys "group/N", shared by endpoints).
+//
+// Refresh computes the next snapshot and publishes it atomically. Before it
+// does, every version about to take traffic is loaded when its endpoint is
+// single-model, or when the version it replaces was loaded (hot models stay
+// hot); a version that fails to load does not replace a working one. Models
+// of multi-model endpoints otherwise load on first request. Versions no
+// longer Approved are dropped from the cache; requests that hold them finish.
+//
+// Thread-safe: Invoke and the other readers run concurrently with each other
+// and with Refresh; Refreshes are serialized.
+class EndpointService {
+ public:
+  EndpointService(store::MetadataStore* metadata, store::ArtifactStore* artifacts, ModelCacheOptions cache_options);
+
+  // Re-reads endpoints and the registry and publishes the new snapshot.
+  Status Refresh();
+
+  std::shared_ptr<const EndpointSnapshot> snapshot() const { return snapshot_.load(); }
+  // The endpoint `name` in the current snapshot; NotFound listing those that exist.
+  Result<std::shared_ptr<const ResolvedEndpoint>> Endpoint(std::string_view name) const;
+  // Predicts `request` with the model it names (`model` overrides the
+  // request's own "model" when not empty) on `endpoint`. Errors: NotFound for
+  // an unknown endpoint or model, InvalidArgument for rows the model cannot
+  // take, FailedPrecondition for raw rows to a model without a transform, the
+  // load error when the model does not load.
+  Result<Invocation> Invoke(std::string_view endpoint, std::string_view model, const PredictRequest& request);
+
+  std::vector<EndpointState> Describe() const;
+  ModelCache& cache() { return cache_; }
+
+ private:
+  Result<ModelCache::Model> Load(const std::string& key);
+  // Loads `key` ahead of publishing; false (and the error remembered) on failure.
+  bool Preload(const std::string& key);
+  // Versions in `next` whose preload failed go back to what `previous` served.
+  void KeepWorkingVersions(const EndpointSnapshot* previous, EndpointSnapshot* next);
+  void DropUnapproved(const ApprovedVersions& approved);
+
+  store::MetadataStore* metadata_;
+  store::ArtifactStore* artifacts_;
+  ModelCache cache_;
+  std::atomic<std::shared_ptr<const EndpointSnapshot>> snapshot_;
+  std::mutex refresh_mutex_;  // Serializes Refresh.
+
+  mutable std::mutex errors_mutex_;
+  std::map<std::string, std::string> load_errors_;  // key -> last load error.
+};
+
+}  // namespace grove::serving

@@ -1,0 +1,266 @@
+#include "serving/endpoint_service.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "common/sha256.h"
+#include "registry/registry.h"
+#include "serving/serving_test_util.h"
+
+namespace grove::serving {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Endpoints over a real SQLite store and artifact folder, with Abalone models
+// trained for 1, 2, 3... rounds so that each version predicts its own value.
+class EndpointServiceTest : public testing::StoreFixture {
+ protected:
+  void SetUp() override {
+    StoreFixture::SetUp();
+    Json args = testing::AbaloneArgs();
+    args["shuffle"] = false;
+    args.erase("split");
+    prepared_ = testing::Prepare(args, dir_.path() / "prepared");
+    transform_ = artifacts_->Put(prepared_.transform)->digest;
+  }
+
+  // Registers a new version of `group` trained for `rounds` rounds; returns its number.
+  int AddVersion(const std::string& group, int rounds, bool approve = true) {
+    std::filesystem::path out = dir_.path() / (group + std::to_string(rounds) + ".model");
+    testing::Train(prepared_.splits["train"], {{"num_round", std::to_string(rounds)}, {"max_depth", "3"}}, out);
+    store::ModelVersionRecord v;
+    v.group = group;
+    v.model_digest = artifacts_->Put(out)->digest;
+    v.metadata["transform"] = transform_;
+    v.metadata["rounds"] = rounds;
+    int version = registry_->Register(v)->version;
+    if (approve) Approve(group, version);
+    return version;
+  }
+  void Approve(const std::string& group, int version) {
+    ASSERT_TRUE(registry_->Approve(group, version, "ok", "test").ok());
+  }
+  void Reject(const std::string& group, int version) {
+    ASSERT_TRUE(registry_->Reject(group, version, "bad", "test").ok());
+  }
+  void CreateEndpoint(const std::string& name, std::vector<std::string> follow, bool multi_model) {
+    store::EndpointRecord e;
+    e.name = name;
+    e.follow = std::move(follow);
+    e.multi_model = multi_model;
+    ASSERT_TRUE(metadata_->CreateEndpoint(e).ok());
+  }
+  void Refresh(EndpointService& service) {
+    Status s = service.Refresh();
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
+  // One raw Abalone row (the file's first, without its label).
+  PredictRequest RawRow(const std::string& model = "") {
+    Result<PredictRequest> r = ParseJsonRequest(
+        Json({{"model", model}, {"input", "raw"}, {"data", "M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15"}}).dump());
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return *r;
+  }
+
+  std::string InvokeKey(EndpointService& service, const std::string& endpoint, const std::string& model) {
+    Result<Invocation> r = service.Invoke(endpoint, model, RawRow());
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->model_key : r.status().ToString();
+  }
+
+  const EndpointState& State(const std::vector<EndpointState>& states, const std::string& name) {
+    for (const EndpointState& s : states) {
+      if (s.name == name) return s;
+    }
+    ADD_FAILURE() << "no endpoint " << name;
+    static EndpointState none;
+    return none;
+  }
+
+  data::PrepareSummary prepared_;
+  std::string transform_;
+};
+
+TEST_F(EndpointServiceTest, ApprovalsMoveTheEndpointAndRejectionsRollBack) {
+  AddVersion("Abalone", 1);
+  CreateEndpoint("models", {"Aba*"}, true);
+  EndpointService service(metadata_.get(), artifacts_.get(), {});
+  Refresh(service);
+  EXPECT_EQ(InvokeKey(service, "models", "Abalone"), "Abalone/1");
+
+  int v2 = AddVersion("Abalone", 2);
+  Refresh(service);
+  EXPECT_EQ(InvokeKey(service, "models", "Abalone"), "Abalone/2");
+  EXPECT_EQ(InvokeKey(service, "models", "Abalone/1"), "Abalone/1");  // Still Approved, so addressable.
+
+  int v3 = AddVersion("Abalone", 3, /*approve=*/false);
+  Refresh(service);
+  EXPECT_EQ(InvokeKey(service, "models", "Abalone"), "Abalone/2");  // Pending versions do not serve.
+  Status pending = service.Invoke("models", "Abalone/3", RawRow()).status();
+  EXPECT_EQ(pending.code(), StatusCode::kNotFound);
+
+  Reject("Abalone", v2);
+  Refresh(service);
+  EXPECT_EQ(InvokeKey(service, "models", "Abalone"), "Abalone/1");  // Newest remaining Approved.
+  EXPECT_EQ(service.cache().Peek("Abalone/2"), nullptr);          // Rejected versions leave the cache.
+
+  Approve("Abalone", v3);
+  Refresh(service);
+  EXPECT_EQ(InvokeKey(service, "models", "Abalone"), "Abalone/3");
+
+  Reject("Abalone", 1);
+  Reject("Abalone", v3);
+  Refresh(service);
+  Status gone = service.Invoke("models", "Abalone", RawRow()).status();
+  EXPECT_EQ(gone.code(), StatusCode::kNotFound);
+  EXPECT_THAT(gone.message(), HasSubstr("'Abalone' has no Approved version"));
+
+  Status no_endpoint = service.Invoke("nope", "Abalone", RawRow()).status();
+  EXPECT_EQ(no_endpoint.code(), StatusCode::kNotFound);
+  EXPECT_THAT(no_endpoint.message(), HasSubstr("no endpoint 'nope' (endpoints: models)"));
+}
+
+TEST_F(EndpointServiceTest, SingleModelEndpointsLoadBeforeTheyServeMultiModelOnFirstUse) {
+  AddVersion("Abalone", 1);
+  CreateEndpoint("single", {"Abalone"}, false);
+  CreateEndpoint("multi", {"Abalone", "Other"}, true);
+  CreateEndpoint("empty", {"Other"}, true);
+  EndpointService service(metadata_.get(), artifacts_.get(), {});
+  EXPECT_TRUE(service.Describe().empty());
+  Refresh(service);
+
+  std::vector<EndpointState> states = service.Describe();
+  ASSERT_EQ(states.size(), 3u);
+  EXPECT_EQ(State(states, "single").status, "InService");
+  ASSERT_EQ(State(states, "single").models.size(), 1u);
+  EXPECT_EQ(State(states, "single").models[0].state, "Loaded");
+  EXPECT_EQ(State(states, "empty").status, "NoModels");
+  EXPECT_EQ(InvokeKey(service, "single", ""), "Abalone/1");  // A single model needs no name.
+
+  // The model is shared by key, so "multi" finds it loaded too; a new version
+  // of a hot model is loaded before the swap.
+  AddVersion("Abalone", 2);
+  Refresh(service);
+  EXPECT_NE(service.cache().Peek("Abalone/2"), nullptr);
+  EXPECT_EQ(State(service.Describe(), "multi").models[0].state, "Loaded");
+  EXPECT_EQ(service.cache().Snapshot().loads, 2u);
+}
+
+TEST_F(EndpointServiceTest, ExplicitPinsAndAVersionThatFailsToLoad) {
+  AddVersion("Abalone", 1);
+  AddVersion("Abalone", 2);
+  CreateEndpoint("prod", {}, false);
+  ASSERT_TRUE(metadata_->DeployModel("prod", {"Abalone", 1, "ops", "", 0}).ok());
+  EndpointService service(metadata_.get(), artifacts_.get(), {});
+  Refresh(service);
+  EXPECT_EQ(InvokeKey(service, "prod", ""), "Abalone/1");
+  EXPECT_EQ(InvokeKey(service, "prod", "Abalone/2"), "Abalone/2");
+
+  // Version 3's artifact is missing: the endpoint keeps serving version 1
+  // when it is deployed, rather than failing requests.
+  store::ModelVersionRecord broken;
+  broken.group = "Abalone";
+  broken.model_digest = Sha256::Of("not stored");
+  int v3 = registry_->Register(broken)->version;
+  Approve("Abalone", v3);
+  ASSERT_TRUE(metadata_->DeployModel("prod", {"Abalone", v3, "ops", "", 0}).ok());
+  Refresh(service);
+  EXPECT_EQ(InvokeKey(service, "prod", ""), "Abalone/1");
+  Status direct = service.Invoke("prod", "Abalone/3", RawRow()).status();
+  EXPECT_EQ(direct.code(), StatusCode::kNotFound);
+  EXPECT_THAT(direct.message(), HasSubstr("Abalone/3"));
+}
+
+TEST_F(EndpointServiceTest, LeastRecentlyUsedModelsAreEvictedAndReloaded) {
+  AddVersion("A", 1);
+  AddVersion("B", 2);
+  CreateEndpoint("models", {"*"}, true);
+  EndpointService service(metadata_.get(), artifacts_.get(), {.max_models = 1});
+  Refresh(service);
+  EXPECT_EQ(InvokeKey(service, "models", "A"), "A/1");
+  EXPECT_EQ(InvokeKey(service, "models", "B"), "B/1");
+  EXPECT_EQ(service.cache().Peek("A/1"), nullptr);
+  EXPECT_EQ(InvokeKey(service, "models", "A"), "A/1");
+  ModelCacheSnapshot counters = service.cache().Snapshot();
+  EXPECT_EQ(counters.loads, 3u);
+  EXPECT_EQ(counters.evictions, 2u);
+  EXPECT_EQ(counters.loaded_models, 1u);
+}
+
+// Requests from several threads while approvals and rejections swap the
+// live version: none fails, and each answer comes from a version that was
+// live at some moment while the request ran, with that version's value.
+TEST_F(EndpointServiceTest, SwapsUnderLoadFailNoRequest) {
+  std::map<int, double> value;  // Version -> its prediction for RawRow().
+  for (int rounds = 1; rounds <= 3; ++rounds) AddVersion("Abalone", rounds);
+  CreateEndpoint("models", {"Abalone"}, true);
+  EndpointService service(metadata_.get(), artifacts_.get(), {});
+  Refresh(service);
+  for (int v = 1; v <= 3; ++v) {
+    value[v] = service.Invoke("models", "Abalone/" + std::to_string(v), RawRow())->predictions.values[0];
+  }
+  ASSERT_NE(value[1], value[2]);
+  ASSERT_NE(value[2], value[3]);
+  std::map<int64_t, int> live = {{service.snapshot()->generation, 3}};  // Generation -> live version.
+
+  struct Answer {
+    int64_t before, after;  // Generations around the request.
+    int version;
+  };
+  std::mutex mu;
+  std::vector<Answer> answers;
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0}, wrong_value{0};
+  auto client = [&] {
+    while (!done.load()) {
+      int64_t before = service.snapshot()->generation;
+      Result<Invocation> r = service.Invoke("models", "Abalone", RawRow());
+      int64_t after = service.snapshot()->generation;
+      if (!r.ok()) {
+        ++failures;
+        continue;
+      }
+      int version = std::stoi(r->model_key.substr(r->model_key.find('/') + 1));
+      if (r->predictions.values[0] != value[version]) ++wrong_value;
+      std::lock_guard<std::mutex> lock(mu);
+      answers.push_back({before, after, version});
+    }
+  };
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 4; ++i) clients.emplace_back(client);
+  // Version 1 stays Approved; 2 and 3 go back and forth.
+  for (int round = 0; round < 40; ++round) {
+    int v = round % 2 == 0 ? 3 : 2;
+    if (round % 4 < 2) Reject("Abalone", v); else Approve("Abalone", v);
+    Refresh(service);
+    auto snap = service.snapshot();
+    live[snap->generation] = snap->endpoints.at("models")->groups().at("Abalone").version;
+  }
+  done = true;
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(wrong_value.load(), 0);
+  EXPECT_GT(answers.size(), 40u);
+  std::set<int> seen;
+  for (const Answer& a : answers) {
+    bool was_live = false;
+    for (auto it = live.lower_bound(a.before); it != live.end() && it->first <= a.after; ++it) {
+      was_live = was_live || it->second == a.version;
+    }
+    EXPECT_TRUE(was_live) << "version " << a.version << " answered between generations " << a.before << " and "
+                          << a.after;
+    seen.insert(a.version);
+  }
+  EXPECT_GE(seen.size(), 2u);  // The swaps were seen.
+}
+
+}  // namespace
+}  // namespace grove::serving
