@@ -48,6 +48,10 @@ struct EndpointState {
   std::vector<ServedModelState> models;
 };
 
+// {"name", "multi_model", "follow", "capture_percent", "status",
+//  "models": [{"name", "version", "pinned", "approved_versions", "state", "error"?}]}
+Json ToJson(const EndpointState& state);
+
 // The answer to one invocation.
 struct Invocation {
   Predictions predictions;

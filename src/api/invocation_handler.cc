@@ -1,0 +1,116 @@
+#include "api/invocation_handler.h"
+
+#include <string_view>
+
+#include "serving/payload.h"
+
+namespace grove::api {
+
+namespace {
+
+// The first of the headers, else the query parameter, else empty.
+std::string_view Choice(const HttpRequest& request, std::string_view header, std::string_view query) {
+  if (auto value = request.headers.Get(header)) return *value;
+  if (auto value = request.QueryParam(query)) return *value;
+  return {};
+}
+
+HttpResponse SageMakerError(int status, std::string_view type, const std::string& message, const Json& extra = {}) {
+  Json body = {{"message", message}};
+  if (extra.is_object()) body.update(extra);
+  HttpResponse response = JsonResponse(status, body);
+  response.headers.Set("x-amzn-ErrorType", std::string(type));
+  return response;
+}
+
+}  // namespace
+
+void InvocationCounters::Count(int status) {
+  if (status < 400) {
+    ok.fetch_add(1, std::memory_order_relaxed);
+  } else if (status < 500) {
+    client_errors.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    server_errors.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+std::string InvocationCounters::PrometheusText() const {
+  std::string out =
+      "# HELP grove_invocations_total Invocations answered, by class of HTTP status.\n"
+      "# TYPE grove_invocations_total counter\n";
+  out += "grove_invocations_total{code=\"2xx\"} " + std::to_string(ok.load()) + "\n";
+  out += "grove_invocations_total{code=\"4xx\"} " + std::to_string(client_errors.load()) + "\n";
+  out += "grove_invocations_total{code=\"5xx\"} " + std::to_string(server_errors.load()) + "\n";
+  return out;
+}
+
+HttpResponse InvocationHandler::Handle(const HttpRequest& request) {
+  HttpResponse response = Answer(request);
+  if (counters_ != nullptr) counters_->Count(response.status);
+  return response;
+}
+
+HttpResponse InvocationHandler::Answer(const HttpRequest& request) {
+  std::string endpoint(request.PathParam("name"));
+  if (Status known = service_->Endpoint(endpoint).status(); !known.ok()) return Error(known);
+
+  std::string_view content_type = request.headers.Get("Content-Type").value_or("");
+  serving::InputKind csv_input = serving::InputKind::kFeatures;
+  if (std::string_view input = Choice(request, "X-Grove-Input", "input"); !input.empty()) {
+    Result<serving::InputKind> kind = serving::ParseInputKind(input);
+    if (!kind.ok()) return Error(kind.status());
+    csv_input = *kind;
+  }
+  Result<serving::PredictRequest> parsed = serving::ParseRequest(request.body, content_type, csv_input);
+  if (!parsed.ok()) return Error(parsed.status());
+  if (std::string_view output = Choice(request, "X-Grove-Output", "output"); !output.empty()) {
+    Result<serving::OutputRequest> requested = serving::ParseOutputRequest(output);
+    if (!requested.ok()) return Error(requested.status());
+    parsed->output = *requested;
+  }
+  std::string_view model = request.headers.Get("X-Grove-Model").value_or("");
+  if (model.empty()) model = request.headers.Get("X-Amzn-SageMaker-Target-Model").value_or("");
+
+  Result<serving::Invocation> invocation = service_->Invoke(endpoint, model, *parsed);
+  if (!invocation.ok()) return Error(invocation.status());
+
+  serving::ResponseFormat format = serving::ResponseFormatOf(request.headers.Get("Accept").value_or(""));
+  HttpResponse response = TextResponse(200, serving::EncodePredictions(invocation->predictions, format),
+                                       serving::ContentTypeOf(format));
+  response.headers.Add("X-Grove-Model", invocation->model_key);
+  response.headers.Add("X-Amzn-Invoked-Production-Variant", "AllTraffic");
+  if (capture_ != nullptr) Capture(request, endpoint, invocation->model_key, response);
+  return response;
+}
+
+void InvocationHandler::Capture(const HttpRequest& request, const std::string& endpoint,
+                                const std::string& model_key, const HttpResponse& response) {
+  Result<std::shared_ptr<const serving::ResolvedEndpoint>> resolved = service_->Endpoint(endpoint);
+  if (!resolved.ok() || !capture_->Sample((*resolved)->record().capture_percent)) return;
+  // Capture is best effort: a full disk must not fail predictions.
+  (void)capture_->Append({endpoint, model_key, std::string(request.headers.Get("Content-Type").value_or("")),
+                          request.body, response.content_type, response.body});
+}
+
+HttpResponse InvocationHandler::Error(const Status& status) const {
+  if (dialect_ == Dialect::kGrove) {
+    if (status.code() == StatusCode::kFailedPrecondition) return ErrorResponse(400, "FailedPrecondition", status.message());
+    return StatusResponse(status);
+  }
+  switch (status.code()) {
+    case StatusCode::kNotFound:
+      return SageMakerError(400, "ValidationError", status.message());
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kFailedPrecondition:
+      return SageMakerError(424, "ModelError",
+                            "Received client error (400) from primary with message \"" + status.message() + "\".",
+                            {{"OriginalStatusCode", 400}, {"OriginalMessage", status.message()}});
+    default:
+      return SageMakerError(424, "ModelError",
+                            "Received server error (500) from primary with message \"" + status.message() + "\".",
+                            {{"OriginalStatusCode", 500}, {"OriginalMessage", status.message()}});
+  }
+}
+
+}  // namespace grove::api

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "api/handler.h"
+#include "serving/data_capture.h"
+#include "serving/endpoint_service.h"
+
+namespace grove::api {
+
+// Counters of answered invocations by class of status, for /metrics.
+struct InvocationCounters {
+  std::atomic<uint64_t> ok{0};
+  std::atomic<uint64_t> client_errors{0};
+  std::atomic<uint64_t> server_errors{0};
+
+  void Count(int status);
+  std::string PrometheusText() const;
+};
+
+// POST .../endpoints/{name}/invocations: decodes the body (JSON, or text/csv
+// by Content-Type), predicts with the model the request names, and answers
+// JSON or CSV by Accept.
+//
+// The model comes from the X-Grove-Model or X-Amzn-SageMaker-Target-Model
+// header, else the JSON body's "model"; an endpoint with one model needs
+// none. For CSV bodies, X-Grove-Input (or ?input=) says "features" (the
+// default) or "raw", and X-Grove-Output (or ?output=) "probability" or
+// "label". The answer carries X-Grove-Model: "group/N" that answered.
+//
+// Errors, by dialect:
+//   kGrove (/api/v1/...): Grove's JSON error body; unknown endpoint or model
+//     404, bad rows 400 (with row, column, expected and received counts),
+//     a model that does not load 500.
+//   kSageMaker (/endpoints/...): what sagemaker-runtime clients expect:
+//     unknown endpoint or model 400 ValidationError; rows the model rejects
+//     424 ModelError with OriginalStatusCode 400; a model that does not load
+//     424 ModelError with OriginalStatusCode 500. (x-amzn-ErrorType header and
+//     "message" in the body.)
+// A sampled share of successful requests goes to data capture when the
+// endpoint asks for it.
+class InvocationHandler final : public Handler {
+ public:
+  enum class Dialect { kGrove, kSageMaker };
+
+  // `capture` may be null (no capture). Pointers must outlive the handler.
+  InvocationHandler(serving::EndpointService* service, serving::DataCapture* capture, InvocationCounters* counters,
+                    Dialect dialect)
+      : service_(service), capture_(capture), counters_(counters), dialect_(dialect) {}
+
+  HttpResponse Handle(const HttpRequest& request) override;
+
+ private:
+  HttpResponse Answer(const HttpRequest& request);
+  HttpResponse Error(const Status& status) const;
+  void Capture(const HttpRequest& request, const std::string& endpoint, const std::string& model_key,
+               const HttpResponse& response);
+
+  serving::EndpointService* service_;
+  serving::DataCapture* capture_;
+  InvocationCounters* counters_;
+  Dialect dialect_;
+};
+
+}  // namespace grove::api

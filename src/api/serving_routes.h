@@ -1,0 +1,22 @@
+#pragma once
+
+#include "api/invocation_handler.h"
+#include "api/router.h"
+#include "common/status.h"
+#include "serving/data_capture.h"
+#include "serving/endpoint_service.h"
+
+namespace grove::api {
+
+// Adds the serving routes to `router`:
+//   POST /api/v1/endpoints/{name}/invocations   predictions (Grove errors)
+//   POST /endpoints/{name}/invocations          the same for sagemaker-runtime clients
+//   GET  /api/v1/endpoints                      {"endpoints": [...]} (serving::ToJson each)
+//   GET  /api/v1/endpoints/{name}               one endpoint: models, versions, load state
+//   GET  /metrics                               Prometheus text: model cache and invocations
+//   GET  /ping, /api/v1/health                  200 while the server runs
+// `capture` may be null. Every pointer must outlive the router.
+Status AddServingRoutes(Router* router, serving::EndpointService* service, serving::DataCapture* capture,
+                        InvocationCounters* counters);
+
+}  // namespace grove::api

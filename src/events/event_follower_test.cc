@@ -1,0 +1,96 @@
+#include "events/event_follower.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "common/file_util.h"
+
+namespace grove::events {
+namespace {
+
+class EventFollowerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    metadata_ = std::move(store::OpenSqliteMetadataStore((dir_.path() / "grove.db").string()).value());
+  }
+  void AddVersion(const std::string& group) {
+    store::ModelVersionRecord v;
+    v.group = group;
+    v.model_digest = std::string(64, 'a');
+    ASSERT_TRUE(metadata_->CreateModelVersion(v).ok());
+  }
+
+  TempDir dir_;
+  std::unique_ptr<store::MetadataStore> metadata_;
+};
+
+TEST_F(EventFollowerTest, DeliversNewEventsOnceInOrderAndRetriesAfterAFailure) {
+  AddVersion("Old");
+  Result<int64_t> latest = LatestEventSeq(*metadata_);
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(*latest, 1);
+
+  std::vector<std::string> seen;
+  bool fail = true;
+  EventFollower follower(metadata_.get(), std::chrono::milliseconds(10), *latest,
+                         [&](const std::vector<store::EventRecord>& events) -> Status {
+                           if (fail) return Status::Internal("not now");
+                           for (const auto& e : events) seen.push_back(e.subject);
+                           return Status::OK();
+                         });
+  AddVersion("A");
+  AddVersion("B");
+  EXPECT_FALSE(follower.PollOnce().ok());
+  EXPECT_EQ(follower.last_seq(), 1);
+  fail = false;
+  EXPECT_EQ(*follower.PollOnce(), 2u);
+  EXPECT_EQ(seen, (std::vector<std::string>{"A/1", "B/1"}));
+  EXPECT_EQ(*follower.PollOnce(), 0u);
+  EXPECT_EQ(follower.last_seq(), 3);
+}
+
+TEST_F(EventFollowerTest, ThreadSeesChangesFromAnotherConnectionQuickly) {
+  std::mutex mu;
+  std::vector<std::string> seen;
+  EventFollower follower(metadata_.get(), std::chrono::milliseconds(20), 0,
+                         [&](const std::vector<store::EventRecord>& events) {
+                           std::lock_guard<std::mutex> lock(mu);
+                           for (const auto& e : events) {
+                             if (ChangesEndpoints(e)) seen.push_back(e.subject);
+                           }
+                           return Status::OK();
+                         });
+  follower.Start(nullptr);
+  // A second connection, as another process would have.
+  auto other = store::OpenSqliteMetadataStore((dir_.path() / "grove.db").string()).value();
+  store::ModelVersionRecord v;
+  v.group = "Churn";
+  v.model_digest = std::string(64, 'b');
+  ASSERT_TRUE(other->CreateModelVersion(v).ok());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (std::chrono::steady_clock::now() < deadline) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!seen.empty()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  follower.Stop();
+  ASSERT_EQ(seen, (std::vector<std::string>{"Churn/1"}));
+}
+
+TEST(ChangesEndpointsTest, OnlyModelAndEndpointEvents) {
+  store::EventRecord e;
+  e.kind = store::kEventModelApproval;
+  EXPECT_TRUE(ChangesEndpoints(e));
+  e.kind = store::kEventEndpointPromoted;
+  EXPECT_TRUE(ChangesEndpoints(e));
+  e.kind = store::kEventStepStatus;
+  EXPECT_FALSE(ChangesEndpoints(e));
+}
+
+}  // namespace
+}  // namespace grove::events
