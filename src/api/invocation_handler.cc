@@ -8,11 +8,26 @@ namespace grove::api {
 
 namespace {
 
-// The first of the headers, else the query parameter, else empty.
+// `key`'s value in SageMaker custom attributes, e.g. "input=raw; output=label".
+std::string_view CustomAttribute(std::string_view attributes, std::string_view key) {
+  while (!attributes.empty()) {
+    size_t end = attributes.find_first_of(";,");
+    std::string_view pair = attributes.substr(0, end);
+    attributes = end == std::string_view::npos ? std::string_view() : attributes.substr(end + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.size() > key.size() && pair.substr(0, key.size()) == key && pair[key.size()] == '=') {
+      return pair.substr(key.size() + 1);
+    }
+  }
+  return {};
+}
+
+// The header, else the query parameter, else the SageMaker custom attribute
+// named like the query parameter, else empty.
 std::string_view Choice(const HttpRequest& request, std::string_view header, std::string_view query) {
   if (auto value = request.headers.Get(header)) return *value;
   if (auto value = request.QueryParam(query)) return *value;
-  return {};
+  return CustomAttribute(request.headers.Get("X-Amzn-SageMaker-Custom-Attributes").value_or(""), query);
 }
 
 HttpResponse SageMakerError(int status, std::string_view type, const std::string& message, const Json& extra = {}) {

@@ -26,9 +26,10 @@ struct InvocationCounters {
 //
 // The model comes from the X-Grove-Model or X-Amzn-SageMaker-Target-Model
 // header, else the JSON body's "model"; an endpoint with one model needs
-// none. For CSV bodies, X-Grove-Input (or ?input=) says "features" (the
-// default) or "raw", and X-Grove-Output (or ?output=) "probability" or
-// "label". The answer carries X-Grove-Model: "group/N" that answered.
+// none. For CSV bodies, X-Grove-Input (or ?input=, or "input=" in
+// X-Amzn-SageMaker-Custom-Attributes, which boto3 sends as CustomAttributes)
+// says "features" (the default) or "raw"; X-Grove-Output (or ?output=, or
+// "output=") "probability" or "label". The answer carries X-Grove-Model: "group/N" that answered.
 //
 // Errors, by dialect:
 //   kGrove (/api/v1/...): Grove's JSON error body; unknown endpoint or model

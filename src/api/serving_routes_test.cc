@@ -121,6 +121,10 @@ TEST_F(ServingRoutesTest, CsvBodyWithTargetModelHeaderAndCsvAnswer) {
 
   auto raw = Post("/api/v1/endpoints/abalone/invocations?input=raw", kRawRow, "Content-Type: text/csv\r\n");
   ASSERT_EQ(raw.status, 200) << raw.body;  // Single-model endpoint: no model named.
+  auto custom = Post("/endpoints/abalone/invocations", kRawRow,
+                     "Content-Type: text/csv\r\nX-Amzn-SageMaker-Custom-Attributes: trace=1; input=raw\r\n");
+  ASSERT_EQ(custom.status, 200) << custom.body;
+  EXPECT_EQ(custom.body, raw.body);
   auto instances = Post("/api/v1/endpoints/abalone/invocations",
                         R"({"instances": [[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0, 1, 0]]})");
   ASSERT_EQ(instances.status, 200) << instances.body;

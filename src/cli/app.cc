@@ -20,6 +20,9 @@ int Main(int argc, char** argv) {
   AddPipelineCommand(app, global, &action);
   AddExecutionCommand(app, global, &action);
   AddRegistryCommand(app, global, &action);
+  AddEndpointCommand(app, global, &action);
+  AddInvokeCommand(app, global, &action);
+  AddServerCommand(app, global, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

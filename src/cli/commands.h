@@ -22,6 +22,9 @@ void AddRunCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddPipelineCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddExecutionCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddRegistryCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddEndpointCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddInvokeCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action);
 
 // Runs the CLI; returns the process exit code.
 int Main(int argc, char** argv);

@@ -40,4 +40,9 @@ std::unique_ptr<pipeline::Executor> Home::NewExecutor(int max_parallel_steps) {
   return std::make_unique<pipeline::Executor>(services, options);
 }
 
+std::string CurrentUser() {
+  const char* user = std::getenv("USER");
+  return user != nullptr && *user != '\0' ? user : "unknown";
+}
+
 }  // namespace grove::cli

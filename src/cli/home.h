@@ -39,4 +39,7 @@ class Home {
   std::unique_ptr<registry::Registry> registry_;
 };
 
+// Who is acting, for approvals and promotions: $USER, or "unknown".
+std::string CurrentUser();
+
 }  // namespace grove::cli

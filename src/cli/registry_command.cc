@@ -19,11 +19,6 @@ struct RegistryArgs {
   std::string by;
 };
 
-std::string CurrentUser() {
-  const char* user = std::getenv("USER");
-  return user != nullptr && *user != '\0' ? user : "unknown";
-}
-
 // The main metric values of a version, from its evaluation report.
 std::string MetricsSummary(Home& home, const store::ModelVersionRecord& v) {
   if (!v.metrics.contains("model_quality")) return "";

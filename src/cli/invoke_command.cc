@@ -1,0 +1,58 @@
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/home.h"
+#include "cli/output.h"
+#include "cli/request_input.h"
+#include "serving/endpoint_service.h"
+
+namespace grove::cli {
+
+namespace {
+
+struct InvokeArgs {
+  std::string endpoint;
+  std::string model;
+  bool csv = false;
+  RequestInput request;
+};
+
+// Predicts in this process, exactly as `grove server` would answer the same
+// request, without a server running.
+int Invoke(const GlobalOptions& global, const InvokeArgs& args) {
+  auto request = ReadRequest(args.request);
+  if (!request.ok()) return ReportError(request.status());
+  auto home = Home::OpenFlag(global.home);
+  if (!home.ok()) return ReportError(home.status());
+  serving::EndpointService service((*home)->metadata(), (*home)->artifacts(), {});
+  if (Status s = service.Refresh(); !s.ok()) return ReportError(s);
+  auto answer = service.Invoke(args.endpoint, args.model, *request);
+  if (!answer.ok()) return ReportError(answer.status());
+  if (args.csv) {
+    std::cout << serving::EncodePredictions(answer->predictions, serving::ResponseFormat::kCsv);
+    return kExitOk;
+  }
+  Json body = Json::parse(serving::EncodePredictions(answer->predictions, serving::ResponseFormat::kJson));
+  body["model"] = answer->model_key;
+  PrintJson(std::cout, body);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddInvokeCommand(CLI::App& app, GlobalOptions& global, Action* action) {
+  auto args = std::make_shared<InvokeArgs>();
+  CLI::App* cmd = app.add_subcommand("invoke", "Predict with an endpoint's model, in this process");
+  cmd->add_option("endpoint", args->endpoint, "Endpoint")->required();
+  cmd->add_option("--model", args->model, "Model: a group or <group>/<version> (default: the endpoint's only one)");
+  cmd->add_option("--data", args->request.data, "The rows: headerless CSV, or a JSON body");
+  cmd->add_option("--file", args->request.file, "A file holding the rows (- for stdin)");
+  cmd->add_option("--input", args->request.input, "CSV rows are 'features' (default) or 'raw' (training columns)");
+  cmd->add_option("--output", args->request.output, "'probability' (default) or 'label'");
+  cmd->add_flag("--csv", args->csv, "Print predictions as CSV");
+  cmd->callback([&global, action, args] { *action = [&global, args] { return Invoke(global, *args); }; });
+}
+
+}  // namespace grove::cli

@@ -1,0 +1,113 @@
+#include <CLI/CLI.hpp>
+#include <signal.h>
+
+#include <chrono>
+#include <iostream>
+#include <random>
+
+#include "api/http_server.h"
+#include "api/serving_routes.h"
+#include "cli/commands.h"
+#include "cli/home.h"
+#include "cli/output.h"
+#include "events/event_follower.h"
+#include "serving/data_capture.h"
+#include "serving/endpoint_service.h"
+
+namespace grove::cli {
+
+namespace {
+
+struct ServerArgs {
+  std::string listen = "127.0.0.1:8080";
+  int io_threads = 0;
+  size_t max_models = 0;
+  size_t max_memory_mb = 0;
+  size_t body_limit_mb = 6;
+  int poll_ms = 200;
+};
+
+Status ParseListen(const std::string& listen, api::HttpServerOptions* options) {
+  size_t colon = listen.rfind(':');
+  std::string port = colon == std::string::npos ? listen : listen.substr(colon + 1);
+  if (colon != std::string::npos && colon > 0) options->host = listen.substr(0, colon);
+  try {
+    size_t used = 0;
+    int value = std::stoi(port, &used);
+    if (used != port.size() || value < 0 || value > 65535) throw std::out_of_range(port);
+    options->port = static_cast<uint16_t>(value);
+  } catch (const std::exception&) {
+    return Status::InvalidArgument("--listen '" + listen + "': expected [host:]port, e.g. 127.0.0.1:8080");
+  }
+  return Status::OK();
+}
+
+int Serve(const GlobalOptions& global, const ServerArgs& args) {
+  api::HttpServerOptions options;
+  if (Status s = ParseListen(args.listen, &options); !s.ok()) return ReportError(s);
+  options.io_threads = args.io_threads;
+  options.body_limit = args.body_limit_mb * 1024 * 1024;
+
+  // Signals go to sigwait below, not to whichever thread happens to run.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto home = Home::OpenFlag(global.home);
+  if (!home.ok()) return ReportError(home.status());
+  store::MetadataStore* metadata = (*home)->metadata();
+  serving::ModelCacheOptions cache;
+  cache.max_models = args.max_models;
+  cache.max_bytes = args.max_memory_mb * 1024 * 1024;
+  serving::EndpointService service(metadata, (*home)->artifacts(), cache);
+  // Events after this point are followed; everything before is in the first Refresh.
+  auto latest = events::LatestEventSeq(*metadata);
+  if (!latest.ok()) return ReportError(latest.status());
+  if (Status s = service.Refresh(); !s.ok()) return ReportError(s);
+
+  serving::DataCapture capture((*home)->root() / "capture", (*home)->clock(), std::random_device{}());
+  api::InvocationCounters counters;
+  api::Router router;
+  if (Status s = api::AddServingRoutes(&router, &service, &capture, &counters); !s.ok()) return ReportError(s);
+  api::HttpServer server(options, router);
+  if (Status s = server.Start(); !s.ok()) return ReportError(s);
+
+  events::EventFollower follower(metadata, std::chrono::milliseconds(args.poll_ms), *latest,
+                                 [&service](const std::vector<store::EventRecord>& events) {
+                                   for (const store::EventRecord& e : events) {
+                                     if (events::ChangesEndpoints(e)) return service.Refresh();
+                                   }
+                                   return Status::OK();
+                                 });
+  follower.Start([](const Status& s) { std::cerr << "warning: following events: " << s.ToString() << "\n"; });
+
+  size_t endpoints = service.snapshot()->endpoints.size();
+  std::cout << "grove server listening on http://" << options.host << ":" << server.port() << " (" << endpoints
+            << " endpoint" << (endpoints == 1 ? "" : "s") << ", data folder " << (*home)->root().string()
+            << "); Ctrl-C stops it" << std::endl;
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  std::cout << "stopping (" << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
+  follower.Stop();
+  server.Stop();
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
+  auto args = std::make_shared<ServerArgs>();
+  CLI::App* cmd = app.add_subcommand("server", "Serve endpoints over HTTP (Grove and SageMaker runtime APIs)");
+  cmd->add_option("--listen", args->listen, "[host:]port to listen on (default 127.0.0.1:8080; port 0 picks one)");
+  cmd->add_option("--io-threads", args->io_threads, "HTTP I/O threads (default: one per core)");
+  cmd->add_option("--max-models", args->max_models, "Loaded models kept at most (default: no limit)");
+  cmd->add_option("--max-memory-mb", args->max_memory_mb, "Memory for loaded models, MiB (default: no limit)");
+  cmd->add_option("--body-limit-mb", args->body_limit_mb, "Largest request body, MiB (default 6)");
+  cmd->add_option("--poll-ms", args->poll_ms, "How often to read the event log, ms (default 200)")
+      ->check(CLI::Range(10, 60000));
+  cmd->callback([&global, action, args] { *action = [&global, args] { return Serve(global, *args); }; });
+}
+
+}  // namespace grove::cli

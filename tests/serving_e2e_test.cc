@@ -1,0 +1,267 @@
+// End-to-end: `grove server` serving endpoints while other grove processes
+// approve, reject and promote on the same data folder; real HTTP, boto3 and
+// the aws CLI.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "api/http_test_client.h"
+#include "common/file_util.h"
+#include "tests/grove_cli.h"
+
+namespace grove::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kAbaloneRow = "M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15";
+// The churn file's second row without its label.
+constexpr const char* kChurnRow =
+    "SC,15,836,158-8416,yes,no,0,10.01899266,4,4.226288822,2.325004553,0,9.972592415,7.141039872,200,6.436187619,"
+    "3.221747623,6,2.559749162,8";
+
+std::string Text(const fs::path& file) {
+  Result<std::string> text = ReadFile(file);
+  return text.ok() ? *text : "";
+}
+
+class ServingE2ETest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Expect({"run", "examples/abalone.yaml", "-q"});
+    Expect({"run", "examples/churn.yaml", "-q"});
+  }
+  void TearDown() override { StopServer(); }
+
+  CommandResult Grove(const std::vector<std::string>& args) { return RunGrove(home_.path(), args); }
+  CommandResult Expect(const std::vector<std::string>& args, int exit_code = 0) {
+    CommandResult r = Grove(args);
+    EXPECT_EQ(r.exit_code, exit_code) << args[0] << " " << (args.size() > 1 ? args[1] : "") << ": " << r.out << r.err;
+    return r;
+  }
+
+  // Starts `grove server` on a free port and waits until it listens.
+  void StartServer() {
+    fs::path log = home_.path() / "server.log";
+    pid_ = StartGrove(home_.path(), {"server", "--listen", "127.0.0.1:0", "--poll-ms", "100"}, log);
+    auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (Clock::now() < deadline) {
+      std::string text = Text(log);
+      size_t at = text.find("http://127.0.0.1:");
+      if (at != std::string::npos && text.find(' ', at) != std::string::npos) {
+        port_ = static_cast<uint16_t>(std::stoi(text.substr(at + 17)));
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    FAIL() << "server did not start: " << Text(log);
+  }
+  void StopServer() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    EXPECT_EQ(WaitGrove(pid_), 0);
+    pid_ = 0;
+  }
+
+  api::http_test::ClientResponse Invoke(const std::string& endpoint, const std::string& model, const std::string& row) {
+    Json body = {{"model", model}, {"data", row}, {"input", "raw"}};
+    auto r = api::http_test::Fetch(port_, "POST", "/api/v1/endpoints/" + endpoint + "/invocations", body.dump());
+    EXPECT_TRUE(r.has_value());
+    return r.value_or(api::http_test::ClientResponse{});
+  }
+  // Waits until the endpoint answers for `model` with `expected` ("group/N",
+  // or "404"); returns how long that took.
+  double WaitFor(const std::string& endpoint, const std::string& model, const std::string& expected,
+                 const std::string& row = kAbaloneRow) {
+    auto start = Clock::now();
+    std::string got;
+    while (Clock::now() - start < std::chrono::seconds(5)) {
+      auto r = Invoke(endpoint, model, row);
+      got = r.status == 200 ? r.Header("X-Grove-Model") : std::to_string(r.status);
+      if (got == expected) return std::chrono::duration<double>(Clock::now() - start).count();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "endpoint " << endpoint << " still answers " << got << ", not " << expected;
+    return 99;
+  }
+  // Registers a new Approved Abalone version (a changed approval parameter re-runs registration only).
+  void NewApprovedAbalone() { Expect({"run", "examples/abalone.yaml", "-q", "-p", "ModelApprovalStatus=Approved"}); }
+
+  TempDir home_;
+  int pid_ = 0;
+  uint16_t port_ = 0;
+};
+
+TEST_F(ServingE2ETest, ApprovalsFromOtherProcessesReachTheServerWithinASecond) {
+  Expect({"endpoint", "create", "models", "--multi-model", "--follow", "*PackageGroup"});
+  StartServer();
+  EXPECT_EQ(Invoke("models", "AbalonePackageGroup", kAbaloneRow).status, 404);  // Nothing approved yet.
+
+  Expect({"registry", "approve", "AbalonePackageGroup/1"});
+  EXPECT_LT(WaitFor("models", "AbalonePackageGroup", "AbalonePackageGroup/1"), 1.0);
+  NewApprovedAbalone();
+  EXPECT_LT(WaitFor("models", "AbalonePackageGroup", "AbalonePackageGroup/2"), 1.0);
+
+  Expect({"registry", "reject", "AbalonePackageGroup/2", "--comment", "drifted"});
+  EXPECT_LT(WaitFor("models", "AbalonePackageGroup", "AbalonePackageGroup/1"), 1.0);  // Rolled back.
+
+  Expect({"registry", "reject", "AbalonePackageGroup/1"});
+  EXPECT_LT(WaitFor("models", "AbalonePackageGroup", "404"), 1.0);
+  auto gone = Invoke("models", "AbalonePackageGroup", kAbaloneRow);
+  EXPECT_THAT(gone.body, HasSubstr("'AbalonePackageGroup' has no Approved version"));
+
+  Expect({"registry", "approve", "CustomerChurnPackageGroup/1"});
+  WaitFor("models", "CustomerChurnPackageGroup", "CustomerChurnPackageGroup/1", kChurnRow);
+  auto churn = Invoke("models", "CustomerChurnPackageGroup", kChurnRow);
+  ASSERT_EQ(churn.status, 200) << churn.body;
+  double p = Json::parse(churn.body)["predictions"][0].get<double>();
+  EXPECT_GE(p, 0.0);
+  EXPECT_LE(p, 1.0);
+
+  auto show = Grove({"endpoint", "show", "models", "--json"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_EQ(show.json()["models"][0]["name"], "CustomerChurnPackageGroup");
+  auto metrics = api::http_test::Fetch(port_, "GET", "/metrics");
+  ASSERT_TRUE(metrics.has_value());
+  EXPECT_THAT(metrics->body, HasSubstr("grove_model_requests_total{model=\"CustomerChurnPackageGroup/1\"} 2"));
+}
+
+// Clients keep invoking over HTTP while other processes approve and reject
+// versions: no request fails, and every answer names an Approved version.
+TEST_F(ServingE2ETest, SwapsWhileServingFailNoRequest) {
+  Expect({"registry", "approve", "AbalonePackageGroup/1"});
+  NewApprovedAbalone();
+  Expect({"endpoint", "create", "abalone", "--follow", "AbalonePackageGroup"});
+  StartServer();
+  std::atomic<bool> done{false};
+  std::atomic<int> ok{0}, failed{0}, unknown{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.emplace_back([&] {
+      auto client = api::http_test::TestClient::Connect(port_);  // Keep-alive.
+      std::string body = Json({{"data", kAbaloneRow}, {"input", "raw"}}).dump();
+      while (!done && client && client->Send(api::http_test::BuildRequest("POST", "/api/v1/endpoints/abalone/invocations",
+                                                                      body, ""))) {
+        auto r = client->ReadResponse(false);
+        if (!r || r->status != 200) {
+          ++failed;
+          break;
+        }
+        std::string model = r->Header("X-Grove-Model");
+        (model == "AbalonePackageGroup/1" || model == "AbalonePackageGroup/2") ? ++ok : ++unknown;
+      }
+    });
+  }
+  for (int round = 0; round < 3; ++round) {
+    Expect({"registry", "reject", "AbalonePackageGroup/2"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    Expect({"registry", "approve", "AbalonePackageGroup/2"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  }
+  done = true;
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(unknown.load(), 0);
+  EXPECT_GT(ok.load(), 100);
+}
+
+TEST_F(ServingE2ETest, StagingToProductionPromotionIsGatedAndRecorded) {
+  Expect({"endpoint", "create", "churn-staging", "--follow", "CustomerChurnPackageGroup", "--capture-percent", "100"});
+  fs::path good = home_.path() / "sample.csv", bad = home_.path() / "bad.csv";
+  ASSERT_TRUE(WriteFileAtomic(good, std::string(kChurnRow) + "\n").ok());
+  ASSERT_TRUE(WriteFileAtomic(bad, "SC,15\n").ok());
+
+  // Not in service: nothing Approved yet.
+  auto refused = Expect({"endpoint", "promote", "churn-staging", "churn-prod", "--sample", good.string(), "--input",
+                         "raw", "--comment", "first"},
+                        1);
+  EXPECT_THAT(refused.err, HasSubstr("'churn-staging' is not in service"));
+  Expect({"registry", "approve", "CustomerChurnPackageGroup/1"});
+  auto failing = Expect({"endpoint", "promote", "churn-staging", "churn-prod", "--sample", bad.string(), "--input",
+                         "raw"},
+                        1);
+  EXPECT_THAT(failing.err, HasSubstr("test invocation of CustomerChurnPackageGroup/1 failed"));
+  auto missing = Expect({"endpoint", "show", "churn-prod"}, 2);  // Neither refusal created production.
+  EXPECT_THAT(missing.err, HasSubstr("no endpoint 'churn-prod'"));
+
+  Expect({"endpoint", "promote", "churn-staging", "churn-prod", "--sample", good.string(), "--input", "raw",
+          "--comment", "passed review", "--by", "carol"});
+  auto prod = Expect({"endpoint", "show", "churn-prod", "--json"}).json();
+  EXPECT_EQ(prod["status"], "InService");
+  EXPECT_EQ(prod["models"][0]["version"], 1);
+  EXPECT_EQ(prod["models"][0]["pinned"], true);
+  ASSERT_EQ(prod["promotions"].size(), 1u);
+  EXPECT_EQ(prod["promotions"][0]["by"], "carol");
+  EXPECT_EQ(prod["promotions"][0]["comment"], "passed review");
+  EXPECT_EQ(prod["promotions"][0]["models"][0], "CustomerChurnPackageGroup/1");
+
+  StartServer();
+  auto answer = Invoke("churn-prod", "", kChurnRow);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  auto staged = Invoke("churn-staging", "", kChurnRow);
+  ASSERT_EQ(staged.status, 200) << staged.body;
+  EXPECT_EQ(answer.body, staged.body);
+  // Staging captured its request; production captures nothing.
+  EXPECT_TRUE(fs::exists(home_.path() / "capture" / "churn-staging"));
+  EXPECT_FALSE(fs::exists(home_.path() / "capture" / "churn-prod"));
+}
+
+TEST_F(ServingE2ETest, Boto3AndAwsCliInvokeTheSageMakerRoute) {
+  Expect({"registry", "approve", "CustomerChurnPackageGroup/1"});
+  Expect({"endpoint", "create", "churn", "--follow", "CustomerChurnPackageGroup"});
+  StartServer();
+  std::string url = "http://127.0.0.1:" + std::to_string(port_);
+  fs::path script = home_.path() / "invoke.py";
+  ASSERT_TRUE(WriteFileAtomic(script, R"(import sys, boto3, botocore
+rt = boto3.client("sagemaker-runtime", endpoint_url=sys.argv[1], region_name="us-east-1",
+                  aws_access_key_id="x", aws_secret_access_key="x")
+r = rt.invoke_endpoint(EndpointName="churn", ContentType="text/csv", Accept="text/csv",
+                       CustomAttributes="input=raw", Body=sys.argv[2])
+print("ok", r["InvokedProductionVariant"], r["Body"].read().decode().strip())
+try:
+    rt.invoke_endpoint(EndpointName="nope", ContentType="text/csv", Body="1")
+except botocore.exceptions.ClientError as e:
+    print("error", e.response["Error"]["Code"])
+)").ok());
+  std::string out_file = (home_.path() / "boto3.out").string();
+  std::string command = "python3 " + script.string() + " " + url + " '" + kChurnRow + "' > " + out_file + " 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << Text(out_file);
+  std::string out = ReadFile(out_file).value();
+  EXPECT_THAT(out, HasSubstr("ok AllTraffic 0."));
+  EXPECT_THAT(out, HasSubstr("error ValidationError"));
+
+  std::string body_file = (home_.path() / "aws.out").string();
+  std::string aws = "AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws --endpoint-url " + url +
+                    " --region us-east-1 sagemaker-runtime invoke-endpoint --endpoint-name churn --content-type "
+                    "application/json --body '" +
+                    Json({{"data", kChurnRow}, {"input", "raw"}}).dump() + "' " + body_file + " > /dev/null 2>&1";
+  ASSERT_EQ(std::system(aws.c_str()), 0);
+  EXPECT_THAT(ReadFile(body_file).value(), HasSubstr("{\"predictions\":[0."));
+}
+
+TEST_F(ServingE2ETest, BadInputOnTheCommandLine) {
+  auto name = Expect({"endpoint", "create", "bad_name"}, 2);
+  EXPECT_THAT(name.err, HasSubstr("endpoint name 'bad_name' is not valid"));
+  auto pending = Expect({"endpoint", "create", "e", "--deploy", "AbalonePackageGroup/1"}, 2);
+  EXPECT_THAT(pending.err, HasSubstr("AbalonePackageGroup/1 is PendingManualApproval"));
+  Expect({"endpoint", "show", "e"}, 2);  // Not created half-way.
+  Expect({"registry", "approve", "AbalonePackageGroup/1"});
+  Expect({"endpoint", "create", "e", "--follow", "Abalone*"});
+  Expect({"endpoint", "create", "e"}, 2);
+  auto cell = Expect({"invoke", "e", "--input", "raw", "--data", "M,0.4,x,0.1,0.5,0.2,0.1,0.15"}, 2);
+  EXPECT_THAT(cell.err, HasSubstr("row 1: column 'diameter' (input column 3)"));
+  auto ok = Expect({"invoke", "e", "--input", "raw", "--data", kAbaloneRow});
+  EXPECT_EQ(ok.json()["model"], "AbalonePackageGroup/1");
+  auto port = Expect({"server", "--listen", "127.0.0.1:http"}, 2);
+  EXPECT_THAT(port.err, HasSubstr("expected [host:]port"));
+}
+
+}  // namespace
+}  // namespace grove::testing
