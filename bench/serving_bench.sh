@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Serving benchmark (issue 3), all in one run on this machine:
+#   (a) nginx (1 worker) serving a static body as large as a prediction answer: the ceiling;
+#   (b) `grove server` answering single-row invocations of the compiled 50-tree
+#       Abalone model (examples/abalone.yaml's hyperparameters), CSV in, JSON out;
+#   (c) 1,000 registered models on one multi-model endpoint with a budget of 100
+#       loaded, a random model per request: hit rate, cold-load time, throughput.
+# Each with `wrk -t1` at 32 and 64 connections: requests/s, p50, p99.
+#
+# Usage: bench/serving_bench.sh [build dir, default build]
+#   DURATION=10s   wrk duration per run
+#   MODELS=1000    models for (c); BUDGET=100 loaded at most
+# Needs wrk and nginx (scripts/setup.sh --bench installs them).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+GROVE=$BUILD/grove
+DURATION=${DURATION:-10s}
+MODELS=${MODELS:-1000}
+BUDGET=${BUDGET:-100}
+NGINX_PORT=${NGINX_PORT:-18081}
+GROVE_PORT=${GROVE_PORT:-18083}
+
+command -v wrk >/dev/null || { echo "wrk not found (scripts/setup.sh --bench)" >&2; exit 2; }
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[[ -x $NGINX ]] || { echo "nginx not found (scripts/setup.sh --bench)" >&2; exit 2; }
+for binary in "$GROVE" "$BUILD/serving_setup"; do
+  [[ -x $binary ]] || { echo "$binary not found: build first (make build)" >&2; exit 2; }
+done
+
+work=$(mktemp -d)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_port() {  # Waits until something accepts on 127.0.0.1:$1.
+  for _ in $(seq 200); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "nothing listening on port $1" >&2
+  return 1
+}
+
+# Prints "label conns req/s p50 p99" from one wrk run; extra arguments go to wrk.
+run_wrk() {
+  local label=$1 url=$2 conns=$3 out
+  shift 3
+  out=$(wrk -t1 -c"$conns" -d"$DURATION" --latency "$@" "$url")
+  if grep -q "Non-2xx" <<<"$out"; then echo "$out" >&2; echo "error: $label got non-2xx answers" >&2; exit 1; fi
+  local rps p50 p99
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  printf '%-34s %5s %12s %10s %10s\n' "$label" "$conns" "$rps" "$p50" "$p99"
+}
+
+# A counter's value from the server's /metrics.
+metric() { curl -s "http://127.0.0.1:$GROVE_PORT/metrics" | awk -v name="$1" '$1 == name {print $2}'; }
+
+# --- Models ---------------------------------------------------------------
+export GROVE_HOME=$work/home
+"$GROVE" run examples/abalone.yaml -q -p ModelApprovalStatus=Approved
+"$GROVE" endpoint create one --follow AbalonePackageGroup >/dev/null
+"$BUILD/serving_setup" "$GROVE_HOME" AbalonePackageGroup/1 "$MODELS" >/dev/null
+ROW="0.1,-0.2,0.3,-0.4,0.5,-0.6,0.7,0,1,0"   # One transformed Abalone feature row.
+"$GROVE" invoke one --data "$ROW" | tr -d ' \n' | sed 's/,"model":"[^"]*"//' >"$work/answer"
+
+printf 'wrk.method = "POST"\nwrk.body = "%s"\nwrk.headers["Content-Type"] = "text/csv"\n' "$ROW" >"$work/one.lua"
+cat >"$work/many.lua" <<LUA
+local body = "$ROW"
+request = function()
+  local model = string.format("bench-model-%04d", math.random(0, $MODELS - 1))
+  return wrk.format("POST", nil, {["Content-Type"] = "text/csv", ["X-Grove-Model"] = model}, body)
+end
+LUA
+
+# --- (a) nginx --------------------------------------------------------------
+mkdir -p "$work/www" "$work/logs"
+cp "$work/answer" "$work/www/answer.json"
+chmod -R a+rX "$work/www"
+cat >"$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/logs/error.log;
+daemon off;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;   # Keep-alive throughout, as Grove does.
+  open_file_cache max=64;       # No open/close per request: nginx at its best.
+  client_body_temp_path $work/body;
+  proxy_temp_path $work/proxy;
+  fastcgi_temp_path $work/fastcgi;
+  uwsgi_temp_path $work/uwsgi;
+  scgi_temp_path $work/scgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $work/www;
+    default_type application/json;
+  }
+}
+CONF
+
+echo "# $(nproc) cores; wrk -t1 -d$DURATION; answer $(wc -c <"$work/answer") bytes: $(cat "$work/answer")"
+printf '%-34s %5s %12s %10s %10s\n' server conns req/s p50 p99
+"$NGINX" -p "$work" -c "$work/nginx.conf" &
+pids+=($!)
+wait_port "$NGINX_PORT"
+for c in 32 64; do run_wrk "(a) nginx static answer" "http://127.0.0.1:$NGINX_PORT/answer.json" "$c"; done
+kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+
+# --- (b) and (c) grove server -------------------------------------------------
+"$GROVE" server --listen "127.0.0.1:$GROVE_PORT" --max-models "$BUDGET" >"$work/server.log" 2>&1 &
+pids+=($!)
+wait_port "$GROVE_PORT"
+url="http://127.0.0.1:$GROVE_PORT/api/v1/endpoints"
+for c in 32 64; do run_wrk "(b) grove, 1 model, 1 row" "$url/one/invocations" "$c" -s "$work/one.lua"; done
+
+for c in 32 64; do
+  hits0=$(metric grove_model_cache_hits_total); misses0=$(metric grove_model_cache_misses_total)
+  loads0=$(metric grove_model_cache_loads_total); secs0=$(metric grove_model_cache_load_seconds_total)
+  run_wrk "(c) grove, $MODELS models, $BUDGET loaded" "$url/many/invocations" "$c" -s "$work/many.lua"
+  hits=$(metric grove_model_cache_hits_total); misses=$(metric grove_model_cache_misses_total)
+  loads=$(metric grove_model_cache_loads_total); secs=$(metric grove_model_cache_load_seconds_total)
+  awk -v h=$((hits - hits0)) -v m=$((misses - misses0)) -v l=$((loads - loads0)) -v s0="$secs0" -v s1="$secs" \
+    'BEGIN { printf "    hit rate %.1f%% (%d of %d); %d cold loads, %.3f ms each on average\n",
+             100 * h / (h + m), h, h + m, l, l ? 1000 * (s1 - s0) / l : 0 }'
+done
