@@ -67,8 +67,8 @@ HttpResponse InvocationHandler::Handle(const HttpRequest& request) {
 }
 
 HttpResponse InvocationHandler::Answer(const HttpRequest& request) {
-  std::string endpoint(request.PathParam("name"));
-  if (Status known = service_->Endpoint(endpoint).status(); !known.ok()) return Error(known);
+  Result<std::shared_ptr<const serving::ResolvedEndpoint>> endpoint = service_->Endpoint(request.PathParam("name"));
+  if (!endpoint.ok()) return Error(endpoint.status());
 
   std::string_view content_type = request.headers.Get("Content-Type").value_or("");
   serving::InputKind csv_input = serving::InputKind::kFeatures;
@@ -87,7 +87,7 @@ HttpResponse InvocationHandler::Answer(const HttpRequest& request) {
   std::string_view model = request.headers.Get("X-Grove-Model").value_or("");
   if (model.empty()) model = request.headers.Get("X-Amzn-SageMaker-Target-Model").value_or("");
 
-  Result<serving::Invocation> invocation = service_->Invoke(endpoint, model, *parsed);
+  Result<serving::Invocation> invocation = service_->Invoke(**endpoint, model, *parsed);
   if (!invocation.ok()) return Error(invocation.status());
 
   serving::ResponseFormat format = serving::ResponseFormatOf(request.headers.Get("Accept").value_or(""));
@@ -95,17 +95,13 @@ HttpResponse InvocationHandler::Answer(const HttpRequest& request) {
                                        serving::ContentTypeOf(format));
   response.headers.Add("X-Grove-Model", invocation->model_key);
   response.headers.Add("X-Amzn-Invoked-Production-Variant", "AllTraffic");
-  if (capture_ != nullptr) Capture(request, endpoint, invocation->model_key, response);
+  if (capture_ != nullptr && capture_->Sample((*endpoint)->record().capture_percent)) {
+    // Capture is best effort: a full disk must not fail predictions.
+    (void)capture_->Append({(*endpoint)->name(), invocation->model_key,
+                            std::string(request.headers.Get("Content-Type").value_or("")), request.body,
+                            response.content_type, response.body});
+  }
   return response;
-}
-
-void InvocationHandler::Capture(const HttpRequest& request, const std::string& endpoint,
-                                const std::string& model_key, const HttpResponse& response) {
-  Result<std::shared_ptr<const serving::ResolvedEndpoint>> resolved = service_->Endpoint(endpoint);
-  if (!resolved.ok() || !capture_->Sample((*resolved)->record().capture_percent)) return;
-  // Capture is best effort: a full disk must not fail predictions.
-  (void)capture_->Append({endpoint, model_key, std::string(request.headers.Get("Content-Type").value_or("")),
-                          request.body, response.content_type, response.body});
 }
 
 HttpResponse InvocationHandler::Error(const Status& status) const {

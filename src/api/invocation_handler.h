@@ -56,8 +56,6 @@ class InvocationHandler final : public Handler {
  private:
   HttpResponse Answer(const HttpRequest& request);
   HttpResponse Error(const Status& status) const;
-  void Capture(const HttpRequest& request, const std::string& endpoint, const std::string& model_key,
-               const HttpResponse& response);
 
   serving::EndpointService* service_;
   serving::DataCapture* capture_;

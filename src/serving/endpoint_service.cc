@@ -115,8 +115,13 @@ Result<std::shared_ptr<const ResolvedEndpoint>> EndpointService::Endpoint(std::s
 Result<Invocation> EndpointService::Invoke(std::string_view endpoint_name, std::string_view model,
                                            const PredictRequest& request) {
   ASSIGN_OR_RETURN(std::shared_ptr<const ResolvedEndpoint> endpoint, Endpoint(endpoint_name));
+  return Invoke(*endpoint, model, request);
+}
+
+Result<Invocation> EndpointService::Invoke(const ResolvedEndpoint& endpoint, std::string_view model,
+                                           const PredictRequest& request) {
   Invocation invocation;
-  ASSIGN_OR_RETURN(invocation.model_key, endpoint->Find(model.empty() ? request.model : model));
+  ASSIGN_OR_RETURN(invocation.model_key, endpoint.Find(model.empty() ? request.model : model));
   ASSIGN_OR_RETURN(ModelCache::Model deployed, cache_.Get(invocation.model_key));
   auto start = std::chrono::steady_clock::now();
   if (request.input == InputKind::kRaw) {

@@ -87,6 +87,8 @@ class EndpointService {
   // take, FailedPrecondition for raw rows to a model without a transform, the
   // load error when the model does not load.
   Result<Invocation> Invoke(std::string_view endpoint, std::string_view model, const PredictRequest& request);
+  // The same on an endpoint the caller has looked up.
+  Result<Invocation> Invoke(const ResolvedEndpoint& endpoint, std::string_view model, const PredictRequest& request);
 
   std::vector<EndpointState> Describe() const;
   ModelCache& cache() { return cache_; }
