@@ -9,3 +9,5 @@ echo
 "$build/serving_predict_bench"
 echo
 bench/http_bench.sh "$build/api_test"
+echo
+bench/serving_bench.sh "$build"
