@@ -10,6 +10,9 @@
 # Usage: bench/serving_bench.sh [build dir, default build]
 #   DURATION=10s   wrk duration per run
 #   MODELS=1000    models for (c); BUDGET=100 loaded at most
+#   GROVE_THREADS="1 0"  server I/O thread counts to try (0 = one per core, the
+#                  default of `grove server`; 1 matches nginx's one worker and
+#                  leaves wrk a core of its own on a 2-core machine)
 # Needs wrk and nginx (scripts/setup.sh --bench installs them).
 set -euo pipefail
 
@@ -21,6 +24,7 @@ MODELS=${MODELS:-1000}
 BUDGET=${BUDGET:-100}
 NGINX_PORT=${NGINX_PORT:-18081}
 GROVE_PORT=${GROVE_PORT:-18083}
+GROVE_THREADS=${GROVE_THREADS:-"1 0"}
 
 command -v wrk >/dev/null || { echo "wrk not found (scripts/setup.sh --bench)" >&2; exit 2; }
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -117,19 +121,23 @@ for c in 32 64; do run_wrk "(a) nginx static answer" "http://127.0.0.1:$NGINX_PO
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
 # --- (b) and (c) grove server -------------------------------------------------
-"$GROVE" server --listen "127.0.0.1:$GROVE_PORT" --max-models "$BUDGET" >"$work/server.log" 2>&1 &
-pids+=($!)
-wait_port "$GROVE_PORT"
 url="http://127.0.0.1:$GROVE_PORT/api/v1/endpoints"
-for c in 32 64; do run_wrk "(b) grove, 1 model, 1 row" "$url/one/invocations" "$c" -s "$work/one.lua"; done
-
-for c in 32 64; do
-  hits0=$(metric grove_model_cache_hits_total); misses0=$(metric grove_model_cache_misses_total)
-  loads0=$(metric grove_model_cache_loads_total); secs0=$(metric grove_model_cache_load_seconds_total)
-  run_wrk "(c) grove, $MODELS models, $BUDGET loaded" "$url/many/invocations" "$c" -s "$work/many.lua"
-  hits=$(metric grove_model_cache_hits_total); misses=$(metric grove_model_cache_misses_total)
-  loads=$(metric grove_model_cache_loads_total); secs=$(metric grove_model_cache_load_seconds_total)
-  awk -v h=$((hits - hits0)) -v m=$((misses - misses0)) -v l=$((loads - loads0)) -v s0="$secs0" -v s1="$secs" \
-    'BEGIN { printf "    hit rate %.1f%% (%d of %d); %d cold loads, %.3f ms each on average\n",
-             100 * h / (h + m), h, h + m, l, l ? 1000 * (s1 - s0) / l : 0 }'
+for threads in $GROVE_THREADS; do
+  "$GROVE" server --listen "127.0.0.1:$GROVE_PORT" --io-threads "$threads" --max-models "$BUDGET" \
+    >"$work/server.log" 2>&1 &
+  pids+=($!)
+  wait_port "$GROVE_PORT"
+  io="$([[ $threads == 0 ]] && nproc || echo "$threads") io"
+  for c in 32 64; do run_wrk "(b) grove $io, 1 model" "$url/one/invocations" "$c" -s "$work/one.lua"; done
+  for c in 32 64; do
+    hits0=$(metric grove_model_cache_hits_total); misses0=$(metric grove_model_cache_misses_total)
+    loads0=$(metric grove_model_cache_loads_total); secs0=$(metric grove_model_cache_load_seconds_total)
+    run_wrk "(c) grove $io, $MODELS models/$BUDGET" "$url/many/invocations" "$c" -s "$work/many.lua"
+    hits=$(metric grove_model_cache_hits_total); misses=$(metric grove_model_cache_misses_total)
+    loads=$(metric grove_model_cache_loads_total); secs=$(metric grove_model_cache_load_seconds_total)
+    awk -v h=$((hits - hits0)) -v m=$((misses - misses0)) -v l=$((loads - loads0)) -v s0="$secs0" -v s1="$secs" \
+      'BEGIN { printf "    hit rate %.1f%% (%d of %d); %d cold loads, %.3f ms each on average\n",
+               100 * h / (h + m), h, h + m, l, l ? 1000 * (s1 - s0) / l : 0 }'
+  done
+  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 done
