@@ -19,7 +19,8 @@ SqliteMetadataStore::SqliteMetadataStore(std::unique_ptr<SqliteDb> db, const Clo
       executions_(db_.get(), &events_),
       step_runs_(db_.get(), &events_),
       artifacts_(db_.get()),
-      models_(db_.get(), &events_) {}
+      models_(db_.get(), &events_),
+      trials_(db_.get()) {}
 
 // --- Pipelines ---------------------------------------------------------------
 
@@ -105,6 +106,20 @@ Result<StepRunRecord> SqliteMetadataStore::GetStepRun(const std::string& executi
 Result<std::optional<StepRunRecord>> SqliteMetadataStore::FindCacheHit(const std::string& cache_key,
                                                                        TimeMs not_before) {
   return db_->Read([&] { return step_runs_.FindCacheHit(cache_key, not_before); });
+}
+
+// --- Tuning trials -----------------------------------------------------------
+
+Status SqliteMetadataStore::PutTrial(const TrialRecord& trial) {
+  return db_->Write([&] { return trials_.Put(trial); });
+}
+
+Result<std::vector<TrialRecord>> SqliteMetadataStore::ListTrials(const std::string& execution_id,
+                                                                 const std::string& step_name) {
+  return db_->Read([&]() -> Result<std::vector<TrialRecord>> {
+    RETURN_IF_ERROR(executions_.Get(execution_id).status());
+    return trials_.List(execution_id, step_name);
+  });
 }
 
 Result<ArtifactRecord> SqliteMetadataStore::GetArtifact(const std::string& digest) {

@@ -13,6 +13,7 @@
 #include "store/pipeline_table.h"
 #include "store/sqlite_db.h"
 #include "store/step_run_table.h"
+#include "store/trial_table.h"
 
 namespace grove::store {
 
@@ -47,6 +48,9 @@ class SqliteMetadataStore : public MetadataStore {
   Result<ArtifactRecord> GetArtifact(const std::string& digest) override;
   Result<std::vector<ArtifactLink>> ListArtifactLinks(const std::string& digest) override;
 
+  Status PutTrial(const TrialRecord& trial) override;
+  Result<std::vector<TrialRecord>> ListTrials(const std::string& execution_id, const std::string& step_name) override;
+
   Result<ModelVersionRecord> CreateModelVersion(const ModelVersionRecord& version) override;
   Result<ModelVersionRecord> SetApproval(const std::string& group, int version, const ApprovalChange& change) override;
   Result<std::vector<ModelGroupRecord>> ListModelGroups() override;
@@ -66,6 +70,7 @@ class SqliteMetadataStore : public MetadataStore {
   StepRunTable step_runs_;
   ArtifactTable artifacts_;
   ModelTable models_;
+  TrialTable trials_;
 };
 
 // OpenSqliteMetadataStore with a chosen clock (tests use a FakeClock).
