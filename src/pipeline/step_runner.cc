@@ -160,6 +160,7 @@ Status StepRunner::Attempt(int attempt, const Json& arguments, const Json& input
   ctx.log = [&log](const std::string& line) { log.Append(line); };
   ctx.stop = &stop;
   ctx.registry = services_.registry;
+  ctx.store = services_.metadata;
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   ctx.threads = std::max(1, cores / std::max(1, options_.max_parallel_steps));
 

@@ -17,6 +17,9 @@
 namespace grove::registry {
 class Registry;
 }
+namespace grove::store {
+class MetadataStore;
+}
 
 namespace grove::pipeline {
 
@@ -38,6 +41,8 @@ struct StepContext {
   // oversubscribed OpenMP threads spin and slow everything down.
   int threads = 1;
   registry::Registry* registry = nullptr;
+  // For steps that keep records of their own while they run (Tuning's trials).
+  store::MetadataStore* store = nullptr;
 
   // Filled by the step.
   Json metadata = Json::object();  // Recorded on the step run, e.g. the created model version.
