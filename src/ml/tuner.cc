@@ -60,10 +60,10 @@ Result<std::vector<TrialResult>> Tuner::Run() {
   int proposed = 0;
   Status failure;
   const int workers = std::max(1, options_.workers);
-  auto finish = [&](TrialResult r, bool record) {
+  auto finish = [&](TrialResult r) {
     strategy_.Report(r.spec.number, r.outcome.mean);
     Log(Describe(r));
-    if (record && options_.on_finished && failure.ok()) failure = options_.on_finished(r);
+    if (options_.on_finished && failure.ok()) failure = options_.on_finished(r);
     results[r.spec.number] = std::move(r);
   };
   while (true) {
@@ -78,7 +78,7 @@ Result<std::vector<TrialResult>> Tuner::Run() {
       if (Reusable(*spec)) {
         TrialResult old = options_.finished.at(spec->number);
         old.reused = true;
-        finish(std::move(old), false);
+        finish(std::move(old));
         continue;
       }
       double reference = Reference(spec->number, results);
@@ -104,7 +104,7 @@ Result<std::vector<TrialResult>> Tuner::Run() {
     running.at(r.spec.number).join();
     running.erase(r.spec.number);
     if (r.outcome.status.empty()) continue;  // Interrupted by a stop request: not finished.
-    finish(std::move(r), true);
+    finish(std::move(r));
   }
   if (!failure.ok()) return failure;
   if (Stopping()) return Status::Cancelled("the search was stopped after " + std::to_string(results.size()) +

@@ -34,8 +34,9 @@ struct TunerOptions {
   // Trials finished by an earlier attempt of the same search, by number: a
   // proposed trial whose family and hyperparameters match is not run again.
   std::map<int, TrialResult> finished;
-  // Called for every newly finished trial, one at a time, as it finishes; an
-  // error ends the search (after the running trials) with that error.
+  // Called for every trial, one at a time, as it finishes or is reused (so a
+  // search resumed from another execution's trials records them in its own);
+  // an error ends the search (after the running trials) with that error.
   std::function<Status(const TrialResult&)> on_finished;
   std::function<void(const std::string&)> log;
   const std::atomic<bool>* stop = nullptr;

@@ -81,7 +81,8 @@ TEST_F(TunerTest, ReusesFinishedTrialsWhoseSpecMatches) {
   std::vector<int> recorded;
   std::vector<TrialResult> second = Run(2, 8, finished, &recorded);
   std::sort(recorded.begin(), recorded.end());
-  EXPECT_EQ(recorded, (std::vector<int>{3, 4, 5, 6, 7}));
+  EXPECT_EQ(recorded, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7}));  // Reused ones too.
+  for (int k = 0; k < 8; ++k) EXPECT_EQ(second[k].reused, k <= 2) << k;
   EXPECT_TRUE(second[2].reused);
   EXPECT_EQ(second[2].outcome.fold_scores, std::vector<double>{0.5});
   EXPECT_FALSE(second[5].reused);

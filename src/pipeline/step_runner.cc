@@ -156,6 +156,10 @@ Status StepRunner::Attempt(int attempt, const Json& arguments, const Json& input
   ctx.input_digests = input_digests;
   ctx.execution_id = run_.execution_id;
   ctx.pipeline = pipeline_;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ctx.cache_key = run_.cache_key;
+  }
   ctx.output_dir = out_dir;
   ctx.log = [&log](const std::string& line) { log.Append(line); };
   ctx.stop = &stop;

@@ -32,6 +32,9 @@ struct StepContext {
   Json input_digests = Json::object();
   std::string execution_id;
   std::string pipeline;
+  // The step run's cache key (empty when the step type is not cacheable): the
+  // same key means the same step type, arguments and input contents.
+  std::string cache_key;
   // Each output named by StepType::Outputs is written at output_dir/<name>
   // (a file or a directory); the executor stores it as an artifact afterwards.
   std::filesystem::path output_dir;

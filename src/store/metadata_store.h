@@ -69,6 +69,10 @@ class MetadataStore {
   // of the execution (by step, then number). NotFound for an unknown execution.
   virtual Result<std::vector<TrialRecord>> ListTrials(const std::string& execution_id,
                                                       const std::string& step_name) = 0;
+  // The trials recorded by step runs whose cache key is `cache_key` (the same
+  // step type, arguments and inputs), in any execution, oldest first; none for
+  // an empty key. A search resumed in a new execution after a crash reuses them.
+  virtual Result<std::vector<TrialRecord>> ListTrialsByCacheKey(const std::string& cache_key) = 0;
 
   // --- Model registry ------------------------------------------------------
   // Creates the group if needed and stores `version` as the group's next

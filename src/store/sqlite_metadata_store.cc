@@ -122,6 +122,10 @@ Result<std::vector<TrialRecord>> SqliteMetadataStore::ListTrials(const std::stri
   });
 }
 
+Result<std::vector<TrialRecord>> SqliteMetadataStore::ListTrialsByCacheKey(const std::string& cache_key) {
+  return db_->Read([&] { return trials_.ListByCacheKey(cache_key); });
+}
+
 Result<ArtifactRecord> SqliteMetadataStore::GetArtifact(const std::string& digest) {
   return db_->Read([&] { return artifacts_.Get(digest); });
 }

@@ -50,6 +50,7 @@ class SqliteMetadataStore : public MetadataStore {
 
   Status PutTrial(const TrialRecord& trial) override;
   Result<std::vector<TrialRecord>> ListTrials(const std::string& execution_id, const std::string& step_name) override;
+  Result<std::vector<TrialRecord>> ListTrialsByCacheKey(const std::string& cache_key) override;
 
   Result<ModelVersionRecord> CreateModelVersion(const ModelVersionRecord& version) override;
   Result<ModelVersionRecord> SetApproval(const std::string& group, int version, const ApprovalChange& change) override;

@@ -4,10 +4,18 @@ namespace grove::store {
 
 namespace {
 
-constexpr const char* kSelect =
-    "SELECT execution_id, step_name, number, family, hyperparameters, fold_scores, mean_score, status, error, "
-    "started_at, ended_at, duration_ms FROM trials WHERE execution_id = ? AND (? = '' OR step_name = ?) "
-    "ORDER BY step_name, number";
+#define GROVE_TRIAL_COLUMNS                                                                                \
+  "SELECT t.execution_id, t.step_name, t.number, t.family, t.hyperparameters, t.fold_scores, t.mean_score, " \
+  "t.status, t.error, t.started_at, t.ended_at, t.duration_ms FROM trials t "
+
+constexpr const char* kSelect = GROVE_TRIAL_COLUMNS
+    "WHERE t.execution_id = ? AND (? = '' OR t.step_name = ?) ORDER BY t.step_name, t.number";
+
+constexpr const char* kSelectByCacheKey = GROVE_TRIAL_COLUMNS
+    "JOIN step_runs s ON s.execution_id = t.execution_id AND s.step_name = t.step_name "
+    "WHERE s.cache_key = ? AND s.cache_key != '' ORDER BY t.ended_at, t.rowid";
+
+#undef GROVE_TRIAL_COLUMNS
 
 constexpr const char* kUpsert =
     "INSERT INTO trials (execution_id, step_name, number, family, hyperparameters, fold_scores, mean_score, "
@@ -56,6 +64,16 @@ Status TrialTable::Put(const TrialRecord& trial) {
 Result<std::vector<TrialRecord>> TrialTable::List(const std::string& execution_id, const std::string& step_name) {
   ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelect));
   select.BindAll(execution_id, step_name, step_name);
+  return Collect(select);
+}
+
+Result<std::vector<TrialRecord>> TrialTable::ListByCacheKey(const std::string& cache_key) {
+  ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectByCacheKey));
+  select.BindAll(cache_key);
+  return Collect(select);
+}
+
+Result<std::vector<TrialRecord>> TrialTable::Collect(Statement& select) {
   std::vector<TrialRecord> trials;
   while (true) {
     ASSIGN_OR_RETURN(bool row, select.Step());

@@ -20,8 +20,12 @@ class TrialTable {
   Status Put(const TrialRecord& trial);
   // See MetadataStore::ListTrials (the execution's existence is checked by the caller).
   Result<std::vector<TrialRecord>> List(const std::string& execution_id, const std::string& step_name);
+  // See MetadataStore::ListTrialsByCacheKey.
+  Result<std::vector<TrialRecord>> ListByCacheKey(const std::string& cache_key);
 
  private:
+  static Result<std::vector<TrialRecord>> Collect(Statement& select);
+
   SqliteDb* db_;
 };
 

@@ -81,6 +81,27 @@ TEST_F(TrialTableTest, NanScoresComeBackAsNan) {
   EXPECT_EQ((*trials)[0].fold_scores[1], 0.5);
 }
 
+TEST_F(TrialTableTest, ListsByTheCacheKeyOfTheStepRunsThatRecordedThem) {
+  MakeExecution("crashed");
+  MakeExecution("other");
+  StepRunRecord run = MakeRun("crashed", "Tune", kFailed);
+  run.cache_key = "k1";
+  ASSERT_TRUE(store_->PutStepRun(run, {}, {}).ok());
+  StepRunRecord other = MakeRun("other", "Tune", kSucceeded);
+  other.cache_key = "k2";
+  ASSERT_TRUE(store_->PutStepRun(other, {}, {}).ok());
+  ASSERT_TRUE(store_->PutTrial(MakeTrial("crashed", "Tune", 1)).ok());
+  ASSERT_TRUE(store_->PutTrial(MakeTrial("crashed", "Tune", 0)).ok());
+  ASSERT_TRUE(store_->PutTrial(MakeTrial("other", "Tune", 0)).ok());
+  auto k1 = store_->ListTrialsByCacheKey("k1");
+  ASSERT_TRUE(k1.ok()) << k1.status().ToString();
+  ASSERT_EQ(k1->size(), 2u);
+  EXPECT_EQ((*k1)[0].execution_id, "crashed");
+  EXPECT_EQ((*k1)[1].execution_id, "crashed");
+  EXPECT_TRUE(store_->ListTrialsByCacheKey("")->empty());
+  EXPECT_TRUE(store_->ListTrialsByCacheKey("k3")->empty());
+}
+
 TEST_F(TrialTableTest, RejectsUnknownExecutionAndStatus) {
   Status s = store_->PutTrial(MakeTrial("nope", "Tune", 3));
   EXPECT_EQ(s.code(), StatusCode::kNotFound);

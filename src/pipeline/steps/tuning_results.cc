@@ -54,7 +54,10 @@ ml::TrialResult FromTrialRecord(const store::TrialRecord& record) {
 
 std::map<int, ml::TrialResult> FinishedTrials(const std::vector<store::TrialRecord>& records) {
   std::map<int, ml::TrialResult> out;
-  for (const store::TrialRecord& r : records) out[r.number] = FromTrialRecord(r);
+  for (const store::TrialRecord& r : records) {
+    bool finished = r.status == store::kTrialCompleted || r.status == store::kTrialPruned;
+    if (finished && !out.contains(r.number)) out[r.number] = FromTrialRecord(r);
+  }
   return out;
 }
 

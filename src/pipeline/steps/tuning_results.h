@@ -18,7 +18,8 @@ namespace grove::pipeline {
 store::TrialRecord ToTrialRecord(const ml::TrialResult& result, const std::string& execution_id,
                                  const std::string& step_name);
 ml::TrialResult FromTrialRecord(const store::TrialRecord& record);
-// Trials a step recorded in an earlier attempt, by number, for TunerOptions::finished.
+// Finished (Completed or Pruned) trials by number, the first record of each
+// number winning, for TunerOptions::finished.
 std::map<int, ml::TrialResult> FinishedTrials(const std::vector<store::TrialRecord>& records);
 
 // One trial as a JSON object: number, family, hyperparameters, fold_scores,

@@ -101,7 +101,11 @@ class TuningStep : public StepType {
     options.log = ctx.log;
     options.stop = ctx.stop;
     if (ctx.store != nullptr) {
+      // This step's own trials (a retry) first, then those of earlier runs with the same cache key (a new
+      // execution after a crash); FinishedTrials keeps the first record of each number.
       ASSIGN_OR_RETURN(std::vector<store::TrialRecord> earlier, ctx.store->ListTrials(ctx.execution_id, ctx.step->name));
+      ASSIGN_OR_RETURN(std::vector<store::TrialRecord> same_key, ctx.store->ListTrialsByCacheKey(ctx.cache_key));
+      earlier.insert(earlier.end(), same_key.begin(), same_key.end());
       options.finished = FinishedTrials(earlier);
       options.on_finished = [&ctx](const ml::TrialResult& r) {
         return ctx.store->PutTrial(ToTrialRecord(r, ctx.execution_id, ctx.step->name));

@@ -24,17 +24,20 @@ class TuningStepTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = store::OpenSqliteMetadataStore((dir_.path() / "grove.db").string(), &clock_).value();
-    store::DefinitionRecord def{"p", 0, "", "steps: []", "p.yaml", 0};
-    int version = store_->PutDefinition(def, "").value();
-    store::ExecutionRecord e;
-    e.id = "e1";
-    e.pipeline = "p";
-    e.version = version;
-    e.status = store::kExecuting;
-    ASSERT_TRUE(store_->CreateExecution(e).ok());
+    CreateExecution("e1");
     train_ = ml::testing::WriteText(dir_.path() / "train.csv", ml::testing::BinaryCsv(240, 3, 17));
     step_.name = "Tune";
     step_.type = "Tuning";
+  }
+
+  void CreateExecution(const std::string& id) {
+    store::DefinitionRecord def{"p", 0, "", "steps: []", "p.yaml", 0};
+    store::ExecutionRecord e;
+    e.id = id;
+    e.pipeline = "p";
+    e.version = store_->PutDefinition(def, "").value();
+    e.status = store::kExecuting;
+    ASSERT_TRUE(store_->CreateExecution(e).ok());
   }
 
   Json Arguments(int max_trials) {
@@ -43,10 +46,10 @@ class TuningStepTest : public ::testing::Test {
   }
 
   // One attempt of the step; its outputs land in a fresh folder.
-  Status RunStep(const Json& arguments, StepContext* ctx) {
+  Status RunStep(const Json& arguments, StepContext* ctx, const std::string& execution_id = "e1") {
     ctx->step = &step_;
     ctx->arguments = arguments;
-    ctx->execution_id = "e1";
+    ctx->execution_id = execution_id;
     ctx->output_dir = dir_.path() / ("out" + std::to_string(++attempts_));
     ctx->log = [this](const std::string& line) { log_ += line + "\n"; };
     ctx->threads = 2;
@@ -112,6 +115,41 @@ TEST_F(TuningStepTest, ResumesFromTheTrialsRecordedBeforeACrash) {
   Json doc = ReadJson(second.OutputPath("trials"));
   EXPECT_EQ(doc["trials"][0]["reused"], true);
   EXPECT_EQ(doc["trials"][3]["reused"], false);
+}
+
+// A process died mid-search (its execution failed with the lease); `grove run`
+// again starts a new execution whose Tuning step has the same cache key: the
+// trials the dead one finished are taken, and recorded in the new execution.
+TEST_F(TuningStepTest, ANewExecutionResumesTheTrialsOfACrashedOneWithTheSameCacheKey) {
+  CreateExecution("crashed");
+  store::StepRunRecord run;
+  run.execution_id = "crashed";
+  run.step_name = "Tune";
+  run.step_type = "Tuning";
+  run.status = store::kFailed;
+  run.cache_key = "same-inputs";
+  ASSERT_TRUE(store_->PutStepRun(run, {}, {}).ok());
+  StepContext crashed;
+  crashed.cache_key = "same-inputs";
+  ASSERT_TRUE(RunStep(Arguments(2), &crashed, "crashed").ok());
+  store::TrialRecord t0 = store_->ListTrials("crashed", "Tune").value()[0];
+  t0.mean_score = 0.9999;
+  ASSERT_TRUE(store_->PutTrial(t0).ok());
+
+  StepContext resumed;
+  resumed.cache_key = "same-inputs";
+  ASSERT_TRUE(RunStep(Arguments(5), &resumed, "e1").ok()) << log_;
+  EXPECT_EQ(resumed.metadata["trials"]["Reused"], 2);
+  EXPECT_EQ(ReadJson(resumed.OutputPath("best"))["trial"], 0);
+  auto mine = store_->ListTrials("e1", "Tune").value();
+  ASSERT_EQ(mine.size(), 5u);
+  EXPECT_DOUBLE_EQ(mine[0].mean_score, 0.9999);
+
+  StepContext unrelated;  // Another cache key: nothing to take.
+  unrelated.cache_key = "other-inputs";
+  step_.name = "Tune2";
+  ASSERT_TRUE(RunStep(Arguments(5), &unrelated, "e1").ok());
+  EXPECT_FALSE(unrelated.metadata["trials"].contains("Reused"));
 }
 
 TEST_F(TuningStepTest, SameSeedSameTrialsAndScores) {
