@@ -22,7 +22,10 @@ std::string Score(double v) {
 
 std::string FoldScores(const Json& scores) {
   std::string out;
-  for (const Json& s : scores) out += (out.empty() ? "" : " ") + Score(s.is_number() ? s.get<double>() : NAN);
+  for (const Json& s : scores) {
+    if (!out.empty()) out += ' ';
+    out += Score(s.is_number() ? s.get<double>() : NAN);
+  }
   return out;
 }
 
@@ -65,9 +68,13 @@ void PrintStepTrials(const std::string& step, const std::vector<store::TrialReco
   std::cout << "\n";
   std::vector<std::vector<std::string>> rows;
   for (const store::TrialRecord& t : trials) {
-    rows.push_back({(t.number == best ? "*" : " ") + std::to_string(t.number), t.family, Score(t.mean_score),
+    std::string number = t.number == best ? "*" : " ";
+    number += std::to_string(t.number);
+    std::string status = t.status;
+    if (!t.error.empty()) status += ": " + t.error;
+    rows.push_back({number, t.family, Score(t.mean_score),
                     FoldScores(t.fold_scores), std::to_string(t.duration_ms) + " ms",
-                    t.status + (t.error.empty() ? "" : ": " + t.error), t.hyperparameters.dump()});
+                    status, t.hyperparameters.dump()});
   }
   // Hyperparameters last: they are the widest column.
   PrintTable(std::cout, {"TRIAL", "FAMILY", "MEAN", "FOLD SCORES", "DURATION", "STATUS", "HYPERPARAMETERS"}, rows);

@@ -106,7 +106,9 @@ TEST_F(TunerTest, EarlyStoppingPrunesClearlyWorseTrialsTheSameWayForAnySchedule)
   ASSERT_TRUE(best.has_value());
   EXPECT_EQ(a[*best].outcome.status, "Completed");
   for (const TrialResult& r : a) {
-    if (r.outcome.status == "Completed") EXPECT_LE(r.outcome.mean, a[*best].outcome.mean);
+    if (r.outcome.status == "Completed") {
+      EXPECT_LE(r.outcome.mean, a[*best].outcome.mean);
+    }
   }
 }
 
