@@ -166,7 +166,7 @@ Status StepRunner::Attempt(int attempt, const Json& arguments, const Json& input
   ctx.registry = services_.registry;
   ctx.store = services_.metadata;
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  ctx.threads = std::max(1, cores / std::max(1, options_.max_parallel_steps));
+  ctx.threads = std::max(1, cores * slots_ / std::max(1, options_.max_parallel_steps));
 
   Status s = type_.Run(ctx);
   *log_text += log.Take();
@@ -224,7 +224,8 @@ StepOutcome StepRunner::Fail(const std::string& reason, const std::string& statu
   return Finish(status, reason, StepOutcome{}, {}, {});
 }
 
-StepOutcome StepRunner::Run(const Json& arguments, const std::atomic<bool>& stop) {
+StepOutcome StepRunner::Run(const Json& arguments, const std::atomic<bool>& stop, int slots) {
+  slots_ = std::max(1, slots);
   StepOutcome outcome;
   Update([&](store::StepRunRecord& run) {
     run.status = "Starting";

@@ -71,6 +71,10 @@ class StepType {
   virtual std::vector<std::string> Outputs(const StepDef& step) const = 0;
   // The output that is the step's property file (the target of JsonGet), if any.
   virtual std::optional<std::string> PropertyFile(const StepDef& step) const { return std::nullopt; }
+  // How many executor slots (about one core each) the step could use, given
+  // its resolved arguments. The executor gives it one, plus as many more as
+  // are free when it starts, up to this; StepContext::threads follows.
+  virtual int WantedSlots(const Json& arguments) const { return 1; }
   // Top-level argument names whose resolved values are input file or directory
   // paths; their content digests enter the cache key and lineage.
   virtual std::vector<std::string> InputArguments(const StepDef& step) const { return {}; }

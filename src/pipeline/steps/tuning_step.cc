@@ -33,7 +33,7 @@ Result<std::unique_ptr<ml::SearchStrategy>> MakeStrategy(const TuningConfig& c) 
 // Model selection: a search over model families and hyperparameters, each
 // trial scored by k-fold cross-validation (or on a hold-out `validation`
 // channel), run up to max_parallel_trials at once (at most the step's thread
-// budget; one thread per trial). Each trial is recorded in the metadata store
+// budget, for which it asks that many executor slots; one thread per trial). Each trial is recorded in the metadata store
 // as it finishes; a re-run of the step in the same execution (a retry, or a
 // resumed execution) reuses the trials already recorded instead of running
 // them again. Outputs: `best` (the step's property file), `trials`, and the
@@ -49,6 +49,11 @@ class TuningStep : public StepType {
     return {"best", "trials", "model"};
   }
   std::optional<std::string> PropertyFile(const StepDef&) const override { return "best"; }
+  int WantedSlots(const Json& arguments) const override {
+    if (!arguments.is_object()) return 1;
+    const Json& parallel = arguments.value("max_parallel_trials", Json(6));
+    return parallel.is_number_integer() ? std::max(1, parallel.get<int>()) : 1;
+  }
   std::vector<std::string> InputArguments(const StepDef&) const override { return {"train", "validation"}; }
 
   Status Validate(const StepDef& step, const Definition& def) const override {
