@@ -40,8 +40,9 @@ struct StepContext {
   std::filesystem::path output_dir;
   std::function<void(const std::string&)> log;  // Appends a line to the step's log.
   const std::atomic<bool>* stop = nullptr;       // Set when the step is asked to stop.
-  // Threads the step may use (cores / steps allowed at once, at least 1):
-  // oversubscribed OpenMP threads spin and slow everything down.
+  // Threads the step may use (cores x slots held / steps allowed at once, at
+  // least 1; see StepType::WantedSlots): oversubscribed OpenMP threads spin
+  // and slow everything down.
   int threads = 1;
   registry::Registry* registry = nullptr;
   // For steps that keep records of their own while they run (Tuning's trials).
