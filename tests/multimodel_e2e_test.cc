@@ -17,8 +17,9 @@ class MultimodelE2ETest : public ::testing::Test {
 
   // Starts the pipeline for one data set with a short search (CI has 2 cores).
   int Start(const std::string& dataset, const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"run", "examples/multimodel.yaml", "-p", "DatasetName=" + dataset,
-                                     "-p", "MaxTuningJobs=10", "-p", "MaxTuningParallelJobs=2", "--json"};
+    std::vector<std::string> args = {"run",   "examples/multimodel.yaml", "-p", "DatasetName=" + dataset,
+                                     "-p",    "MaxTuningJobs=10",         "-p", "MaxTuningParallelJobs=2",
+                                     "--json"};
     args.insert(args.end(), extra.begin(), extra.end());
     return StartGrove(home_.path(), args, home_.path() / (dataset + ".json"));
   }
@@ -66,7 +67,9 @@ TEST_F(MultimodelE2ETest, BothDataSetsConcurrentlyRegisterAndListTheirTrials) {
       EXPECT_EQ(t["status"], "Completed") << t.dump();
       EXPECT_EQ(t["fold_scores"].size(), 5u);
       best += t["best"].get<bool>() ? 1 : 0;
-      if (t["best"].get<bool>()) EXPECT_EQ(version["metadata"]["family"], t["family"]);
+      if (t["best"].get<bool>()) {
+        EXPECT_EQ(version["metadata"]["family"], t["family"]);
+      }
     }
     EXPECT_EQ(best, 1);
     auto table = Grove({"execution", "trials", e["id"], "--step", "TuningWithCrossValidation"});
@@ -80,16 +83,16 @@ TEST_F(MultimodelE2ETest, AMetricBelowTheThresholdFailsWithTheReferenceMessage) 
   EXPECT_EQ(WaitGrove(pid), 1);
   Json e = Output("banknote-authentication");
   EXPECT_EQ(e["status"], "Failed");
-  EXPECT_NE(e["failure_reason"].get<std::string>().find(
-                "Execution failed because auc value is less than the required 1.5"),
-            std::string::npos)
+  EXPECT_NE(
+      e["failure_reason"].get<std::string>().find("Execution failed because auc value is less than the required 1.5"),
+      std::string::npos)
       << e.dump(2);
   EXPECT_NE(Grove({"registry", "versions", "sklearn-multimodel-banknote-authentication", "--json"}).exit_code, 0);
 }
 
 TEST_F(MultimodelE2ETest, ARerunIsACacheHitAndListsTheTrialsOfTheRunThatRanThem) {
-  std::vector<std::string> args = {"run", "examples/multimodel.yaml", "-p", "DatasetName=breast-cancer",
-                                   "-p", "MaxTuningJobs=3", "--json"};
+  std::vector<std::string> args = {"run", "examples/multimodel.yaml", "-p",    "DatasetName=breast-cancer",
+                                   "-p",  "MaxTuningJobs=3",          "--json"};
   auto first = Grove(args);
   auto second = Grove(args);
   ASSERT_EQ(first.exit_code, 0) << first.err;
@@ -97,7 +100,9 @@ TEST_F(MultimodelE2ETest, ARerunIsACacheHitAndListsTheTrialsOfTheRunThatRanThem)
   std::string first_id = first.json()["id"], second_id = second.json()["id"];
   auto steps = Grove({"execution", "steps", second_id, "--json"}).json();
   for (const Json& step : steps) {
-    if (step["step"] == "TuningWithCrossValidation") EXPECT_EQ(step["cache_hit_source"], first_id);
+    if (step["step"] == "TuningWithCrossValidation") {
+      EXPECT_EQ(step["cache_hit_source"], first_id);
+    }
   }
   auto trials = Grove({"execution", "trials", second_id, "--json"});
   ASSERT_EQ(trials.exit_code, 0) << trials.err;
@@ -106,8 +111,8 @@ TEST_F(MultimodelE2ETest, ARerunIsACacheHitAndListsTheTrialsOfTheRunThatRanThem)
 }
 
 TEST_F(MultimodelE2ETest, AnUnknownScorerIsRejectedListingTheValidOnes) {
-  auto r = Grove({"run", "examples/multimodel.yaml", "-p", "DatasetName=breast-cancer", "-p",
-                  "CrossValidationScorer=auc"});
+  auto r =
+      Grove({"run", "examples/multimodel.yaml", "-p", "DatasetName=breast-cancer", "-p", "CrossValidationScorer=auc"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("roc_auc"), std::string::npos) << r.err;
 }

@@ -72,9 +72,8 @@ void PrintStepTrials(const std::string& step, const std::vector<store::TrialReco
     number += std::to_string(t.number);
     std::string status = t.status;
     if (!t.error.empty()) status += ": " + t.error;
-    rows.push_back({number, t.family, Score(t.mean_score),
-                    FoldScores(t.fold_scores), std::to_string(t.duration_ms) + " ms",
-                    status, t.hyperparameters.dump()});
+    rows.push_back({number, t.family, Score(t.mean_score), FoldScores(t.fold_scores),
+                    std::to_string(t.duration_ms) + " ms", status, t.hyperparameters.dump()});
   }
   // Hyperparameters last: they are the widest column.
   PrintTable(std::cout, {"TRIAL", "FAMILY", "MEAN", "FOLD SCORES", "DURATION", "STATUS", "HYPERPARAMETERS"}, rows);
@@ -106,8 +105,11 @@ int ExecutionTrials(const GlobalOptions& global, const std::string& execution_id
   if (!step.empty() && !found) {
     return ReportError(Status::NotFound("execution " + execution_id + " has no step run '" + step + "'"));
   }
-  if (global.json) PrintJson(std::cout, out);
-  else if (!found) std::cout << "execution " << execution_id << " has no tuning trials\n";
+  if (global.json) {
+    PrintJson(std::cout, out);
+  } else if (!found) {
+    std::cout << "execution " << execution_id << " has no tuning trials\n";
+  }
   return kExitOk;
 }
 

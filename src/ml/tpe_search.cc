@@ -76,8 +76,11 @@ class TpeSearch : public SearchStrategy {
       std::vector<Json> out;
       for (size_t i = from; i < to; ++i) {
         const TrialSpec& t = *history[i].spec;
-        if (family == nullptr) out.push_back(t.family);
-        else if (t.family == family->family && t.hyperparameters.contains(param)) out.push_back(t.hyperparameters[param]);
+        if (family == nullptr) {
+          out.push_back(t.family);
+        } else if (t.family == family->family && t.hyperparameters.contains(param)) {
+          out.push_back(t.hyperparameters[param]);
+        }
       }
       return out;
     };

@@ -32,8 +32,11 @@ TrialOutcome RunTrial(const TrialSpec& trial, const TrialScoring& scoring, doubl
   auto stopping = [stop] { return stop != nullptr && stop->load(); };
   if (scoring.validation != nullptr) {
     Result<double> score = HoldOutScore(trial, scoring);
-    if (score.ok()) out.fold_scores.push_back(*score);
-    else out.error = score.status().message();
+    if (score.ok()) {
+      out.fold_scores.push_back(*score);
+    } else {
+      out.error = score.status().message();
+    }
   } else {
     const EarlyStopping& rule = scoring.early_stopping;
     KeepGoing keep_going = [&](std::span<const double> scores) {
@@ -53,11 +56,15 @@ TrialOutcome RunTrial(const TrialSpec& trial, const TrialScoring& scoring, doubl
     }
   }
   out.mean = out.error.empty() ? Mean(out.fold_scores) : std::nan("");
-  if (!out.error.empty()) out.status = stopping() ? "" : "Failed";
-  else if (cut) out.status = stopping() ? "" : "Pruned";
-  else out.status = "Completed";
-  out.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
-                        .count();
+  if (!out.error.empty()) {
+    out.status = stopping() ? "" : "Failed";
+  } else if (cut) {
+    out.status = stopping() ? "" : "Pruned";
+  } else {
+    out.status = "Completed";
+  }
+  out.duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
 

@@ -107,8 +107,9 @@ Result<std::vector<TrialResult>> Tuner::Run() {
     finish(std::move(r));
   }
   if (!failure.ok()) return failure;
-  if (Stopping()) return Status::Cancelled("the search was stopped after " + std::to_string(results.size()) +
-                                           " finished trial(s)");
+  if (Stopping()) {
+    return Status::Cancelled("the search was stopped after " + std::to_string(results.size()) + " finished trial(s)");
+  }
   std::vector<TrialResult> out;
   for (auto& [number, r] : results) out.push_back(std::move(r));
   return out;

@@ -4,12 +4,12 @@ namespace grove::store {
 
 namespace {
 
-#define GROVE_TRIAL_COLUMNS                                                                                \
+#define GROVE_TRIAL_COLUMNS                                                                                  \
   "SELECT t.execution_id, t.step_name, t.number, t.family, t.hyperparameters, t.fold_scores, t.mean_score, " \
   "t.status, t.error, t.started_at, t.ended_at, t.duration_ms FROM trials t "
 
-constexpr const char* kSelect = GROVE_TRIAL_COLUMNS
-    "WHERE t.execution_id = ? AND (? = '' OR t.step_name = ?) ORDER BY t.step_name, t.number";
+constexpr const char* kSelect =
+    GROVE_TRIAL_COLUMNS "WHERE t.execution_id = ? AND (? = '' OR t.step_name = ?) ORDER BY t.step_name, t.number";
 
 constexpr const char* kSelectByCacheKey = GROVE_TRIAL_COLUMNS
     "JOIN step_runs s ON s.execution_id = t.execution_id AND s.step_name = t.step_name "
@@ -48,7 +48,8 @@ TrialRecord TrialFromRow(const Statement& row) {
 Status TrialTable::Put(const TrialRecord& trial) {
   std::string where = "trial " + std::to_string(trial.number) + " of step '" + trial.step_name + "'";
   if (!IsTrialStatus(trial.status)) {
-    return Status::InvalidArgument(where + ": '" + trial.status + "' is not a trial status (Completed, Pruned, Failed)");
+    return Status::InvalidArgument(where + ": '" + trial.status +
+                                   "' is not a trial status (Completed, Pruned, Failed)");
   }
   ASSIGN_OR_RETURN(Statement exists, db_->Prepare("SELECT 1 FROM executions WHERE id = ?"));
   ASSIGN_OR_RETURN(bool found, exists.BindAll(trial.execution_id).Step());

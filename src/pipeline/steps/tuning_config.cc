@@ -16,7 +16,8 @@ Status Bad(const std::string& key, const std::string& message) { return Status::
 Result<int64_t> Integer(const Json& args, const std::string& key, int64_t fallback, int64_t lo, int64_t hi) {
   if (!args.contains(key)) return fallback;
   const Json& v = args[key];
-  bool whole = v.is_number_integer() || (v.is_number_float() && v.get<double>() == static_cast<int64_t>(v.get<double>()));
+  bool whole =
+      v.is_number_integer() || (v.is_number_float() && v.get<double>() == static_cast<int64_t>(v.get<double>()));
   if (!whole || v.get<double>() < static_cast<double>(lo) || v.get<double>() > static_cast<double>(hi)) {
     return Bad(key, "expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + v.dump());
   }
@@ -25,9 +26,13 @@ Result<int64_t> Integer(const Json& args, const std::string& key, int64_t fallba
 
 // SageMaker tuning objectives "validation:<metric>" as scikit-learn scorers.
 Result<std::string> ObjectiveScorer(const Json& objective) {
-  static const std::map<std::string, std::string> kMetrics = {
-      {"auc", "roc_auc"},       {"accuracy", "accuracy"}, {"f1", "f1"}, {"logloss", "neg_log_loss"},
-      {"rmse", "neg_root_mean_squared_error"}, {"mse", "neg_mean_squared_error"}, {"mae", "neg_mean_absolute_error"}};
+  static const std::map<std::string, std::string> kMetrics = {{"auc", "roc_auc"},
+                                                              {"accuracy", "accuracy"},
+                                                              {"f1", "f1"},
+                                                              {"logloss", "neg_log_loss"},
+                                                              {"rmse", "neg_root_mean_squared_error"},
+                                                              {"mse", "neg_mean_squared_error"},
+                                                              {"mae", "neg_mean_absolute_error"}};
   std::string text = objective.is_string() ? objective.get<std::string>() : objective.dump();
   std::string metric = text.rfind("validation:", 0) == 0 ? text.substr(11) : "";
   auto it = kMetrics.find(metric);
@@ -66,8 +71,8 @@ Status CheckFamilies(const ml::SearchSpace& space, ml::TaskKind task) {
     Json first = Json::object();
     for (const auto& [name, d] : family.params) {
       first[name] = d.kind == ml::ParamDomain::Kind::kCategorical ? d.values.front()
-                    : d.kind == ml::ParamDomain::Kind::kInt      ? Json(static_cast<int64_t>(d.low))
-                                                                 : Json(d.low);
+                    : d.kind == ml::ParamDomain::Kind::kInt       ? Json(static_cast<int64_t>(d.low))
+                                                                  : Json(d.low);
     }
     Status s = registry.Validate(family.family, first, task);
     if (!s.ok()) return Bad("search_space." + family.family, s.message());

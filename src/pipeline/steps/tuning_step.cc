@@ -32,13 +32,13 @@ Result<std::unique_ptr<ml::SearchStrategy>> MakeStrategy(const TuningConfig& c) 
 
 // Model selection: a search over model families and hyperparameters, each
 // trial scored by k-fold cross-validation (or on a hold-out `validation`
-// channel), run up to max_parallel_trials at once (at most the step's thread
-// budget, for which it asks that many executor slots; one thread per trial). Each trial is recorded in the metadata store
-// as it finishes; a re-run of the step in the same execution (a retry, or a
-// resumed execution) reuses the trials already recorded instead of running
-// them again. Outputs: `best` (the step's property file), `trials`, and the
-// best refit on all of `train` as `model` (unless refit: false; the Refit
-// step does it separately).
+// channel), up to max_parallel_trials at once (at most the step's thread
+// budget, for which it asks that many executor slots; one thread per trial).
+// Each trial is recorded in the metadata store as it finishes; a re-run of the
+// step (a retry, or a new execution with the same cache key after a crash)
+// takes the trials already recorded instead of running them again. Outputs:
+// `best` (the property file), `trials`, and the best refit on all of `train`
+// as `model` (unless refit: false; the Refit step does it separately).
 class TuningStep : public StepType {
  public:
   std::string_view Name() const override { return "Tuning"; }
@@ -108,7 +108,8 @@ class TuningStep : public StepType {
     if (ctx.store != nullptr) {
       // This step's own trials (a retry) first, then those of earlier runs with the same cache key (a new
       // execution after a crash); FinishedTrials keeps the first record of each number.
-      ASSIGN_OR_RETURN(std::vector<store::TrialRecord> earlier, ctx.store->ListTrials(ctx.execution_id, ctx.step->name));
+      ASSIGN_OR_RETURN(std::vector<store::TrialRecord> earlier,
+                       ctx.store->ListTrials(ctx.execution_id, ctx.step->name));
       ASSIGN_OR_RETURN(std::vector<store::TrialRecord> same_key, ctx.store->ListTrialsByCacheKey(ctx.cache_key));
       earlier.insert(earlier.end(), same_key.begin(), same_key.end());
       options.finished = FinishedTrials(earlier);
@@ -136,7 +137,9 @@ class TuningStep : public StepType {
     if (!best) {
       std::string first_error;
       for (const ml::TrialResult& r : results) {
-        if (first_error.empty() && !r.outcome.error.empty()) first_error = "; trial " + std::to_string(r.spec.number) + ": " + r.outcome.error;
+        if (first_error.empty() && !r.outcome.error.empty()) {
+          first_error = "; trial " + std::to_string(r.spec.number) + ": " + r.outcome.error;
+        }
       }
       return Status::FailedPrecondition("no trial completed with a score (" + counts.dump() + ")" + first_error);
     }
@@ -144,7 +147,8 @@ class TuningStep : public StepType {
     RETURN_IF_ERROR(WriteFile(ctx.OutputPath("best"), best_json.dump(2)));
     RETURN_IF_ERROR(WriteFile(ctx.OutputPath("trials"), TrialsDocument(results, best, config.scoring).dump(2)));
     ctx.log("best: trial " + std::to_string(results[*best].spec.number) + " " + best_json["family"].get<std::string>() +
-            " " + best_json["hyperparameters"].dump() + " mean " + config.scoring + " " + best_json["mean_score"].dump());
+            " " + best_json["hyperparameters"].dump() + " mean " + config.scoring + " " +
+            best_json["mean_score"].dump());
     if (config.refit) RETURN_IF_ERROR(RefitBest(best_json, train, ctx.OutputPath("model")));
     ctx.metadata = {{"best", best_json}, {"trials", counts}};
     return Status::OK();

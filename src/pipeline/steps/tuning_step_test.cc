@@ -41,8 +41,13 @@ class TuningStepTest : public ::testing::Test {
   }
 
   Json Arguments(int max_trials) {
-    return Json{{"train", train_.string()}, {"search_space", Json::parse(kSpace)}, {"max_trials", max_trials},
-                {"max_parallel_trials", 3}, {"scoring", "roc_auc"}, {"cv_folds", 4}, {"seed", 5}};
+    return Json{{"train", train_.string()},
+                {"search_space", Json::parse(kSpace)},
+                {"max_trials", max_trials},
+                {"max_parallel_trials", 3},
+                {"scoring", "roc_auc"},
+                {"cv_folds", 4},
+                {"seed", 5}};
   }
 
   // One attempt of the step; its outputs land in a fresh folder.
@@ -190,7 +195,8 @@ TEST(TuningStepValidationTest, ErrorsNameFileLineFieldAndWhatIsValid) {
   const std::string base = "      train: t.csv\n      search_space: {gaussian_nb: {}}\n";
   EXPECT_TRUE(ValidateYaml(base).ok()) << ValidateYaml(base).ToString();
   Status scoring = ValidateYaml(base + "      scoring: auc\n");
-  EXPECT_THAT(scoring.message(), HasSubstr("p.yaml:8:16: steps.Tune.arguments.scoring: unknown scorer \"auc\"; valid: accuracy"));
+  EXPECT_THAT(scoring.message(),
+              HasSubstr("p.yaml:8:16: steps.Tune.arguments.scoring: unknown scorer \"auc\"; valid: accuracy"));
   Status family = ValidateYaml("      train: t.csv\n      search_space: {svm: {}}\n");
   EXPECT_THAT(family.message(), HasSubstr("steps.Tune.arguments.search_space.svm: unknown model family \"svm\""));
   Status domain = ValidateYaml("      train: t.csv\n      search_space: {mlp: {alpha: {logspace: [1, 2]}}}\n");
