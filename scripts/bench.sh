@@ -6,6 +6,8 @@ build=${1:-build}
 cd "$(dirname "$0")/.."
 "$build/pipeline_bench"
 echo
+"$build/tuning_bench"
+echo
 "$build/serving_predict_bench"
 echo
 bench/http_bench.sh "$build/api_test"

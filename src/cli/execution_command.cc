@@ -7,6 +7,7 @@
 #include "cli/home.h"
 #include "cli/output.h"
 #include "cli/record_json.h"
+#include "cli/trials_command.h"
 #include "common/file_util.h"
 
 namespace grove::cli {
@@ -126,6 +127,8 @@ int ExecutionLogs(const GlobalOptions& global, const ExecutionArgs& args) {
   return kExitOk;
 }
 
+int Trials(const GlobalOptions& global, const ExecutionArgs& args) { return ExecutionTrials(global, args.id, args.step); }
+
 int StopExecution(const GlobalOptions& global, const ExecutionArgs& args) {
   auto home = Home::OpenFlag(global.home);
   if (!home.ok()) return ReportError(home.status());
@@ -159,6 +162,10 @@ void AddExecutionCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   logs->add_option("id", args->id, "Execution id")->required();
   logs->add_option("step", args->step, "Only this step");
   bind(logs, ExecutionLogs);
+  CLI::App* trials = cmd->add_subcommand("trials", "List the tuning trials of an execution, best marked");
+  trials->add_option("id", args->id, "Execution id")->required();
+  trials->add_option("--step", args->step, "Only this step's trials");
+  bind(trials, Trials);
   CLI::App* stop = cmd->add_subcommand("stop", "Ask a running execution to stop");
   stop->add_option("id", args->id, "Execution id")->required();
   bind(stop, StopExecution);

@@ -34,9 +34,16 @@ Status CheckKeys(const Json& object, const std::string& path, std::initializer_l
   return Status::OK();
 }
 
+// true/false, or the strings "True"/"False" (as the reference pipelines pass
+// booleans through String parameters), in any case.
 Result<bool> ParseBool(const Json& value, const std::string& path) {
-  if (!value.is_boolean()) return ArgError(path, "expected true or false");
-  return value.get<bool>();
+  if (value.is_boolean()) return value.get<bool>();
+  if (value.is_string()) {
+    std::string text = value.get<std::string>();
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (text == "true" || text == "false") return text == "true";
+  }
+  return ArgError(path, "expected true or false");
 }
 
 bool IsScalar(const Json& value) { return value.is_string() || value.is_number(); }
@@ -193,8 +200,12 @@ Status ParseSplitPart(const std::string& name, const Json& value, SplitSpec* spl
     return ArgError(path, "a split name uses only letters, digits, _ . - and does not start with .");
   if (name == "transform")
     return ArgError(path, "'transform' is the fitted transform's file; name the split otherwise");
+  if (value == "rest") {  // Filled in by ParseSplit: 1 - the other fractions.
+    split->parts.push_back({name, -1});
+    return Status::OK();
+  }
   if (!value.is_number() || !(value.get<double>() > 0) || value.get<double>() > 1) {
-    return ArgError(path, "expected a number in (0, 1]");
+    return ArgError(path, "expected a number in (0, 1] or \"rest\"");
   }
   split->parts.push_back({name, value.get<double>()});
   return Status::OK();
@@ -217,7 +228,17 @@ Result<SplitSpec> ParseSplit(const Json& value) {
   }
   if (split.parts.empty()) return ArgError("split", "expected at least one split, e.g. {train: 0.8, test: 0.2}");
   double sum = 0;
-  for (const SplitPart& part : split.parts) sum += part.fraction;
+  SplitPart* rest = nullptr;
+  for (SplitPart& part : split.parts) {
+    if (part.fraction >= 0) sum += part.fraction;
+    else if (rest != nullptr) return ArgError("split." + part.name, "only one split may be \"rest\"");
+    else rest = &part;
+  }
+  if (rest != nullptr) {
+    if (!(sum < 1.0 - 1e-9)) return ArgError("split." + rest->name, "nothing is left for \"rest\"");
+    rest->fraction = 1.0 - sum;
+    sum = 1.0;
+  }
   if (std::abs(sum - 1.0) > 1e-9)
     return ArgError("split", "the fractions sum to " + FormatNumber(sum) + ", expected 1");
   return split;

@@ -50,7 +50,9 @@
 //                          "transform") with a fraction in (0, 1]; fractions sum to 1
 //                          (+-1e-9). seed: a non-negative integer, default 0.
 //                          stratify (default false): split each label class separately
-//                          (needs a classification label and shuffle: true).
+//                          (needs a classification label and shuffle: true); true/false
+//                          or the strings "True"/"False". One split may be "rest":
+//                          1 minus the others, e.g. {train: rest, test: 0.2}.
 //
 // Reading: RFC 4180 CSV (quoted fields, "" escapes, LF or CRLF, optional UTF-8
 // BOM); empty lines are skipped; an empty cell is missing. A column is numeric when

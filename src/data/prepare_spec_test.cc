@@ -133,9 +133,14 @@ TEST(PrepareSpecTest, TransformErrors) {
 TEST(PrepareSpecTest, SplitErrors) {
   EXPECT_EQ(ParseError(R"({"split": [0.7, 0.3]})"),
             "split: expected {train: 0.7, validation: 0.15, test: 0.15, seed: 42}");
-  EXPECT_EQ(ParseError(R"({"split": {"train": 0, "test": 1}})"), "split.train: expected a number in (0, 1]");
-  EXPECT_EQ(ParseError(R"({"split": {"train": 1.5}})"), "split.train: expected a number in (0, 1]");
-  EXPECT_EQ(ParseError(R"({"split": {"train": "0.7", "test": 0.3}})"), "split.train: expected a number in (0, 1]");
+  EXPECT_EQ(ParseError(R"({"split": {"train": 0, "test": 1}})"),
+            "split.train: expected a number in (0, 1] or \"rest\"");
+  EXPECT_EQ(ParseError(R"({"split": {"train": 1.5}})"), "split.train: expected a number in (0, 1] or \"rest\"");
+  EXPECT_EQ(ParseError(R"({"split": {"train": "0.7", "test": 0.3}})"),
+            "split.train: expected a number in (0, 1] or \"rest\"");
+  EXPECT_EQ(ParseError(R"({"split": {"train": "rest", "test": "rest"}})"),
+            "split.test: only one split may be \"rest\"");
+  EXPECT_EQ(ParseError(R"({"split": {"train": "rest", "test": 1}})"), "split.train: nothing is left for \"rest\"");
   EXPECT_EQ(ParseError(R"({"split": {"train": 0.7, "test": 0.2}})"),
             "split: the fractions sum to 0.8999999999999999, expected 1");
   EXPECT_EQ(ParseError(R"({"split": {"seed": 3}})"),
@@ -153,6 +158,20 @@ TEST(PrepareSpecTest, SplitErrors) {
   EXPECT_EQ(ParseError(R"({"split": {"../x": 1}})"),
             "split.../x: a split name uses only letters, digits, _ . - and does not start with .");
   EXPECT_EQ(ParseError(R"({"split": {"train": 0.7, "validation": 0.2, "test": 0.1}})"), "OK");
+}
+
+// The seed-000 split: test_size from a parameter, the rest for training,
+// stratified by a String parameter "True".
+TEST(PrepareSpecTest, RestSplitAndStringBooleans) {
+  Json args = Json::parse(R"({"input": "x.csv", "label": {"column": "y", "positive": 1},
+                              "split": {"train": "rest", "test": 0.2, "stratify": "True"}})");
+  PrepareSpec spec = ParsePrepareSpec(args).value();
+  ASSERT_EQ(spec.split.parts.size(), 2u);
+  EXPECT_EQ(spec.split.parts[0].name, "train");
+  EXPECT_DOUBLE_EQ(spec.split.parts[0].fraction, 0.8);
+  EXPECT_TRUE(spec.split.stratify);
+  args["split"]["stratify"] = "False";
+  EXPECT_FALSE(ParsePrepareSpec(args).value().split.stratify);
 }
 
 // The error of CheckColumnReferences for Base() + patch against columns a, b, c, y.

@@ -36,6 +36,12 @@ Result<std::vector<std::vector<size_t>>> KFoldTestIndices(std::span<const double
 Result<CrossValidationResult> CrossValidate(std::string_view family, const Json& hyperparameters,
                                             const Dataset& data, const Scorer& scorer, int k, uint64_t seed,
                                             const ModelRegistry& registry) {
+  return CrossValidateWhile(family, hyperparameters, data, scorer, k, seed, KeepGoing(), registry);
+}
+
+Result<CrossValidationResult> CrossValidateWhile(std::string_view family, const Json& hyperparameters,
+                                                 const Dataset& data, const Scorer& scorer, int k, uint64_t seed,
+                                                 const KeepGoing& keep_going, const ModelRegistry& registry) {
   const TaskKind task = scorer.task();
   // Checks family and hyperparameters once, before any fold.
   RETURN_IF_ERROR(registry.Validate(family, hyperparameters, task));
@@ -59,6 +65,10 @@ Result<CrossValidationResult> CrossValidate(std::string_view family, const Json&
     Result<double> score = scorer.Score(*model, data.Subset(folds[f]));
     if (!score.ok()) return score.status().WithContext(where);
     result.fold_scores.push_back(*score);
+    if (f + 1 < folds.size() && keep_going && !keep_going(result.fold_scores)) {
+      result.stopped_early = true;
+      break;
+    }
   }
   double sum = 0;
   for (double s : result.fold_scores) sum += s;

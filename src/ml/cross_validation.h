@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -31,7 +32,11 @@ struct CrossValidationResult {
   std::vector<double> fold_scores;  // Fold i was scored on KFoldTestIndices(...)[i].
   double mean = 0;
   double standard_deviation = 0;    // Population (numpy's std), as scikit-learn's std_test_score.
+  bool stopped_early = false;       // `keep_going` said no before the last fold: fold_scores has fewer than k.
 };
+
+// Asked after each fold with the scores so far; false stops before the next fold.
+using KeepGoing = std::function<bool(std::span<const double> fold_scores)>;
 
 // k-fold cross-validation of one family and hyperparameter set: for each fold
 // a fresh model is created, fitted on the other folds and scored on it. The
@@ -44,5 +49,12 @@ struct CrossValidationResult {
 Result<CrossValidationResult> CrossValidate(std::string_view family, const Json& hyperparameters,
                                             const Dataset& data, const Scorer& scorer, int k, uint64_t seed,
                                             const ModelRegistry& registry = ModelRegistry::BuiltIn());
+
+// CrossValidate that may stop between folds (early stopping of a tuning trial,
+// or a stop request): mean and standard deviation are then over the folds run.
+Result<CrossValidationResult> CrossValidateWhile(std::string_view family, const Json& hyperparameters,
+                                                 const Dataset& data, const Scorer& scorer, int k, uint64_t seed,
+                                                 const KeepGoing& keep_going,
+                                                 const ModelRegistry& registry = ModelRegistry::BuiltIn());
 
 }  // namespace grove::ml

@@ -90,6 +90,24 @@ TEST(CrossValidationTest, SameSeedSameScores) {
   EXPECT_GT(a.standard_deviation, 0);
 }
 
+TEST(CrossValidationTest, KeepGoingStopsBetweenFoldsWithTheSameFirstScores) {
+  Dataset d = Dataset::FromLabeledMatrix(ParseLabelFirstCsv(testing::BinaryCsv(300, 4, 9), "m").value());
+  Scorer auc = Scorer::ByName("roc_auc").value();
+  Json hp = {{"n_estimators", 10}, {"random_state", 1}};
+  auto full = CrossValidate("random_forest", hp, d, auc, 5, 3).value();
+  std::vector<size_t> asked;
+  auto cut = CrossValidateWhile("random_forest", hp, d, auc, 5, 3, [&](std::span<const double> scores) {
+               asked.push_back(scores.size());
+               return scores.size() < 2;
+             }).value();
+  EXPECT_TRUE(cut.stopped_early);
+  EXPECT_FALSE(full.stopped_early);
+  ASSERT_EQ(cut.fold_scores.size(), 2u);
+  EXPECT_EQ(asked, (std::vector<size_t>{1, 2}));
+  EXPECT_EQ(cut.fold_scores[1], full.fold_scores[1]);
+  EXPECT_NEAR(cut.mean, (full.fold_scores[0] + full.fold_scores[1]) / 2, 1e-12);
+}
+
 TEST(CrossValidationTest, ErrorsNameTheProblem) {
   Dataset d = Dataset::FromLabeledMatrix(ParseLabelFirstCsv(testing::BinaryCsv(50, 2, 1), "m").value());
   Scorer acc = Scorer::ByName("accuracy").value();

@@ -4,9 +4,11 @@
 #include <cmath>
 #include <vector>
 
+#include "common/file_util.h"
 #include "ml/hyperparameter_value.h"
 #include "ml/label_first_csv.h"
 #include "ml/metrics.h"
+#include "ml/model_registry.h"
 #include "ml/xgboost_booster.h"
 
 namespace grove::ml {
@@ -81,6 +83,21 @@ Result<std::vector<double>> Predict(const XgboostBooster& booster, const Labeled
   return predictions;
 }
 
+// The predictions of a Grove model document (any family), as Predict gives them for XGBoost.
+Result<std::vector<double>> PredictDocument(std::string_view bytes, const LabeledMatrix& test,
+                                            const EvaluationRequest& request) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Model> model, ModelRegistry::BuiltIn().Load(bytes));
+  bool classification = request.kind == "binary_classification";
+  if (classification != (model->task() == TaskKind::kBinaryClassification)) {
+    return Status::InvalidArgument(request.model.string() + ": a " + std::string(TaskKindName(model->task())) +
+                                   " model cannot be evaluated as " + request.kind);
+  }
+  Dataset data = Dataset::FromLabeledMatrix(test);
+  Result<std::vector<double>> out = classification ? model->PredictProba(data.View()) : model->Predict(data.View());
+  if (!out.ok()) return out.status().WithContext(request.test.string());
+  return out;
+}
+
 // Labels must be finite, and 0 or 1 for classification.
 Status CheckLabels(const std::vector<double>& labels, bool binary, const std::filesystem::path& test) {
   for (size_t r = 0; r < labels.size(); ++r) {
@@ -141,10 +158,16 @@ Result<Json> Evaluate(const EvaluationRequest& request) {
                                    Json(request.threshold).dump());
   }
   if (request.nthread < 0) return Status::InvalidArgument("nthread: expected 0 (XGBoost's default) or more");
-  ASSIGN_OR_RETURN(XgboostBooster booster, XgboostBooster::LoadFromFile(request.model));
-  if (request.nthread > 0) RETURN_IF_ERROR(booster.SetParam("nthread", std::to_string(request.nthread)));
+  ASSIGN_OR_RETURN(std::string model_bytes, ReadFile(request.model));
   ASSIGN_OR_RETURN(LabeledMatrix test, ReadLabelFirstCsv(request.test));
-  ASSIGN_OR_RETURN(std::vector<double> predictions, Predict(booster, test, request));
+  std::vector<double> predictions;
+  if (IsModelDocument(model_bytes)) {
+    ASSIGN_OR_RETURN(predictions, PredictDocument(model_bytes, test, request));
+  } else {
+    ASSIGN_OR_RETURN(XgboostBooster booster, XgboostBooster::LoadFromFile(request.model));
+    if (request.nthread > 0) RETURN_IF_ERROR(booster.SetParam("nthread", std::to_string(request.nthread)));
+    ASSIGN_OR_RETURN(predictions, Predict(booster, test, request));
+  }
   std::vector<double> labels(test.labels.begin(), test.labels.end());
   RETURN_IF_ERROR(CheckLabels(labels, classification, request.test));
   Json report;

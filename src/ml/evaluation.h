@@ -13,7 +13,7 @@ namespace grove::ml {
 Status ValidateEvaluationKind(const std::string& kind);
 
 struct EvaluationRequest {
-  std::filesystem::path model;  // XGBoost model file.
+  std::filesystem::path model;  // An XGBoost model file, or a Grove model document of any family (Model::Save).
   std::filesystem::path test;   // Headerless CSV, label in column 0.
   std::string kind;             // "regression" | "binary_classification".
   // Classification: probability cut for the predicted label. Default 0.5.

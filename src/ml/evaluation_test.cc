@@ -8,6 +8,7 @@
 #include "common/file_util.h"
 #include "ml/label_first_csv.h"
 #include "ml/metrics.h"
+#include "ml/model_registry.h"
 #include "ml/test_data.h"
 #include "ml/xgboost_booster.h"
 #include "ml/xgboost_trainer.h"
@@ -86,6 +87,29 @@ TEST_F(EvaluateTest, BinaryLogisticReportWithRegisterMetric) {
   const Json& cm = m["confusion_matrix"];
   EXPECT_EQ(cm["0"]["0"].get<int>() + cm["0"]["1"].get<int>() + cm["1"]["0"].get<int>() + cm["1"]["1"].get<int>(), 400);
   EXPECT_EQ(m["receiver_operating_characteristic_curve"]["false_positive_rates"].back(), 1.0);
+}
+
+// A model document of any family (what Tuning and Refit write) is evaluated
+// with the same report, from the model's own probabilities.
+TEST_F(EvaluateTest, ModelDocumentsOfEveryClassificationFamily) {
+  Dataset train = Dataset::FromLabeledMatrix(ParseLabelFirstCsv(testing::BinaryCsv(800, 4, 21), "train").value());
+  Dataset test = Dataset::FromLabeledMatrix(ReadLabelFirstCsv(test_).value());
+  for (const std::string& family : ModelRegistry::BuiltIn().FamilyNames(TaskKind::kBinaryClassification)) {
+    auto model = ModelRegistry::BuiltIn().Create(family, Json::object(), TaskKind::kBinaryClassification).value();
+    ASSERT_TRUE(model->Fit(train).ok()) << family;
+    std::filesystem::path path = dir_.path() / (family + ".json");
+    ASSERT_TRUE(WriteFile(path, model->Save().value()).ok());
+    EvaluationRequest request{path, test_, "binary_classification", 0.5, "f1"};
+    Result<Json> report = Evaluate(request);
+    ASSERT_TRUE(report.ok()) << family << ": " << report.status().ToString();
+    const Json& m = (*report)["binary_classification_metrics"];
+    std::vector<double> expected = model->PredictProba(test.View()).value();
+    EXPECT_DOUBLE_EQ(m["auc"]["value"].get<double>(), RocAuc(test.labels, expected)) << family;
+    EXPECT_EQ((*report)["register_metric"], m["f1"]) << family;
+    EXPECT_TRUE(m.contains("precision_recall_curve")) << family;
+  }
+  EvaluationRequest as_regression{dir_.path() / "mlp.json", test_, "regression", 0.5, ""};
+  EXPECT_THAT(Evaluate(as_regression).status().message(), HasSubstr("cannot be evaluated as regression"));
 }
 
 TEST_F(EvaluateTest, LogitrawMarginsGoThroughTheSigmoid) {

@@ -70,4 +70,11 @@ Status Model::Restore(const Json& document) {
   return Status::OK();
 }
 
+bool IsModelDocument(std::string_view bytes) {
+  size_t start = bytes.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos || bytes[start] != '{') return false;
+  Json doc = Json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+  return doc.is_object() && doc.contains("format") && doc["format"] == kModelFormat;
+}
+
 }  // namespace grove::ml

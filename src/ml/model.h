@@ -86,4 +86,8 @@ class Model {
 // The model document's "format" value.
 inline constexpr std::string_view kModelFormat = "grove-model";
 
+// Whether `bytes` is a model document written by Model::Save (a JSON object
+// whose "format" is kModelFormat), as opposed to, say, an XGBoost model file.
+bool IsModelDocument(std::string_view bytes);
+
 }  // namespace grove::ml

@@ -1,6 +1,9 @@
 #include "ml/search_space.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "common/random.h"
 
 namespace grove::ml {
 
@@ -82,6 +85,27 @@ size_t ParamDomain::Cardinality() const {
     case Kind::kFloat: return 0;
   }
   return 0;
+}
+
+Json SampleParam(const ParamDomain& d, std::mt19937_64* rng) {
+  switch (d.kind) {
+    case ParamDomain::Kind::kCategorical:
+      return d.values[UniformBelow(d.values.size(), rng)];
+    case ParamDomain::Kind::kInt: {
+      if (!d.log) return static_cast<int64_t>(d.low) + static_cast<int64_t>(UniformBelow(d.Cardinality(), rng));
+      double x = std::exp(std::log(d.low) + UniformUnit(rng) * (std::log(d.high + 1) - std::log(d.low)));
+      return std::min(static_cast<int64_t>(d.high), static_cast<int64_t>(std::floor(x)));
+    }
+    case ParamDomain::Kind::kFloat:
+      if (!d.log) return d.low + UniformUnit(rng) * (d.high - d.low);
+      return std::exp(std::log(d.low) + UniformUnit(rng) * (std::log(d.high) - std::log(d.low)));
+  }
+  return Json();
+}
+
+std::mt19937_64 TrialRng(uint64_t seed, int number) {
+  std::seed_seq seq{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32), static_cast<uint32_t>(number)};
+  return std::mt19937_64(seq);
 }
 
 Result<SearchSpace> ParseSearchSpace(const Json& space, const std::string& field) {

@@ -15,6 +15,8 @@
 //
 // A family with no hyperparameters is written `{}`.
 
+#include <cstdint>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,5 +50,13 @@ struct SearchSpace {
 // Parses a search space. Errors name the path, e.g.
 // "search_space.mlp.alpha: expected a list or one of {int, float, range, logspace, linspace}".
 Result<SearchSpace> ParseSearchSpace(const Json& space, const std::string& field = "search_space");
+
+// One value drawn uniformly from `d` (log-uniformly for log ranges): a list
+// entry, an integer (Json integer) or a float.
+Json SampleParam(const ParamDomain& d, std::mt19937_64* rng);
+
+// The generator of trial `number` of a seeded search: the same (seed, number)
+// gives the same stream however trials are scheduled.
+std::mt19937_64 TrialRng(uint64_t seed, int number);
 
 }  // namespace grove::ml

@@ -1,29 +1,10 @@
 #include "ml/search_strategy.h"
 
-#include <cmath>
-#include <random>
-
 #include "common/random.h"
 
 namespace grove::ml {
 
 namespace {
-
-Json Sample(const ParamDomain& d, std::mt19937_64* rng) {
-  switch (d.kind) {
-    case ParamDomain::Kind::kCategorical:
-      return d.values[UniformBelow(d.values.size(), rng)];
-    case ParamDomain::Kind::kInt: {
-      if (!d.log) return static_cast<int64_t>(d.low) + static_cast<int64_t>(UniformBelow(d.Cardinality(), rng));
-      double x = std::exp(std::log(d.low) + UniformUnit(rng) * (std::log(d.high + 1) - std::log(d.low)));
-      return std::min(static_cast<int64_t>(d.high), static_cast<int64_t>(std::floor(x)));
-    }
-    case ParamDomain::Kind::kFloat:
-      if (!d.log) return d.low + UniformUnit(rng) * (d.high - d.low);
-      return std::exp(std::log(d.low) + UniformUnit(rng) * (std::log(d.high) - std::log(d.low)));
-  }
-  return Json();
-}
 
 class RandomSearch : public SearchStrategy {
  public:
@@ -32,14 +13,12 @@ class RandomSearch : public SearchStrategy {
 
   std::optional<TrialSpec> Next() override {
     if (next_ >= max_trials_ || space_.families.empty()) return std::nullopt;
-    std::seed_seq seq{static_cast<uint32_t>(seed_), static_cast<uint32_t>(seed_ >> 32),
-                      static_cast<uint32_t>(next_)};
-    std::mt19937_64 rng(seq);
+    std::mt19937_64 rng = TrialRng(seed_, next_);
     TrialSpec trial;
     trial.number = next_++;
     const FamilySpace& family = space_.families[UniformBelow(space_.families.size(), &rng)];
     trial.family = family.family;
-    for (const auto& [name, domain] : family.params) trial.hyperparameters[name] = Sample(domain, &rng);
+    for (const auto& [name, domain] : family.params) trial.hyperparameters[name] = SampleParam(domain, &rng);
     return trial;
   }
 

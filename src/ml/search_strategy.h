@@ -26,8 +26,13 @@ class SearchStrategy {
   virtual ~SearchStrategy() = default;
   // The next trial, or nullopt when the strategy has no more.
   virtual std::optional<TrialSpec> Next() = 0;
-  // The score of a finished trial (higher is better). Default: ignored.
+  // The score of a finished trial (higher is better; NaN for a failed trial).
+  // Default: ignored.
   virtual void Report(int number, double score) {}
+  // Whether Next() may be called now: false while the next trial depends on
+  // scores not reported yet (so proposals do not depend on which of the
+  // trials in flight happens to finish first). Default: always.
+  virtual bool Ready() const { return true; }
 };
 
 // Uniform random search: trial k draws its family and every hyperparameter

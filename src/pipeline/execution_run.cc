@@ -1,5 +1,6 @@
 #include "pipeline/execution_run.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/file_util.h"
@@ -16,12 +17,19 @@ bool SlotPool::Acquire(const std::atomic<bool>& stop) {
   return true;
 }
 
-void SlotPool::Release() {
+int SlotPool::TryAcquire(int n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  int taken = std::clamp(n, 0, free_);
+  free_ -= taken;
+  return taken;
+}
+
+void SlotPool::Release(int n) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    ++free_;
+    free_ += n;
   }
-  cv_.notify_one();
+  cv_.notify_all();
 }
 
 ExecutionRun::ExecutionRun(const ExecutorServices& services, const ExecutorOptions& options, SlotPool* slots,
@@ -95,15 +103,17 @@ void ExecutionRun::Launch(const std::string& step_name) {
   running_[step_name] = runner;
   Json resolved = args.ok() ? *args : Json();
   Status resolve_status = args.ok() ? Status::OK() : args.status();
-  threads_.emplace_back([this, runner, step_name, resolved, resolve_status] {
+  threads_.emplace_back([this, runner, step_name, resolved, resolve_status, type] {
     StepOutcome outcome;
     if (!resolve_status.ok()) {
       outcome = runner->Fail(resolve_status.message());
     } else if (!slots_->Acquire(stop_)) {
       outcome = runner->Fail("stopped on request", "Stopped");
     } else {
-      outcome = runner->Run(resolved, stop_);
-      slots_->Release();
+      // A step that can use more cores (Tuning) takes the slots free right now, never waiting for more.
+      int held = 1 + slots_->TryAcquire(type->WantedSlots(resolved) - 1);
+      outcome = runner->Run(resolved, stop_, held);
+      slots_->Release(held);
     }
     std::lock_guard<std::mutex> lock(mu_);
     running_.erase(step_name);

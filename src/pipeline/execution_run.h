@@ -23,7 +23,9 @@ class SlotPool {
   explicit SlotPool(int slots) : free_(slots) {}
   // Takes a slot, waiting for one; false if `stop` became true first.
   bool Acquire(const std::atomic<bool>& stop);
-  void Release();
+  // Takes up to `n` more slots without waiting; returns how many it took.
+  int TryAcquire(int n);
+  void Release(int n = 1);
 
  private:
   std::mutex mu_;

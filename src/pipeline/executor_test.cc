@@ -21,6 +21,25 @@ struct Probe {
   std::atomic<int> max_running{0};
   std::atomic<int> runs{0};
   std::atomic<int> failures_left{0};
+  std::atomic<int> threads{0};  // WideStep's StepContext::threads.
+};
+
+// Could use `wants` slots (as Tuning does with its parallel trials); records its thread budget.
+class WideStep : public StepType {
+ public:
+  explicit WideStep(Probe* probe) : probe_(probe) {}
+  std::string_view Name() const override { return "Wide"; }
+  int Version() const override { return 1; }
+  std::vector<std::string> Outputs(const StepDef&) const override { return {}; }
+  int WantedSlots(const Json& arguments) const override { return arguments.value("wants", 1); }
+  Status Validate(const StepDef&, const Definition&) const override { return Status::OK(); }
+  Status Run(StepContext& ctx) const override {
+    probe_->threads = ctx.threads;
+    return Status::OK();
+  }
+
+ private:
+  Probe* probe_;
 };
 
 // Writes its `text` argument (and the content of its optional `input` file) to output `out`.
@@ -84,6 +103,7 @@ class ExecutorTest : public ::testing::Test {
     registry_ = std::make_unique<registry::Registry>(metadata_.get(), SystemClock::Default());
     types_.Register(std::make_unique<ProduceStep>(&probe_));
     types_.Register(std::make_unique<BlockStep>(&probe_));
+    types_.Register(std::make_unique<WideStep>(&probe_));
     types_.Register(MakeConditionStep());
     types_.Register(MakeFailStep());
   }
@@ -140,6 +160,23 @@ TEST_F(ExecutorTest, NeverRunsMoreStepsThanTheLimit) {
   EXPECT_EQ(RunYaml(*ex, kFourSteps).status, "Succeeded");
   EXPECT_EQ(probe_.runs.load(), 4);
   EXPECT_EQ(probe_.max_running.load(), 1);
+}
+
+TEST_F(ExecutorTest, AStepThatWantsMoreSlotsGetsTheFreeOnesAndThreadsToMatch) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto ex = NewExecutor(4);
+  EXPECT_EQ(RunYaml(*ex, "pipeline: w\nsteps:\n  - {name: W, type: Wide, arguments: {wants: 3}}\n").status,
+            "Succeeded");
+  EXPECT_EQ(probe_.threads.load(), std::max(1, cores * 3 / 4));
+  EXPECT_EQ(RunYaml(*ex, "pipeline: w\nsteps:\n  - {name: W, type: Wide, arguments: {wants: 9}}\n").status,
+            "Succeeded");
+  EXPECT_EQ(probe_.threads.load(), cores);  // All 4 slots, no more.
+  EXPECT_EQ(RunYaml(*ex, "pipeline: w\nsteps:\n  - {name: W, type: Wide, arguments: {wants: 1}}\n").status,
+            "Succeeded");
+  EXPECT_EQ(probe_.threads.load(), std::max(1, cores / 4));
+  // The slots were all given back: four steps still run at once.
+  EXPECT_EQ(RunYaml(*ex, kFourSteps).status, "Succeeded");
+  EXPECT_GE(probe_.max_running.load(), 2);
 }
 
 TEST_F(ExecutorTest, PassesOutputsAlongDependenciesAndRecordsLineage) {

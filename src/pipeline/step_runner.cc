@@ -156,12 +156,17 @@ Status StepRunner::Attempt(int attempt, const Json& arguments, const Json& input
   ctx.input_digests = input_digests;
   ctx.execution_id = run_.execution_id;
   ctx.pipeline = pipeline_;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ctx.cache_key = run_.cache_key;
+  }
   ctx.output_dir = out_dir;
   ctx.log = [&log](const std::string& line) { log.Append(line); };
   ctx.stop = &stop;
   ctx.registry = services_.registry;
+  ctx.store = services_.metadata;
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  ctx.threads = std::max(1, cores / std::max(1, options_.max_parallel_steps));
+  ctx.threads = std::max(1, cores * slots_ / std::max(1, options_.max_parallel_steps));
 
   Status s = type_.Run(ctx);
   *log_text += log.Take();
@@ -219,7 +224,8 @@ StepOutcome StepRunner::Fail(const std::string& reason, const std::string& statu
   return Finish(status, reason, StepOutcome{}, {}, {});
 }
 
-StepOutcome StepRunner::Run(const Json& arguments, const std::atomic<bool>& stop) {
+StepOutcome StepRunner::Run(const Json& arguments, const std::atomic<bool>& stop, int slots) {
+  slots_ = std::max(1, slots);
   StepOutcome outcome;
   Update([&](store::StepRunRecord& run) {
     run.status = "Starting";

@@ -32,7 +32,9 @@ class StepRunner {
              const std::string& execution_id, const std::string& pipeline, const StepDef& step, const StepType& type);
 
   // `arguments` are resolved. `stop` is set when the execution is asked to stop.
-  StepOutcome Run(const Json& arguments, const std::atomic<bool>& stop);
+  // `slots`: executor slots held for the step; its thread budget is
+  // cores * slots / max_parallel_steps (at least 1).
+  StepOutcome Run(const Json& arguments, const std::atomic<bool>& stop, int slots = 1);
   // Records the run as Stopping if it is still starting or executing.
   void MarkStopping();
   // Records the run as ended without running it (e.g. its arguments did not resolve).
@@ -65,6 +67,7 @@ class StepRunner {
   const StepDef& step_;
   const StepType& type_;
 
+  int slots_ = 1;  // Set by Run, read by its attempts.
   std::mutex mu_;
   store::StepRunRecord run_;  // Guarded by mu_.
 };

@@ -17,6 +17,9 @@
 namespace grove::registry {
 class Registry;
 }
+namespace grove::store {
+class MetadataStore;
+}
 
 namespace grove::pipeline {
 
@@ -29,15 +32,21 @@ struct StepContext {
   Json input_digests = Json::object();
   std::string execution_id;
   std::string pipeline;
+  // The step run's cache key (empty when the step type is not cacheable): the
+  // same key means the same step type, arguments and input contents.
+  std::string cache_key;
   // Each output named by StepType::Outputs is written at output_dir/<name>
   // (a file or a directory); the executor stores it as an artifact afterwards.
   std::filesystem::path output_dir;
   std::function<void(const std::string&)> log;  // Appends a line to the step's log.
   const std::atomic<bool>* stop = nullptr;       // Set when the step is asked to stop.
-  // Threads the step may use (cores / steps allowed at once, at least 1):
-  // oversubscribed OpenMP threads spin and slow everything down.
+  // Threads the step may use (cores x slots held / steps allowed at once, at
+  // least 1; see StepType::WantedSlots): oversubscribed OpenMP threads spin
+  // and slow everything down.
   int threads = 1;
   registry::Registry* registry = nullptr;
+  // For steps that keep records of their own while they run (Tuning's trials).
+  store::MetadataStore* store = nullptr;
 
   // Filled by the step.
   Json metadata = Json::object();  // Recorded on the step run, e.g. the created model version.
@@ -63,6 +72,10 @@ class StepType {
   virtual std::vector<std::string> Outputs(const StepDef& step) const = 0;
   // The output that is the step's property file (the target of JsonGet), if any.
   virtual std::optional<std::string> PropertyFile(const StepDef& step) const { return std::nullopt; }
+  // How many executor slots (about one core each) the step could use, given
+  // its resolved arguments. The executor gives it one, plus as many more as
+  // are free when it starts, up to this; StepContext::threads follows.
+  virtual int WantedSlots(const Json& arguments) const { return 1; }
   // Top-level argument names whose resolved values are input file or directory
   // paths; their content digests enter the cache key and lineage.
   virtual std::vector<std::string> InputArguments(const StepDef& step) const { return {}; }

@@ -61,6 +61,19 @@ class MetadataStore {
   // All lineage edges that touch `digest`: who produced it, who consumed it.
   virtual Result<std::vector<ArtifactLink>> ListArtifactLinks(const std::string& digest) = 0;
 
+  // --- Tuning trials -------------------------------------------------------
+  // Inserts or replaces the trial (execution_id, step_name, number). NotFound
+  // when the execution is unknown; InvalidArgument for an unknown status.
+  virtual Status PutTrial(const TrialRecord& trial) = 0;
+  // The trials of one step by number; with an empty `step_name`, of every step
+  // of the execution (by step, then number). NotFound for an unknown execution.
+  virtual Result<std::vector<TrialRecord>> ListTrials(const std::string& execution_id,
+                                                      const std::string& step_name) = 0;
+  // The trials recorded by step runs whose cache key is `cache_key` (the same
+  // step type, arguments and inputs), in any execution, oldest first; none for
+  // an empty key. A search resumed in a new execution after a crash reuses them.
+  virtual Result<std::vector<TrialRecord>> ListTrialsByCacheKey(const std::string& cache_key) = 0;
+
   // --- Model registry ------------------------------------------------------
   // Creates the group if needed and stores `version` as the group's next
   // version number (ignoring `version.version`). Returns the stored record.

@@ -78,6 +78,33 @@ struct ArtifactLink {
   std::string digest;
 };
 
+// One trial of a hyperparameter search (a Tuning step): a model family and
+// hyperparameters, scored by cross-validation (or on a validation channel).
+// Status: Completed (all folds scored), Pruned (stopped early; fold_scores
+// holds the folds run and mean_score their mean) or Failed (`error` says why).
+struct TrialRecord {
+  std::string execution_id;
+  std::string step_name;
+  int number = 0;  // 0-based, in the order the strategy proposed it.
+  std::string family;
+  Json hyperparameters = Json::object();
+  Json fold_scores = Json::array();  // Numbers; NaN is stored as null.
+  double mean_score = 0;             // NaN when undefined (stored as NULL).
+  std::string status;
+  std::string error;
+  TimeMs started_at = 0;
+  TimeMs ended_at = 0;
+  int64_t duration_ms = 0;  // Measured on a steady clock while the trial ran.
+};
+
+inline constexpr const char* kTrialCompleted = "Completed";
+inline constexpr const char* kTrialPruned = "Pruned";
+inline constexpr const char* kTrialFailed = "Failed";
+
+inline bool IsTrialStatus(const std::string& s) {
+  return s == kTrialCompleted || s == kTrialPruned || s == kTrialFailed;
+}
+
 struct ModelGroupRecord {
   std::string name;
   std::string description;

@@ -20,7 +20,8 @@ SqliteMetadataStore::SqliteMetadataStore(std::unique_ptr<SqliteDb> db, const Clo
       step_runs_(db_.get(), &events_),
       artifacts_(db_.get()),
       models_(db_.get(), &events_),
-      endpoints_(db_.get(), &events_, &models_) {}
+      endpoints_(db_.get(), &events_, &models_),
+      trials_(db_.get()) {}
 
 // --- Pipelines ---------------------------------------------------------------
 
@@ -106,6 +107,24 @@ Result<StepRunRecord> SqliteMetadataStore::GetStepRun(const std::string& executi
 Result<std::optional<StepRunRecord>> SqliteMetadataStore::FindCacheHit(const std::string& cache_key,
                                                                        TimeMs not_before) {
   return db_->Read([&] { return step_runs_.FindCacheHit(cache_key, not_before); });
+}
+
+// --- Tuning trials -----------------------------------------------------------
+
+Status SqliteMetadataStore::PutTrial(const TrialRecord& trial) {
+  return db_->Write([&] { return trials_.Put(trial); });
+}
+
+Result<std::vector<TrialRecord>> SqliteMetadataStore::ListTrials(const std::string& execution_id,
+                                                                 const std::string& step_name) {
+  return db_->Read([&]() -> Result<std::vector<TrialRecord>> {
+    RETURN_IF_ERROR(executions_.Get(execution_id).status());
+    return trials_.List(execution_id, step_name);
+  });
+}
+
+Result<std::vector<TrialRecord>> SqliteMetadataStore::ListTrialsByCacheKey(const std::string& cache_key) {
+  return db_->Read([&] { return trials_.ListByCacheKey(cache_key); });
 }
 
 Result<ArtifactRecord> SqliteMetadataStore::GetArtifact(const std::string& digest) {

@@ -14,6 +14,7 @@
 #include "store/pipeline_table.h"
 #include "store/sqlite_db.h"
 #include "store/step_run_table.h"
+#include "store/trial_table.h"
 
 namespace grove::store {
 
@@ -48,6 +49,10 @@ class SqliteMetadataStore : public MetadataStore {
   Result<ArtifactRecord> GetArtifact(const std::string& digest) override;
   Result<std::vector<ArtifactLink>> ListArtifactLinks(const std::string& digest) override;
 
+  Status PutTrial(const TrialRecord& trial) override;
+  Result<std::vector<TrialRecord>> ListTrials(const std::string& execution_id, const std::string& step_name) override;
+  Result<std::vector<TrialRecord>> ListTrialsByCacheKey(const std::string& cache_key) override;
+
   Result<ModelVersionRecord> CreateModelVersion(const ModelVersionRecord& version) override;
   Result<ModelVersionRecord> SetApproval(const std::string& group, int version, const ApprovalChange& change) override;
   Result<std::vector<ModelGroupRecord>> ListModelGroups() override;
@@ -78,6 +83,7 @@ class SqliteMetadataStore : public MetadataStore {
   ArtifactTable artifacts_;
   ModelTable models_;
   EndpointTable endpoints_;
+  TrialTable trials_;
 };
 
 // OpenSqliteMetadataStore with a chosen clock (tests use a FakeClock).

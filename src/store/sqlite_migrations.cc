@@ -166,10 +166,33 @@ Status ApplyIfMissing(SqliteDb& db, const Migration& step, int known, TimeMs now
 
 }  // namespace
 
+// Tuning trials, one row per trial of a Tuning step, written as each
+// finishes. Kept as its own constant and entry so that it can be renumbered
+// when branches that each add a migration are merged.
+constexpr int kTrialsMigrationVersion = 3;
+constexpr const char* kTrialsSchema = R"sql(
+CREATE TABLE trials (
+  execution_id    TEXT NOT NULL REFERENCES executions(id),
+  step_name       TEXT NOT NULL,
+  number          INTEGER NOT NULL,
+  family          TEXT NOT NULL,
+  hyperparameters TEXT NOT NULL DEFAULT '{}',
+  fold_scores     TEXT NOT NULL DEFAULT '[]',
+  mean_score      REAL,
+  status          TEXT NOT NULL,
+  error           TEXT NOT NULL DEFAULT '',
+  started_at      INTEGER NOT NULL DEFAULT 0,
+  ended_at        INTEGER NOT NULL DEFAULT 0,
+  duration_ms     INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (execution_id, step_name, number)
+);
+)sql";
+
 const std::vector<Migration>& SchemaMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "pipelines, executions, step runs, artifacts, lineage, model registry, events", kInitialSchema},
       {2, "endpoints, their deployments and promotions", kEndpointSchema},
+      {kTrialsMigrationVersion, "tuning trials", kTrialsSchema},
   };
   return kMigrations;
 }

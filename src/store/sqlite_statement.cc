@@ -1,5 +1,7 @@
 #include "store/sqlite_statement.h"
 
+#include <cmath>
+
 namespace grove::store {
 
 Status SqliteError(sqlite3* db, int rc, std::string_view what) {
@@ -52,7 +54,7 @@ Statement& Statement::Bind(int index, int64_t value) {
 }
 
 Statement& Statement::Bind(int index, double value) {
-  int rc = sqlite3_bind_double(stmt_, index, value);
+  int rc = std::isnan(value) ? sqlite3_bind_null(stmt_, index) : sqlite3_bind_double(stmt_, index, value);
   if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
   return *this;
 }
@@ -88,7 +90,10 @@ std::string Statement::Text(int column) const {
 
 int64_t Statement::Int64(int column) const { return sqlite3_column_int64(stmt_, column); }
 
-double Statement::Double(int column) const { return sqlite3_column_double(stmt_, column); }
+double Statement::Double(int column) const {
+  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nan("");
+  return sqlite3_column_double(stmt_, column);
+}
 
 Json Statement::JsonValue(int column) const {
   std::string text = Text(column);

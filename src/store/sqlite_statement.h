@@ -39,6 +39,7 @@ class Statement {
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
   Statement& Bind(int index, bool value) { return Bind(index, static_cast<int64_t>(value ? 1 : 0)); }
+  // NaN is stored as NULL (SQLite would store it as NULL anyway, silently).
   Statement& Bind(int index, double value);
   // Documents are stored as their compact JSON text.
   Statement& Bind(int index, const Json& value);
@@ -62,6 +63,7 @@ class Statement {
   int64_t Int64(int column) const;
   int Int(int column) const { return static_cast<int>(Int64(column)); }
   bool Bool(int column) const { return Int64(column) != 0; }
+  // NULL reads back as NaN.
   double Double(int column) const;
   // Parses the column as JSON; text that does not parse (never written by
   // Grove) comes back as a JSON string holding the raw text.

@@ -14,5 +14,7 @@ std::unique_ptr<StepType> MakeEvaluationStep();
 std::unique_ptr<StepType> MakeConditionStep();
 std::unique_ptr<StepType> MakeRegisterModelStep();
 std::unique_ptr<StepType> MakeFailStep();
+std::unique_ptr<StepType> MakeTuningStep();
+std::unique_ptr<StepType> MakeRefitStep();
 
 }  // namespace grove::pipeline

@@ -1,3 +1,5 @@
+#include "common/file_util.h"
+#include "ml/model.h"
 #include "pipeline/expression.h"
 #include "pipeline/steps/builtin_steps.h"
 #include "pipeline/steps/step_arguments.h"
@@ -7,6 +9,17 @@ namespace grove::pipeline {
 
 namespace {
 
+// The model's family and format: a Grove model document names its family;
+// anything else is taken as an XGBoost model file.
+Result<Json> ModelKind(const Json& model_path) {
+  if (!model_path.is_string()) return Json{{"family", "xgboost"}, {"format", "xgboost"}};
+  ASSIGN_OR_RETURN(std::string bytes, ReadFile(model_path.get<std::string>()));
+  if (!ml::IsModelDocument(bytes)) return Json{{"family", "xgboost"}, {"format", "xgboost"}};
+  Json doc = Json::parse(bytes);
+  return Json{{"family", doc.value("family", "")}, {"format", std::string(ml::kModelFormat)},
+              {"task", doc.value("task", "")}};
+}
+
 // Registers the model as the next version of its group, with the evaluation
 // report (model quality) and the fitted transform attached. Cached like any
 // step: re-running with the same model, report and status reuses the version
@@ -14,7 +27,7 @@ namespace {
 class RegisterModelStep : public StepType {
  public:
   std::string_view Name() const override { return "RegisterModel"; }
-  int Version() const override { return 1; }
+  int Version() const override { return 2; }  // 2: records the model's family and format.
   std::vector<std::string> Outputs(const StepDef&) const override { return {}; }
   std::vector<std::string> InputArguments(const StepDef&) const override {
     return {"model", "model_metrics", "transform"};
@@ -42,6 +55,8 @@ class RegisterModelStep : public StepType {
     }
     if (ctx.input_digests.contains("transform")) version.metadata["transform"] = ctx.input_digests["transform"];
     version.metadata["description"] = ArgumentText(ctx.arguments, "description");
+    ASSIGN_OR_RETURN(Json kind, ModelKind(ctx.arguments["model"]));
+    for (const auto& [key, value] : kind.items()) version.metadata[key] = value;
     version.metadata["pipeline"] = ctx.pipeline;
     version.execution_id = ctx.execution_id;
     version.step_name = ctx.step->name;

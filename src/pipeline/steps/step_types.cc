@@ -11,6 +11,8 @@ const StepTypeRegistry& StepTypeRegistry::BuiltIn() {
     r->Register(MakeConditionStep());
     r->Register(MakeRegisterModelStep());
     r->Register(MakeFailStep());
+    r->Register(MakeTuningStep());
+    r->Register(MakeRefitStep());
     return r;
   }();
   return *registry;

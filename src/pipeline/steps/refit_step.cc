@@ -1,0 +1,42 @@
+#include "common/file_util.h"
+#include "ml/label_first_csv.h"
+#include "pipeline/steps/builtin_steps.h"
+#include "pipeline/steps/step_arguments.h"
+#include "pipeline/steps/tuning_results.h"
+
+namespace grove::pipeline {
+
+namespace {
+
+// Fits the best family and hyperparameters of a Tuning step (its `best`
+// output) on a label-first training CSV, as the reference's RefitBestModel
+// step does; writes the model in Grove's model document format.
+class RefitStep : public StepType {
+ public:
+  std::string_view Name() const override { return "Refit"; }
+  int Version() const override { return 1; }
+  std::vector<std::string> Outputs(const StepDef&) const override { return {"model"}; }
+  std::vector<std::string> InputArguments(const StepDef&) const override { return {"train", "best"}; }
+
+  Status Validate(const StepDef& step, const Definition& def) const override {
+    return CheckArgumentKeys(step, def, {"train", "best"}, {});
+  }
+
+  Status Run(StepContext& ctx) const override {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(ctx.arguments["best"].get<std::string>()));
+    Json best = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (best.is_discarded()) return Status::InvalidArgument("best: not a JSON document");
+    ASSIGN_OR_RETURN(ml::LabeledMatrix m, ml::ReadLabelFirstCsv(ctx.arguments["train"].get<std::string>()));
+    RETURN_IF_ERROR(RefitBest(best, ml::Dataset::FromLabeledMatrix(m), ctx.OutputPath("model")));
+    ctx.metadata = {{"family", best["family"]}, {"hyperparameters", best.value("hyperparameters", Json::object())}};
+    ctx.log("refit " + best["family"].get<std::string>() + " " + ctx.metadata["hyperparameters"].dump() + " on " +
+            std::to_string(m.rows) + " rows");
+    return Status::OK();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<StepType> MakeRefitStep() { return std::make_unique<RefitStep>(); }
+
+}  // namespace grove::pipeline

@@ -1,0 +1,119 @@
+#include "store/trial_table.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "store/sqlite_test_fixture.h"
+
+namespace grove::store {
+namespace {
+
+using TrialTableTest = SqliteStoreTest;
+
+TrialRecord MakeTrial(const std::string& execution_id, const std::string& step, int number) {
+  TrialRecord t;
+  t.execution_id = execution_id;
+  t.step_name = step;
+  t.number = number;
+  t.family = "random_forest";
+  t.hyperparameters = {{"n_estimators", 100}, {"criterion", "gini"}};
+  t.fold_scores = {0.9, 0.95, 0.925};
+  t.mean_score = 0.925;
+  t.status = kTrialCompleted;
+  t.started_at = 1000;
+  t.ended_at = 1500;
+  t.duration_ms = 480;
+  return t;
+}
+
+TEST_F(TrialTableTest, PutThenListRoundTripsEveryField) {
+  MakeExecution("e1");
+  ASSERT_TRUE(store_->PutTrial(MakeTrial("e1", "Tune", 0)).ok());
+  auto trials = store_->ListTrials("e1", "Tune");
+  ASSERT_TRUE(trials.ok()) << trials.status().ToString();
+  ASSERT_EQ(trials->size(), 1u);
+  const TrialRecord& got = (*trials)[0];
+  EXPECT_EQ(got.number, 0);
+  EXPECT_EQ(got.family, "random_forest");
+  EXPECT_EQ(got.hyperparameters, Json({{"n_estimators", 100}, {"criterion", "gini"}}));
+  EXPECT_EQ(got.fold_scores, Json({0.9, 0.95, 0.925}));
+  EXPECT_DOUBLE_EQ(got.mean_score, 0.925);
+  EXPECT_EQ(got.status, kTrialCompleted);
+  EXPECT_EQ(got.started_at, 1000);
+  EXPECT_EQ(got.ended_at, 1500);
+  EXPECT_EQ(got.duration_ms, 480);
+}
+
+TEST_F(TrialTableTest, PutReplacesTheSameNumberAndListsByStepThenNumber) {
+  MakeExecution("e1");
+  ASSERT_TRUE(store_->PutTrial(MakeTrial("e1", "Tune", 2)).ok());
+  ASSERT_TRUE(store_->PutTrial(MakeTrial("e1", "Tune", 0)).ok());
+  ASSERT_TRUE(store_->PutTrial(MakeTrial("e1", "Other", 0)).ok());
+  TrialRecord failed = MakeTrial("e1", "Tune", 2);
+  failed.status = kTrialFailed;
+  failed.error = "fold 1 of 5: boom";
+  ASSERT_TRUE(store_->PutTrial(failed).ok());
+
+  auto tune = store_->ListTrials("e1", "Tune");
+  ASSERT_TRUE(tune.ok());
+  ASSERT_EQ(tune->size(), 2u);
+  EXPECT_EQ((*tune)[0].number, 0);
+  EXPECT_EQ((*tune)[1].number, 2);
+  EXPECT_EQ((*tune)[1].status, kTrialFailed);
+  EXPECT_EQ((*tune)[1].error, "fold 1 of 5: boom");
+  auto all = store_->ListTrials("e1", "");
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].step_name, "Other");
+}
+
+TEST_F(TrialTableTest, NanScoresComeBackAsNan) {
+  MakeExecution("e1");
+  TrialRecord t = MakeTrial("e1", "Tune", 0);
+  t.fold_scores = {std::nan(""), 0.5};  // Json keeps NaN; it is written as null.
+  t.mean_score = std::nan("");
+  ASSERT_TRUE(store_->PutTrial(t).ok());
+  auto trials = store_->ListTrials("e1", "Tune");
+  ASSERT_TRUE(trials.ok());
+  EXPECT_TRUE(std::isnan((*trials)[0].mean_score));
+  EXPECT_TRUE((*trials)[0].fold_scores[0].is_null());
+  EXPECT_EQ((*trials)[0].fold_scores[1], 0.5);
+}
+
+TEST_F(TrialTableTest, ListsByTheCacheKeyOfTheStepRunsThatRecordedThem) {
+  MakeExecution("crashed");
+  MakeExecution("other");
+  StepRunRecord run = MakeRun("crashed", "Tune", kFailed);
+  run.cache_key = "k1";
+  ASSERT_TRUE(store_->PutStepRun(run, {}, {}).ok());
+  StepRunRecord other = MakeRun("other", "Tune", kSucceeded);
+  other.cache_key = "k2";
+  ASSERT_TRUE(store_->PutStepRun(other, {}, {}).ok());
+  ASSERT_TRUE(store_->PutTrial(MakeTrial("crashed", "Tune", 1)).ok());
+  ASSERT_TRUE(store_->PutTrial(MakeTrial("crashed", "Tune", 0)).ok());
+  ASSERT_TRUE(store_->PutTrial(MakeTrial("other", "Tune", 0)).ok());
+  auto k1 = store_->ListTrialsByCacheKey("k1");
+  ASSERT_TRUE(k1.ok()) << k1.status().ToString();
+  ASSERT_EQ(k1->size(), 2u);
+  EXPECT_EQ((*k1)[0].execution_id, "crashed");
+  EXPECT_EQ((*k1)[1].execution_id, "crashed");
+  EXPECT_TRUE(store_->ListTrialsByCacheKey("")->empty());
+  EXPECT_TRUE(store_->ListTrialsByCacheKey("k3")->empty());
+}
+
+TEST_F(TrialTableTest, RejectsUnknownExecutionAndStatus) {
+  Status s = store_->PutTrial(MakeTrial("nope", "Tune", 3));
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.message(), "trial 3 of step 'Tune': no execution 'nope'");
+  MakeExecution("e1");
+  TrialRecord t = MakeTrial("e1", "Tune", 0);
+  t.status = "Done";
+  s = store_->PutTrial(t);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("'Done' is not a trial status"), std::string::npos) << s.message();
+  EXPECT_EQ(store_->ListTrials("nope", "").status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace grove::store
