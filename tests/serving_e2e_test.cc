@@ -246,6 +246,26 @@ except botocore.exceptions.ClientError as e:
   EXPECT_THAT(ReadFile(body_file).value(), HasSubstr("{\"predictions\":[0."));
 }
 
+// Seed 001: the pipeline registers an Approved model and its Deploy step puts
+// it on an endpoint that a running server then serves.
+TEST_F(ServingE2ETest, PipelineDeployStepReachesARunningServer) {
+  StartServer();
+  auto run = Expect({"run", "examples/showcase.yaml", "--json"});
+  EXPECT_EQ(run.json()["status"], "Succeeded");
+  EXPECT_LT(WaitFor("crayon-showcase-endpoint", "", "crayonShowcasePackageGroup/1"), 1.0);
+  auto shown = Expect({"endpoint", "show", "crayon-showcase-endpoint", "--json"}).json();
+  EXPECT_EQ(shown["capture_percent"], 100.0);
+  EXPECT_EQ(shown["models"][0]["pinned"], true);
+
+  // A pending version is not deployed: newest-approved is still version 1.
+  Expect({"run", "examples/showcase.yaml", "-q", "-p", "ModelApprovalStatus=PendingManualApproval"});
+  EXPECT_EQ(Expect({"endpoint", "show", "crayon-showcase-endpoint", "--json"}).json()["models"][0]["version"], 1);
+
+  auto bad = Expect({"run", "examples/showcase.yaml", "-q", "-p", "EndpointName=bad_name", "-p", "MseThreshold=8"}, 1);
+  EXPECT_THAT(bad.err + bad.out, HasSubstr("endpoint name 'bad_name' is not valid"));
+  Expect({"endpoint", "show", "bad_name"}, 2);
+}
+
 TEST_F(ServingE2ETest, BadInputOnTheCommandLine) {
   auto name = Expect({"endpoint", "create", "bad_name"}, 2);
   EXPECT_THAT(name.err, HasSubstr("endpoint name 'bad_name' is not valid"));

@@ -108,6 +108,10 @@ int RunPipeline(const GlobalOptions& global, const RunOptions& opts) {
     std::cout << "execution " << *id << " " << result->status << " in "
               << FormatDuration(result->started_at, result->ended_at) << std::endl;
     if (!result->failure_reason.empty()) std::cout << "  reason: " << result->failure_reason << std::endl;
+  } else if (result->status != "Succeeded") {
+    // Quiet, but a failed execution is an error worth a line on stderr.
+    std::cerr << "error: execution " << *id << " " << result->status
+              << (result->failure_reason.empty() ? "" : ": " + result->failure_reason) << std::endl;
   }
   return result->status == "Succeeded" ? kExitOk : kExitFailed;
 }

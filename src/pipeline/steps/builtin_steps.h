@@ -16,5 +16,6 @@ std::unique_ptr<StepType> MakeRegisterModelStep();
 std::unique_ptr<StepType> MakeFailStep();
 std::unique_ptr<StepType> MakeTuningStep();
 std::unique_ptr<StepType> MakeRefitStep();
+std::unique_ptr<StepType> MakeDeployStep();
 
 }  // namespace grove::pipeline

@@ -13,6 +13,7 @@ const StepTypeRegistry& StepTypeRegistry::BuiltIn() {
     r->Register(MakeFailStep());
     r->Register(MakeTuningStep());
     r->Register(MakeRefitStep());
+    r->Register(MakeDeployStep());
     return r;
   }();
   return *registry;

@@ -1,0 +1,102 @@
+#include <string>
+
+#include "pipeline/expression.h"
+#include "pipeline/steps/builtin_steps.h"
+#include "pipeline/steps/step_arguments.h"
+#include "store/endpoint_table.h"
+#include "store/metadata_store.h"
+
+namespace grove::pipeline {
+
+namespace {
+
+constexpr const char* kNewestApproved = "newest-approved";
+
+// Deploys a registered version to an endpoint (seed 001's deploy job): pins
+// `version` of `group` on `endpoint`, creating the endpoint (single- or
+// multi-model, with data capture) when it does not exist. `version` is a
+// number or "newest-approved" (the default): the group's highest Approved
+// version number. Only Approved versions deploy; anything else fails the step
+// and leaves the endpoint as it was. Servers following the data folder switch
+// within a second. Never cached: deploying is a side effect.
+class DeployStep : public StepType {
+ public:
+  std::string_view Name() const override { return "Deploy"; }
+  int Version() const override { return 1; }
+  bool Cacheable() const override { return false; }
+  std::vector<std::string> Outputs(const StepDef&) const override { return {}; }
+
+  Status Validate(const StepDef& step, const Definition& def) const override {
+    RETURN_IF_ERROR(
+        CheckArgumentKeys(step, def, {"endpoint", "group"}, {"version", "multi_model", "capture_percent"}));
+    const Json& endpoint = step.arguments.value("endpoint", Json());
+    if (endpoint.is_string()) {  // Expressions are checked when resolved, by the store.
+      Status name = store::ValidateEndpointName(endpoint.get<std::string>());
+      if (!name.ok()) return def.ErrorAt(ArgumentField(step, "endpoint"), name.message());
+    }
+    const Json version = LiteralView(step.arguments.value("version", Json()));
+    if (!version.is_null() && !(version.is_number_integer() && version.get<int>() > 0) && version != kNewestApproved &&
+        version != "<expression>") {
+      return def.ErrorAt(ArgumentField(step, "version"),
+                         "expected a version number or \"newest-approved\", got " + version.dump());
+    }
+    const Json capture = LiteralView(step.arguments.value("capture_percent", Json()));
+    if (!capture.is_null() && capture != "<expression>" &&
+        !(capture.is_number() && capture.get<double>() >= 0 && capture.get<double>() <= 100)) {
+      return def.ErrorAt(ArgumentField(step, "capture_percent"), "expected a number from 0 to 100, got " +
+                                                                     capture.dump());
+    }
+    return Status::OK();
+  }
+
+  Status Run(StepContext& ctx) const override {
+    if (ctx.store == nullptr) return Status::Internal("no metadata store available");
+    std::string endpoint = ArgumentText(ctx.arguments, "endpoint");
+    store::EndpointDeployment pin;
+    pin.group = ArgumentText(ctx.arguments, "group");
+    pin.deployed_by = "pipeline " + ctx.pipeline + " (execution " + ctx.execution_id + ")";
+    pin.comment = "step " + ctx.step->name;
+    ASSIGN_OR_RETURN(pin.version, ChooseVersion(ctx, pin.group));
+
+    Result<store::EndpointRecord> deployed = ctx.store->DeployModel(endpoint, pin);
+    if (deployed.status().code() == StatusCode::kNotFound && !ctx.store->GetEndpoint(endpoint).ok()) {
+      store::EndpointRecord created;
+      created.name = endpoint;
+      created.multi_model = ctx.arguments.value("multi_model", false);
+      created.capture_percent = ctx.arguments.value("capture_percent", 0.0);
+      created.deployments = {pin};
+      deployed = ctx.store->CreateEndpoint(created);
+      if (deployed.ok()) ctx.log("created endpoint " + endpoint);
+    }
+    if (!deployed.ok()) return deployed.status();
+    std::string ref = pin.group + "/" + std::to_string(pin.version);
+    ctx.metadata = {{"deployment", {{"endpoint", endpoint}, {"group", pin.group}, {"version", pin.version}}}};
+    ctx.log("deployed " + ref + " to endpoint " + endpoint);
+    return Status::OK();
+  }
+
+ private:
+  static Result<int> ChooseVersion(StepContext& ctx, const std::string& group) {
+    const Json& version = ctx.arguments.value("version", Json(kNewestApproved));
+    if (version.is_number_integer()) return version.get<int>();
+    std::string text = version.is_string() ? version.get<std::string>() : version.dump();
+    if (text != kNewestApproved) {
+      try {
+        return std::stoi(text);
+      } catch (const std::exception&) {
+        return Status::InvalidArgument("version: expected a number or \"newest-approved\", got " + text);
+      }
+    }
+    ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> versions, ctx.store->ListModelVersions(group));
+    for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+      if (it->approval_status == store::kApproved) return it->version;
+    }
+    return Status::FailedPrecondition("model group '" + group + "' has no Approved version to deploy");
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<StepType> MakeDeployStep() { return std::make_unique<DeployStep>(); }
+
+}  // namespace grove::pipeline
