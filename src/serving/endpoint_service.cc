@@ -53,26 +53,27 @@ Status EndpointService::Refresh() {
   ASSIGN_OR_RETURN(std::vector<store::EndpointRecord> records, metadata_->ListEndpoints());
   ASSIGN_OR_RETURN(ApprovedVersions approved, LoadApprovedVersions(*metadata_));
   std::shared_ptr<const EndpointSnapshot> previous = snapshot_.load();
-  auto next = std::make_shared<EndpointSnapshot>();
-  next->generation = previous->generation + 1;
+  std::map<std::string, std::shared_ptr<ResolvedEndpoint>> endpoints;
   for (store::EndpointRecord& record : records) {
     std::string name = record.name;
-    next->endpoints[name] = std::make_shared<ResolvedEndpoint>(std::move(record), approved);
+    endpoints[name] = std::make_shared<ResolvedEndpoint>(std::move(record), approved);
   }
-  KeepWorkingVersions(previous.get(), next.get());
+  KeepWorkingVersions(*previous, &endpoints);
+  auto next = std::make_shared<EndpointSnapshot>();
+  next->generation = previous->generation + 1;
+  next->endpoints.insert(endpoints.begin(), endpoints.end());
   snapshot_.store(std::move(next));
   DropUnapproved(approved);
   return Status::OK();
 }
 
-void EndpointService::KeepWorkingVersions(const EndpointSnapshot* previous, EndpointSnapshot* next) {
-  for (auto& [name, shared] : next->endpoints) {
-    // Not yet shared with any reader: safe to adjust.
-    auto* endpoint = const_cast<ResolvedEndpoint*>(shared.get());
-    auto before = previous->endpoints.find(name);
+void EndpointService::KeepWorkingVersions(const EndpointSnapshot& previous,
+                                          std::map<std::string, std::shared_ptr<ResolvedEndpoint>>* next) {
+  for (auto& [name, endpoint] : *next) {
+    auto before = previous.endpoints.find(name);
     for (const auto& [group, served] : endpoint->groups()) {
       const ServedGroup* old = nullptr;
-      if (before != previous->endpoints.end()) {
+      if (before != previous.endpoints.end()) {
         auto it = before->second->groups().find(group);
         if (it != before->second->groups().end()) old = &it->second;
       }

@@ -97,8 +97,10 @@ class EndpointService {
   Result<ModelCache::Model> Load(const std::string& key);
   // Loads `key` ahead of publishing; false (and the error remembered) on failure.
   bool Preload(const std::string& key);
-  // Versions in `next` whose preload failed go back to what `previous` served.
-  void KeepWorkingVersions(const EndpointSnapshot* previous, EndpointSnapshot* next);
+  // Loads what `next` is about to serve (see the class comment); a version
+  // that fails to load goes back to what `previous` served, if still Approved.
+  void KeepWorkingVersions(const EndpointSnapshot& previous,
+                           std::map<std::string, std::shared_ptr<ResolvedEndpoint>>* next);
   void DropUnapproved(const ApprovedVersions& approved);
 
   store::MetadataStore* metadata_;

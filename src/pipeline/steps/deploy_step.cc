@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <string>
 
 #include "pipeline/expression.h"
@@ -46,6 +47,10 @@ class DeployStep : public StepType {
       return def.ErrorAt(ArgumentField(step, "capture_percent"), "expected a number from 0 to 100, got " +
                                                                      capture.dump());
     }
+    const Json multi_model = LiteralView(step.arguments.value("multi_model", Json()));
+    if (!multi_model.is_null() && !multi_model.is_boolean() && multi_model != "<expression>") {
+      return def.ErrorAt(ArgumentField(step, "multi_model"), "expected true or false, got " + multi_model.dump());
+    }
     return Status::OK();
   }
 
@@ -62,8 +67,8 @@ class DeployStep : public StepType {
     if (deployed.status().code() == StatusCode::kNotFound && !ctx.store->GetEndpoint(endpoint).ok()) {
       store::EndpointRecord created;
       created.name = endpoint;
-      created.multi_model = ctx.arguments.value("multi_model", false);
-      created.capture_percent = ctx.arguments.value("capture_percent", 0.0);
+      created.multi_model = ArgumentText(ctx.arguments, "multi_model", "false") == "true";
+      created.capture_percent = std::strtod(ArgumentText(ctx.arguments, "capture_percent", "0").c_str(), nullptr);
       created.deployments = {pin};
       deployed = ctx.store->CreateEndpoint(created);
       if (deployed.ok()) ctx.log("created endpoint " + endpoint);
