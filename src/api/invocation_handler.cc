@@ -98,7 +98,7 @@ HttpResponse InvocationHandler::Answer(const HttpRequest& request) {
   if (capture_ != nullptr && capture_->Sample((*endpoint)->record().capture_percent)) {
     // Capture is best effort: a full disk must not fail predictions.
     (void)capture_->Append({(*endpoint)->name(), invocation->model_key,
-                            std::string(request.headers.Get("Content-Type").value_or("")), request.body,
+                            std::string(content_type), request.body,
                             response.content_type, response.body});
   }
   return response;
@@ -106,7 +106,9 @@ HttpResponse InvocationHandler::Answer(const HttpRequest& request) {
 
 HttpResponse InvocationHandler::Error(const Status& status) const {
   if (dialect_ == Dialect::kGrove) {
-    if (status.code() == StatusCode::kFailedPrecondition) return ErrorResponse(400, "FailedPrecondition", status.message());
+    if (status.code() == StatusCode::kFailedPrecondition) {
+      return ErrorResponse(400, "FailedPrecondition", status.message());  // The request's fault, not a conflict.
+    }
     return StatusResponse(status);
   }
   switch (status.code()) {
