@@ -192,7 +192,7 @@ TEST_F(ServingE2ETest, StagingToProductionPromotionIsGatedAndRecorded) {
   EXPECT_THAT(missing.err, HasSubstr("no endpoint 'churn-prod'"));
 
   Expect({"endpoint", "promote", "churn-staging", "churn-prod", "--sample", good.string(), "--input", "raw",
-          "--comment", "passed review", "--by", "carol"});
+          "--require-capture", "--capture-percent", "100", "--comment", "passed review", "--by", "carol"});
   auto prod = Expect({"endpoint", "show", "churn-prod", "--json"}).json();
   EXPECT_EQ(prod["status"], "InService");
   EXPECT_EQ(prod["models"][0]["version"], 1);
@@ -208,9 +208,10 @@ TEST_F(ServingE2ETest, StagingToProductionPromotionIsGatedAndRecorded) {
   auto staged = Invoke("churn-staging", "", kChurnRow);
   ASSERT_EQ(staged.status, 200) << staged.body;
   EXPECT_EQ(answer.body, staged.body);
-  // Staging captured its request; production captures nothing.
+  // Both capture every request (production as the promotion created it).
+  EXPECT_EQ(prod["capture_percent"], 100.0);
   EXPECT_TRUE(fs::exists(home_.path() / "capture" / "churn-staging"));
-  EXPECT_FALSE(fs::exists(home_.path() / "capture" / "churn-prod"));
+  EXPECT_TRUE(fs::exists(home_.path() / "capture" / "churn-prod"));
 }
 
 TEST_F(ServingE2ETest, Boto3AndAwsCliInvokeTheSageMakerRoute) {

@@ -25,6 +25,7 @@ struct EndpointArgs {
   std::string comment;
   std::string by;
   RequestInput sample;
+  bool require_capture = false;
 };
 
 Result<store::EndpointDeployment> ParsePin(const std::string& ref, const EndpointArgs& args) {
@@ -181,7 +182,7 @@ int Promote(const GlobalOptions& global, const EndpointArgs& args) {
   if (!home.ok()) return ReportError(home.status());
   serving::EndpointService service((*home)->metadata(), (*home)->artifacts(), {});
   if (Status s = service.Refresh(); !s.ok()) return ReportError(s);
-  auto promotion = serving::CheckPromotion(service, args.name, args.target, *sample);
+  auto promotion = serving::CheckPromotion(service, args.name, args.target, *sample, args.require_capture);
   if (!promotion.ok()) {
     ReportError(promotion.status());
     return promotion.status().code() == StatusCode::kFailedPrecondition ? kExitFailed : kExitBadInput;
@@ -191,7 +192,10 @@ int Promote(const GlobalOptions& global, const EndpointArgs& args) {
   promotion->test["sample"] = args.sample.file.empty() ? "--data" : args.sample.file;
   auto source = (*home)->metadata()->GetEndpoint(args.name);
   if (!source.ok()) return ReportError(source.status());
-  auto recorded = (*home)->metadata()->PromoteEndpoint(*promotion, source->multi_model);
+  store::EndpointRecord new_target;  // Used when the target does not exist yet.
+  new_target.multi_model = source->multi_model;
+  new_target.capture_percent = args.capture_percent;
+  auto recorded = (*home)->metadata()->PromoteEndpoint(*promotion, new_target);
   if (!recorded.ok()) return ReportError(recorded.status());
   if (!global.json) {
     size_t rows = promotion->test["rows"].get<size_t>();
@@ -249,6 +253,10 @@ void AddEndpointCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   promote->add_option("--sample", args->sample.file, "Sample rows for the test invocation (CSV or JSON; - for stdin)")
       ->required();
   promote->add_option("--input", args->sample.input, "CSV sample rows are 'features' (default) or 'raw'");
+  promote->add_flag("--require-capture", args->require_capture, "Refuse unless the source captures data");
+  promote->add_option("--capture-percent", args->capture_percent,
+                      "Data capture of the target when this promotion creates it (0-100)")
+      ->check(CLI::Range(0.0, 100.0));
   promote->add_option("--comment", args->comment, "Why, recorded with the promotion");
   promote->add_option("--by", args->by, "Who (default: $USER)");
   bind(promote, Promote);

@@ -5,11 +5,15 @@
 namespace grove::serving {
 
 Result<store::PromotionRecord> CheckPromotion(EndpointService& service, const std::string& source,
-                                              const std::string& target, const PredictRequest& sample) {
+                                              const std::string& target, const PredictRequest& sample,
+                                              bool require_capture) {
   ASSIGN_OR_RETURN(std::shared_ptr<const ResolvedEndpoint> endpoint, service.Endpoint(source));
   std::string refused = "promotion of '" + source + "' to '" + target + "' refused: ";
   if (endpoint->groups().empty()) {
     return Status::FailedPrecondition(refused + "'" + source + "' is not in service: it serves no Approved model");
+  }
+  if (require_capture && !(endpoint->record().capture_percent > 0)) {
+    return Status::FailedPrecondition(refused + "'" + source + "' does not capture data (--capture-percent is 0)");
   }
   if (sample.rows == 0) return Status::FailedPrecondition(refused + "the test sample has no rows");
   store::PromotionRecord promotion;

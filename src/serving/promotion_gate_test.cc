@@ -41,6 +41,17 @@ TEST_F(PromotionGateTest, RefusesASampleTheModelCannotAnswer) {
   EXPECT_THAT(s.message(), HasSubstr("test invocation of Abalone/1 failed: row 1"));
 }
 
+TEST_F(PromotionGateTest, CanRequireDataCapture) {
+  AddVersion("Abalone", 1);
+  CreateEndpoint("staging", {"Abalone"}, false);
+  EndpointService service(metadata_.get(), artifacts_.get(), {});
+  Refresh(service);
+  Status s = CheckPromotion(service, "staging", "prod", CsvSample(kTwoRows), /*require_capture=*/true).status();
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("does not capture data"));
+  EXPECT_TRUE(CheckPromotion(service, "staging", "prod", CsvSample(kTwoRows)).ok());
+}
+
 TEST_F(PromotionGateTest, PassingGateRecordsAPromotionThatPinsProduction) {
   AddVersion("Abalone", 1);
   CreateEndpoint("staging", {"Abalone"}, false);
@@ -55,7 +66,7 @@ TEST_F(PromotionGateTest, PassingGateRecordsAPromotionThatPinsProduction) {
 
   promotion->promoted_by = "carol";
   promotion->comment = "looks good";
-  ASSERT_TRUE(metadata_->PromoteEndpoint(*promotion, false).ok());
+  ASSERT_TRUE(metadata_->PromoteEndpoint(*promotion, {}).ok());
   // Staging moves on to version 2; production stays on what was promoted.
   AddVersion("Abalone", 2);
   Refresh(service);

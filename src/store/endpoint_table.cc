@@ -192,7 +192,8 @@ Result<EndpointRecord> EndpointTable::Undeploy(const std::string& endpoint, cons
   return Get(endpoint);
 }
 
-Result<PromotionRecord> EndpointTable::Promote(const PromotionRecord& promotion, bool multi_model, TimeMs now) {
+Result<PromotionRecord> EndpointTable::Promote(const PromotionRecord& promotion, const EndpointRecord& new_target,
+                                               TimeMs now) {
   if (promotion.source == promotion.target) {
     return Status::InvalidArgument("cannot promote endpoint '" + promotion.source + "' to itself");
   }
@@ -204,11 +205,14 @@ Result<PromotionRecord> EndpointTable::Promote(const PromotionRecord& promotion,
   if (!CheckExists(p.target).ok()) {
     EndpointRecord target;
     target.name = p.target;
-    target.multi_model = multi_model;
+    target.multi_model = new_target.multi_model;
+    target.capture_percent = new_target.capture_percent;
     target.created_at = target.updated_at = now;
+    RETURN_IF_ERROR(ValidateEndpoint(target));
     RETURN_IF_ERROR(InsertEndpoint(target));
     RETURN_IF_ERROR(events_->Append(now, kEventEndpointCreated, p.target,
-                                    {{"endpoint", p.target}, {"multi_model", multi_model}, {"follow", Json::array()}}));
+                                    {{"endpoint", p.target}, {"multi_model", target.multi_model},
+                                     {"follow", Json::array()}}));
   }
   ASSIGN_OR_RETURN(Statement clear, db_->Prepare("DELETE FROM endpoint_deployments WHERE endpoint = ?"));
   RETURN_IF_ERROR(clear.BindAll(p.target).Run());

@@ -39,10 +39,11 @@ class EndpointTable {
                                   TimeMs now);
 
   // Records `promotion` and replaces the target's pins with its models,
-  // creating the target endpoint (single- or multi-model as `multi_model`
-  // says) when it does not exist. Every model must be an Approved version;
-  // source and target must differ. Appends endpoint.promoted.
-  Result<PromotionRecord> Promote(const PromotionRecord& promotion, bool multi_model, TimeMs now);
+  // creating the target endpoint when it does not exist, single- or
+  // multi-model and with the capture percentage of `new_target` (its name,
+  // follow patterns and deployments are not used). Every model must be an
+  // Approved version; source and target must differ. Appends endpoint.promoted.
+  Result<PromotionRecord> Promote(const PromotionRecord& promotion, const EndpointRecord& new_target, TimeMs now);
   // Promotions from or to `endpoint`, newest first.
   Result<std::vector<PromotionRecord>> ListPromotions(const std::string& endpoint);
 

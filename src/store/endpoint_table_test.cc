@@ -113,7 +113,9 @@ TEST_F(EndpointTableTest, PromotionCreatesTargetAndReplacesItsPins) {
   p.promoted_by = "carol";
   p.comment = "passed review";
   p.test = {{"rows", 3}};
-  auto first = store_->PromoteEndpoint(p, false);
+  EndpointRecord like;
+  like.capture_percent = 80;  // Seed 002's production sampling.
+  auto first = store_->PromoteEndpoint(p, like);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_GT(first->id, 0);
   auto prod = store_->GetEndpoint("prod");
@@ -121,10 +123,11 @@ TEST_F(EndpointTableTest, PromotionCreatesTargetAndReplacesItsPins) {
   ASSERT_EQ(prod->deployments.size(), 1u);
   EXPECT_EQ(prod->deployments[0].version, 1);
   EXPECT_EQ(prod->deployments[0].comment, "promoted from staging: passed review");
+  EXPECT_DOUBLE_EQ(prod->capture_percent, 80);
 
   ASSERT_TRUE(store_->DeployModel("prod", {"Other", 1, "", "", 0}).ok());
   p.models = {{"Churn", 2, "", "", 0}};
-  ASSERT_TRUE(store_->PromoteEndpoint(p, false).ok());
+  ASSERT_TRUE(store_->PromoteEndpoint(p, {}).ok());
   prod = store_->GetEndpoint("prod");
   ASSERT_EQ(prod->deployments.size(), 1u);  // "Other" was replaced, not kept.
   EXPECT_EQ(prod->deployments[0].version, 2);
@@ -149,17 +152,17 @@ TEST_F(EndpointTableTest, FailedPromotionChangesNothing) {
   p.source = "staging";
   p.target = "prod";
   p.models = {{"Churn", 1, "", "", 0}, {"Churn", 2, "", "", 0}};
-  Status s = store_->PromoteEndpoint(p, false).status();
+  Status s = store_->PromoteEndpoint(p, {}).status();
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(store_->GetEndpoint("prod").status().code(), StatusCode::kNotFound);  // Not created half-way.
   EXPECT_TRUE(store_->ListPromotions("staging")->empty());
   EXPECT_EQ(Events().size(), events_before);
 
   p.target = "staging";
-  EXPECT_EQ(store_->PromoteEndpoint(p, false).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->PromoteEndpoint(p, {}).status().code(), StatusCode::kInvalidArgument);
   p.source = "missing";
   p.target = "prod";
-  EXPECT_EQ(store_->PromoteEndpoint(p, false).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->PromoteEndpoint(p, {}).status().code(), StatusCode::kNotFound);
 }
 
 }  // namespace

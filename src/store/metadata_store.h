@@ -98,8 +98,9 @@ class MetadataStore {
   virtual Result<EndpointRecord> UndeployModel(const std::string& endpoint, const std::string& group,
                                                const std::string& by) = 0;
   // Records the promotion and switches the target's pins to its models, in
-  // one transaction (creating the target when missing).
-  virtual Result<PromotionRecord> PromoteEndpoint(const PromotionRecord& promotion, bool multi_model) = 0;
+  // one transaction (creating the target like `new_target` when missing).
+  virtual Result<PromotionRecord> PromoteEndpoint(const PromotionRecord& promotion,
+                                                  const EndpointRecord& new_target) = 0;
   virtual Result<std::vector<PromotionRecord>> ListPromotions(const std::string& endpoint) = 0;
 
   // --- Events --------------------------------------------------------------

@@ -186,8 +186,9 @@ Result<EndpointRecord> SqliteMetadataStore::UndeployModel(const std::string& end
   return db_->Write([&] { return endpoints_.Undeploy(endpoint, group, by, clock_->Now()); });
 }
 
-Result<PromotionRecord> SqliteMetadataStore::PromoteEndpoint(const PromotionRecord& promotion, bool multi_model) {
-  return db_->Write([&] { return endpoints_.Promote(promotion, multi_model, clock_->Now()); });
+Result<PromotionRecord> SqliteMetadataStore::PromoteEndpoint(const PromotionRecord& promotion,
+                                                             const EndpointRecord& new_target) {
+  return db_->Write([&] { return endpoints_.Promote(promotion, new_target, clock_->Now()); });
 }
 
 Result<std::vector<PromotionRecord>> SqliteMetadataStore::ListPromotions(const std::string& endpoint) {

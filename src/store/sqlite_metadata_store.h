@@ -66,7 +66,7 @@ class SqliteMetadataStore : public MetadataStore {
   Result<EndpointRecord> DeployModel(const std::string& endpoint, const EndpointDeployment& deployment) override;
   Result<EndpointRecord> UndeployModel(const std::string& endpoint, const std::string& group,
                                        const std::string& by) override;
-  Result<PromotionRecord> PromoteEndpoint(const PromotionRecord& promotion, bool multi_model) override;
+  Result<PromotionRecord> PromoteEndpoint(const PromotionRecord& promotion, const EndpointRecord& new_target) override;
   Result<std::vector<PromotionRecord>> ListPromotions(const std::string& endpoint) override;
 
   Result<std::vector<EventRecord>> ListEvents(int64_t after, int limit) override;
