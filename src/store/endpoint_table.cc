@@ -1,6 +1,5 @@
 #include "store/endpoint_table.h"
 
-#include <algorithm>
 #include <cctype>
 
 #include "store/messages.h"
@@ -51,11 +50,8 @@ Status ValidateEndpointName(const std::string& name) {
 
 Result<EndpointRecord> EndpointTable::Create(const EndpointRecord& endpoint, TimeMs now) {
   RETURN_IF_ERROR(ValidateEndpoint(endpoint));
-  {
-    ASSIGN_OR_RETURN(Statement select, db_->Prepare("SELECT 1 FROM endpoints WHERE name = ?"));
-    ASSIGN_OR_RETURN(bool exists, select.BindAll(endpoint.name).Step());
-    if (exists) return Status::AlreadyExists("endpoint '" + endpoint.name + "' already exists");
-  }
+  ASSIGN_OR_RETURN(bool exists, Exists(endpoint.name));
+  if (exists) return Status::AlreadyExists("endpoint '" + endpoint.name + "' already exists");
   EndpointRecord e = endpoint;
   e.created_at = e.updated_at = now;
   RETURN_IF_ERROR(InsertEndpoint(e));
@@ -83,50 +79,62 @@ Status EndpointTable::Delete(const std::string& name, TimeMs now) {
   return events_->Append(now, kEventEndpointDeleted, name, {{"endpoint", name}});
 }
 
-Result<EndpointRecord> EndpointTable::Get(const std::string& name) {
-  RETURN_IF_ERROR(CheckExists(name));
-  ASSIGN_OR_RETURN(Statement select, db_->Prepare("SELECT name, multi_model, follow, capture_percent, created_at, "
-                                                  "updated_at FROM endpoints WHERE name = ?"));
-  ASSIGN_OR_RETURN(bool row, select.BindAll(name).Step());
-  if (!row) return Status::Internal("endpoint '" + name + "' vanished inside a transaction");
-  EndpointRecord e;
-  e.name = select.Text(0);
-  e.multi_model = select.Bool(1);
-  Json follow = select.JsonValue(2);
-  if (follow.is_array()) {
-    for (const Json& pattern : follow) e.follow.push_back(pattern.get<std::string>());
-  }
-  e.capture_percent = select.Double(3);
-  e.created_at = select.Int64(4);
-  e.updated_at = select.Int64(5);
-  ASSIGN_OR_RETURN(e.deployments, Deployments(name));
-  return e;
-}
-
-Result<std::vector<std::string>> EndpointTable::Names() {
-  ASSIGN_OR_RETURN(Statement select, db_->Prepare("SELECT name FROM endpoints ORDER BY name"));
-  std::vector<std::string> names;
+Result<std::vector<EndpointRecord>> EndpointTable::Select(const std::string* name) {
+  const char* sql = name != nullptr ? "SELECT name, multi_model, follow, capture_percent, created_at, updated_at "
+                                      "FROM endpoints WHERE name = ?"
+                                    : "SELECT name, multi_model, follow, capture_percent, created_at, updated_at "
+                                      "FROM endpoints ORDER BY name";
+  ASSIGN_OR_RETURN(Statement select, db_->Prepare(sql));
+  if (name != nullptr) select.BindAll(*name);
+  std::vector<EndpointRecord> endpoints;
   while (true) {
     ASSIGN_OR_RETURN(bool row, select.Step());
-    if (!row) return names;
-    names.push_back(select.Text(0));
-  }
-}
-
-Result<std::vector<EndpointRecord>> EndpointTable::List() {
-  ASSIGN_OR_RETURN(std::vector<std::string> names, Names());
-  std::vector<EndpointRecord> endpoints;
-  for (const std::string& name : names) {
-    ASSIGN_OR_RETURN(EndpointRecord e, Get(name));
+    if (!row) break;
+    EndpointRecord e;
+    e.name = select.Text(0);
+    e.multi_model = select.Bool(1);
+    Json follow = select.JsonValue(2);
+    if (follow.is_array()) {
+      for (const Json& pattern : follow) e.follow.push_back(pattern.get<std::string>());
+    }
+    e.capture_percent = select.Double(3);
+    e.created_at = select.Int64(4);
+    e.updated_at = select.Int64(5);
     endpoints.push_back(std::move(e));
+  }
+  for (EndpointRecord& e : endpoints) {
+    ASSIGN_OR_RETURN(e.deployments, Deployments(e.name));
   }
   return endpoints;
 }
 
-Status EndpointTable::CheckExists(const std::string& name) {
-  ASSIGN_OR_RETURN(std::vector<std::string> names, Names());
-  if (std::find(names.begin(), names.end(), name) != names.end()) return Status::OK();
+Result<EndpointRecord> EndpointTable::Get(const std::string& name) {
+  ASSIGN_OR_RETURN(std::vector<EndpointRecord> found, Select(&name));
+  if (found.empty()) return NotFound(name);
+  return std::move(found.front());
+}
+
+Result<std::vector<EndpointRecord>> EndpointTable::List() { return Select(nullptr); }
+
+Result<bool> EndpointTable::Exists(const std::string& name) {
+  ASSIGN_OR_RETURN(Statement select, db_->Prepare("SELECT 1 FROM endpoints WHERE name = ?"));
+  return select.BindAll(name).Step();
+}
+
+Status EndpointTable::NotFound(const std::string& name) {
+  ASSIGN_OR_RETURN(Statement select, db_->Prepare("SELECT name FROM endpoints ORDER BY name"));
+  std::vector<std::string> names;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    names.push_back(select.Text(0));
+  }
   return Status::NotFound("no endpoint '" + name + "' (endpoints: " + NameList(names) + ")");
+}
+
+Status EndpointTable::CheckExists(const std::string& name) {
+  ASSIGN_OR_RETURN(bool exists, Exists(name));
+  return exists ? Status::OK() : NotFound(name);
 }
 
 Status EndpointTable::CheckDeployable(const EndpointDeployment& d) {
@@ -202,7 +210,8 @@ Result<PromotionRecord> EndpointTable::Promote(const PromotionRecord& promotion,
   if (promotion.models.empty()) return Status::FailedPrecondition("nothing to promote: no models");
   PromotionRecord p = promotion;
   p.promoted_at = p.promoted_at != 0 ? p.promoted_at : now;
-  if (!CheckExists(p.target).ok()) {
+  ASSIGN_OR_RETURN(bool target_exists, Exists(p.target));
+  if (!target_exists) {
     EndpointRecord target;
     target.name = p.target;
     target.multi_model = new_target.multi_model;

@@ -53,8 +53,12 @@ class EndpointTable {
   Status PutDeployment(const std::string& endpoint, const EndpointDeployment& deployment);
   Result<std::vector<EndpointDeployment>> Deployments(const std::string& endpoint);
   Status Touch(const std::string& endpoint, TimeMs now);
-  Result<std::vector<std::string>> Names();
-  // OK, or NotFound naming the endpoints that exist.
+  // The endpoint `name`, or every endpoint by name when null.
+  Result<std::vector<EndpointRecord>> Select(const std::string* name);
+  Result<bool> Exists(const std::string& name);
+  // NotFound for `name`, naming the endpoints that exist.
+  Status NotFound(const std::string& name);
+  // OK, or NotFound.
   Status CheckExists(const std::string& name);
 
   SqliteDb* db_;
