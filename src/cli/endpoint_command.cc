@@ -62,7 +62,7 @@ int Print(const GlobalOptions& global, Home& home, const std::string& name) {
     Json history = Json::array();
     for (const auto& p : *promotions) {
       Json models = Json::array();
-      for (const auto& m : p.models) models.push_back(m.group + "/" + std::to_string(m.version));
+      for (const auto& m : p.models) models.push_back(store::VersionRef(m.group, m.version));
       history.push_back({{"id", p.id}, {"source", p.source}, {"target", p.target}, {"models", models},
                          {"by", p.promoted_by}, {"at", FormatIso8601(p.promoted_at)}, {"comment", p.comment},
                          {"test", p.test}});
@@ -86,7 +86,7 @@ int Print(const GlobalOptions& global, Home& home, const std::string& name) {
     std::cout << "\npromotions\n";
     for (const auto& p : *promotions) {
       std::string models;
-      for (const auto& m : p.models) models += (models.empty() ? "" : " ") + m.group + "/" + std::to_string(m.version);
+      for (const auto& m : p.models) models += (models.empty() ? "" : " ") + store::VersionRef(m.group, m.version);
       std::cout << "  " << FormatTime(p.promoted_at) << "  " << p.source << " -> " << p.target << "  " << models
                 << "  by " << p.promoted_by << (p.comment.empty() ? "" : ": " + p.comment) << "\n";
     }
@@ -126,7 +126,7 @@ int List(const GlobalOptions& global, const EndpointArgs&) {
     serving::ResolvedEndpoint resolved(record, *approved);
     std::string models, follow;
     for (const auto& [group, served] : resolved.groups()) {
-      models += (models.empty() ? "" : " ") + group + "/" + std::to_string(served.version);
+      models += (models.empty() ? "" : " ") + store::VersionRef(group, served.version);
     }
     for (const auto& f : record.follow) follow += (follow.empty() ? "" : " ") + f;
     out.push_back({{"name", record.name}, {"multi_model", record.multi_model}, {"follow", record.follow},

@@ -34,7 +34,7 @@ struct DeployedModelInfo {
   std::string transform_digest;  // Empty without a fitted transform.
 
   // "group/version", the model cache's key.
-  std::string Key() const { return group + "/" + std::to_string(version); }
+  std::string Key() const { return store::VersionRef(group, version); }
 };
 
 // One loaded model version: its predictor, the fitted transform of its

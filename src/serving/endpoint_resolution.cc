@@ -3,7 +3,8 @@
 #include <fnmatch.h>
 
 #include <algorithm>
-#include <charconv>
+
+#include "registry/registry.h"
 
 namespace grove::serving {
 
@@ -68,7 +69,7 @@ Result<std::string> ResolvedEndpoint::Find(std::string_view model) const {
   if (model.empty()) {
     if (groups_.size() == 1) {
       const ServedGroup& only = groups_.begin()->second;
-      return only.group + "/" + std::to_string(only.version);
+      return store::VersionRef(only.group, only.version);
     }
     if (groups_.empty()) return Status::NotFound("endpoint '" + name() + "' serves no model yet");
     return Status::InvalidArgument("endpoint '" + name() + "' serves several models; name one with \"model\" or " +
@@ -76,13 +77,10 @@ Result<std::string> ResolvedEndpoint::Find(std::string_view model) const {
   }
   std::string_view group = model;
   int version = 0;
-  if (size_t slash = model.rfind('/'); slash != std::string_view::npos) {
-    std::string_view number = model.substr(slash + 1);
-    auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), version);
-    if (ec != std::errc() || end != number.data() + number.size() || version <= 0) {
-      return Status::InvalidArgument("model '" + std::string(model) + "': the version after '/' must be a number");
-    }
-    group = model.substr(0, slash);
+  if (model.find('/') != std::string_view::npos) {
+    ASSIGN_OR_RETURN(auto ref, registry::Registry::ParseVersionRef(std::string(model)));
+    version = ref.second;
+    group = model.substr(0, ref.first.size());
   }
   auto it = groups_.find(group);
   if (it == groups_.end()) {
@@ -92,14 +90,14 @@ Result<std::string> ResolvedEndpoint::Find(std::string_view model) const {
     return Status::NotFound("model '" + std::string(group) + why + " (models: " + ModelList() + ")");
   }
   const ServedGroup& served = it->second;
-  if (version == 0) return served.group + "/" + std::to_string(served.version);
+  if (version == 0) return store::VersionRef(served.group, served.version);
   if (!std::binary_search(served.approved.begin(), served.approved.end(), version)) {
     std::string versions;
     for (int v : served.approved) versions += (versions.empty() ? "" : ", ") + std::to_string(v);
     return Status::NotFound("model '" + std::string(model) + "' is not deployed on endpoint '" + name() +
                             "': only Approved versions are (" + served.group + " versions " + versions + ")");
   }
-  return served.group + "/" + std::to_string(version);
+  return store::VersionRef(served.group, version);
 }
 
 }  // namespace grove::serving

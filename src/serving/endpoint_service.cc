@@ -1,26 +1,12 @@
 #include "serving/endpoint_service.h"
 
-#include <charconv>
 #include <chrono>
+
+#include "registry/registry.h"
 
 namespace grove::serving {
 
-namespace {
-
-std::string Key(const std::string& group, int version) { return group + "/" + std::to_string(version); }
-
-// Splits "group/N"; false when `key` is not one.
-bool SplitKey(const std::string& key, std::string* group, int* version) {
-  size_t slash = key.rfind('/');
-  if (slash == std::string::npos) return false;
-  const char* end = key.data() + key.size();
-  auto [ptr, ec] = std::from_chars(key.data() + slash + 1, end, *version);
-  if (ec != std::errc() || ptr != end) return false;
-  *group = key.substr(0, slash);
-  return true;
-}
-
-}  // namespace
+using store::VersionRef;
 
 EndpointService::EndpointService(store::MetadataStore* metadata, store::ArtifactStore* artifacts,
                                  ModelCacheOptions cache_options)
@@ -30,11 +16,9 @@ EndpointService::EndpointService(store::MetadataStore* metadata, store::Artifact
       snapshot_(std::make_shared<const EndpointSnapshot>()) {}
 
 Result<ModelCache::Model> EndpointService::Load(const std::string& key) {
-  std::string group;
-  int version = 0;
-  if (!SplitKey(key, &group, &version)) return Status::Internal("bad model key '" + key + "'");
   Result<ModelCache::Model> model = [&]() -> Result<ModelCache::Model> {
-    ASSIGN_OR_RETURN(store::ModelVersionRecord record, metadata_->GetModelVersion(group, version));
+    ASSIGN_OR_RETURN(auto ref, registry::Registry::ParseVersionRef(key));
+    ASSIGN_OR_RETURN(store::ModelVersionRecord record, metadata_->GetModelVersion(ref.first, ref.second));
     return LoadDeployedModel(*artifacts_, record);
   }();
   std::lock_guard<std::mutex> lock(errors_mutex_);
@@ -77,9 +61,9 @@ void EndpointService::KeepWorkingVersions(const EndpointSnapshot& previous,
         auto it = before->second->groups().find(group);
         if (it != before->second->groups().end()) old = &it->second;
       }
-      std::string key = Key(group, served.version);
+      std::string key = VersionRef(group, served.version);
       if (old != nullptr && old->version == served.version) continue;
-      bool hot = old != nullptr && cache_.Peek(Key(group, old->version)) != nullptr;
+      bool hot = old != nullptr && cache_.Peek(VersionRef(group, old->version)) != nullptr;
       if (endpoint->record().multi_model && !hot) continue;  // Loads on first use.
       if (Preload(key)) continue;
       // The new version does not load: keep the old one if it may still serve.
@@ -93,11 +77,10 @@ void EndpointService::KeepWorkingVersions(const EndpointSnapshot& previous,
 
 void EndpointService::DropUnapproved(const ApprovedVersions& approved) {
   for (const std::string& key : cache_.LoadedKeys()) {
-    std::string group;
-    int version = 0;
-    if (!SplitKey(key, &group, &version)) continue;
-    auto it = approved.find(group);
-    if (it == approved.end() || std::find(it->second.begin(), it->second.end(), version) == it->second.end()) {
+    Result<std::pair<std::string, int>> ref = registry::Registry::ParseVersionRef(key);
+    if (!ref.ok()) continue;
+    auto it = approved.find(ref->first);
+    if (it == approved.end() || std::find(it->second.begin(), it->second.end(), ref->second) == it->second.end()) {
       cache_.Erase(key);
     }
   }
@@ -154,7 +137,7 @@ std::vector<EndpointState> EndpointService::Describe() const {
     size_t loaded = 0, failed = 0;
     for (const auto& [group, served] : endpoint->groups()) {
       ServedModelState model{group, served.version, served.pinned, served.approved, "NotLoaded", ""};
-      std::string key = Key(group, served.version);
+      std::string key = VersionRef(group, served.version);
       if (cache_.Peek(key) != nullptr) {
         model.state = "Loaded";
         ++loaded;

@@ -21,7 +21,7 @@ Result<store::PromotionRecord> CheckPromotion(EndpointService& service, const st
   promotion.target = target;
   Json results = Json::array();
   for (const auto& [group, served] : endpoint->groups()) {
-    std::string key = group + "/" + std::to_string(served.version);
+    std::string key = store::VersionRef(group, served.version);
     Result<Invocation> answer = service.Invoke(source, key, sample);
     if (!answer.ok()) {
       return Status::FailedPrecondition(refused + "test invocation of " + key + " failed: " +

@@ -140,7 +140,7 @@ Status EndpointTable::CheckExists(const std::string& name) {
 Status EndpointTable::CheckDeployable(const EndpointDeployment& d) {
   ASSIGN_OR_RETURN(ModelVersionRecord version, models_->Get(d.group, d.version));
   if (version.approval_status != kApproved) {
-    return Status::FailedPrecondition(d.group + "/" + std::to_string(d.version) + " is " + version.approval_status +
+    return Status::FailedPrecondition(VersionRef(d.group, d.version) + " is " + version.approval_status +
                                       "; only Approved versions can be deployed");
   }
   return Status::OK();

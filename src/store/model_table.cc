@@ -27,8 +27,6 @@ ModelVersionRecord VersionFromRow(const Statement& row) {
   return v;
 }
 
-std::string Ref(const std::string& group, int version) { return group + "/" + std::to_string(version); }
-
 }  // namespace
 
 Result<ModelVersionRecord> ModelTable::Create(const ModelVersionRecord& version, TimeMs now) {
@@ -56,7 +54,7 @@ Result<ModelVersionRecord> ModelTable::Create(const ModelVersionRecord& version,
                   {"approval_status", v.approval_status},
                   {"model_digest", v.model_digest},
                   {"execution_id", v.execution_id}};
-  RETURN_IF_ERROR(events_->Append(now, kEventModelCreated, Ref(v.group, v.version), payload));
+  RETURN_IF_ERROR(events_->Append(now, kEventModelCreated, VersionRef(v.group, v.version), payload));
   return v;
 }
 
@@ -82,7 +80,7 @@ Result<ModelVersionRecord> ModelTable::SetApproval(const std::string& group, int
   }
   ASSIGN_OR_RETURN(ModelVersionRecord v, Get(group, version));
   if (v.approval_status == change.status) {
-    return Status::FailedPrecondition(Ref(group, version) + " is already " + change.status);
+    return Status::FailedPrecondition(VersionRef(group, version) + " is already " + change.status);
   }
   std::string previous = v.approval_status;
   v.approval_status = change.status;
@@ -98,7 +96,7 @@ Result<ModelVersionRecord> ModelTable::SetApproval(const std::string& group, int
                       .Run());
   Json payload = {{"group", group},          {"version", version},         {"status", change.status},
                   {"previous_status", previous}, {"comment", change.comment}, {"by", change.by}};
-  RETURN_IF_ERROR(events_->Append(now, kEventModelApproval, Ref(group, version), payload));
+  RETURN_IF_ERROR(events_->Append(now, kEventModelApproval, VersionRef(group, version), payload));
   return v;
 }
 

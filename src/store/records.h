@@ -128,6 +128,12 @@ struct ModelVersionRecord {
   TimeMs created_at = 0;
 };
 
+// "group/version", how a model version is named everywhere (the inverse of
+// registry::Registry::ParseVersionRef).
+inline std::string VersionRef(const std::string& group, int version) {
+  return group + "/" + std::to_string(version);
+}
+
 struct ApprovalChange {
   std::string status;
   std::string comment;

@@ -74,7 +74,7 @@ class DeployStep : public StepType {
       if (deployed.ok()) ctx.log("created endpoint " + endpoint);
     }
     if (!deployed.ok()) return deployed.status();
-    std::string ref = pin.group + "/" + std::to_string(pin.version);
+    std::string ref = store::VersionRef(pin.group, pin.version);
     ctx.metadata = {{"deployment", {{"endpoint", endpoint}, {"group", pin.group}, {"version", pin.version}}}};
     ctx.log("deployed " + ref + " to endpoint " + endpoint);
     return Status::OK();

@@ -64,7 +64,7 @@ class RegisterModelStep : public StepType {
     ctx.metadata = {{"model_version",
                      {{"group", stored.group}, {"version", stored.version},
                       {"approval_status", stored.approval_status}}}};
-    ctx.log("registered " + stored.group + "/" + std::to_string(stored.version) + " (" + stored.approval_status +
+    ctx.log("registered " + store::VersionRef(stored.group, stored.version) + " (" + stored.approval_status +
             ")");
     return Status::OK();
   }
