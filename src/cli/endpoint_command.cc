@@ -37,10 +37,10 @@ Result<store::EndpointDeployment> ParsePin(const std::string& ref, const Endpoin
 // The endpoint as this process serves it: resolved and, for single-model
 // endpoints, loaded (so "InService" also means its models load).
 Result<serving::EndpointState> Describe(Home& home, const std::string& name) {
-  serving::EndpointService service(home.metadata(), home.artifacts(), {});
-  RETURN_IF_ERROR(service.Refresh());
-  RETURN_IF_ERROR(service.Endpoint(name).status());
-  for (serving::EndpointState& state : service.Describe()) {
+  ASSIGN_OR_RETURN(std::unique_ptr<serving::EndpointService> service, home.Endpoints());
+  ASSIGN_OR_RETURN(auto endpoint, service->Endpoint(name));
+  if (!endpoint->record().multi_model) (void)service->Load(name);  // A failure shows as the model's state.
+  for (serving::EndpointState& state : service->Describe()) {
     if (state.name == name) return state;
   }
   return Status::Internal("endpoint '" + name + "' vanished");
@@ -180,9 +180,9 @@ int Promote(const GlobalOptions& global, const EndpointArgs& args) {
   if (!sample.ok()) return ReportError(sample.status());
   auto home = Home::OpenFlag(global.home);
   if (!home.ok()) return ReportError(home.status());
-  serving::EndpointService service((*home)->metadata(), (*home)->artifacts(), {});
-  if (Status s = service.Refresh(); !s.ok()) return ReportError(s);
-  auto promotion = serving::CheckPromotion(service, args.name, args.target, *sample, args.require_capture);
+  auto service = (*home)->Endpoints();
+  if (!service.ok()) return ReportError(service.status());
+  auto promotion = serving::CheckPromotion(**service, args.name, args.target, *sample, args.require_capture);
   if (!promotion.ok()) {
     ReportError(promotion.status());
     return promotion.status().code() == StatusCode::kFailedPrecondition ? kExitFailed : kExitBadInput;

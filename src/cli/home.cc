@@ -27,6 +27,13 @@ Result<std::unique_ptr<Home>> Home::Open(const fs::path& root) {
   return home;
 }
 
+Result<std::unique_ptr<serving::EndpointService>> Home::Endpoints() {
+  auto service = std::make_unique<serving::EndpointService>(metadata(), artifacts(), serving::ModelCacheOptions{},
+                                                             /*preload=*/false);
+  RETURN_IF_ERROR(service->Refresh());
+  return service;
+}
+
 std::unique_ptr<pipeline::Executor> Home::NewExecutor(int max_parallel_steps) {
   pipeline::ExecutorServices services;
   services.metadata = metadata_.get();

@@ -8,6 +8,7 @@
 #include "common/status.h"
 #include "pipeline/executor.h"
 #include "registry/registry.h"
+#include "serving/endpoint_service.h"
 #include "store/artifact_store.h"
 #include "store/metadata_store.h"
 
@@ -29,6 +30,9 @@ class Home {
   registry::Registry* registry() { return registry_.get(); }
   const Clock* clock() const { return SystemClock::Default(); }
 
+  // What this data folder's endpoints serve, resolved (Refresh) but with
+  // nothing loaded: one-shot commands load only the models they use.
+  Result<std::unique_ptr<serving::EndpointService>> Endpoints();
   // An executor over this data folder. `max_parallel_steps` 0: the number of cores.
   std::unique_ptr<pipeline::Executor> NewExecutor(int max_parallel_steps);
 

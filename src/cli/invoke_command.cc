@@ -26,9 +26,9 @@ int Invoke(const GlobalOptions& global, const InvokeArgs& args) {
   if (!request.ok()) return ReportError(request.status());
   auto home = Home::OpenFlag(global.home);
   if (!home.ok()) return ReportError(home.status());
-  serving::EndpointService service((*home)->metadata(), (*home)->artifacts(), {});
-  if (Status s = service.Refresh(); !s.ok()) return ReportError(s);
-  auto answer = service.Invoke(args.endpoint, args.model, *request);
+  auto service = (*home)->Endpoints();
+  if (!service.ok()) return ReportError(service.status());
+  auto answer = (*service)->Invoke(args.endpoint, args.model, *request);
   if (!answer.ok()) return ReportError(answer.status());
   if (args.csv) {
     std::cout << serving::EncodePredictions(answer->predictions, serving::ResponseFormat::kCsv);

@@ -9,13 +9,14 @@ namespace grove::serving {
 using store::VersionRef;
 
 EndpointService::EndpointService(store::MetadataStore* metadata, store::ArtifactStore* artifacts,
-                                 ModelCacheOptions cache_options)
+                                 ModelCacheOptions cache_options, bool preload)
     : metadata_(metadata),
       artifacts_(artifacts),
-      cache_(cache_options, [this](const std::string& key) { return Load(key); }),
+      preload_(preload),
+      cache_(cache_options, [this](const std::string& key) { return LoadVersion(key); }),
       snapshot_(std::make_shared<const EndpointSnapshot>()) {}
 
-Result<ModelCache::Model> EndpointService::Load(const std::string& key) {
+Result<ModelCache::Model> EndpointService::LoadVersion(const std::string& key) {
   Result<ModelCache::Model> model = [&]() -> Result<ModelCache::Model> {
     ASSIGN_OR_RETURN(auto ref, registry::Registry::ParseVersionRef(key));
     ASSIGN_OR_RETURN(store::ModelVersionRecord record, metadata_->GetModelVersion(ref.first, ref.second));
@@ -53,6 +54,7 @@ Status EndpointService::Refresh() {
 
 void EndpointService::KeepWorkingVersions(const EndpointSnapshot& previous,
                                           std::map<std::string, std::shared_ptr<ResolvedEndpoint>>* next) {
+  if (!preload_) return;
   for (auto& [name, endpoint] : *next) {
     auto before = previous.endpoints.find(name);
     for (const auto& [group, served] : endpoint->groups()) {
@@ -94,6 +96,14 @@ Result<std::shared_ptr<const ResolvedEndpoint>> EndpointService::Endpoint(std::s
   for (const auto& [n, e] : snap->endpoints) names += (names.empty() ? "" : ", ") + n;
   return Status::NotFound("no endpoint '" + std::string(name) + "' (endpoints: " + (names.empty() ? "none" : names) +
                           ")");
+}
+
+Status EndpointService::Load(std::string_view endpoint_name) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const ResolvedEndpoint> endpoint, Endpoint(endpoint_name));
+  for (const auto& [group, served] : endpoint->groups()) {
+    RETURN_IF_ERROR(cache_.Get(VersionRef(group, served.version)).status());
+  }
+  return Status::OK();
 }
 
 Result<Invocation> EndpointService::Invoke(std::string_view endpoint_name, std::string_view model,

@@ -73,7 +73,10 @@ struct Invocation {
 // and with Refresh; Refreshes are serialized.
 class EndpointService {
  public:
-  EndpointService(store::MetadataStore* metadata, store::ArtifactStore* artifacts, ModelCacheOptions cache_options);
+  // `preload` false skips the loading before publishing (for one-shot
+  // commands that use one model: they load what they invoke, or call Load).
+  EndpointService(store::MetadataStore* metadata, store::ArtifactStore* artifacts, ModelCacheOptions cache_options,
+                  bool preload = true);
 
   // Re-reads endpoints and the registry and publishes the new snapshot.
   Status Refresh();
@@ -81,6 +84,8 @@ class EndpointService {
   std::shared_ptr<const EndpointSnapshot> snapshot() const { return snapshot_.load(); }
   // The endpoint `name` in the current snapshot; NotFound listing those that exist.
   Result<std::shared_ptr<const ResolvedEndpoint>> Endpoint(std::string_view name) const;
+  // Loads every model the endpoint serves now; the first load error, if any.
+  Status Load(std::string_view endpoint);
   // Predicts `request` with the model it names (`model` overrides the
   // request's own "model" when not empty) on `endpoint`. Errors: NotFound for
   // an unknown endpoint or model, InvalidArgument for rows the model cannot
@@ -94,7 +99,8 @@ class EndpointService {
   ModelCache& cache() { return cache_; }
 
  private:
-  Result<ModelCache::Model> Load(const std::string& key);
+  // The cache's loader: the registered version `key` ("group/N").
+  Result<ModelCache::Model> LoadVersion(const std::string& key);
   // Loads `key` ahead of publishing; false (and the error remembered) on failure.
   bool Preload(const std::string& key);
   // Loads what `next` is about to serve (see the class comment); a version
@@ -105,6 +111,7 @@ class EndpointService {
 
   store::MetadataStore* metadata_;
   store::ArtifactStore* artifacts_;
+  const bool preload_;
   ModelCache cache_;
   std::atomic<std::shared_ptr<const EndpointSnapshot>> snapshot_;
   std::mutex refresh_mutex_;  // Serializes Refresh.

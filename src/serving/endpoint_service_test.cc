@@ -85,6 +85,19 @@ TEST_F(EndpointServiceTest, SingleModelEndpointsLoadBeforeTheyServeMultiModelOnF
   EXPECT_EQ(service.cache().Snapshot().loads, 2u);
 }
 
+TEST_F(EndpointServiceTest, WithoutPreloadNothingLoadsUntilUsedOrAsked) {
+  AddVersion("Abalone", 1);
+  CreateEndpoint("single", {"Abalone"}, false);
+  EndpointService service(metadata_.get(), artifacts_.get(), {}, /*preload=*/false);
+  Refresh(service);
+  EXPECT_EQ(service.cache().Snapshot().loads, 0u);
+  EXPECT_EQ(State(service.Describe(), "single").status, "Creating");
+  ASSERT_TRUE(service.Load("single").ok());
+  EXPECT_EQ(State(service.Describe(), "single").status, "InService");
+  EXPECT_EQ(service.cache().Snapshot().loads, 1u);
+  EXPECT_EQ(service.Load("nope").code(), StatusCode::kNotFound);
+}
+
 TEST_F(EndpointServiceTest, ExplicitPinsAndAVersionThatFailsToLoad) {
   AddVersion("Abalone", 1);
   AddVersion("Abalone", 2);
