@@ -26,44 +26,10 @@ NGINX_PORT=${NGINX_PORT:-18081}
 GROVE_PORT=${GROVE_PORT:-18083}
 GROVE_THREADS=${GROVE_THREADS:-"1 0"}
 
-command -v wrk >/dev/null || { echo "wrk not found (scripts/setup.sh --bench)" >&2; exit 2; }
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-[[ -x $NGINX ]] || { echo "nginx not found (scripts/setup.sh --bench)" >&2; exit 2; }
 for binary in "$GROVE" "$BUILD/serving_setup"; do
   [[ -x $binary ]] || { echo "$binary not found: build first (make build)" >&2; exit 2; }
 done
-
-work=$(mktemp -d)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-wait_port() {  # Waits until something accepts on 127.0.0.1:$1.
-  for _ in $(seq 200); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "nothing listening on port $1" >&2
-  return 1
-}
-
-# Prints "label conns req/s p50 p99" from one wrk run; extra arguments go to wrk.
-run_wrk() {
-  local label=$1 url=$2 conns=$3 out
-  shift 3
-  out=$(wrk -t1 -c"$conns" -d"$DURATION" --latency "$@" "$url")
-  if grep -q "Non-2xx" <<<"$out"; then echo "$out" >&2; echo "error: $label got non-2xx answers" >&2; exit 1; fi
-  local rps p50 p99
-  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  printf '%-34s %5s %12s %10s %10s\n' "$label" "$conns" "$rps" "$p50" "$p99"
-}
+source bench/wrk_lib.sh
 
 # A counter's value from the server's /metrics.
 metric() { curl -s "http://127.0.0.1:$GROVE_PORT/metrics" | awk -v name="$1" '$1 == name {print $2}'; }
@@ -86,39 +52,13 @@ end
 LUA
 
 # --- (a) nginx --------------------------------------------------------------
-mkdir -p "$work/www" "$work/logs"
+mkdir -p "$work/www"
 cp "$work/answer" "$work/www/answer.json"
-chmod -R a+rX "$work/www"
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/logs/error.log;
-daemon off;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;   # Keep-alive throughout, as Grove does.
-  open_file_cache max=64;       # No open/close per request: nginx at its best.
-  client_body_temp_path $work/body;
-  proxy_temp_path $work/proxy;
-  fastcgi_temp_path $work/fastcgi;
-  uwsgi_temp_path $work/uwsgi;
-  scgi_temp_path $work/scgi;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    root $work/www;
-    default_type application/json;
-  }
-}
-CONF
-
 echo "# $(nproc) cores; wrk -t1 -d$DURATION; answer $(wc -c <"$work/answer") bytes: $(cat "$work/answer")"
-printf '%-34s %5s %12s %10s %10s\n' server conns req/s p50 p99
-"$NGINX" -p "$work" -c "$work/nginx.conf" &
-pids+=($!)
-wait_port "$NGINX_PORT"
+print_header
+start_nginx "$work/www" "$NGINX_PORT" application/json
 for c in 32 64; do run_wrk "(a) nginx static answer" "http://127.0.0.1:$NGINX_PORT/answer.json" "$c"; done
-kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+stop_last
 
 # --- (b) and (c) grove server -------------------------------------------------
 url="http://127.0.0.1:$GROVE_PORT/api/v1/endpoints"
@@ -139,5 +79,5 @@ for threads in $GROVE_THREADS; do
       'BEGIN { printf "    hit rate %.1f%% (%d of %d); %d cold loads, %.3f ms each on average\n",
                100 * h / (h + m), h, h + m, l, l ? 1000 * (s1 - s0) / l : 0 }'
   done
-  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+  stop_last
 done
