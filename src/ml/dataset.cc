@@ -28,6 +28,11 @@ Dataset Dataset::Subset(std::span<const size_t> indices) const {
   return out;
 }
 
+Result<Dataset> Dataset::ReadLabelFirstCsv(const std::filesystem::path& path) {
+  ASSIGN_OR_RETURN(LabeledMatrix m, ml::ReadLabelFirstCsv(path));
+  return FromLabeledMatrix(m);
+}
+
 Dataset Dataset::FromLabeledMatrix(const LabeledMatrix& m) {
   Dataset out;
   out.rows = m.rows;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,6 +48,8 @@ struct Dataset {
 
   // A copy of a label-first CSV matrix (ReadLabelFirstCsv) in double precision.
   static Dataset FromLabeledMatrix(const LabeledMatrix& m);
+  // Reads a label-first CSV (ReadLabelFirstCsv and its errors) into a Dataset.
+  static Result<Dataset> ReadLabelFirstCsv(const std::filesystem::path& path);
   // `values` are rows x (cols + 1) numbers, each row's label first (tests, small cases).
   static Dataset FromLabelFirstRows(const std::vector<std::vector<double>>& rows);
 };

@@ -1,5 +1,5 @@
 #include "common/file_util.h"
-#include "ml/label_first_csv.h"
+#include "ml/dataset.h"
 #include "pipeline/steps/builtin_steps.h"
 #include "pipeline/steps/step_arguments.h"
 #include "pipeline/steps/tuning_results.h"
@@ -26,11 +26,11 @@ class RefitStep : public StepType {
     ASSIGN_OR_RETURN(std::string text, ReadFile(ctx.arguments["best"].get<std::string>()));
     Json best = Json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (best.is_discarded()) return Status::InvalidArgument("best: not a JSON document");
-    ASSIGN_OR_RETURN(ml::LabeledMatrix m, ml::ReadLabelFirstCsv(ctx.arguments["train"].get<std::string>()));
-    RETURN_IF_ERROR(RefitBest(best, ml::Dataset::FromLabeledMatrix(m), ctx.OutputPath("model")));
+    ASSIGN_OR_RETURN(ml::Dataset train, ml::Dataset::ReadLabelFirstCsv(ctx.arguments["train"].get<std::string>()));
+    RETURN_IF_ERROR(RefitBest(best, train, ctx.OutputPath("model")));
     ctx.metadata = {{"family", best["family"]}, {"hyperparameters", best.value("hyperparameters", Json::object())}};
     ctx.log("refit " + best["family"].get<std::string>() + " " + ctx.metadata["hyperparameters"].dump() + " on " +
-            std::to_string(m.rows) + " rows");
+            std::to_string(train.rows) + " rows");
     return Status::OK();
   }
 };

@@ -1,7 +1,6 @@
 #include <algorithm>
 
 #include "common/file_util.h"
-#include "ml/label_first_csv.h"
 #include "ml/tpe_search.h"
 #include "pipeline/expression.h"
 #include "pipeline/steps/builtin_steps.h"
@@ -13,11 +12,6 @@
 namespace grove::pipeline {
 
 namespace {
-
-Result<ml::Dataset> ReadDataset(const Json& args, const std::string& key) {
-  ASSIGN_OR_RETURN(ml::LabeledMatrix m, ml::ReadLabelFirstCsv(args[key].get<std::string>()));
-  return ml::Dataset::FromLabeledMatrix(m);
-}
 
 Result<std::unique_ptr<ml::SearchStrategy>> MakeStrategy(const TuningConfig& c) {
   if (c.strategy == "grid") return ml::MakeGridSearch(c.space, c.max_trials);
@@ -83,13 +77,13 @@ class TuningStep : public StepType {
     if (!parsed.ok()) return parsed.status().WithContext(ArgumentField(*ctx.step, ""));
     const TuningConfig& config = *parsed;
     ml::Scorer scorer = ml::Scorer::ByName(config.scoring).value();
-    ASSIGN_OR_RETURN(ml::Dataset train, ReadDataset(ctx.arguments, "train"));
+    ASSIGN_OR_RETURN(ml::Dataset train, ml::Dataset::ReadLabelFirstCsv(ctx.arguments["train"].get<std::string>()));
     std::optional<ml::Dataset> validation;
     if (config.hold_out) {
       if (!ctx.arguments.contains("validation") || !ctx.arguments["validation"].is_string()) {
         return Status::InvalidArgument("objective: hold-out scoring needs a `validation` argument");
       }
-      ASSIGN_OR_RETURN(validation, ReadDataset(ctx.arguments, "validation"));
+      ASSIGN_OR_RETURN(validation, ml::Dataset::ReadLabelFirstCsv(ctx.arguments["validation"].get<std::string>()));
     }
     ASSIGN_OR_RETURN(std::unique_ptr<ml::SearchStrategy> strategy, MakeStrategy(config));
 
