@@ -17,7 +17,9 @@ configure: setup $(BUILD)/build.ninja
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
+# The demo needs the grove binary only, not the tests and benchmarks.
+demo: configure
+	cmake --build $(BUILD) -j $(JOBS) --target grove
 	scripts/demo.sh $(BUILD)/grove
 
 test: build

@@ -13,6 +13,10 @@
 
 namespace grove {
 
+Status ErrnoStatus(const std::string& what, const std::filesystem::path& path, int err) {
+  return Status::IOError(what + " " + path.string() + ": " + std::strerror(err));
+}
+
 namespace fs = std::filesystem;
 
 Result<std::string> ReadFile(const fs::path& path) {

@@ -9,6 +9,9 @@
 namespace grove {
 
 // Reads a whole file.
+// An IOError "<what> <path>: <strerror(err)>", e.g. "cannot open /x: No such file or directory".
+Status ErrnoStatus(const std::string& what, const std::filesystem::path& path, int err);
+
 Result<std::string> ReadFile(const std::filesystem::path& path);
 
 // Writes `contents` to `path` so that a crash leaves either the old file or the

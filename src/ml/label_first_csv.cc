@@ -16,7 +16,7 @@ constexpr size_t kMaxQuotedCell = 40;
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
-std::string_view Trim(std::string_view s) {
+std::string_view TrimBlanks(std::string_view s) {
   while (!s.empty() && IsBlank(s.front())) s.remove_prefix(1);
   while (!s.empty() && IsBlank(s.back())) s.remove_suffix(1);
   return s;
@@ -55,7 +55,7 @@ Status ParseLine(std::string_view text, const LineRef& line, LabeledMatrix* out,
     size_t comma = text.find(',', pos);
     size_t stop = comma == std::string_view::npos ? text.size() : comma;
     std::string_view raw = text.substr(pos, stop - pos);
-    std::string_view cell = Trim(raw);
+    std::string_view cell = TrimBlanks(raw);
     float value = std::numeric_limits<float>::quiet_NaN();
     size_t column = pos + static_cast<size_t>(cell.data() - raw.data()) + 1;
     if (cell.empty()) {
@@ -97,7 +97,7 @@ Result<LabeledMatrix> ParseLabelFirstCsv(std::string_view text, std::string_view
     std::string_view content = text.substr(pos, stop - pos);
     pos = stop + 1;
     if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
-    if (Trim(content).empty()) continue;
+    if (TrimBlanks(content).empty()) continue;
     size_t fields = 0;
     RETURN_IF_ERROR(ParseLine(content, line, &out, &fields));
     if (expected_fields == 0) {

@@ -5,13 +5,13 @@
 
 #include "ml/hyperparameter_reader.h"
 #include "ml/model_state.h"
+#include "ml/sigmoid.h"
 
 namespace grove::ml {
 namespace {
 
 // log(1 + exp(z)) without overflow.
 double Softplus(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
-double Sigmoid(double z) { return z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z)); }
 
 // The objective and its derivatives for weights beta = (coefficients, intercept).
 // f = C * sum_i s_i * logloss_i + 0.5 * |coefficients|^2 (l2), or sum_i s_i * logloss_i (none).

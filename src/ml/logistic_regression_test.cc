@@ -22,7 +22,7 @@ std::unique_ptr<Model> Make(const Json& hp) {
 
 const LogisticRegression& Lr(const std::unique_ptr<Model>& m) { return static_cast<const LogisticRegression&>(*m); }
 
-Dataset Synthetic() { return Dataset::FromLabeledMatrix(ParseLabelFirstCsv(testing::BinaryCsv(300, 3, 7), "m").value()); }
+Dataset LogisticData() { return Dataset::FromLabeledMatrix(ParseLabelFirstCsv(testing::BinaryCsv(300, 3, 7), "m").value()); }
 
 // The gradient of C * sum_i s_i * logloss_i + 0.5 * |w|^2 on standardised features, largest entry.
 double StationarityGap(const Dataset& d, const LogisticRegression& lr, double c, const std::vector<double>& s) {
@@ -59,7 +59,7 @@ TEST(LogisticRegressionTest, UnpenalisedFitReproducesGroupFrequencies) {
 }
 
 TEST(LogisticRegressionTest, L2SolutionIsStationary) {
-  Dataset d = Synthetic();
+  Dataset d = LogisticData();
   auto m = Make({{"C", 0.5}, {"tol", 1e-10}});
   ASSERT_TRUE(m->Fit(d).ok());
   EXPECT_LT(StationarityGap(d, Lr(m), 0.5, std::vector<double>(d.rows, 1.0)), 1e-6);
@@ -67,7 +67,7 @@ TEST(LogisticRegressionTest, L2SolutionIsStationary) {
 }
 
 TEST(LogisticRegressionTest, BalancedClassWeightsAreUsed) {
-  Dataset d = Synthetic();
+  Dataset d = LogisticData();
   auto m = Make({{"class_weight", "balanced"}, {"tol", 1e-10}});
   ASSERT_TRUE(m->Fit(d).ok());
   std::vector<double> s = BalancedClassWeights(d.labels);
@@ -81,7 +81,7 @@ TEST(LogisticRegressionTest, BalancedWeightsFollowScikitLearnsFormula) {
 }
 
 TEST(LogisticRegressionTest, SmallerCShrinksCoefficients) {
-  Dataset d = Synthetic();
+  Dataset d = LogisticData();
   auto strong = Make({{"C", 0.001}});
   auto weak = Make({{"C", 1000}});
   ASSERT_TRUE(strong->Fit(d).ok());
@@ -91,7 +91,7 @@ TEST(LogisticRegressionTest, SmallerCShrinksCoefficients) {
 
 TEST(LogisticRegressionTest, MaxIterIsHonoured) {
   auto m = Make({{"max_iter", 1}, {"tol", 1e-12}});
-  ASSERT_TRUE(m->Fit(Synthetic()).ok());
+  ASSERT_TRUE(m->Fit(LogisticData()).ok());
   EXPECT_EQ(Lr(m).iterations(), 1);
   EXPECT_FALSE(Lr(m).converged());
 }

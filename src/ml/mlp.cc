@@ -7,6 +7,7 @@
 
 #include "ml/hyperparameter_reader.h"
 #include "ml/model_state.h"
+#include "ml/sigmoid.h"
 #include "common/random.h"
 
 namespace grove::ml {
@@ -32,7 +33,6 @@ struct Moments {
   }
 };
 
-double Sigmoid(double z) { return z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z)); }
 
 }  // namespace
 

@@ -13,7 +13,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-Dataset Synthetic() { return Dataset::FromLabeledMatrix(ParseLabelFirstCsv(testing::BinaryCsv(400, 4, 11), "m").value()); }
+Dataset MlpData() { return Dataset::FromLabeledMatrix(ParseLabelFirstCsv(testing::BinaryCsv(400, 4, 11), "m").value()); }
 
 std::unique_ptr<Model> Fitted(const Json& hp, const Dataset& d) {
   auto m = ModelRegistry::BuiltIn().Create("mlp", hp, TaskKind::kBinaryClassification);
@@ -40,7 +40,7 @@ TEST(MlpTest, LearnsXor) {
 }
 
 TEST(MlpTest, LossFallsAndMaxIterIsHonoured) {
-  Dataset d = Synthetic();
+  Dataset d = MlpData();
   auto m = Fitted({{"max_iter", 15}, {"tol", 0}}, d);
   ASSERT_EQ(AsMlp(m).epochs(), 15);
   EXPECT_LT(AsMlp(m).loss_curve().back(), AsMlp(m).loss_curve().front());
@@ -51,12 +51,12 @@ TEST(MlpTest, StopsEarlyWhenLossStopsImproving) {
   // With a huge tol only the first epoch (best loss so far: infinity) improves; as in
   // scikit-learn, training stops once more than n_iter_no_change epochs in a row did not:
   // after 1 + (4 + 1) epochs.
-  auto m = Fitted({{"max_iter", 500}, {"tol", 10}, {"n_iter_no_change", 4}}, Synthetic());
+  auto m = Fitted({{"max_iter", 500}, {"tol", 10}, {"n_iter_no_change", 4}}, MlpData());
   EXPECT_EQ(AsMlp(m).epochs(), 6);
 }
 
 TEST(MlpTest, SeededAndLayeredAsAsked) {
-  Dataset d = Synthetic();
+  Dataset d = MlpData();
   Json hp = {{"hidden_layer_sizes", "6,5"}, {"activation", "logistic"}, {"max_iter", 20}, {"random_state", 3}};
   auto a = Fitted(hp, d);
   auto b = Fitted(hp, d);
@@ -71,7 +71,7 @@ TEST(MlpTest, SeededAndLayeredAsAsked) {
 }
 
 TEST(MlpTest, AlphaShrinksWeights) {
-  Dataset d = Synthetic();
+  Dataset d = MlpData();
   auto norm = [](const std::unique_ptr<Model>& m) {
     double sum = 0;
     Json doc = Json::parse(m->Save().value());
@@ -89,7 +89,7 @@ TEST(MlpTest, AlphaShrinksWeights) {
 }
 
 TEST(MlpTest, RoundTripsAndValidates) {
-  Dataset d = Synthetic();
+  Dataset d = MlpData();
   auto m = Fitted({{"max_iter", 5}, {"activation", "tanh"}}, d);
   auto loaded = ModelRegistry::BuiltIn().Load(m->Save().value());
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();

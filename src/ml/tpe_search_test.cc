@@ -8,7 +8,7 @@
 namespace grove::ml {
 namespace {
 
-SearchSpace Parse(const char* json) { return ParseSearchSpace(Json::parse(json)).value(); }
+SearchSpace ParseSpace(const char* json) { return ParseSearchSpace(Json::parse(json)).value(); }
 
 // Runs a search to its end, reporting `objective` of each trial at once.
 std::vector<TrialSpec> RunSearch(SearchStrategy& search, const std::function<double(const TrialSpec&)>& objective) {
@@ -30,8 +30,8 @@ double Peak(const TrialSpec& t) {
 constexpr const char* kOneFloat = R"({"f": {"x": {"float": [0, 1]}}})";
 
 TEST(TpeSearchTest, WarmupTrialsAreTheRandomSearchTrials) {
-  auto tpe = MakeBayesianSearch(Parse(kOneFloat), 7, 30, {.warmup_trials = 5});
-  auto random = MakeRandomSearch(Parse(kOneFloat), 7, 30);
+  auto tpe = MakeBayesianSearch(ParseSpace(kOneFloat), 7, 30, {.warmup_trials = 5});
+  auto random = MakeRandomSearch(ParseSpace(kOneFloat), 7, 30);
   std::vector<TrialSpec> a = RunSearch(*tpe, Peak);
   std::vector<TrialSpec> b = RunSearch(*random, Peak);
   ASSERT_EQ(a.size(), 30u);
@@ -40,17 +40,17 @@ TEST(TpeSearchTest, WarmupTrialsAreTheRandomSearchTrials) {
 }
 
 TEST(TpeSearchTest, SameSeedAndScoresGiveTheSameTrials) {
-  auto a = MakeBayesianSearch(Parse(kOneFloat), 3, 40);
-  auto b = MakeBayesianSearch(Parse(kOneFloat), 3, 40);
-  auto c = MakeBayesianSearch(Parse(kOneFloat), 4, 40);
+  auto a = MakeBayesianSearch(ParseSpace(kOneFloat), 3, 40);
+  auto b = MakeBayesianSearch(ParseSpace(kOneFloat), 3, 40);
+  auto c = MakeBayesianSearch(ParseSpace(kOneFloat), 4, 40);
   std::vector<TrialSpec> ta = RunSearch(*a, Peak), tb = RunSearch(*b, Peak), tc = RunSearch(*c, Peak);
   for (size_t k = 0; k < ta.size(); ++k) EXPECT_EQ(ta[k].hyperparameters, tb[k].hyperparameters) << k;
   EXPECT_NE(ta[20].hyperparameters, tc[20].hyperparameters);
 }
 
 TEST(TpeSearchTest, ConcentratesNearTheOptimumUnlikeRandomSearch) {
-  auto tpe = MakeBayesianSearch(Parse(kOneFloat), 11, 60);
-  auto random = MakeRandomSearch(Parse(kOneFloat), 11, 60);
+  auto tpe = MakeBayesianSearch(ParseSpace(kOneFloat), 11, 60);
+  auto random = MakeRandomSearch(ParseSpace(kOneFloat), 11, 60);
   auto mean_distance = [](const std::vector<TrialSpec>& trials) {
     double sum = 0;
     for (size_t k = 30; k < trials.size(); ++k) sum += std::abs(trials[k].hyperparameters["x"].get<double>() - 0.3);
@@ -63,7 +63,7 @@ TEST(TpeSearchTest, ConcentratesNearTheOptimumUnlikeRandomSearch) {
 }
 
 TEST(TpeSearchTest, PrefersTheFamilyThatScoresBetter) {
-  SearchSpace space = Parse(R"({"good": {"n": {"int": [1, 10]}}, "bad": {"c": ["x", "y"]}})");
+  SearchSpace space = ParseSpace(R"({"good": {"n": {"int": [1, 10]}}, "bad": {"c": ["x", "y"]}})");
   auto tpe = MakeBayesianSearch(space, 5, 50, {.warmup_trials = 10});
   std::vector<TrialSpec> trials = RunSearch(*tpe, [](const TrialSpec& t) { return t.family == "good" ? 1.0 : 0.0; });
   int good = 0;
@@ -78,7 +78,7 @@ TEST(TpeSearchTest, PrefersTheFamilyThatScoresBetter) {
 }
 
 TEST(TpeSearchTest, FailedTrialsCountAsWorst) {
-  SearchSpace space = Parse(R"({"ok": {}, "broken": {}})");
+  SearchSpace space = ParseSpace(R"({"ok": {}, "broken": {}})");
   auto tpe = MakeBayesianSearch(space, 9, 40, {.warmup_trials = 8});
   std::vector<TrialSpec> trials = RunSearch(*tpe, [](const TrialSpec& t) { return t.family == "ok" ? 0.5 : NAN; });
   int ok = 0;
@@ -87,7 +87,7 @@ TEST(TpeSearchTest, FailedTrialsCountAsWorst) {
 }
 
 TEST(TpeSearchTest, WaitsForTheScoresATrialDependsOn) {
-  auto tpe = MakeBayesianSearch(Parse(kOneFloat), 1, 10, {.warmup_trials = 2, .history_lag = 1});
+  auto tpe = MakeBayesianSearch(ParseSpace(kOneFloat), 1, 10, {.warmup_trials = 2, .history_lag = 1});
   ASSERT_TRUE(tpe->Next().has_value());  // 0 and 1: warm-up, never wait.
   ASSERT_TRUE(tpe->Next().has_value());
   // Trial 2 may use trial 0 only (lag 1), whose score is missing; trial 1's does not help.

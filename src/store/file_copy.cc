@@ -21,10 +21,6 @@ namespace {
 
 constexpr size_t kChunkBytes = 1 << 16;  // Small enough not to fault in fresh pages per copy.
 
-Status ErrnoStatus(const std::string& what, const fs::path& path, int err) {
-  return Status::IOError(what + " " + path.string() + ": " + std::strerror(err));
-}
-
 // Closes a descriptor on scope exit unless released.
 class FdCloser {
  public:

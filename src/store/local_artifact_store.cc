@@ -18,10 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Status ErrnoStatus(const std::string& what, const fs::path& path, int err) {
-  return Status::IOError(what + " " + path.string() + ": " + std::strerror(err));
-}
-
 // Removes a temporary file or tree on scope exit unless released.
 class TempGuard {
  public:

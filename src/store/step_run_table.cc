@@ -28,7 +28,7 @@ StepRunRecord StepRunFromRow(const Statement& row) {
   return r;
 }
 
-constexpr const char* kUpsert =
+constexpr const char* kUpsertStepRun =
     "INSERT INTO step_runs (execution_id, step_name, step_type, status, attempts, started_at, ended_at, "
     "failure_reason, cache_key, cache_hit_source, metadata, outputs, log_digest) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -48,7 +48,7 @@ Status StepRunTable::Put(const StepRunRecord& run, TimeMs now) {
   ASSIGN_OR_RETURN(bool found, exists.BindAll(run.execution_id).Step());
   if (!found) return Status::NotFound("no execution '" + run.execution_id + "'");
   ASSIGN_OR_RETURN(std::optional<std::string> before, StoredStatus(run.execution_id, run.step_name));
-  ASSIGN_OR_RETURN(Statement upsert, db_->Prepare(kUpsert));
+  ASSIGN_OR_RETURN(Statement upsert, db_->Prepare(kUpsertStepRun));
   RETURN_IF_ERROR(upsert
                       .BindAll(run.execution_id, run.step_name, run.step_type, run.status, run.attempts,
                                run.started_at, run.ended_at, run.failure_reason, run.cache_key,

@@ -17,7 +17,7 @@ constexpr const char* kSelectByCacheKey = GROVE_TRIAL_COLUMNS
 
 #undef GROVE_TRIAL_COLUMNS
 
-constexpr const char* kUpsert =
+constexpr const char* kUpsertTrial =
     "INSERT INTO trials (execution_id, step_name, number, family, hyperparameters, fold_scores, mean_score, "
     "status, error, started_at, ended_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (execution_id, step_name, number) DO UPDATE SET family = excluded.family, "
@@ -54,7 +54,7 @@ Status TrialTable::Put(const TrialRecord& trial) {
   ASSIGN_OR_RETURN(Statement exists, db_->Prepare("SELECT 1 FROM executions WHERE id = ?"));
   ASSIGN_OR_RETURN(bool found, exists.BindAll(trial.execution_id).Step());
   if (!found) return Status::NotFound(where + ": no execution '" + trial.execution_id + "'");
-  ASSIGN_OR_RETURN(Statement upsert, db_->Prepare(kUpsert));
+  ASSIGN_OR_RETURN(Statement upsert, db_->Prepare(kUpsertTrial));
   return upsert
       .BindAll(trial.execution_id, trial.step_name, trial.number, trial.family, trial.hyperparameters,
                trial.fold_scores, trial.mean_score, trial.status, trial.error, trial.started_at, trial.ended_at,
