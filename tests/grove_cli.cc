@@ -12,6 +12,14 @@ namespace fs = std::filesystem;
 
 fs::path SourceDir() { return GROVE_SOURCE_DIR; }
 
+Json StepsByName(const fs::path& home, const std::string& execution_id) {
+  CommandResult r = RunGrove(home, {"execution", "steps", execution_id, "--json"});
+  Json by_name = Json::object();
+  if (r.exit_code != 0) return by_name;
+  for (const Json& s : r.json()) by_name[s["step"].get<std::string>()] = s;
+  return by_name;
+}
+
 namespace {
 
 [[noreturn]] void ExecGrove(const fs::path& home, const std::vector<std::string>& args, int out_fd, int err_fd) {

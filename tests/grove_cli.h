@@ -29,4 +29,7 @@ int WaitGrove(int pid);
 
 std::filesystem::path SourceDir();
 
+// `grove execution steps ID --json` as an object keyed by step name.
+Json StepsByName(const std::filesystem::path& home, const std::string& execution_id);
+
 }  // namespace grove::testing

@@ -23,6 +23,7 @@ int Main(int argc, char** argv) {
   AddEndpointCommand(app, global, &action);
   AddInvokeCommand(app, global, &action);
   AddServerCommand(app, global, &action);
+  AddStepRunCommand(app, global, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

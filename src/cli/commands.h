@@ -25,6 +25,7 @@ void AddRegistryCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddEndpointCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddInvokeCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddStepRunCommand(CLI::App& app, GlobalOptions& global, Action* action);
 
 // Runs the CLI; returns the process exit code.
 int Main(int argc, char** argv);

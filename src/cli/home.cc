@@ -1,8 +1,10 @@
 #include "cli/home.h"
 
 #include <cstdlib>
+#include <thread>
 
 #include "common/file_util.h"
+#include "pipeline/subprocess_launcher.h"
 
 namespace grove::cli {
 
@@ -34,7 +36,7 @@ Result<std::unique_ptr<serving::EndpointService>> Home::Endpoints() {
   return service;
 }
 
-std::unique_ptr<pipeline::Executor> Home::NewExecutor(int max_parallel_steps) {
+Result<std::unique_ptr<pipeline::Executor>> Home::NewExecutor(int max_parallel_steps, const std::string& launcher) {
   pipeline::ExecutorServices services;
   services.metadata = metadata_.get();
   services.artifacts = artifacts_.get();
@@ -42,9 +44,22 @@ std::unique_ptr<pipeline::Executor> Home::NewExecutor(int max_parallel_steps) {
   services.clock = SystemClock::Default();
   services.step_types = &pipeline::StepTypeRegistry::BuiltIn();
   pipeline::ExecutorOptions options;
-  options.max_parallel_steps = max_parallel_steps;
+  options.max_parallel_steps =
+      max_parallel_steps > 0 ? max_parallel_steps : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.work_dir = root_ / "work";
-  return std::make_unique<pipeline::Executor>(services, options);
+  if (launcher == "in-process") return std::make_unique<pipeline::Executor>(services, options);
+  if (launcher != "subprocess") {
+    return Status::InvalidArgument("--launcher: expected in-process or subprocess, got '" + launcher + "'");
+  }
+  pipeline::SubprocessLauncher::Options sub;
+  std::error_code ec;
+  sub.binary = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return Status::Internal("cannot find the grove binary to launch steps with: " + ec.message());
+  sub.global_args = {"--home", root_.string()};
+  sub.work_dir = options.work_dir;
+  sub.slots = options.max_parallel_steps;
+  return std::make_unique<pipeline::Executor>(services, options,
+                                              std::make_unique<pipeline::SubprocessLauncher>(std::move(sub)));
 }
 
 std::string CurrentUser() {

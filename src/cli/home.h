@@ -33,8 +33,11 @@ class Home {
   // What this data folder's endpoints serve, resolved (Refresh) but with
   // nothing loaded: one-shot commands load only the models they use.
   Result<std::unique_ptr<serving::EndpointService>> Endpoints();
-  // An executor over this data folder. `max_parallel_steps` 0: the number of cores.
-  std::unique_ptr<pipeline::Executor> NewExecutor(int max_parallel_steps);
+  // An executor over this data folder. `max_parallel_steps` 0: the number of
+  // cores. `launcher`: "in-process" (default) or "subprocess" (each step
+  // attempt runs as `grove step-run`, so a crashing step fails alone).
+  Result<std::unique_ptr<pipeline::Executor>> NewExecutor(int max_parallel_steps,
+                                                          const std::string& launcher = "in-process");
 
  private:
   std::filesystem::path root_;

@@ -20,6 +20,7 @@ struct RunOptions {
   std::string file;
   std::vector<std::string> parameters;
   int max_parallel = 0;
+  std::string launcher = "in-process";
   bool quiet = false;
 };
 
@@ -85,7 +86,9 @@ int RunPipeline(const GlobalOptions& global, const RunOptions& opts) {
   auto version = (*home)->metadata()->PutDefinition(record, def->description);
   if (!version.ok()) return ReportError(version.status());
 
-  auto executor = (*home)->NewExecutor(opts.max_parallel);
+  auto made = (*home)->NewExecutor(opts.max_parallel, opts.launcher);
+  if (!made.ok()) return ReportError(made.status());
+  std::unique_ptr<pipeline::Executor>& executor = *made;
   ProgressPrinter progress(!opts.quiet && !global.json);
   executor->SetObserver([&progress](const store::StepRunRecord& run) { progress.OnStep(run); });
   auto id = executor->Start(*def, *version, *params);
@@ -124,6 +127,9 @@ void AddRunCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   cmd->add_option("file", opts->file, "Pipeline definition file")->required();
   cmd->add_option("-p,--parameter", opts->parameters, "Parameter value as Name=Value (repeatable)");
   cmd->add_option("--max-parallel", opts->max_parallel, "Steps running at once (default: number of cores)");
+  cmd->add_option("--launcher", opts->launcher,
+                  "Where steps run: in-process (default) or subprocess (each step in its own process)")
+      ->check(CLI::IsMember({"in-process", "subprocess"}));
   cmd->add_flag("-q,--quiet", opts->quiet, "Print only errors");
   cmd->callback([&global, opts, action] { *action = [&global, opts] { return RunPipeline(global, *opts); }; });
 }

@@ -12,6 +12,12 @@ const char* ParamTypeName(ParamType type) {
   return "?";
 }
 
+const std::vector<std::string>& StepDef::Branch(const std::string& list) const {
+  static const std::vector<std::string> kNone;
+  auto it = branches.find(list);
+  return it == branches.end() ? kNone : it->second;
+}
+
 const StepDef* Definition::FindStep(const std::string& step_name) const {
   for (const StepDef& s : steps) {
     if (s.name == step_name) return &s;

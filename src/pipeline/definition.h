@@ -49,14 +49,17 @@ struct StepDef {
   RetryPolicy retry;
   std::string description;
 
-  // Condition steps: the names of the steps in each branch. Branch steps are
-  // ordinary entries of Definition::steps whose `guard_step` names the condition.
-  std::vector<std::string> if_steps;
-  std::vector<std::string> else_steps;
-  // Set on steps inside a condition's branch: the condition and the branch
-  // (true: if_steps) under which it runs. A step is guarded by at most one condition.
+  // Steps whose type has nested step lists (StepType::NestedStepLists, e.g. a
+  // Condition's if_steps and else_steps): list name -> the names of its steps.
+  // Nested steps are ordinary entries of Definition::steps whose `guard_step`
+  // names this step.
+  std::map<std::string, std::vector<std::string>> branches;
+  // Set on nested steps: the step and the list (e.g. "if_steps") under which
+  // it runs. A step is guarded by at most one step.
   std::string guard_step;
-  bool guard_branch = true;
+  std::string guard_branch;
+
+  const std::vector<std::string>& Branch(const std::string& list) const;
 };
 
 // A parsed pipeline definition. Steps are flattened: branch steps of

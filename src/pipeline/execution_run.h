@@ -1,85 +1,66 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "pipeline/executor.h"
-#include "pipeline/expression.h"
 #include "pipeline/planner.h"
-#include "pipeline/step_runner.h"
+#include "pipeline/step_inputs.h"
 
 namespace grove::pipeline {
 
-// Gives out step slots shared by all executions of one executor.
-class SlotPool {
- public:
-  explicit SlotPool(int slots) : free_(slots) {}
-  // Takes a slot, waiting for one; false if `stop` became true first.
-  bool Acquire(const std::atomic<bool>& stop);
-  // Takes up to `n` more slots without waiting; returns how many it took.
-  int TryAcquire(int n);
-  void Release(int n = 1);
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int free_;  // Guarded by mu_.
-};
-
-// One execution in flight: a coordinator thread that asks the planner for
-// ready steps, resolves their arguments, runs each on its own thread (one
-// slot each), and records the execution's end.
+// One execution in flight: its definition, planner, the outputs of its
+// finished steps, and the record of each step run, which it stores (and
+// reports to the observer) on every change. Used by the executor's loop
+// thread only, under the executor's lock.
 class ExecutionRun {
  public:
-  ExecutionRun(const ExecutorServices& services, const ExecutorOptions& options, SlotPool* slots,
-               StepObserver observer, Definition def, std::map<std::string, std::set<std::string>> deps,
+  ExecutionRun(const ExecutorServices& services, Definition def, std::map<std::string, std::set<std::string>> deps,
                store::ExecutionRecord record);
-  ~ExecutionRun();
 
-  void Start();
-  void RequestStop();
-  // Blocks until the execution has ended.
-  void Wait();
   const std::string& id() const { return record_.id; }
+  const store::ExecutionRecord& record() const { return record_; }
+  const Definition& def() const { return def_; }
+  Planner& planner() { return planner_; }
+  StepOutputs& outputs() { return outputs_; }
+  const std::shared_ptr<std::atomic<bool>>& stop_flag() const { return stop_; }
 
- private:
-  struct StepState {
-    std::map<std::string, std::string> outputs;  // Output name -> digest.
-    std::optional<Json> property_file;           // Parsed on first JsonGet.
-  };
+  bool stopped() const { return stopped_; }
+  bool done() const { return done_; }
+  int in_flight = 0;  // Tasks started and not yet ended.
 
-  void Coordinate();
-  void Launch(const std::string& step);
-  void RunStep(const std::string& step);
-  bool PollStopRequest();
-  ResolveContext MakeResolveContext();
+  // The step run's record, created on first use.
+  store::StepRunRecord& StepRun(const std::string& step);
+  // Stores the step run (with `artifacts` and `links`) and tells the observer.
+  void Record(const std::string& step, const StepObserver& observer,
+              const std::vector<store::ArtifactRecord>& artifacts = {},
+              const std::vector<store::ArtifactLink>& links = {});
+  // Ends the step run with `status` (and reason) now.
+  void EndStep(const std::string& step, const std::string& status, const std::string& reason,
+               const StepObserver& observer);
+
+  // The first failure ends the execution Failed with this reason.
+  void Fail(const std::string& reason);
+  // Stops starting steps; running ones are asked to stop. False if already stopping or done.
+  bool RequestStop();
+  // Records the execution's end.
   void Finish();
 
+ private:
   const ExecutorServices& services_;
-  const ExecutorOptions& options_;
-  SlotPool* slots_;
-  StepObserver observer_;
   const Definition def_;
   store::ExecutionRecord record_;
-  std::atomic<bool> stop_{false};
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  Planner planner_;                                           // Guarded by mu_.
-  std::map<std::string, StepState> steps_;                    // Guarded by mu_.
-  std::map<std::string, std::shared_ptr<StepRunner>> running_;// Guarded by mu_.
-  std::string failure_reason_;                                // Guarded by mu_.
-  bool stopped_ = false;                                      // Guarded by mu_.
-  bool done_ = false;                                         // Guarded by mu_.
-  std::vector<std::thread> threads_;                          // Guarded by mu_.
-  std::thread coordinator_;
+  Planner planner_;
+  StepOutputs outputs_;
+  std::map<std::string, store::StepRunRecord> steps_;
+  std::shared_ptr<std::atomic<bool>> stop_ = std::make_shared<std::atomic<bool>>(false);
+  std::string failure_reason_;
+  bool stopped_ = false;
+  bool done_ = false;
 };
 
 }  // namespace grove::pipeline

@@ -2,11 +2,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
+#include <fstream>
 #include <set>
 
 #include "common/ids.h"
 #include "pipeline/execution_run.h"
 #include "pipeline/graph.h"
+#include "pipeline/in_process_launcher.h"
 #include "pipeline/validator.h"
 
 namespace grove::pipeline {
@@ -19,37 +23,60 @@ std::string DefaultOwner() {
   return std::string(host) + ":" + std::to_string(getpid());
 }
 
+int Cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+ExecutorOptions WithDefaults(ExecutorOptions options) {
+  if (options.max_parallel_steps <= 0) options.max_parallel_steps = Cores();
+  if (options.owner.empty()) options.owner = DefaultOwner();
+  return options;
+}
+
+void AppendLogLine(const std::filesystem::path& path, const std::string& line) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  std::ofstream(path, std::ios::app) << line << '\n';
+}
+
+// Runs StepType::Commit with a catch-all, like the step body.
+Status CommitEffects(const StepType& type, CommitContext& ctx) {
+  try {
+    return type.Commit(ctx);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("recording the step's effects threw: ") + e.what());
+  }
+}
+
 }  // namespace
 
 Executor::Executor(ExecutorServices services, ExecutorOptions options)
-    : services_(services), options_(std::move(options)) {
-  if (options_.max_parallel_steps <= 0) {
-    options_.max_parallel_steps = std::max(1u, std::thread::hardware_concurrency());
+    : Executor(services, options, nullptr) {}
+
+Executor::Executor(ExecutorServices services, ExecutorOptions options, std::unique_ptr<StepLauncher> launcher)
+    : services_(services), options_(WithDefaults(std::move(options))), launcher_(std::move(launcher)) {
+  if (!launcher_) {
+    AttemptServices attempt{services_.metadata, services_.artifacts, services_.clock, options_.work_dir};
+    launcher_ = std::make_unique<InProcessLauncher>(attempt, options_.max_parallel_steps);
   }
-  if (options_.owner.empty()) options_.owner = DefaultOwner();
-  slots_ = std::make_unique<SlotPool>(options_.max_parallel_steps);
-  lease_thread_ = std::thread([this] { LeaseLoop(); });
+  next_stop_poll_ = std::chrono::steady_clock::now();
+  loop_ = std::thread([this] { Loop(); });
 }
 
 Executor::~Executor() {
-  std::vector<std::shared_ptr<ExecutionRun>> runs;
   {
     std::lock_guard<std::mutex> lock(mu_);
     shutting_down_ = true;
-    for (auto& [id, run] : runs_) runs.push_back(run);
+    for (auto& [id, run] : runs_) RequestStop(*run);
   }
-  cv_.notify_all();
-  for (auto& run : runs) {
-    run->RequestStop();
-    run->Wait();
-  }
-  lease_thread_.join();
+  launcher_->Wake();
+  loop_.join();
 }
 
 void Executor::SetObserver(StepObserver observer) {
   std::lock_guard<std::mutex> lock(mu_);
   observer_ = std::move(observer);
 }
+
+const char* Executor::LauncherName() const { return launcher_->Name(); }
 
 Result<std::string> Executor::Start(const Definition& def, int version, const Json& parameters) {
   RETURN_IF_ERROR(ValidateDefinition(def, *services_.step_types));
@@ -70,50 +97,244 @@ Result<std::string> Executor::Start(const Definition& def, int version, const Js
   record.lease_owner = options_.owner;
   record.lease_expires = record.started_at + options_.lease_ms;
   RETURN_IF_ERROR(services_.metadata->CreateExecution(record));
-
-  std::lock_guard<std::mutex> lock(mu_);
-  auto run = std::make_shared<ExecutionRun>(services_, options_, slots_.get(), observer_, def, std::move(deps),
-                                            record);
-  runs_[record.id] = run;
-  run->Start();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    runs_[record.id] = std::make_shared<ExecutionRun>(services_, def, std::move(deps), record);
+  }
+  launcher_->Wake();
   return record.id;
 }
 
 Result<store::ExecutionRecord> Executor::Wait(const std::string& execution_id) {
-  std::shared_ptr<ExecutionRun> run;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = runs_.find(execution_id);
-    if (it != runs_.end()) run = it->second;
-  }
-  if (run) {
-    run->Wait();
-    std::lock_guard<std::mutex> lock(mu_);
-    runs_.erase(execution_id);
+    std::unique_lock<std::mutex> lock(mu_);
+    ended_cv_.wait(lock, [&] { return !runs_.count(execution_id); });
   }
   return services_.metadata->GetExecution(execution_id);
 }
 
 Status Executor::Stop(const std::string& execution_id) {
   RETURN_IF_ERROR(services_.metadata->RequestStop(execution_id));
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = runs_.find(execution_id);
-  if (it != runs_.end()) it->second->RequestStop();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = runs_.find(execution_id);
+    if (it != runs_.end()) RequestStop(*it->second);
+  }
+  launcher_->Wake();
   return Status::OK();
 }
 
-void Executor::LeaseLoop() {
+void Executor::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
-  while (!shutting_down_) {
-    cv_.wait_for(lock, std::chrono::milliseconds(options_.lease_ms / 3));
-    if (shutting_down_) break;
-    std::vector<std::string> ids;
-    for (const auto& [id, run] : runs_) ids.push_back(id);
+  while (!(shutting_down_ && runs_.empty())) {
+    TimeMs now = services_.clock->Now();
+    RenewLeases(now);
+    PollStopRequests();
+    FindWork();
+    int next_due_ms = StartReady(now);
+    FinishEndedRuns();
+    if (shutting_down_ && runs_.empty()) break;
+    int timeout = static_cast<int>(options_.stop_poll_ms);
+    if (next_due_ms >= 0) timeout = std::min(timeout, next_due_ms);
     lock.unlock();
-    if (!ids.empty()) {
-      (void)services_.metadata->RenewLeases(options_.owner, ids, services_.clock->Now() + options_.lease_ms);
-    }
+    std::optional<AttemptResult> ended = launcher_->WaitForOne(std::max(1, timeout));
     lock.lock();
+    if (ended) Finished(std::move(*ended));
+  }
+}
+
+void Executor::FindWork() {
+  for (auto& [id, run] : runs_) {
+    for (const std::string& step : run->planner().FindWork()) queued_.push_back({run, step, 1, 0});
+  }
+}
+
+int Executor::StartReady(TimeMs now) {
+  int next_due = -1;
+  for (auto it = queued_.begin(); it != queued_.end();) {
+    if (it->run->stopped()) {
+      it->run->EndStep(it->step, "Stopped", "stopped on request", observer_);
+      it->run->planner().StepFinished(it->step, false);
+      it = queued_.erase(it);
+      continue;
+    }
+    if (it->ready_at > now) {
+      int wait = static_cast<int>(std::min<TimeMs>(it->ready_at - now, 1 << 30));
+      next_due = next_due < 0 ? wait : std::min(next_due, wait);
+      ++it;
+      continue;
+    }
+    if (!launcher_->CanRunMore()) break;
+    Queued item = std::move(*it);
+    it = queued_.erase(it);
+    Launch(item);
+  }
+  return next_due;
+}
+
+void Executor::Launch(const Queued& item) {
+  ExecutionRun& run = *item.run;
+  const StepDef& step = *run.def().FindStep(item.step);
+  const StepType* type = services_.step_types->Find(step.type);
+  store::StepRunRecord& record = run.StepRun(item.step);
+  if (item.attempt == 1) record.started_at = services_.clock->Now();
+  record.attempts = item.attempt;
+  auto args = ResolveStepArguments(run.def(), step, run.record(), run.outputs(), *services_.step_types,
+                                   *services_.artifacts);
+  if (!args.ok()) {
+    run.EndStep(item.step, "Failed", args.status().message(), observer_);
+    run.Fail("step " + item.step + " failed: " + args.status().message());
+    run.planner().StepFinished(item.step, false);
+    return;
+  }
+  record.status = "Executing";
+  run.Record(item.step, observer_);
+
+  StepTask task;
+  task.id = next_task_id_++;
+  task.execution_id = run.id();
+  task.pipeline = run.record().pipeline;
+  task.version = run.record().version;
+  task.step = &step;
+  task.type = type;
+  task.arguments = std::move(*args);
+  task.attempt = item.attempt;
+  // A step that can use more cores (Tuning) takes the slots free right now, never waiting for more.
+  task.slots = 1 + std::clamp(type->WantedSlots(task.arguments) - 1, 0, launcher_->FreeSlots() - 1);
+  task.threads = std::max(1, Cores() * task.slots / options_.max_parallel_steps);
+  task.use_cache = item.attempt == 1 && step.cache.enabled;
+  task.stop = run.stop_flag();
+  in_flight_[task.id] = {item.run, item.step, item.attempt};
+  ++run.in_flight;
+  launcher_->Start(std::move(task));
+}
+
+void Executor::Finished(AttemptResult result) {
+  auto it = in_flight_.find(result.task_id);
+  if (it == in_flight_.end()) return;
+  InFlight task = std::move(it->second);
+  in_flight_.erase(it);
+  ExecutionRun& run = *task.run;
+  --run.in_flight;
+  const StepDef& step = *run.def().FindStep(task.step);
+  const StepType& type = *services_.step_types->Find(step.type);
+  store::StepRunRecord& record = run.StepRun(task.step);
+  record.cache_key = result.cache_key;
+  if (!result.log_digest.empty()) record.log_digest = result.log_digest;
+
+  bool fail_step = result.status == "Succeeded" && result.result.kind == StepResult::Kind::kExecutionFailure;
+  if (result.status == "Succeeded" && result.result.kind == StepResult::Kind::kExpansion) {
+    result.status = "Failed";
+    result.failure_reason = "this executor cannot expand the graph yet";
+  }
+  if (result.status == "Succeeded" && !fail_step && result.cache_hit_source.empty()) {
+    CommitContext commit;
+    commit.step = &step;
+    commit.execution_id = run.id();
+    commit.pipeline = run.record().pipeline;
+    commit.arguments = result.arguments;
+    commit.input_digests = result.input_digests;
+    commit.effects = result.effects;
+    commit.registry = services_.registry;
+    commit.store = services_.metadata;
+    auto log_path = StepLogPath(options_.work_dir, run.id(), task.step);
+    commit.log = [&log_path](const std::string& line) { AppendLogLine(log_path, line); };
+    Status s = CommitEffects(type, commit);
+    if (!s.ok()) {
+      result.status = "Failed";
+      result.failure_reason = s.message();
+    } else {
+      for (const auto& [key, value] : commit.metadata.items()) result.metadata[key] = value;
+    }
+  }
+  if (result.status == "Failed" && !fail_step && !run.stopped() && task.attempt < step.retry.max_attempts) {
+    run.Record(task.step, observer_, result.artifacts, {});
+    Retry(task, result.failure_reason);
+    return;
+  }
+
+  record.ended_at = services_.clock->Now();
+  record.failure_reason = result.failure_reason;
+  record.metadata = result.metadata;
+  if (fail_step) {
+    record.status = "Failed";
+    record.failure_reason = result.result.message;
+    run.Fail(result.result.message);
+  } else {
+    record.status = run.stopped() && result.status != "Succeeded" ? "Stopped" : result.status;
+    if (record.status == "Stopped") record.failure_reason = "stopped on request";
+  }
+  bool ok = record.status == "Succeeded";
+  if (ok) {
+    record.outputs = result.outputs;
+    record.cache_hit_source = result.cache_hit_source;
+    for (const auto& [name, digest] : result.outputs.items()) {
+      run.outputs()[task.step][name] = digest.get<std::string>();
+    }
+  } else if (record.status == "Failed" && !fail_step) {
+    run.Fail("step " + task.step + " failed: " + record.failure_reason);
+  }
+  run.Record(task.step, observer_, result.artifacts, result.links);
+  std::string branch = result.result.kind == StepResult::Kind::kBranch ? result.result.branch
+                                                                        : result.metadata.value("branch", "");
+  run.planner().StepFinished(task.step, ok, branch);
+}
+
+void Executor::Retry(const InFlight& task, const std::string& reason) {
+  const StepDef& step = *task.run->def().FindStep(task.step);
+  double wait_s = step.retry.interval_seconds * std::pow(step.retry.backoff_rate, task.attempt - 1);
+  AppendLogLine(StepLogPath(options_.work_dir, task.run->id(), task.step),
+                "attempt " + std::to_string(task.attempt) + " failed: " + reason + "; retrying in " +
+                    std::to_string(wait_s) + " s");
+  TimeMs ready_at = services_.clock->Now() + static_cast<TimeMs>(std::llround(wait_s * 1000));
+  queued_.push_back({task.run, task.step, task.attempt + 1, ready_at});
+}
+
+void Executor::RequestStop(ExecutionRun& run) {
+  if (!run.RequestStop()) return;
+  for (auto& [task_id, task] : in_flight_) {
+    if (task.run.get() != &run) continue;
+    store::StepRunRecord& record = run.StepRun(task.step);
+    if (record.status == "Executing" || record.status == "Starting") {
+      record.status = "Stopping";
+      run.Record(task.step, observer_);
+    }
+    launcher_->Cancel(task_id);
+  }
+}
+
+void Executor::FinishEndedRuns() {
+  bool ended = false;
+  for (auto it = runs_.begin(); it != runs_.end();) {
+    ExecutionRun& run = *it->second;
+    bool queued = std::any_of(queued_.begin(), queued_.end(), [&](const Queued& q) { return q.run.get() == &run; });
+    if (run.in_flight == 0 && !queued && run.planner().Done()) {
+      run.Finish();
+      it = runs_.erase(it);
+      ended = true;
+    } else {
+      ++it;
+    }
+  }
+  if (ended) ended_cv_.notify_all();
+}
+
+void Executor::RenewLeases(TimeMs now) {
+  if (now < next_renewal_) return;
+  next_renewal_ = now + std::max<TimeMs>(1, options_.lease_ms / 3);
+  std::vector<std::string> ids;
+  for (const auto& [id, run] : runs_) ids.push_back(id);
+  if (!ids.empty()) (void)services_.metadata->RenewLeases(options_.owner, ids, now + options_.lease_ms);
+}
+
+void Executor::PollStopRequests() {
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_stop_poll_ || runs_.empty()) return;
+  next_stop_poll_ = now + std::chrono::milliseconds(options_.stop_poll_ms);
+  for (auto& [id, run] : runs_) {
+    if (run->stopped()) continue;
+    auto current = services_.metadata->GetExecution(id);
+    if (current.ok() && current->status == "Stopping") RequestStop(*run);
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -21,7 +22,8 @@
 namespace grove::pipeline {
 
 class ExecutionRun;
-class SlotPool;
+class StepLauncher;
+struct AttemptResult;
 
 struct ExecutorOptions {
   // Steps running at once across all executions of this executor.
@@ -31,7 +33,7 @@ struct ExecutorOptions {
   std::filesystem::path work_dir;
   // Identifies this process in execution leases ("<host>:<pid>").
   std::string owner;
-  // How long a lease lasts without renewal; renewed every third of it.
+  // How long a lease lasts without renewal; renewed every third of it (by the executor's clock).
   TimeMs lease_ms = 30'000;
   // How often a running execution looks for a stop request made by another process.
   TimeMs stop_poll_ms = 200;
@@ -46,20 +48,27 @@ struct ExecutorServices {
   const StepTypeRegistry* step_types = nullptr;
 };
 
-// Called on every step status change (from worker threads; keep it quick).
+// Called on every step status change (from the executor's thread; keep it quick).
 using StepObserver = std::function<void(const store::StepRunRecord&)>;
 
-// Runs executions: each one's ready steps start in parallel (bounded by
-// max_parallel_steps across executions), with retries, caching, stop, and
-// every state change recorded in the metadata store. Thread-safe.
+// Runs executions: one loop (ninja's Builder) asks each execution's planner
+// for ready steps, starts them on a StepLauncher while it has free slots
+// (max_parallel_steps across executions), waits for one to end and records
+// it: outputs, side effects (StepType::Commit), retries with backoff, the
+// chosen branch, the execution's end. Leases are renewed and stop requests
+// from other processes picked up on the same loop. Thread-safe.
 class Executor {
  public:
+  // Runs steps in this process on a pool of max_parallel_steps workers.
   Executor(ExecutorServices services, ExecutorOptions options);
+  // Runs steps on `launcher` (its slots bound how many run at once).
+  Executor(ExecutorServices services, ExecutorOptions options, std::unique_ptr<StepLauncher> launcher);
   ~Executor();  // Stops and waits for every execution.
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
 
   void SetObserver(StepObserver observer);
+  const char* LauncherName() const;
 
   // Creates an execution of `def` (stored as `version`) with coerced
   // `parameters` and starts it in the background. Returns its id.
@@ -70,18 +79,44 @@ class Executor {
   Status Stop(const std::string& execution_id);
 
  private:
-  void LeaseLoop();
+  struct Queued {
+    std::shared_ptr<ExecutionRun> run;
+    std::string step;
+    int attempt = 1;
+    TimeMs ready_at = 0;
+  };
+  struct InFlight {
+    std::shared_ptr<ExecutionRun> run;
+    std::string step;
+    int attempt = 1;
+  };
+
+  void Loop();
+  void FindWork();
+  int StartReady(TimeMs now);  // Returns ms until the next queued retry is due (or -1).
+  void Launch(const Queued& item);
+  void Finished(AttemptResult result);
+  void Retry(const InFlight& task, const std::string& reason);
+  void RequestStop(ExecutionRun& run);
+  void FinishEndedRuns();
+  void RenewLeases(TimeMs now);
+  void PollStopRequests();
 
   ExecutorServices services_;
   ExecutorOptions options_;
-  std::unique_ptr<SlotPool> slots_;
+  std::unique_ptr<StepLauncher> launcher_;
 
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable ended_cv_;  // An execution ended.
   std::map<std::string, std::shared_ptr<ExecutionRun>> runs_;  // Guarded by mu_.
-  StepObserver observer_;                               // Guarded by mu_.
-  bool shutting_down_ = false;                          // Guarded by mu_.
-  std::thread lease_thread_;
+  std::vector<Queued> queued_;                                 // Guarded by mu_.
+  std::map<uint64_t, InFlight> in_flight_;                     // Guarded by mu_.
+  uint64_t next_task_id_ = 1;                                  // Guarded by mu_.
+  StepObserver observer_;                                      // Guarded by mu_.
+  bool shutting_down_ = false;                                 // Guarded by mu_.
+  TimeMs next_renewal_ = 0;                                    // Loop thread only.
+  std::chrono::steady_clock::time_point next_stop_poll_;       // Loop thread only.
+  std::thread loop_;
 };
 
 }  // namespace grove::pipeline

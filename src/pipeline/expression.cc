@@ -3,6 +3,8 @@
 #include <charconv>
 #include <optional>
 
+#include "pipeline/argument_schema.h"
+
 namespace grove::pipeline {
 namespace {
 
@@ -84,6 +86,15 @@ Status CheckJoin(const Json& arg) {
   return Status::OK();
 }
 
+// A value for messages, at most about 80 characters: a list of 1,000 points
+// from a report must not flood an error line.
+std::string Brief(const Json& value) {
+  std::string text = value.dump();
+  if (text.size() <= 80) return text;
+  std::string size = value.is_array() || value.is_object() ? ", " + std::to_string(value.size()) + " elements" : "";
+  return text.substr(0, 60) + "... (" + std::to_string(text.size()) + " characters" + size + ")";
+}
+
 std::string KeyOf(const Json& expression) { return expression.begin().key(); }
 
 // "Get Steps.A.Outputs.x" / "JsonGet on step A" / "Join", for messages.
@@ -138,7 +149,7 @@ Result<Json> ResolveJoin(const Json& expression, const ResolveContext& ctx, cons
   for (size_t i = 0; i < values.size(); ++i) {
     ASSIGN_OR_RETURN(Json v, Resolve(values[i], ctx, Item(Child(field, "Join.values"), i)));
     if (v.is_array() || v.is_object()) {
-      return Status::InvalidArgument("value " + std::to_string(i) + " is " + v.dump() +
+      return Status::InvalidArgument("value " + std::to_string(i) + " is " + Brief(v) +
                                      "; only strings, numbers and booleans can be joined")
           .WithContext(Prefix(field, expression));
     }
@@ -391,13 +402,21 @@ const char* KindName(const Json& v) {
 }
 
 // -1, 0 or 1. Only equality (`ordering` false) is defined for booleans and nulls.
+// A string that reads in full as a number compares as that number with a
+// number (the quoted-scalar rule, CoerceArgument).
 Result<int> Compare(const Json& a, const Json& b, bool ordering) {
   if ((a.is_number() && b.is_number()) || (a.is_string() && b.is_string())) {
     return a < b ? -1 : (b < a ? 1 : 0);
   }
+  if (a.is_number() != b.is_number() && (a.is_string() || b.is_string())) {
+    const Json& text = a.is_string() ? a : b;
+    if (std::optional<double> n = ReadNumberText(text.get<std::string>())) {
+      return a.is_string() ? Compare(Json(*n), b, ordering) : Compare(a, Json(*n), ordering);
+    }
+  }
   if (!ordering && a.type() == b.type() && (a.is_boolean() || a.is_null())) return a == b ? 0 : 1;
   std::string why = a.type() == b.type() ? " (only numbers and strings can be ordered)" : "";
-  return Status::InvalidArgument("cannot compare " + a.dump() + " (" + KindName(a) + ") with " + b.dump() +
+  return Status::InvalidArgument("cannot compare " + Brief(a) + " (" + KindName(a) + ") with " + Brief(b) +
                                  " (" + KindName(b) + ")" + why);
 }
 
@@ -418,7 +437,7 @@ Result<bool> EvaluateCompare(Op op, const Json& operand, const ResolveContext& c
   ASSIGN_OR_RETURN(Json right, Resolve(operand[1], ctx, Item(at, 1)));
   if (op == Op::kIn) {
     if (!right.is_array()) {
-      return Status::InvalidArgument(at + ": In needs a list to look in, got " + right.dump());
+      return Status::InvalidArgument(at + ": In needs a list to look in, got " + Brief(right));
     }
     for (const Json& candidate : right) {
       Result<int> c = Compare(left, candidate, false);
@@ -463,6 +482,25 @@ Result<bool> Evaluate(const Json& cond, const ResolveContext& ctx, const std::st
 }
 
 }  // namespace
+
+void ForEachComparison(const Json& conditions, const std::string& field,
+                       const std::function<void(const Json& left, const Json& right, const std::string& at)>& visit) {
+  if (conditions.is_array()) {
+    for (size_t i = 0; i < conditions.size(); ++i) ForEachComparison(conditions[i], Item(field, i), visit);
+    return;
+  }
+  if (!conditions.is_object() || conditions.size() != 1) return;
+  const std::string& key = conditions.begin().key();
+  const Json& operand = conditions.begin().value();
+  std::optional<Op> op = FindOperator(key);
+  if (!op) return;
+  const std::string at = field + "." + key;
+  if (*op == Op::kNot || *op == Op::kAnd || *op == Op::kOr) {
+    ForEachComparison(operand, at, visit);
+  } else if (operand.is_array() && operand.size() == 2) {
+    visit(operand[0], operand[1], at);
+  }
+}
 
 std::optional<ExpressionIssue> CheckConditions(const Json& conditions, const std::string& field) {
   if (!conditions.is_array()) return CheckCondition(conditions, field);

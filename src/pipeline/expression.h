@@ -87,6 +87,13 @@ std::vector<Reference> CollectReferences(const Json& value, const std::string& f
 // expressions well-formed). Returns the first problem, if any.
 std::optional<ExpressionIssue> CheckConditions(const Json& conditions, const std::string& field);
 
+// Calls `visit` with the two operands of every comparison (Equals ... In) in
+// a well-formed condition list, and the comparison's field path
+// (e.g. "conditions[0].LessThanOrEqualTo"). For In, the right operand is the list.
+// REQUIRES: CheckConditions found no issue.
+void ForEachComparison(const Json& conditions, const std::string& field,
+                       const std::function<void(const Json& left, const Json& right, const std::string& at)>& visit);
+
 // One step of a JsonGet path: an object key or an array index.
 struct PathSegment {
   std::string key;

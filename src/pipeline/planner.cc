@@ -43,7 +43,7 @@ void Planner::Skip(const std::string& step) {
   for (const std::string& d : dependants_[step]) Skip(d);
 }
 
-void Planner::StepFinished(const std::string& step, bool succeeded, bool branch) {
+void Planner::StepFinished(const std::string& step, bool succeeded, const std::string& branch) {
   if (states_[step] == State::kRunning) --running_;
   states_[step] = succeeded ? State::kSucceeded : State::kFailed;
   if (!succeeded) {
@@ -51,9 +51,12 @@ void Planner::StepFinished(const std::string& step, bool succeeded, bool branch)
     return;
   }
   const StepDef* def = def_.FindStep(step);
-  if (def == nullptr || def->type != "Condition") return;
+  if (def == nullptr || def->branches.empty()) return;
   branch_taken_[step] = branch;
-  for (const std::string& s : branch ? def->else_steps : def->if_steps) Skip(s);
+  for (const auto& [list, steps] : def->branches) {
+    if (list == branch) continue;
+    for (const std::string& s : steps) Skip(s);
+  }
 }
 
 bool Planner::Done() const {

@@ -12,8 +12,8 @@ namespace grove::pipeline {
 // Decides which steps of one execution may start, ninja-style: the executor
 // asks FindWork() for ready steps and reports each end with StepFinished().
 //
-// A step is ready when every dependency succeeded and, for a step inside a
-// condition's branch, the condition chose its branch. Steps in the branch not
+// A step is ready when every dependency succeeded and, for a nested step
+// (e.g. in a Condition's branch), its guard chose its list. Steps in the branch not
 // taken, and everything depending on them, are skipped. After a failure no
 // new step starts (running ones finish), as SageMaker does.
 // Not thread-safe: the executor calls it under its own lock.
@@ -26,8 +26,9 @@ class Planner {
 
   // Ready steps, in definition order, now marked running.
   std::vector<std::string> FindWork();
-  // Reports a finished step. For a Condition step, `branch` is the branch taken.
-  void StepFinished(const std::string& step, bool succeeded, bool branch = true);
+  // Reports a finished step. For a step with nested step lists, `branch` names
+  // the list that runs (StepResult::Branch); the steps of the others are skipped.
+  void StepFinished(const std::string& step, bool succeeded, const std::string& branch = "");
   // Stop starting steps (a failure elsewhere or a stop request).
   void Halt() { halted_ = true; }
 
@@ -44,7 +45,7 @@ class Planner {
   std::map<std::string, std::set<std::string>> deps_;
   std::map<std::string, std::set<std::string>> dependants_;
   std::map<std::string, State> states_;
-  std::map<std::string, bool> branch_taken_;  // Condition step -> branch.
+  std::map<std::string, std::string> branch_taken_;  // Step with nested lists -> the list that runs.
   int running_ = 0;
   bool halted_ = false;
 };

@@ -16,12 +16,11 @@ StepDef Step(const std::string& name, const std::string& type = "Produce") {
 Definition Branching() {
   Definition def;
   def.steps = {Step("A"), Step("Check", "Condition"), Step("Yes"), Step("No"), Step("Z")};
-  def.steps[1].if_steps = {"Yes"};
-  def.steps[1].else_steps = {"No"};
+  def.steps[1].branches = {{"if_steps", {"Yes"}}, {"else_steps", {"No"}}};
   def.steps[2].guard_step = "Check";
-  def.steps[2].guard_branch = true;
+  def.steps[2].guard_branch = "if_steps";
   def.steps[3].guard_step = "Check";
-  def.steps[3].guard_branch = false;
+  def.steps[3].guard_branch = "else_steps";
   return def;
 }
 
@@ -50,7 +49,7 @@ TEST(PlannerTest, TakenBranchRunsAndTheOtherIsSkipped) {
   EXPECT_EQ(plan.FindWork(), (std::vector<std::string>{"A"}));
   plan.StepFinished("A", true);
   EXPECT_EQ(plan.FindWork(), (std::vector<std::string>{"Check"}));
-  plan.StepFinished("Check", true, /*branch=*/false);
+  plan.StepFinished("Check", true, "else_steps");
   EXPECT_EQ(plan.FindWork(), (std::vector<std::string>{"No"}));
   EXPECT_EQ(plan.state("Yes"), Planner::State::kSkipped);
   EXPECT_EQ(plan.state("Z"), Planner::State::kSkipped);  // Depends on a skipped step.

@@ -38,6 +38,46 @@ std::string Suggestion(const std::string& name, const std::vector<std::string>& 
 
 std::string ValueText(const Json& v) { return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump(); }
 
+}  // namespace
+
+TypedExpression ExpressionType(const Json& expression, const Definition& def) {
+  const std::string key = expression.begin().key();
+  const Json& arg = expression.begin().value();
+  if (key == "Join") return {ArgType::kString, "Join", ""};
+  if (key == "JsonGet") return {ArgType::kAny, "JsonGet", ""};
+  ExpressionScan scan = ScanExpressions(expression, "");
+  if (scan.references.size() != 1 || !arg.is_string()) return {ArgType::kAny, "the expression", ""};
+  const Reference& ref = scan.references.front();
+  const std::string what = "Get " + arg.get<std::string>();
+  switch (ref.kind) {
+    case Reference::Kind::kParameter: {
+      const ParameterDef* p = def.FindParameter(ref.name);
+      if (p == nullptr) return {ArgType::kAny, what, ""};
+      const std::string hint = "declare parameter " + p->name + " with the type the argument takes";
+      switch (p->type) {
+        case ParamType::kString:
+          return {ArgType::kString, "parameter " + p->name, hint};
+        case ParamType::kInteger:
+          return {ArgType::kInteger, "parameter " + p->name, hint};
+        case ParamType::kFloat:
+          return {ArgType::kNumber, "parameter " + p->name, hint};
+        case ParamType::kBoolean:
+          return {ArgType::kBoolean, "parameter " + p->name, hint};
+      }
+      return {ArgType::kAny, what, ""};
+    }
+    case Reference::Kind::kExecution:
+      return {ArgType::kString, what, ""};
+    case Reference::Kind::kStepOutput:
+      return {ArgType::kPath, what, ""};
+    case Reference::Kind::kJsonGet:
+      break;
+  }
+  return {ArgType::kAny, what, ""};
+}
+
+namespace {
+
 class Validator {
  public:
   Validator(const Definition& def, const StepTypeRegistry& types) : def_(def), types_(types), graph_(def) {
@@ -67,7 +107,8 @@ class Validator {
   void CheckParameter(const ParameterDef& p);
   void CheckStep(const StepDef& step);
   void CheckReference(const Reference& ref);
-  void CheckCondition(const StepDef& step);
+  void CheckBranches(const StepDef& step);
+  void CheckArgumentTypes(const StepDef& step);
   void CheckBranchDependencies(size_t i);
   std::string UnknownStep(const std::string& name) const {
     return "unknown step '" + name + "' (steps: " + JoinNames(step_names_) + ")" +
@@ -175,23 +216,14 @@ void Validator::CheckReference(const Reference& ref) {
   }
 }
 
-void Validator::CheckCondition(const StepDef& step) {
-  const std::string field = "steps." + step.name + ".arguments.conditions";
-  const Json* conditions = step.arguments.contains("conditions") ? &step.arguments["conditions"] : nullptr;
-  if (conditions == nullptr || conditions->empty()) {
-    Add(field,
-        "a Condition step needs a non-empty 'conditions' list, e.g. "
-        "[{LessThanOrEqualTo: [{Get: Parameters.X}, 6.0]}]");
-  } else if (auto issue = CheckConditions(*conditions, field)) {
-    Add(issue->field, issue->message);
-  }
-  for (bool branch : {true, false}) {
-    const std::string list = branch ? "if_steps" : "else_steps";
-    for (const std::string& name : branch ? step.if_steps : step.else_steps) {
+// Every step named in a nested step list is guarded by this step and that list.
+void Validator::CheckBranches(const StepDef& step) {
+  for (const auto& [list, names] : step.branches) {
+    for (const std::string& name : names) {
       const StepDef* s = def_.FindStep(name);
-      if (s == nullptr || s->guard_step != step.name || s->guard_branch != branch) {
+      if (s == nullptr || s->guard_step != step.name || s->guard_branch != list) {
         Add("steps." + step.name + ".arguments." + list,
-            "branch step '" + name + "' is not a step guarded by this condition's " + list);
+            "nested step '" + name + "' is not a step guarded by this step's " + list);
       }
     }
   }
@@ -219,20 +251,40 @@ void Validator::CheckStep(const StepDef& step) {
   }
   if (!step.guard_step.empty()) {
     const StepDef* guard = def_.FindStep(step.guard_step);
-    if (guard == nullptr || guard->type != kConditionStepType) {
-      Add(field, "guard '" + step.guard_step + "' is not a Condition step of this pipeline");
+    const StepType* guard_type = guard ? types_.Find(guard->type) : nullptr;
+    std::vector<std::string> lists = guard_type ? guard_type->NestedStepLists() : std::vector<std::string>();
+    if (std::find(lists.begin(), lists.end(), step.guard_branch) == lists.end()) {
+      Add(field, "guard '" + step.guard_step + "' is not a step of this pipeline with a nested step list '" +
+                     step.guard_branch + "'");
     }
   }
   ExpressionScan scan = ScanExpressions(step.arguments, field + ".arguments");
   for (const ExpressionIssue& issue : scan.issues) Add(issue.field, issue.message);
   for (const Reference& ref : scan.references) CheckReference(ref);
-  if (step.type == kConditionStepType) CheckCondition(step);
+  CheckBranches(step);
+  if (scan.issues.empty()) CheckArgumentTypes(step);
+}
+
+// An expression feeding a typed argument must be of a fitting type: a String
+// parameter cannot feed a Number, a Float parameter cannot feed an Integer.
+void Validator::CheckArgumentTypes(const StepDef& step) {
+  if (!step.arguments.is_object()) return;
+  for (const auto& [name, value] : step.arguments.items()) {
+    const ArgumentSpec* spec = types_.FindArgument(step, name);
+    if (spec == nullptr || !IsExpression(value)) continue;
+    TypedExpression given = ExpressionType(value, def_);
+    if (Assignable(given.type, spec->type)) continue;
+    Add("steps." + step.name + ".arguments." + name,
+        given.what + " is " + (given.type == ArgType::kInteger ? "an " : "a ") + ArgTypeName(given.type) +
+            ", but the argument takes " + (spec->type == ArgType::kInteger ? "an " : "a ") +
+            ArgTypeName(spec->type) + (given.hint.empty() ? "" : "; " + given.hint));
+  }
 }
 
 // A step inside a branch may not run, so only steps in the same branch (at
 // any depth) may depend on it.
 void Validator::CheckBranchDependencies(size_t i) {
-  std::set<std::pair<std::string, bool>> enclosing;  // (condition, branch) around step i.
+  std::set<std::pair<std::string, std::string>> enclosing;  // (guard, list) around step i.
   const StepDef* at = &def_.steps[i];
   for (size_t hops = 0; at != nullptr && !at->guard_step.empty() && hops < def_.steps.size(); ++hops) {
     enclosing.insert({at->guard_step, at->guard_branch});
@@ -243,7 +295,7 @@ void Validator::CheckBranchDependencies(size_t i) {
     if (dep.guard_step.empty() || enclosing.count({dep.guard_step, dep.guard_branch})) continue;
     Add(graph_.EdgeField(i, d),
         "step " + def_.steps[i].name + " depends on " + dep.name + ", which runs only in the " +
-            (dep.guard_branch ? "if_steps" : "else_steps") + " branch of condition " + dep.guard_step +
+            dep.guard_branch + " branch of " + dep.guard_step +
             "; move " + def_.steps[i].name + " into that branch or depend on " + dep.guard_step + " instead");
   }
 }

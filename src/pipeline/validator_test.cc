@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "pipeline/steps/builtin_steps.h"
 #include "pipeline/yaml_reader.h"
 
 namespace grove::pipeline {
@@ -46,7 +47,7 @@ class ValidatorTest : public ::testing::Test {
         std::make_unique<FakeType>("Processing", std::vector<std::string>{"train", "validation", "test"}));
     types_.Register(std::make_unique<FakeType>("Training", std::vector<std::string>{"model"}));
     types_.Register(std::make_unique<FakeType>("Evaluation", std::vector<std::string>{"report"}, "report"));
-    types_.Register(std::make_unique<FakeType>("Condition", std::vector<std::string>{}));
+    types_.Register(MakeConditionStep());
     types_.Register(
         std::make_unique<FakeType>("RegisterModel", std::vector<std::string>{}, std::nullopt, "group"));
     types_.Register(std::make_unique<FakeType>("Fail", std::vector<std::string>{}));
@@ -172,9 +173,9 @@ TEST_F(ValidatorTest, StepsOutsideABranchMayNotDependOnItsSteps) {
   EXPECT_EQ(
       Check(kNoParams, steps),
       "v.yaml:18:50: steps.Other.depends_on[0]: step Other depends on Train, which runs only in the if_steps "
-      "branch of condition C; move Other into that branch or depend on C instead\n"
+      "branch of C; move Other into that branch or depend on C instead\n"
       "v.yaml:19:62: steps.After.arguments.m: step After depends on Train, which runs only in the if_steps "
-      "branch of condition C; move After into that branch or depend on C instead");
+      "branch of C; move After into that branch or depend on C instead");
 }
 
 TEST_F(ValidatorTest, CyclesAreReportedWhereTheyClose) {
@@ -236,7 +237,7 @@ TEST_F(ValidatorTest, ChecksDefinitionsBuiltInCode) {
   EXPECT_EQ(
       st.message(),
       "<definition>: steps.A: duplicate step name 'A'\n"
-      "<definition>: steps.A: guard 'A' is not a Condition step of this pipeline\n"
+      "<definition>: steps.A: guard 'A' is not a step of this pipeline with a nested step list ''\n"
       "<definition>: steps.has space: 'has space' is not a valid step name ([A-Za-z0-9][A-Za-z0-9_-]*)");
 }
 
@@ -258,6 +259,101 @@ TEST(ValidatorExamplesTest, BundledExamplesAreValid) {
     Status st = ValidateDefinition(*def, StepTypeRegistry::BuiltIn());
     EXPECT_TRUE(st.ok()) << st.ToString();
   }
+}
+
+// Types are checked against the built-in step types' argument schemas, before anything runs.
+class TypedValidationTest : public ::testing::Test {
+ protected:
+  // The read or validation error of `steps` (YAML lines) after the parameters and an Evaluation step E; "" if none.
+  std::string Check(const std::string& steps) {
+    std::string text =
+        "pipeline: p\n"
+        "parameters:\n"
+        "  Name: {type: String, default: x}\n"
+        "  Ratio: {type: Float, default: 1.5}\n"
+        "  Count: {type: Integer, default: 2}\n"
+        "steps:\n"
+        "  - {name: T, type: Training, arguments: {train: a.csv, hyperparameters: {num_round: 5}}}\n" +
+        steps;
+    Result<Definition> def = ReadDefinition(text, "t.yaml");
+    if (!def.ok()) return def.status().message();
+    return ValidateDefinition(*def, StepTypeRegistry::BuiltIn()).message();
+  }
+};
+
+constexpr const char* kEval =
+    "  - name: E\n    type: Evaluation\n    arguments:\n      model: {Get: Steps.T.Outputs.model}\n"
+    "      test: b.csv\n      kind: binary_classification\n";
+
+TEST_F(TypedValidationTest, QuotedThresholdIsCoercedInsteadOfAbortingTheProcess) {
+  Result<Definition> def = ReadDefinition(
+      "pipeline: p\nsteps:\n  - {name: E, type: Evaluation, arguments: {model: m, test: t, kind: "
+      "binary_classification, threshold: \"0.5\"}}\n",
+      "t.yaml");
+  ASSERT_TRUE(def.ok()) << def.status().ToString();
+  EXPECT_EQ(def->steps[0].arguments["threshold"], Json(0.5));
+}
+
+TEST_F(TypedValidationTest, QuotedScalarsFollowOneRuleForEveryArgument) {
+  Result<Definition> def = ReadDefinition(
+      "pipeline: p\nsteps:\n"
+      "  - {name: U, type: Tuning, arguments: {train: a, search_space: {xgboost: {}}, cv_folds: \"3\", "
+      "max_trials: \"4\", refit: \"false\"}}\n"
+      "  - {name: D, type: Deploy, arguments: {endpoint: e, group: g, version: \"2\", multi_model: \"TRUE\"}}\n",
+      "t.yaml");
+  ASSERT_TRUE(def.ok()) << def.status().ToString();
+  EXPECT_EQ(def->steps[0].arguments["cv_folds"], Json(3));
+  EXPECT_EQ(def->steps[0].arguments["max_trials"], Json(4));
+  EXPECT_EQ(def->steps[0].arguments["refit"], Json(false));
+  EXPECT_EQ(def->steps[1].arguments["version"], Json(2));
+  EXPECT_EQ(def->steps[1].arguments["multi_model"], Json(true));
+}
+
+TEST_F(TypedValidationTest, AWordWhereANumberIsExpectedIsRefusedWithItsLocation) {
+  EXPECT_EQ(Check(std::string(kEval) + "      threshold: high\n"),
+            "t.yaml:14:18: steps.E.arguments.threshold: expected a Number, got \"high\"");
+}
+
+TEST_F(TypedValidationTest, DeployVersionOfOneAndAHalfIsRefused) {
+  EXPECT_EQ(Check("  - {name: D, type: Deploy, arguments: {endpoint: e, group: g, version: 1.5}}\n"),
+            "t.yaml:8:73: steps.D.arguments.version: expected a whole number (an Integer), got 1.5");
+}
+
+TEST_F(TypedValidationTest, DeployVersionFromAFloatParameterIsRefused) {
+  EXPECT_EQ(
+      Check("  - {name: D, type: Deploy, arguments: {endpoint: e, group: g, version: {Get: Parameters.Ratio}}}\n"),
+      "t.yaml:8:64: steps.D.arguments.version: parameter Ratio is a Number, but the argument takes an Integer; "
+      "declare parameter Ratio with the type the argument takes");
+}
+
+TEST_F(TypedValidationTest, AStringParameterCannotFeedANumberArgument) {
+  EXPECT_THAT(Check(std::string(kEval) + "      threshold: {Get: Parameters.Name}\n"),
+              HasSubstr("t.yaml:14:7: steps.E.arguments.threshold: parameter Name is a String, but the argument "
+                        "takes a Number"));
+}
+
+TEST_F(TypedValidationTest, IntegerParametersFeedNumbersAndOutputsFeedPaths) {
+  EXPECT_EQ(Check(std::string(kEval) + "      threshold: {Get: Parameters.Count}\n"), "");
+}
+
+TEST_F(TypedValidationTest, AConditionComparingANumberWithAWordIsRefused) {
+  EXPECT_EQ(Check(std::string(kEval) +
+                  "  - name: C\n    type: Condition\n    arguments:\n"
+                  "      conditions: [{GreaterThan: [{Get: Parameters.Ratio}, high]}]\n"),
+            "t.yaml:17:21: steps.C.arguments.conditions[0].GreaterThan: compares parameter Ratio (Number) with "
+            "\"high\" (String), which can never match; make both numbers or both text");
+  // A quoted number compares as a number; a JsonGet value is checked when it is known.
+  EXPECT_EQ(Check(std::string(kEval) +
+                  "  - name: C\n    type: Condition\n    arguments:\n"
+                  "      conditions: [{GreaterThan: [{Get: Parameters.Ratio}, \"0.5\"]},\n"
+                  "                   {LessThan: [{JsonGet: {step: E, path: a.b}}, high]}]\n"),
+            "");
+}
+
+TEST_F(TypedValidationTest, HyperparametersMayBeExpressions) {
+  EXPECT_EQ(Check("  - {name: T2, type: Training, arguments: {train: a.csv, hyperparameters: "
+                  "{num_round: {Get: Parameters.Count}, eta: {Get: Parameters.Ratio}}}}\n"),
+            "");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "pipeline/yaml_reader.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -113,7 +114,7 @@ const Entry* FindEntry(const std::vector<Entry>& entries, std::string_view key) 
 // Stops at the first error.
 class Reader {
  public:
-  Reader(const std::string& text, const std::string& source_path) {
+  Reader(const std::string& text, const std::string& source_path, const StepTypeRegistry& types) : types_(types) {
     def_.source_text = text;
     def_.source_path = source_path;
   }
@@ -121,6 +122,25 @@ class Reader {
 
  private:
   void Record(const std::string& field, const YAML::Mark& mark) { def_.locations[field] = ToLocation(mark); }
+  // Applies the quoted-scalar rule to literal arguments that have a type.
+  Status CoerceLiterals() {
+    for (StepDef& step : def_.steps) {
+      if (!step.arguments.is_object()) continue;
+      for (auto& [name, value] : step.arguments.items()) {
+        const ArgumentSpec* spec = types_.FindArgument(step, name);
+        if (spec == nullptr || IsExpression(value)) continue;
+        Status s = CoerceArgument(*spec, value);
+        if (!s.ok()) return def_.ErrorAt("steps." + step.name + ".arguments." + name, s.message());
+      }
+    }
+    return Status::OK();
+  }
+  bool IsNestedStepList(const std::string& type_name, const std::string& argument) const {
+    const StepType* type = types_.Find(type_name);
+    if (type == nullptr) return false;
+    std::vector<std::string> lists = type->NestedStepLists();
+    return std::find(lists.begin(), lists.end(), argument) != lists.end();
+  }
   Status Fail(const YAML::Mark& mark, const std::string& field, const std::string& message) {
     Record(field, mark);
     return def_.ErrorAt(field, message);
@@ -133,15 +153,17 @@ class Reader {
   Result<Json> ToJson(const YAML::Node& node, const YAML::Mark& mark, const std::string& field);
   Status ReadParameter(const Entry& entry);
   Result<std::vector<std::string>> ReadSteps(const YAML::Node& list, const YAML::Mark& mark,
-                                             const std::string& field, const std::string& guard, bool branch);
+                                             const std::string& field, const std::string& guard,
+                                             const std::string& branch);
   Result<std::string> ReadStep(const YAML::Node& node, const std::string& item_field,
-                               const std::string& guard, bool branch);
+                               const std::string& guard, const std::string& branch);
   Status ReadStepField(const Entry& entry, const std::string& field, StepDef& step,
                        std::vector<Entry>& branches);
   Status ReadCache(const Entry& entry, const std::string& field, CachePolicy& cache);
   Status ReadRetry(const Entry& entry, const std::string& field, RetryPolicy& retry);
   Result<double> Number(const Entry& entry, const std::string& field, double min, bool integer);
 
+  const StepTypeRegistry& types_;
   Definition def_;
   std::map<std::string, int> first_line_;  // Step name -> line of its first definition.
 };
@@ -261,7 +283,7 @@ Status Reader::ReadParameter(const Entry& entry) {
 
 Result<std::vector<std::string>> Reader::ReadSteps(const YAML::Node& list, const YAML::Mark& mark,
                                                    const std::string& field, const std::string& guard,
-                                                   bool branch) {
+                                                   const std::string& branch) {
   std::vector<std::string> names;
   Record(field, mark);
   if (list.IsNull() && !guard.empty()) return names;  // An empty branch.
@@ -276,7 +298,7 @@ Result<std::vector<std::string>> Reader::ReadSteps(const YAML::Node& list, const
 }
 
 Result<std::string> Reader::ReadStep(const YAML::Node& node, const std::string& item_field,
-                                     const std::string& guard, bool branch) {
+                                     const std::string& guard, const std::string& branch) {
   // Keys are checked once the name is known, so errors name the step.
   ASSIGN_OR_RETURN(std::vector<Entry> entries, Entries(node, node.Mark(), item_field, {}));
   const Entry* name_entry = FindEntry(entries, "name");
@@ -311,16 +333,15 @@ Result<std::string> Reader::ReadStep(const YAML::Node& node, const std::string& 
   }
   step.guard_step = guard;
   step.guard_branch = branch;
-  std::vector<Entry> branches;  // if_steps / else_steps of a Condition.
+  std::vector<Entry> branches;  // The step type's nested step lists, e.g. a Condition's if_steps.
   for (const Entry& e : entries) RETURN_IF_ERROR(ReadStepField(e, field, step, branches));
   const std::string name = step.name;  // Not a reference: reading branches grows def_.steps.
   const size_t index = def_.steps.size();
   def_.steps.push_back(std::move(step));
   for (const Entry& b : branches) {
-    const bool is_if = b.key == "if_steps";
     ASSIGN_OR_RETURN(std::vector<std::string> names,
-                     ReadSteps(b.value, b.key_node.Mark(), field + ".arguments." + b.key, name, is_if));
-    (is_if ? def_.steps[index].if_steps : def_.steps[index].else_steps) = std::move(names);
+                     ReadSteps(b.value, b.key_node.Mark(), field + ".arguments." + b.key, name, b.key));
+    def_.steps[index].branches[b.key] = std::move(names);
   }
   return name;
 }
@@ -351,7 +372,7 @@ Status Reader::ReadStepField(const Entry& e, const std::string& field, StepDef& 
     if (e.value.IsNull()) return Status::OK();
     ASSIGN_OR_RETURN(std::vector<Entry> args, Entries(e.value, e.Mark(), at, {}));
     for (const Entry& arg : args) {
-      if (step.type == kConditionStepType && (arg.key == "if_steps" || arg.key == "else_steps")) {
+      if (IsNestedStepList(step.type, arg.key)) {
         branches.push_back(arg);
         continue;
       }
@@ -441,28 +462,44 @@ Result<Definition> Reader::Read(const YAML::Node& root) {
   if (steps == nullptr || steps->value.size() == 0) {
     return Fail(steps ? steps->Mark() : root.Mark(), "steps", "expected a non-empty list of steps");
   }
-  RETURN_IF_ERROR(ReadSteps(steps->value, steps->Mark(), "steps", "", true).status());
+  RETURN_IF_ERROR(ReadSteps(steps->value, steps->Mark(), "steps", "", "").status());
+  RETURN_IF_ERROR(CoerceLiterals());
   return std::move(def_);
 }
 
 }  // namespace
 
-Result<Definition> ReadDefinition(const std::string& text, const std::string& source_path) {
+Result<Definition> ReadDefinition(const std::string& text, const std::string& source_path,
+                                  const StepTypeRegistry& types) {
+  std::string where = source_path.empty() ? "<definition>" : source_path;
   try {
     YAML::Node root = YAML::Load(text);
-    return Reader(text, source_path).Read(root);
+    return Reader(text, source_path, types).Read(root);
+  } catch (const YAML::DeepRecursion& e) {
+    SourceLocation loc = ToLocation(e.mark);
+    if (loc.line > 0) where += ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+    return Status::InvalidArgument(where + ": nested more than " + std::to_string(e.depth()) +
+                                   " levels deep; a definition may not nest that far");
   } catch (const YAML::Exception& e) {
-    std::string where = source_path.empty() ? "<definition>" : source_path;
     SourceLocation loc = ToLocation(e.mark);
     if (loc.line > 0) where += ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
     return Status::InvalidArgument(where + ": " + e.msg);
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument(where + ": cannot read the definition: " + e.what());
   }
+}
+
+Result<Definition> ReadDefinition(const std::string& text, const std::string& source_path) {
+  return ReadDefinition(text, source_path, StepTypeRegistry::BuiltIn());
 }
 
 Result<Definition> ReadDefinitionFile(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return Status::NotFound("definition file not found: " + path.string());
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::InvalidArgument(path.string() + " is a directory; give the definition file (YAML or JSON)");
   }
   ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   return ReadDefinition(text, path.string());

@@ -15,10 +15,11 @@
 //       retry: {max_attempts: 3, interval_seconds: 1, backoff_rate: 2.0}
 //       arguments: {...}             # any tree, kept as JSON
 //
-// The `if_steps` and `else_steps` arguments of Condition steps are lists of
-// step definitions; they are lifted out of the arguments into
-// Definition::steps right after their condition (depth first), with
-// guard_step/guard_branch set, and their names kept in StepDef::if_steps/else_steps.
+// Arguments that a step type declares as nested step lists (a Condition's
+// `if_steps` and `else_steps`) are lists of step definitions; they are lifted
+// out of the arguments into Definition::steps right after their step (depth
+// first), with guard_step/guard_branch set, and their names kept in
+// StepDef::branches.
 //
 // Scalars follow the YAML 1.2 core schema: unquoted ones become integers,
 // floats, booleans (true/True/TRUE/false/False/FALSE) or null (~, null, empty)
@@ -40,10 +41,15 @@
 
 #include "common/status.h"
 #include "pipeline/definition.h"
+#include "pipeline/step_type.h"
 
 namespace grove::pipeline {
 
 // Parses `text`; `source_path` is used in messages and kept in the Definition.
+// `types` tells which arguments hold nested step lists (StepType::NestedStepLists).
+Result<Definition> ReadDefinition(const std::string& text, const std::string& source_path,
+                                  const StepTypeRegistry& types);
+// As above with the built-in step types.
 Result<Definition> ReadDefinition(const std::string& text, const std::string& source_path);
 
 // Reads and parses a file. NotFound naming the file when it does not exist.

@@ -75,8 +75,8 @@ TEST(YamlReaderTest, LiftsConditionBranches) {
   Result<Definition> def = ReadDefinitionFile(kAbalonePath);
   ASSERT_TRUE(def.ok()) << def.status().ToString();
   const StepDef* check = def->FindStep("CheckMse");
-  EXPECT_THAT(check->if_steps, ElementsAre("RegisterAbalone"));
-  EXPECT_THAT(check->else_steps, ElementsAre("MseTooHigh"));
+  EXPECT_THAT(check->Branch("if_steps"), ElementsAre("RegisterAbalone"));
+  EXPECT_THAT(check->Branch("else_steps"), ElementsAre("MseTooHigh"));
   EXPECT_FALSE(check->arguments.contains("if_steps"));
   EXPECT_FALSE(check->arguments.contains("else_steps"));
   EXPECT_TRUE(check->arguments.contains("conditions"));
@@ -84,11 +84,11 @@ TEST(YamlReaderTest, LiftsConditionBranches) {
 
   const StepDef* reg = def->FindStep("RegisterAbalone");
   EXPECT_EQ(reg->guard_step, "CheckMse");
-  EXPECT_TRUE(reg->guard_branch);
+  EXPECT_EQ(reg->guard_branch, "if_steps");
   EXPECT_EQ(reg->arguments["group"], "AbalonePackageGroup");
   const StepDef* fail = def->FindStep("MseTooHigh");
   EXPECT_EQ(fail->guard_step, "CheckMse");
-  EXPECT_FALSE(fail->guard_branch);
+  EXPECT_EQ(fail->guard_branch, "else_steps");
 }
 
 TEST(YamlReaderTest, RecordsLocations) {
@@ -224,12 +224,12 @@ steps:
                                           "f.yaml");
   ASSERT_TRUE(def.ok()) << def.status().ToString();
   EXPECT_THAT(StepNames(*def), ElementsAre("Outer", "Inner", "InnerElse", "AfterInner", "OuterElse", "Last"));
-  EXPECT_THAT(def->FindStep("Outer")->if_steps, ElementsAre("Inner", "AfterInner"));
+  EXPECT_THAT(def->FindStep("Outer")->Branch("if_steps"), ElementsAre("Inner", "AfterInner"));
   EXPECT_EQ(def->FindStep("InnerElse")->guard_step, "Inner");
-  EXPECT_FALSE(def->FindStep("InnerElse")->guard_branch);
+  EXPECT_EQ(def->FindStep("InnerElse")->guard_branch, "else_steps");
   EXPECT_EQ(def->FindStep("Inner")->guard_step, "Outer");
   EXPECT_TRUE(def->FindStep("Last")->guard_step.empty());
-  EXPECT_TRUE(def->FindStep("Inner")->if_steps.empty());
+  EXPECT_TRUE(def->FindStep("Inner")->Branch("if_steps").empty());
 }
 
 TEST(YamlReaderTest, KeepsBranchKeysOfOtherStepTypesAsArguments) {
@@ -327,6 +327,24 @@ TEST(YamlReaderTest, MissingFileIsNotFound) {
   ASSERT_FALSE(def.ok());
   EXPECT_EQ(def.status().code(), StatusCode::kNotFound);
   EXPECT_THAT(def.status().message(), HasSubstr("/nonexistent/pipeline.yaml"));
+}
+
+TEST(YamlReaderDefectTest, AConditionNested2000DeepIsAClearErrorNotBadFile) {
+  std::string condition = "{Equals: [1, 1]}";
+  for (int i = 0; i < 2000; ++i) condition = "{Not: " + condition + "}";
+  Result<Definition> def = ReadDefinition(
+      "pipeline: deep\nsteps:\n  - name: C\n    type: Condition\n    arguments:\n      conditions: [" + condition +
+          "]\n",
+      "deep.yaml");
+  ASSERT_FALSE(def.ok());
+  EXPECT_THAT(def.status().message(), ::testing::MatchesRegex("deep.yaml:6:[0-9]+: nested more than [0-9]+ levels "
+                                                             "deep; a definition may not nest that far"));
+}
+
+TEST(YamlReaderDefectTest, ADirectoryIsNotAnEmptyDefinition) {
+  Result<Definition> def = ReadDefinitionFile(std::string(GROVE_SOURCE_DIR) + "/examples");
+  ASSERT_FALSE(def.ok());
+  EXPECT_THAT(def.status().message(), HasSubstr("examples is a directory; give the definition file"));
 }
 
 }  // namespace

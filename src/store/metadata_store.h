@@ -54,8 +54,9 @@ class MetadataStore {
                             const std::vector<ArtifactLink>& links) = 0;
   virtual Result<std::vector<StepRunRecord>> ListStepRuns(const std::string& execution_id) = 0;
   virtual Result<StepRunRecord> GetStepRun(const std::string& execution_id, const std::string& step_name) = 0;
-  // The newest Succeeded step run with `cache_key` that started at or after
-  // `not_before`, if any.
+  // The newest Succeeded step run with `cache_key` that ran (was not itself a
+  // cache hit) and started at or after `not_before`, if any: an entry's age
+  // counts from when its outputs were produced.
   virtual Result<std::optional<StepRunRecord>> FindCacheHit(const std::string& cache_key, TimeMs not_before) = 0;
   virtual Result<ArtifactRecord> GetArtifact(const std::string& digest) = 0;
   // All lineage edges that touch `digest`: who produced it, who consumed it.

@@ -105,7 +105,8 @@ Result<StepRunRecord> StepRunTable::Get(const std::string& execution_id, const s
 Result<std::optional<StepRunRecord>> StepRunTable::FindCacheHit(const std::string& cache_key, TimeMs not_before) {
   if (cache_key.empty()) return std::optional<StepRunRecord>();
   ASSIGN_OR_RETURN(Statement select,
-                   db_->Prepare(GROVE_STEP_RUN_COLUMNS "WHERE cache_key = ? AND status = ? AND started_at >= ? "
+                   db_->Prepare(GROVE_STEP_RUN_COLUMNS "WHERE cache_key = ? AND status = ? AND cache_hit_source = '' "
+                                                       "AND started_at >= ? "
                                                        "ORDER BY started_at DESC, rowid DESC LIMIT 1"));
   ASSIGN_OR_RETURN(bool row, select.BindAll(cache_key, kSucceeded, not_before).Step());
   if (!row) return std::optional<StepRunRecord>();

@@ -1,4 +1,6 @@
+#include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "pipeline/expression.h"
@@ -27,6 +29,13 @@ class DeployStep : public StepType {
   bool Cacheable() const override { return false; }
   std::vector<std::string> Outputs(const StepDef&) const override { return {}; }
 
+  std::vector<ArgumentSpec> ArgumentSchema() const override {
+    return {{"endpoint", ArgType::kString},
+            {"group", ArgType::kString},
+            {"version", ArgType::kInteger, {"newest-approved"}},
+            {"multi_model", ArgType::kBoolean},
+            {"capture_percent", ArgType::kNumber}};
+  }
   Status Validate(const StepDef& step, const Definition& def) const override {
     RETURN_IF_ERROR(
         CheckArgumentKeys(step, def, {"endpoint", "group"}, {"version", "multi_model", "capture_percent"}));
@@ -54,14 +63,27 @@ class DeployStep : public StepType {
     return Status::OK();
   }
 
+  // Checks the resolved version (a Float parameter of 1.5 is not version 1);
+  // the owner's Commit does the deploying.
   Status Run(StepContext& ctx) const override {
+    ASSIGN_OR_RETURN(std::optional<int> version, RequestedVersion(ctx.arguments));
+    ctx.effects = {{"deploy", version ? Json(*version) : Json(kNewestApproved)}};
+    return Status::OK();
+  }
+
+  Status Commit(CommitContext& ctx) const override {
     if (ctx.store == nullptr) return Status::Internal("no metadata store available");
     std::string endpoint = ArgumentText(ctx.arguments, "endpoint");
     store::EndpointDeployment pin;
     pin.group = ArgumentText(ctx.arguments, "group");
     pin.deployed_by = "pipeline " + ctx.pipeline + " (execution " + ctx.execution_id + ")";
     pin.comment = "step " + ctx.step->name;
-    ASSIGN_OR_RETURN(pin.version, ChooseVersion(ctx, pin.group));
+    const Json& requested = ctx.effects.at("deploy");
+    if (requested.is_number_integer()) {
+      pin.version = requested.get<int>();
+    } else {
+      ASSIGN_OR_RETURN(pin.version, NewestApproved(*ctx.store, pin.group));
+    }
 
     Result<store::EndpointRecord> deployed = ctx.store->DeployModel(endpoint, pin);
     if (deployed.status().code() == StatusCode::kNotFound && !ctx.store->GetEndpoint(endpoint).ok()) {
@@ -81,18 +103,29 @@ class DeployStep : public StepType {
   }
 
  private:
-  static Result<int> ChooseVersion(StepContext& ctx, const std::string& group) {
-    const Json& version = ctx.arguments.value("version", Json(kNewestApproved));
-    if (version.is_number_integer()) return version.get<int>();
+  // The version asked for: a positive whole number (a number, or text that is
+  // one), or none for "newest-approved".
+  static Result<std::optional<int>> RequestedVersion(const Json& arguments) {
+    const Json& version = arguments.value("version", Json(kNewestApproved));
+    if (version == kNewestApproved) return std::optional<int>();
     std::string text = version.is_string() ? version.get<std::string>() : version.dump();
-    if (text != kNewestApproved) {
-      try {
-        return std::stoi(text);
-      } catch (const std::exception&) {
-        return Status::InvalidArgument("version: expected a number or \"newest-approved\", got " + text);
-      }
+    double number = 0;
+    if (version.is_number()) {
+      number = version.get<double>();
+    } else {
+      char* end = nullptr;
+      number = std::strtod(text.c_str(), &end);
+      if (text.empty() || end != text.c_str() + text.size()) number = 0;
     }
-    ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> versions, ctx.store->ListModelVersions(group));
+    if (!(number >= 1 && number <= 1e9 && number == std::floor(number))) {
+      return Status::InvalidArgument("version: expected a whole version number (1, 2, ...) or \"newest-approved\", got " +
+                                     text);
+    }
+    return std::optional<int>(static_cast<int>(number));
+  }
+
+  static Result<int> NewestApproved(store::MetadataStore& store, const std::string& group) {
+    ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> versions, store.ListModelVersions(group));
     for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
       if (it->approval_status == store::kApproved) return it->version;
     }

@@ -18,6 +18,13 @@ class EvaluationStep : public StepType {
   std::optional<std::string> PropertyFile(const StepDef&) const override { return "report"; }
   std::vector<std::string> InputArguments(const StepDef&) const override { return {"model", "test"}; }
 
+  std::vector<ArgumentSpec> ArgumentSchema() const override {
+    return {{"model", ArgType::kPath},
+            {"test", ArgType::kPath},
+            {"kind", ArgType::kString},
+            {"threshold", ArgType::kNumber},
+            {"register_metric", ArgType::kString}};
+  }
   Status Validate(const StepDef& step, const Definition& def) const override {
     RETURN_IF_ERROR(CheckArgumentKeys(step, def, {"model", "test", "kind"}, {"threshold", "register_metric"}));
     const Json& kind = step.arguments["kind"];

@@ -14,13 +14,17 @@ class FailStep : public StepType {
   bool Cacheable() const override { return false; }
   std::vector<std::string> Outputs(const StepDef&) const override { return {}; }
 
+  std::vector<ArgumentSpec> ArgumentSchema() const override {
+    return {{"message", ArgType::kString}};
+  }
   Status Validate(const StepDef& step, const Definition& def) const override {
     return CheckArgumentKeys(step, def, {}, {"message"});
   }
 
   Status Run(StepContext& ctx) const override {
-    ctx.failure_message = ArgumentText(ctx.arguments, "message", "Execution failed at step " + ctx.step->name);
-    ctx.log("fail: " + ctx.failure_message);
+    std::string message = ArgumentText(ctx.arguments, "message", "Execution failed at step " + ctx.step->name);
+    ctx.log("fail: " + message);
+    ctx.result = StepResult::FailExecution(std::move(message));
     return Status::OK();
   }
 };

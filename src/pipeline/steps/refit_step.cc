@@ -18,6 +18,10 @@ class RefitStep : public StepType {
   std::vector<std::string> Outputs(const StepDef&) const override { return {"model"}; }
   std::vector<std::string> InputArguments(const StepDef&) const override { return {"train", "best"}; }
 
+  std::vector<ArgumentSpec> ArgumentSchema() const override {
+    return {{"train", ArgType::kPath},
+            {"best", ArgType::kPath}};
+  }
   Status Validate(const StepDef& step, const Definition& def) const override {
     return CheckArgumentKeys(step, def, {"train", "best"}, {});
   }

@@ -21,18 +21,29 @@ Result<Json> ModelKind(const Json& model_path) {
 }
 
 // Registers the model as the next version of its group, with the evaluation
-// report (model quality) and the fitted transform attached. Cached like any
-// step: re-running with the same model, report and status reuses the version
-// registered before instead of piling up identical versions.
+// report (model quality) and the fitted transform attached. Never cached, as
+// in SageMaker: every execution that reaches it creates a version; the
+// version's metadata names the earlier version with the same model artifact,
+// if any (`same_model_as`). Run describes the version; Commit, in the process
+// that owns the execution, registers it.
 class RegisterModelStep : public StepType {
  public:
   std::string_view Name() const override { return "RegisterModel"; }
   int Version() const override { return 2; }  // 2: records the model's family and format.
+  bool Cacheable() const override { return false; }
   std::vector<std::string> Outputs(const StepDef&) const override { return {}; }
   std::vector<std::string> InputArguments(const StepDef&) const override {
     return {"model", "model_metrics", "transform"};
   }
 
+  std::vector<ArgumentSpec> ArgumentSchema() const override {
+    return {{"group", ArgType::kString},
+            {"model", ArgType::kPath},
+            {"approval_status", ArgType::kString},
+            {"model_metrics", ArgType::kPath},
+            {"transform", ArgType::kPath},
+            {"description", ArgType::kString}};
+  }
   Status Validate(const StepDef& step, const Definition& def) const override {
     RETURN_IF_ERROR(CheckArgumentKeys(step, def, {"group", "model"},
                                       {"approval_status", "model_metrics", "transform", "description"}));
@@ -45,26 +56,55 @@ class RegisterModelStep : public StepType {
   }
 
   Status Run(StepContext& ctx) const override {
-    if (ctx.registry == nullptr) return Status::Internal("no model registry available");
-    store::ModelVersionRecord version;
-    version.group = ArgumentText(ctx.arguments, "group");
-    version.approval_status = ArgumentText(ctx.arguments, "approval_status", "PendingManualApproval");
-    version.model_digest = ctx.input_digests.value("model", "");
+    Json version = {{"group", ArgumentText(ctx.arguments, "group")},
+                    {"approval_status", ArgumentText(ctx.arguments, "approval_status", "PendingManualApproval")},
+                    {"model_digest", ctx.input_digests.value("model", "")},
+                    {"metrics", Json::object()}};
+    Json metadata = Json::object();
     if (ctx.input_digests.contains("model_metrics")) {
-      version.metrics["model_quality"] = ctx.input_digests["model_metrics"];
+      version["metrics"]["model_quality"] = ctx.input_digests["model_metrics"];
     }
-    if (ctx.input_digests.contains("transform")) version.metadata["transform"] = ctx.input_digests["transform"];
-    version.metadata["description"] = ArgumentText(ctx.arguments, "description");
+    if (ctx.input_digests.contains("transform")) metadata["transform"] = ctx.input_digests["transform"];
+    metadata["description"] = ArgumentText(ctx.arguments, "description");
     ASSIGN_OR_RETURN(Json kind, ModelKind(ctx.arguments["model"]));
-    for (const auto& [key, value] : kind.items()) version.metadata[key] = value;
-    version.metadata["pipeline"] = ctx.pipeline;
+    for (const auto& [key, value] : kind.items()) metadata[key] = value;
+    metadata["pipeline"] = ctx.pipeline;
+    version["metadata"] = std::move(metadata);
+    ctx.effects = {{"register", std::move(version)}};
+    return Status::OK();
+  }
+
+  Status Commit(CommitContext& ctx) const override {
+    if (ctx.registry == nullptr) return Status::Internal("no model registry available");
+    const Json& v = ctx.effects.at("register");
+    store::ModelVersionRecord version;
+    version.group = v.at("group").get<std::string>();
+    version.approval_status = v.at("approval_status").get<std::string>();
+    version.model_digest = v.at("model_digest").get<std::string>();
+    version.metrics = v.at("metrics");
+    version.metadata = v.at("metadata");
     version.execution_id = ctx.execution_id;
     version.step_name = ctx.step->name;
+    std::vector<store::ModelVersionRecord> earlier;
+    if (auto listed = ctx.registry->Versions(version.group); listed.ok()) {
+      earlier = std::move(*listed);
+    } else if (listed.status().code() != StatusCode::kNotFound) {
+      return listed.status();
+    }
+    for (auto it = earlier.rbegin(); it != earlier.rend(); ++it) {
+      if (!version.model_digest.empty() && it->model_digest == version.model_digest) {
+        version.metadata["same_model_as"] = it->version;
+        break;
+      }
+    }
     ASSIGN_OR_RETURN(store::ModelVersionRecord stored, ctx.registry->Register(version));
     ctx.metadata = {{"model_version",
                      {{"group", stored.group}, {"version", stored.version},
                       {"approval_status", stored.approval_status}}}};
-    ctx.log("registered " + store::VersionRef(stored.group, stored.version) + " (" + stored.approval_status +
+    std::string same = stored.metadata.contains("same_model_as")
+                           ? ", the same model as version " + stored.metadata["same_model_as"].dump()
+                           : "";
+    ctx.log("registered " + store::VersionRef(stored.group, stored.version) + " (" + stored.approval_status + same +
             ")");
     return Status::OK();
   }

@@ -34,6 +34,15 @@ Status CheckArgumentKeys(const StepDef& step, const Definition& def, std::initia
   return Status::OK();
 }
 
+Json LiteralEntries(const Json& object) {
+  if (!object.is_object()) return object;
+  Json literal = Json::object();
+  for (const auto& [key, value] : object.items()) {
+    if (!IsExpression(value)) literal[key] = value;
+  }
+  return literal;
+}
+
 Json LiteralView(const Json& value) {
   if (IsExpression(value)) return Json("<expression>");
   if (value.is_array() || value.is_object()) {

@@ -20,6 +20,10 @@ Status CheckArgumentKeys(const StepDef& step, const Definition& def, std::initia
 // validating literal arguments before anything is resolved.
 Json LiteralView(const Json& value);
 
+// The entries of an object whose values are not expressions (an object as is
+// when it is not one), for checking what is known before anything resolves.
+Json LiteralEntries(const Json& object);
+
 // The field path of an argument, e.g. "steps.Train.arguments.hyperparameters".
 std::string ArgumentField(const StepDef& step, const std::string& key);
 

@@ -50,6 +50,20 @@ class TuningStep : public StepType {
   }
   std::vector<std::string> InputArguments(const StepDef&) const override { return {"train", "validation"}; }
 
+  std::vector<ArgumentSpec> ArgumentSchema() const override {
+    return {{"train", ArgType::kPath},
+            {"validation", ArgType::kPath},
+            {"search_space", ArgType::kObject},
+            {"strategy", ArgType::kString},
+            {"max_trials", ArgType::kInteger},
+            {"max_parallel_trials", ArgType::kInteger},
+            {"scoring", ArgType::kString},
+            {"objective", ArgType::kString},
+            {"cv_folds", ArgType::kInteger},
+            {"seed", ArgType::kInteger},
+            {"warmup_trials", ArgType::kInteger},
+            {"refit", ArgType::kBoolean}};
+  }
   Status Validate(const StepDef& step, const Definition& def) const override {
     RETURN_IF_ERROR(CheckArgumentKeys(step, def, {"train", "search_space"},
                                       {"validation", "strategy", "max_trials", "max_parallel_trials", "scoring",
@@ -61,11 +75,7 @@ class TuningStep : public StepType {
       return def.ErrorAt(ArgumentField(step, "objective"), "hold-out scoring needs a `validation` argument");
     }
     if (LiteralView(step.arguments["search_space"]) != step.arguments["search_space"]) return Status::OK();
-    Json literal = Json::object();
-    for (const auto& [key, value] : step.arguments.items()) {
-      if (!IsExpression(value)) literal[key] = value;
-    }
-    Result<TuningConfig> config = ParseTuningConfig(literal);
+    Result<TuningConfig> config = ParseTuningConfig(LiteralEntries(step.arguments));
     if (config.ok()) return Status::OK();
     const std::string& message = config.status().message();
     size_t colon = message.find(": ");

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "pipeline/definition.h"
+
+namespace grove::pipeline {
+
+// What a step tells the executor besides its outputs. Every step returns one
+// kind; the reader, validator and planner need no step type by name:
+//   kOutputs           the step wrote its outputs (the default);
+//   kBranch            the step chose one of its nested step lists (`branch`
+//                      names the argument holding it, e.g. "if_steps");
+//   kExecutionFailure  the whole execution fails with `message` (a Fail step);
+//                      never retried;
+//   kExpansion         the step adds `steps` to the running graph (ForEach).
+struct StepResult {
+  enum class Kind { kOutputs, kBranch, kExecutionFailure, kExpansion };
+  Kind kind = Kind::kOutputs;
+  std::string branch;
+  std::string message;
+  std::vector<StepDef> steps;
+
+  static StepResult Outputs() { return {}; }
+  static StepResult Branch(std::string name) { return {Kind::kBranch, std::move(name), "", {}}; }
+  static StepResult FailExecution(std::string message) {
+    return {Kind::kExecutionFailure, "", std::move(message), {}};
+  }
+  static StepResult Expansion(std::vector<StepDef> steps) { return {Kind::kExpansion, "", "", std::move(steps)}; }
+
+  // The kind as recorded in step run metadata: "outputs", "branch", "fail", "expansion".
+  const char* KindName() const;
+};
+
+}  // namespace grove::pipeline
