@@ -17,9 +17,8 @@ std::string_view TrimBlanks(std::string_view text) {
   return text;
 }
 
-}  // namespace
-
-std::optional<double> ParseNumber(std::string_view text) {
+// The value of a number in C syntax, infinities and overflow to infinity included.
+std::optional<double> ParseAnyNumber(std::string_view text) {
   text = TrimBlanks(text);
   // fast_float (like std::from_chars) rejects a leading '+'; Python and pandas accept it.
   if (text.size() > 1 && text.front() == '+' && text[1] != '-' && text[1] != '+') text.remove_prefix(1);
@@ -28,8 +27,21 @@ std::optional<double> ParseNumber(std::string_view text) {
   const char* end = text.data() + text.size();
   auto [ptr, ec] = fast_float::from_chars(text.data(), end, value);
   if (ec != std::errc() || ptr != end) return std::nullopt;
-  if (std::isinf(value)) return std::nullopt;
   return value;
+}
+
+}  // namespace
+
+std::optional<double> ParseNumber(std::string_view text) {
+  std::optional<double> value = ParseAnyNumber(text);
+  if (value && std::isinf(*value)) return std::nullopt;
+  return value;
+}
+
+std::string_view NonFiniteKind(std::string_view text) {
+  std::optional<double> value = ParseAnyNumber(text);
+  if (!value || std::isfinite(*value)) return {};
+  return std::isnan(*value) ? "NaN" : "infinite";
 }
 
 void AppendNumber(double value, std::string* out) {

@@ -14,9 +14,16 @@ namespace grove::data {
 //
 // Accepts a finite decimal number in C-locale syntax ("3", "-0.5", "+.5",
 // "1e-3") with optional surrounding spaces or tabs, and the literals nan/NaN,
-// which give NaN (missing). Rejects the empty string, inf/infinity, overflow to
+// which give NaN (missing at prediction time; preparation refuses them, see
+// NonFiniteKind). Rejects the empty string, inf/infinity, overflow to
 // infinity, and any trailing characters. Never allocates.
 std::optional<double> ParseNumber(std::string_view text);
+
+// "NaN" or "infinite" when `text` is a number in ParseNumber's syntax whose
+// value is not finite: nan/NaN, inf/-Infinity (any case, optional sign) or a
+// number beyond the double range (1e999); empty otherwise. Data that must be
+// finite (preparation input) refuses such cells with this word.
+std::string_view NonFiniteKind(std::string_view text);
 
 // Appends the shortest text that reads back as exactly `value` (std::to_chars),
 // e.g. 15.0 -> "15", 0.1 -> "0.1". NaN appends nothing (an empty CSV cell).

@@ -34,6 +34,14 @@ TEST(CellTextTest, NanLiteralIsMissing) {
   EXPECT_TRUE(std::isnan(*value));
 }
 
+TEST(CellTextTest, NonFiniteKindNamesNanAndInfinityInEverySpelling) {
+  for (const char* text : {"nan", "NaN", "-nan", "NAN", " nan "}) EXPECT_EQ(NonFiniteKind(text), "NaN") << text;
+  for (const char* text : {"inf", "-inf", "+inf", "Infinity", "-INFINITY", "1e999", "-1e400"}) {
+    EXPECT_EQ(NonFiniteKind(text), "infinite") << text;
+  }
+  for (const char* text : {"", "1", "1e308", "abc", "infinite", "nan1"}) EXPECT_EQ(NonFiniteKind(text), "") << text;
+}
+
 TEST(CellTextTest, FormatNumberIsShortestRoundTrip) {
   EXPECT_EQ(FormatNumber(15.0), "15");
   EXPECT_EQ(FormatNumber(0.1), "0.1");

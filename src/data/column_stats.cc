@@ -15,6 +15,28 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// The largest |v| of the present values (0 when none), the scale that keeps
+// sums of v / scale and of their squares finite.
+double LargestMagnitude(const std::vector<double>& values) {
+  double largest = 0;
+  for (double v : values) {
+    if (!std::isnan(v)) largest = std::max(largest, std::fabs(v));
+  }
+  return largest;
+}
+
+// Mean of the present values divided by `scale`: each term is in [-1, 1].
+double ScaledMean(const std::vector<double>& values, double scale) {
+  double sum = 0;
+  size_t count = 0;
+  for (double v : values) {
+    if (std::isnan(v)) continue;
+    sum += v / scale;
+    ++count;
+  }
+  return sum / static_cast<double>(count);
+}
+
 }  // namespace
 
 double Median(const std::vector<double>& values) {
@@ -29,7 +51,8 @@ double Median(const std::vector<double>& values) {
   const double upper = present[mid];
   if (present.size() % 2 == 1) return upper;
   const double lower = *std::max_element(present.begin(), present.begin() + static_cast<ptrdiff_t>(mid));
-  return (lower + upper) / 2;
+  const double middle = (lower + upper) / 2;
+  return std::isinf(middle) ? lower / 2 + upper / 2 : middle;  // The sum overflows near DBL_MAX.
 }
 
 double Mean(const std::vector<double>& values) {
@@ -40,7 +63,11 @@ double Mean(const std::vector<double>& values) {
     sum += v;
     ++count;
   }
-  return count == 0 ? kNaN : sum / static_cast<double>(count);
+  if (count == 0) return kNaN;
+  if (std::isfinite(sum)) return sum / static_cast<double>(count);
+  // The sum overflowed (values near DBL_MAX): sum the values scaled into [-1, 1].
+  const double scale = LargestMagnitude(values);
+  return ScaledMean(values, scale) * scale;
 }
 
 double PopulationStd(const std::vector<double>& values, double mean) {
@@ -51,7 +78,20 @@ double PopulationStd(const std::vector<double>& values, double mean) {
     sum += (v - mean) * (v - mean);
     ++count;
   }
-  return count == 0 ? kNaN : std::sqrt(sum / static_cast<double>(count));
+  if (count == 0) return kNaN;
+  if (std::isfinite(sum) || !std::isfinite(mean)) return std::sqrt(sum / static_cast<double>(count));
+  // A deviation or its square overflowed (|v| beyond about 1e154): the same sum
+  // over deviations divided by the largest |v|, each in [-2, 2]. The result is
+  // at most max |v|, so it is finite.
+  const double scale = LargestMagnitude(values);
+  const double scaled_mean = mean / scale;
+  double scaled_sum = 0;
+  for (double v : values) {
+    if (std::isnan(v)) continue;
+    const double d = v / scale - scaled_mean;
+    scaled_sum += d * d;
+  }
+  return std::sqrt(scaled_sum / static_cast<double>(count)) * scale;
 }
 
 std::vector<std::string> SortedCategories(const std::vector<std::string>& values) {

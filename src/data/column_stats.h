@@ -6,7 +6,10 @@
 namespace grove::data {
 
 // Statistics that transforms are fitted with. All skip NaN (missing) values and
-// return NaN when no value is left.
+// return NaN when no value is left. For finite values they are finite however
+// large the values (up to DBL_MAX): where a plain sum would overflow, they sum
+// values divided by the largest magnitude instead; otherwise they sum plainly,
+// so ordinary data gives the same bits as numpy.
 
 // The median; for an even count the mean of the two middle values (numpy).
 double Median(const std::vector<double>& values);

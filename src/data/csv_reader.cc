@@ -1,6 +1,7 @@
 #include "data/csv_reader.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "common/file_util.h"
@@ -235,8 +236,10 @@ Column CsvReader::TypeColumn(size_t index) {
         column.numbers[row] = std::numeric_limits<double>::quiet_NaN();
         continue;
       }
+      // A nan cell keeps the column text, so that ConvertToNumeric names it if
+      // the column is used as a number.
       std::optional<double> value = ParseNumber(cells[row]);
-      numeric = value.has_value();
+      numeric = value.has_value() && !std::isnan(*value);
       if (numeric) column.numbers[row] = *value;
     }
     if (numeric) return column;

@@ -26,7 +26,8 @@ struct CsvReadOptions {
 // Reads CSV (RFC 4180: quoted fields with "" escapes and line breaks, LF or
 // CRLF records, an optional UTF-8 BOM) into a Table. Empty lines are skipped;
 // empty cells are missing. A column is numeric when every non-empty cell is a
-// number (ParseNumber), unless it is in text_columns; otherwise it is text.
+// finite number (ParseNumber, not NaN), unless it is in text_columns; otherwise
+// it is text (Table::ConvertToNumeric then names a nan or inf cell).
 //
 // Usage: add the files in order, then Finish once. Errors name the file and
 // line: "<file>:<line>: row has 8 fields, expected 9".

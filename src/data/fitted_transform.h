@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -83,11 +84,15 @@ class FittedTransform {
   // REQUIRES: features.size() == num_features().
   Status ApplyToRow(std::span<const std::string_view> raw_cells, std::span<double> features) const;
 
-  // The numeric step for a parsed cell (NaN = missing).
+  // The numeric step for a parsed cell (NaN = missing). Finite for finite x
+  // whenever the scaled value is, even where x - mean overflows (values of both
+  // signs near DBL_MAX).
   static double TransformNumber(const FeatureColumn& column, double x) {
     if (x != x) x = column.impute;
-    if (column.scale) x = (x - column.mean) / column.std;
-    return x;
+    if (!column.scale) return x;
+    const double z = (x - column.mean) / column.std;
+    if (std::isinf(z) && std::isfinite(x)) return x / column.std - column.mean / column.std;
+    return z;
   }
   // The category index of a one-hot cell after imputation, or -1 when missing
   // or unseen. REQUIRES: input_columns()[column].kind == kOneHot.

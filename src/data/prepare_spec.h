@@ -26,8 +26,9 @@
 //   label: rings           REQUIRED. Regression: the numeric label column; or
 //   label: {column: "Churn?", positive: "True."}    classification: 1 where the cell
 //                          equals `positive` (matched like a filter value), else 0.
-//                          `{column: x}` alone is a regression label. An empty label
-//                          cell is an error; so is a `positive` that no row has.
+//                          `{column: x}` alone is a regression label. An empty, NaN
+//                          or infinite label cell is an error; so is a classification
+//                          label with one class only (no row has `positive`, or all do).
 //   transforms:            Optional. Each column may appear in at most one entry.
 //     - columns: [length, diameter]                 REQUIRED, non-empty.
 //       impute: median | mean | {constant: v}       Optional. Fills missing cells.
@@ -56,15 +57,18 @@
 //
 // Reading: RFC 4180 CSV (quoted fields, "" escapes, LF or CRLF, optional UTF-8
 // BOM); empty lines are skipped; an empty cell is missing. A column is numeric when
-// every non-empty cell is a finite number (C syntax, surrounding spaces allowed;
-// nan/NaN read as missing), unless it is categorical or one_hot. A row with another
+// every non-empty cell is a finite number (C syntax, surrounding spaces allowed),
+// unless it is categorical or one_hot. A row with another
 // field count is an error "<file>:<line>: row has 8 fields, expected 9".
 //
 // Columns that no transform names are passed through: they must be numeric (a text
 // or categorical column must be one-hot encoded or dropped); missing cells stay
 // missing. A column used as a number (pass-through, impute median/mean/constant,
 // scale, regression label) with a cell that is not a number, in a row the filters
-// keep, is an error "<file>:<line>:<col>: column 'length': 'abc' is not a number".
+// keep, is an error "<file>:<line>:<col>: column 'length': 'abc' is not a number";
+// so is a non-finite cell (nan, NaN, inf, -Infinity, 1e999): "... 'inf' is not a
+// finite number (infinite); ...". Missing values are empty cells. Mean, median and
+// std are computed without overflow for any finite values (1e308 included).
 //
 // Order: read, drop, filter, fit the transforms on all kept rows (as the reference
 // pipelines do, before splitting), apply, shuffle, split. Splits are cut like

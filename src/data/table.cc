@@ -71,7 +71,17 @@ void Table::KeepRows(const std::vector<bool>& keep) {
   }
 }
 
-Status Table::ConvertToNumeric(size_t index) {
+Status Table::CellError(size_t row, size_t index, std::string_view text_hint) const {
+  const Column& column = columns_[index];
+  const std::string& text = column.texts[row];
+  const std::string where = CellLocation(row, index) + ": column '" + column.name + "': '" + text + "'";
+  std::string_view kind = NonFiniteKind(text);
+  if (kind.empty()) return Status::InvalidArgument(where + " is not a number" + std::string(text_hint));
+  return Status::InvalidArgument(where + " is not a finite number (" + std::string(kind) +
+                                 "); fix the cell, leave it empty to mark it missing, or filter the row out");
+}
+
+Status Table::ConvertToNumeric(size_t index, std::string_view text_hint) {
   Column& column = columns_[index];
   if (column.kind == ColumnKind::kNumeric) return Status::OK();
   std::vector<double> numbers(column.texts.size());
@@ -82,10 +92,7 @@ Status Table::ConvertToNumeric(size_t index) {
       continue;
     }
     std::optional<double> value = ParseNumber(text);
-    if (!value) {
-      return Status::InvalidArgument(CellLocation(row, index) + ": column '" + column.name + "': '" + text +
-                                     "' is not a number");
-    }
+    if (!value || std::isnan(*value)) return CellError(row, index, text_hint);
     numbers[row] = *value;
   }
   column.numbers = std::move(numbers);

@@ -60,11 +60,15 @@ class Table {
   void KeepRows(const std::vector<bool>& keep);
 
   // Turns a text column into a numeric one. Empty cells become NaN. Fails on the
-  // first cell that is not a number: "<file>:<line>:<pos>: column 'x': 'abc' is
-  // not a number". On failure the column is unchanged.
-  Status ConvertToNumeric(size_t index);
+  // first cell that is not a finite number: "<file>:<line>:<pos>: column 'x': 'abc'
+  // is not a number" followed by `text_hint`, or "... 'inf' is not a finite number
+  // (infinite); ..." for nan, inf and the like. On failure the column is unchanged.
+  Status ConvertToNumeric(size_t index, std::string_view text_hint = {});
 
  private:
+  // The error for text cell (`row`, `index`), which is not a finite number.
+  Status CellError(size_t row, size_t index, std::string_view text_hint) const;
+
   std::vector<Column> columns_;
   std::vector<std::string> files_;
   std::vector<uint32_t> row_files_;  // Per row: index into files_.

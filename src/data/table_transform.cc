@@ -60,13 +60,11 @@ Status FitScale(const std::vector<double>& values, size_t index, FeatureColumn* 
 
 Result<FeatureColumn> FitNumeric(Table* table, size_t column, const TransformSpec* t, size_t index) {
   const std::string& name = table->column(column).name;
-  Status converted = table->ConvertToNumeric(column);
   const bool pass_through = t == nullptr || (t->impute == ImputeKind::kNone && !t->scale);
-  if (!converted.ok() && pass_through) {
-    return Status::InvalidArgument(converted.message() + "; it is text: one-hot encode it (transforms: [{columns: [" +
-                                   name + "], one_hot: true}]) or drop it (drop: [" + name + "])");
-  }
-  RETURN_IF_ERROR(converted);
+  const std::string text_hint = pass_through ? "; it is text: one-hot encode it (transforms: [{columns: [" + name +
+                                                   "], one_hot: true}]) or drop it (drop: [" + name + "])"
+                                             : "";
+  RETURN_IF_ERROR(table->ConvertToNumeric(column, text_hint));
   FeatureColumn c;
   c.name = name;
   if (t == nullptr) return c;
@@ -98,22 +96,43 @@ Result<FeatureColumn> FitOneHot(const Table& table, size_t column, const Transfo
   return c;
 }
 
-Status PositiveNotFound(const LabelInfo& label, const Column& column) {
+// A classification label whose rows are all negative (`positive_only` false) or
+// all positive: one class only, so nothing can be learned and AUC is undefined.
+Status OneClassOnly(const LabelInfo& label, const Column& column, bool positive_only) {
+  const std::string tail =
+      ": one class only, so AUC is undefined; binary classification needs rows of both classes "
+      "(check label.positive and the filters)";
+  const std::string positive = label.column + " = '" + ScalarText(label.positive) + "'";
+  if (positive_only) return Status::InvalidArgument("label.positive: every row has " + positive + tail);
   std::set<std::string> seen(column.texts.begin(), column.texts.end());
   std::string values;
   for (const std::string& v : seen) values += (values.empty() ? "'" : ", '") + v + "'";
-  if (values.size() > 300) values = values.substr(0, 300) + "...";
-  return Status::InvalidArgument("label.positive: no row has " + label.column + " = '" + ScalarText(label.positive) +
-                                 "' (values: " + values + ")");
+  if (values.size() > 300) values.replace(300, std::string::npos, "...");
+  return Status::InvalidArgument("label.positive: no row has " + positive + " (values: " + values + ")" + tail);
+}
+
+// Refuses a text label cell that is a NaN or infinite number, naming it as such.
+Status CheckLabelCells(const Table& table, size_t j) {
+  const Column& column = table.column(j);
+  if (column.kind != ColumnKind::kText) return Status::OK();  // The reader found only finite numbers.
+  for (size_t r = 0; r < column.texts.size(); ++r) {
+    std::string_view kind = NonFiniteKind(column.texts[r]);
+    if (kind.empty()) continue;
+    return Status::InvalidArgument(table.CellLocation(r, j) + ": the label '" + column.name + "' is " +
+                                   std::string(kind) + " ('" + column.texts[r] +
+                                   "'); every row needs a finite label: fix the cell or filter the row out");
+  }
+  return Status::OK();
 }
 
 // Encodes the label column into column 0 of `matrix` (see FittedTransform::EncodeLabel).
 Status EncodeLabels(const FittedTransform& transform, Table* table, LabeledMatrix* matrix) {
   const LabelInfo& label = transform.label();
   const size_t j = *table->FindColumn(label.column);
+  RETURN_IF_ERROR(CheckLabelCells(*table, j));
   if (!label.classification) RETURN_IF_ERROR(table->ConvertToNumeric(j));
   const Column& column = table->column(j);
-  bool positive_seen = false;
+  size_t positives = 0;
   for (size_t r = 0; r < matrix->rows; ++r) {
     const bool empty = label.classification ? column.texts[r].empty() : std::isnan(column.numbers[r]);
     if (empty)
@@ -121,12 +140,14 @@ Status EncodeLabels(const FittedTransform& transform, Table* table, LabeledMatri
     double& out = matrix->values[r * matrix->width];
     if (label.classification) {
       out = ScalarMatchesText(label.positive, column.texts[r]) ? 1.0 : 0.0;
-      positive_seen = positive_seen || out == 1.0;
+      positives += out == 1.0;
     } else {
       out = column.numbers[r];
     }
   }
-  if (label.classification && !positive_seen && matrix->rows > 0) return PositiveNotFound(label, column);
+  if (label.classification && matrix->rows > 0 && (positives == 0 || positives == matrix->rows)) {
+    return OneClassOnly(label, column, positives > 0);
+  }
   return Status::OK();
 }
 

@@ -28,8 +28,9 @@ Result<FittedTransform> FitTransform(const PrepareSpec& spec, std::vector<Droppe
 
 // Applies `transform` to every row of `table` and encodes the label (see
 // FittedTransform::EncodeLabel); a regression label read as text is converted
-// in place. Errors name the cell: "<file>:<line>:<col>: ...". A classification
-// label whose positive value no row has is an error.
+// in place. Errors name the cell: "<file>:<line>:<col>: ...", e.g. an empty,
+// NaN or infinite label ("the label 'rings' is NaN ('nan')"). A classification
+// label with one class only (no row positive, or every row) is an error.
 Result<LabeledMatrix> ApplyTransform(const FittedTransform& transform, Table* table);
 
 }  // namespace grove::data

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "data/cell_text.h"
 #include "data/csv_reader.h"
 #include "data/prepare_spec.h"
 
@@ -150,7 +151,91 @@ TEST(TableTransformTest, PositiveValueThatNoRowHasIsAnError) {
   Result<Prepared> p =
       Prepare("x,Churn?\n1,True.\n2,False.\n", Json::parse(R"({"label": {"column": "Churn?", "positive": "True"}})"));
   ASSERT_FALSE(p.ok());
-  EXPECT_EQ(p.status().message(), "label.positive: no row has Churn? = 'True' (values: 'False.', 'True.')");
+  EXPECT_EQ(p.status().message(),
+            "label.positive: no row has Churn? = 'True' (values: 'False.', 'True.'): one class only, so AUC is "
+            "undefined; binary classification needs rows of both classes (check label.positive and the filters)");
+}
+
+// The message of Prepare's error, or "ok".
+std::string PrepareError(const std::string& csv, const std::string& args) {
+  Result<Prepared> p = Prepare(csv, Json::parse(args));
+  return p.ok() ? "ok" : p.status().message();
+}
+
+// Issue 8: all-positive labels registered a model with auc "NaN", while
+// all-negative labels failed clearly. Both fail alike now.
+TEST(TableTransformTest, AllPositiveLabelsRegisterAucNaN) {
+  const std::string args = R"({"label": {"column": "Churn?", "positive": "True."}})";
+  EXPECT_EQ(PrepareError("x,Churn?\n1,True.\n2,True.\n", args),
+            "label.positive: every row has Churn? = 'True.': one class only, so AUC is undefined; binary "
+            "classification needs rows of both classes (check label.positive and the filters)");
+  EXPECT_THAT(PrepareError("x,Churn?\n1,False.\n2,False.\n", args),
+              HasSubstr("label.positive: no row has Churn? = 'True.' (values: 'False.'): one class only, so AUC is "
+                        "undefined; binary classification needs rows of both classes"));
+}
+
+// Issue 8: a NaN label was reported as "empty". NaN and infinite labels are
+// named as such, for classification labels too.
+TEST(TableTransformTest, NanLabelIsReportedAsEmpty) {
+  EXPECT_EQ(PrepareError("x,v\n1,2\n2,NaN\n", R"({"label": "v"})"),
+            "in.csv:3:2: the label 'v' is NaN ('NaN'); every row needs a finite label: fix the cell or filter the "
+            "row out");
+  EXPECT_THAT(PrepareError("x,v\n1,-Infinity\n2,3\n", R"({"label": "v"})"),
+              HasSubstr("in.csv:2:2: the label 'v' is infinite ('-Infinity')"));
+  EXPECT_THAT(PrepareError("x,y\n1,yes\n2,nan\n3,no\n", R"({"label": {"column": "y", "positive": "yes"}})"),
+              HasSubstr("in.csv:3:2: the label 'y' is NaN ('nan')"));
+}
+
+// Issue 8: non-finite cells were treated unlike each other (nan as missing,
+// inf as text). Both are refused with file, line and column, whatever the
+// column's use; the hint for text columns does not apply to them.
+TEST(TableTransformTest, InfAndNanCellsAreTreatedUnlike) {
+  const std::vector<std::pair<std::string, std::string>> cells = {
+      {"inf", "infinite"}, {"-inf", "infinite"}, {"Infinity", "infinite"}, {"+INF", "infinite"},
+      {"1e999", "infinite"}, {"nan", "NaN"}, {"NaN", "NaN"}};
+  const std::vector<std::string> transforms = {R"([{"columns": ["x"], "scale": "standard"}])",
+                                               R"([{"columns": ["x"], "impute": "median"}])", "[]"};
+  for (const auto& [cell, kind] : cells) {
+    for (const std::string& t : transforms) {
+      SCOPED_TRACE(cell + " with transforms " + t);
+      EXPECT_EQ(PrepareError("v,x\n1,0\n2,\n3," + cell + "\n", R"({"label": "v", "transforms": )" + t + "}"),
+                "in.csv:4:2: column 'x': '" + cell + "' is not a finite number (" + kind +
+                    "); fix the cell, leave it empty to mark it missing, or filter the row out");
+    }
+  }
+  // As a category of a one-hot column, "nan" is text like any other.
+  Result<Prepared> p = Prepare("v,c\n1,nan\n2,inf\n", Json::parse(R"({"label": "v", "transforms": [
+                                 {"columns": ["c"], "one_hot": true}]})"));
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_THAT(p->transform.feature_names(), ElementsAre("c_inf", "c_nan"));
+}
+
+// Issue 8: a cell of 1e160 or 1e308 in a scaled column gave "std": null in the
+// transform, zeros in the column, and a registered model that could not be served.
+TEST(TableTransformTest, HugeCellInScaledColumnWritesZerosAndStdNull) {
+  // Three cells `a` and one `b` scale to -1/sqrt(3) and sqrt(3) whatever a and b are.
+  const std::vector<std::pair<std::string, std::string>> columns = {
+      {"0", "1e160"}, {"0", "1e308"}, {"-1.7e308", "1.7e308"}};  // The last overflows b - mean too.
+  for (const auto& [a, b] : columns) {
+    SCOPED_TRACE(a + ", " + b);
+    const Json args = Json::parse(R"({"label": "v", "transforms": [{"columns": ["x"], "scale": "standard"}]})");
+    Result<Prepared> p = Prepare("v,x\n1," + a + "\n2," + a + "\n3," + b + "\n4," + a + "\n", args);
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    const double va = *ParseNumber(a), vb = *ParseNumber(b);
+    const FeatureColumn& x = p->transform.input_columns()[0];
+    EXPECT_DOUBLE_EQ(x.mean, 3 * (va / 4) + vb / 4);
+    EXPECT_DOUBLE_EQ(x.std, (vb / 4 - va / 4) * std::sqrt(3.0));
+    for (size_t r : {0, 1, 3}) EXPECT_NEAR(p->matrix.row(r)[1], -1 / std::sqrt(3.0), 1e-12) << r;
+    EXPECT_NEAR(p->matrix.row(2)[1], std::sqrt(3.0), 1e-12);
+    // The transform survives its JSON form and scales a served raw row the same way.
+    Json json = Json::parse(p->transform.ToJson().dump());
+    EXPECT_TRUE(json["input_columns"][0]["scale"]["std"].is_number()) << json.dump();
+    Result<FittedTransform> loaded = FittedTransform::FromJson(json);
+    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+    Result<std::vector<double>> features = loaded->ApplyToRow(std::vector<std::string>{b});
+    ASSERT_TRUE(features.ok()) << features.status().ToString();
+    EXPECT_NEAR((*features)[0], std::sqrt(3.0), 1e-12);
+  }
 }
 
 TEST(TableTransformTest, NoValuesToImputeFrom) {

@@ -28,8 +28,8 @@ Dataset Dataset::Subset(std::span<const size_t> indices) const {
   return out;
 }
 
-Result<Dataset> Dataset::ReadLabelFirstCsv(const std::filesystem::path& path) {
-  ASSIGN_OR_RETURN(LabeledMatrix m, ml::ReadLabelFirstCsv(path));
+Result<Dataset> Dataset::ReadLabelFirstCsv(const std::filesystem::path& path, std::string_view name) {
+  ASSIGN_OR_RETURN(LabeledMatrix m, ml::ReadLabelFirstCsv(path, name));
   return FromLabeledMatrix(m);
 }
 

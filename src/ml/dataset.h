@@ -48,8 +48,9 @@ struct Dataset {
 
   // A copy of a label-first CSV matrix (ReadLabelFirstCsv) in double precision.
   static Dataset FromLabeledMatrix(const LabeledMatrix& m);
-  // Reads a label-first CSV (ReadLabelFirstCsv and its errors) into a Dataset.
-  static Result<Dataset> ReadLabelFirstCsv(const std::filesystem::path& path);
+  // Reads a label-first CSV (ReadLabelFirstCsv and its errors, which name
+  // `name`, or the path when empty) into a Dataset.
+  static Result<Dataset> ReadLabelFirstCsv(const std::filesystem::path& path, std::string_view name = {});
   // `values` are rows x (cols + 1) numbers, each row's label first (tests, small cases).
   static Dataset FromLabelFirstRows(const std::vector<std::vector<double>>& rows);
 };

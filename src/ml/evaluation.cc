@@ -64,8 +64,8 @@ Result<std::vector<double>> Predict(const XgboostBooster& booster, const Labeled
                                     const EvaluationRequest& request) {
   ASSIGN_OR_RETURN(size_t features, booster.NumFeatures());
   if (features != test.cols) {
-    return Status::InvalidArgument(request.test.string() + ": " + std::to_string(test.cols) +
-                                   " feature columns, but the model expects " + std::to_string(features));
+    return Status::InvalidArgument("test: " + std::to_string(test.cols) + " feature columns, but the model expects " +
+                                   std::to_string(features));
   }
   ASSIGN_OR_RETURN(std::vector<float> outputs, booster.Predict(test.features, test.rows, test.cols));
   std::vector<double> predictions;
@@ -78,7 +78,7 @@ Result<std::vector<double>> Predict(const XgboostBooster& booster, const Labeled
     predictions.assign(outputs.begin(), outputs.end());
   }
   if (std::any_of(predictions.begin(), predictions.end(), [](double p) { return std::isnan(p); })) {
-    return Status::Internal("the model predicted NaN for " + request.test.string());
+    return Status::Internal("the model predicted NaN for a row of test");
   }
   return predictions;
 }
@@ -89,26 +89,32 @@ Result<std::vector<double>> PredictDocument(std::string_view bytes, const Labele
   ASSIGN_OR_RETURN(std::unique_ptr<Model> model, ModelRegistry::BuiltIn().Load(bytes));
   bool classification = request.kind == "binary_classification";
   if (classification != (model->task() == TaskKind::kBinaryClassification)) {
-    return Status::InvalidArgument(request.model.string() + ": a " + std::string(TaskKindName(model->task())) +
+    return Status::InvalidArgument("model: a " + std::string(TaskKindName(model->task())) +
                                    " model cannot be evaluated as " + request.kind);
   }
   Dataset data = Dataset::FromLabeledMatrix(test);
   Result<std::vector<double>> out = classification ? model->PredictProba(data.View()) : model->Predict(data.View());
-  if (!out.ok()) return out.status().WithContext(request.test.string());
+  if (!out.ok()) return out.status().WithContext("test");
   return out;
 }
 
-// Labels must be finite, and 0 or 1 for classification.
-Status CheckLabels(const std::vector<double>& labels, bool binary, const std::filesystem::path& test) {
+// Labels must be finite; for classification 0 or 1, and both, or AUC is undefined.
+Status CheckLabels(std::span<const float> labels, bool binary) {
+  size_t positives = 0;
   for (size_t r = 0; r < labels.size(); ++r) {
-    bool ok = binary ? (labels[r] == 0.0 || labels[r] == 1.0) : std::isfinite(labels[r]);
+    bool ok = binary ? (labels[r] == 0.0f || labels[r] == 1.0f) : std::isfinite(labels[r]);
     if (!ok) {
-      return Status::InvalidArgument(test.string() + ": data row " + std::to_string(r + 1) + " has label " +
+      return Status::InvalidArgument("test: data row " + std::to_string(r + 1) + " has label " +
                                      FormatNumber(labels[r]) +
                                      (binary ? "; binary classification needs 0 or 1" : "; expected a finite number"));
     }
+    positives += labels[r] == 1.0f;
   }
-  return Status::OK();
+  if (!binary || (positives > 0 && positives < labels.size())) return Status::OK();
+  return Status::InvalidArgument(std::string("test: every row has label ") +
+                                 (positives > 0 ? "1 (the positive class)" : "0 (the negative class)") +
+                                 ": one class only, so AUC is undefined; binary classification needs test rows of "
+                                 "both classes (split with stratify: true, or use more rows)");
 }
 
 }  // namespace
@@ -159,7 +165,8 @@ Result<Json> Evaluate(const EvaluationRequest& request) {
   }
   if (request.nthread < 0) return Status::InvalidArgument("nthread: expected 0 (XGBoost's default) or more");
   ASSIGN_OR_RETURN(std::string model_bytes, ReadFile(request.model));
-  ASSIGN_OR_RETURN(LabeledMatrix test, ReadLabelFirstCsv(request.test));
+  ASSIGN_OR_RETURN(LabeledMatrix test, ReadLabelFirstCsv(request.test, "test"));
+  RETURN_IF_ERROR(CheckLabels(test.labels, classification));
   std::vector<double> predictions;
   if (IsModelDocument(model_bytes)) {
     ASSIGN_OR_RETURN(predictions, PredictDocument(model_bytes, test, request));
@@ -169,7 +176,6 @@ Result<Json> Evaluate(const EvaluationRequest& request) {
     ASSIGN_OR_RETURN(predictions, Predict(booster, test, request));
   }
   std::vector<double> labels(test.labels.begin(), test.labels.end());
-  RETURN_IF_ERROR(CheckLabels(labels, classification, request.test));
   Json report;
   if (classification) {
     report = BinaryClassificationReport(labels, predictions, request.threshold);

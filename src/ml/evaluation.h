@@ -31,12 +31,13 @@ struct EvaluationRequest {
 // seed-pipelines.md: {"regression_metrics": {...}} or {"binary_classification_metrics": {...}}.
 // Every metric is {"value": v, "standard_deviation": s}; s is "NaN" except for
 // mse (the standard deviation of the residuals), and a value that is not a
-// number (AUC with one class only) is written "NaN" too. Classification uses
-// positive-class probabilities: binary:logistic gives them, binary:logitraw
-// margins go through the sigmoid, and a 2-class multi:softprob model gives
-// column 1; labels must be 0 or 1. Regression accepts register_metric mse,
-// rmse, mae or r2. Errors: kInvalidArgument for a bad request or test file,
-// kNotFound for a missing file.
+// number is written "NaN" too. Classification uses positive-class
+// probabilities: binary:logistic gives them, binary:logitraw margins go through
+// the sigmoid, and a 2-class multi:softprob model gives column 1; labels must be
+// 0 or 1, and both must occur (AUC is undefined with one class only).
+// Regression accepts register_metric mse, rmse, mae or r2. Errors:
+// kInvalidArgument for a bad request or test file (naming it "test", as the
+// Evaluation step's argument, not by path), kNotFound for a missing file.
 Result<Json> Evaluate(const EvaluationRequest& request);
 
 // The report sections alone, for given truth and predictions (probabilities

@@ -159,12 +159,27 @@ TEST_F(EvaluateTest, BadRequestsAreInvalidArguments) {
               HasSubstr("data row 2 has label 2; binary classification needs 0 or 1"));
   auto nan_label = testing::WriteText(dir_.path() / "nan", "1,1,1,1,1\nnan,1,1,1,1\n");
   EXPECT_THAT(Evaluate({model, nan_label, "regression", 0.5, ""}).status().message(),
-              HasSubstr("data row 2 has label nan; expected a finite number"));
+              HasSubstr("test:2:1: the label (field 1) 'nan' is NaN"));
   auto narrow = testing::WriteText(dir_.path() / "narrow", "0,1,1\n");
   EXPECT_THAT(Evaluate({model, narrow, "regression", 0.5, ""}).status().message(),
               HasSubstr("2 feature columns, but the model expects 4"));
   EXPECT_EQ(Evaluate({dir_.path() / "none", test_, "regression", 0.5, ""}).status().code(), StatusCode::kNotFound);
   EXPECT_TRUE(ValidateEvaluationKind("regression").ok());
+}
+
+// Issue 8: all-positive labels registered a model with auc "NaN", while
+// all-negative ones failed. A one-class test set fails alike for either class.
+TEST_F(EvaluateTest, AllPositiveLabelsRegisterAucNaN) {
+  std::filesystem::path model = TrainBinary("binary:logistic");
+  auto positives = testing::WriteText(dir_.path() / "positives", "1,1,2,3,4\n1,0,1,0,1\n");
+  Status s = Evaluate({model, positives, "binary_classification", 0.5, "auc"}).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "test: every row has label 1 (the positive class): one class only, so AUC is undefined; binary "
+            "classification needs test rows of both classes (split with stratify: true, or use more rows)");
+  auto negatives = testing::WriteText(dir_.path() / "negatives", "0,1,2,3,4\n0,0,1,0,1\n");
+  EXPECT_THAT(Evaluate({model, negatives, "binary_classification", 0.5, ""}).status().message(),
+              HasSubstr("test: every row has label 0 (the negative class): one class only, so AUC is undefined"));
 }
 
 }  // namespace

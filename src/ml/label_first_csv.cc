@@ -3,6 +3,7 @@
 #include <fast_float/fast_float.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -22,14 +23,17 @@ std::string_view TrimBlanks(std::string_view s) {
   return s;
 }
 
+// fast_float follows std::from_chars and rejects a leading '+'; CSV writers may emit one.
+std::string_view WithoutPlus(std::string_view cell) {
+  if (cell.size() > 1 && cell[0] == '+' && cell[1] != '-') cell.remove_prefix(1);
+  return cell;
+}
+
 // Parses one trimmed cell; false when it is not entirely a number.
 bool ParseCell(std::string_view cell, float* out) {
-  const char* begin = cell.data();
-  const char* end = begin + cell.size();
-  // fast_float follows std::from_chars and rejects a leading '+'; CSV writers may emit one.
-  if (begin != end && *begin == '+' && end - begin > 1 && begin[1] != '-') ++begin;
-  auto result = fast_float::from_chars(begin, end, *out);
-  return result.ec == std::errc() && result.ptr == end;
+  cell = WithoutPlus(cell);
+  auto result = fast_float::from_chars(cell.data(), cell.data() + cell.size(), *out);
+  return result.ec == std::errc() && result.ptr == cell.data() + cell.size();
 }
 
 // Position of one line in the input, for messages.
@@ -38,12 +42,34 @@ struct LineRef {
   size_t number = 0;
 };
 
-Status NotANumber(const LineRef& line, size_t column, size_t field, std::string_view cell) {
+std::string CellPlace(const LineRef& line, size_t column) {
+  return std::string(line.source) + ":" + std::to_string(line.number) + ":" + std::to_string(column) + ": ";
+}
+
+std::string Shown(std::string_view cell) {
   std::string shown(cell.substr(0, kMaxQuotedCell));
   if (cell.size() > kMaxQuotedCell) shown += "...";
-  return Status::InvalidArgument(std::string(line.source) + ":" + std::to_string(line.number) + ":" +
-                                 std::to_string(column) + ": '" + shown + "' is not a number (field " +
+  return shown;
+}
+
+Status NotANumber(const LineRef& line, size_t column, size_t field, std::string_view cell) {
+  return Status::InvalidArgument(CellPlace(line, column) + "'" + Shown(cell) + "' is not a number (field " +
                                  std::to_string(field) + ")");
+}
+
+// A cell whose float `value` is infinite (inf, or beyond float range like
+// 1e308), or a NaN label. XGBoost and the models hold data as float32.
+Status NotFiniteFloat(const LineRef& line, size_t column, size_t field, std::string_view cell, float value) {
+  double wide = 0;
+  const std::string_view digits = WithoutPlus(cell);
+  fast_float::from_chars(digits.data(), digits.data() + digits.size(), wide);
+  const std::string what = std::isnan(value)  ? "is NaN"
+                           : std::isinf(wide) ? "is infinite"
+                                              : "is outside the float range (|x| <= 3.4028235e+38) of training";
+  const bool label = field == 1;
+  return Status::InvalidArgument(CellPlace(line, column) + (label ? "the label (field 1) '" : "'") + Shown(cell) +
+                                 (label ? "' " : "' (field " + std::to_string(field) + ") ") + what +
+                                 "; fix or rescale the " + (label ? "label" : "column") + ", or remove the row");
 }
 
 // Appends the cells of `text` (one line without its newline) to `out`.
@@ -59,12 +85,11 @@ Status ParseLine(std::string_view text, const LineRef& line, LabeledMatrix* out,
     float value = std::numeric_limits<float>::quiet_NaN();
     size_t column = pos + static_cast<size_t>(cell.data() - raw.data()) + 1;
     if (cell.empty()) {
-      if (field == 0) {
-        return Status::InvalidArgument(std::string(line.source) + ":" + std::to_string(line.number) + ":" +
-                                       std::to_string(column) + ": the label (field 1) is empty");
-      }
+      if (field == 0) return Status::InvalidArgument(CellPlace(line, column) + "the label (field 1) is empty");
     } else if (!ParseCell(cell, &value)) {
       return NotANumber(line, column, field + 1, cell);
+    } else if (std::isinf(value) || (field == 0 && std::isnan(value))) {
+      return NotFiniteFloat(line, column, field + 1, cell, value);
     }
     if (field == 0) {
       out->labels.push_back(value);
@@ -116,9 +141,9 @@ Result<LabeledMatrix> ParseLabelFirstCsv(std::string_view text, std::string_view
   return out;
 }
 
-Result<LabeledMatrix> ReadLabelFirstCsv(const std::filesystem::path& path) {
+Result<LabeledMatrix> ReadLabelFirstCsv(const std::filesystem::path& path, std::string_view name) {
   ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-  return ParseLabelFirstCsv(text, path.string());
+  return ParseLabelFirstCsv(text, name.empty() ? path.string() : std::string(name));
 }
 
 }  // namespace grove::ml

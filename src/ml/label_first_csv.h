@@ -21,12 +21,15 @@ struct LabeledMatrix {
 
 // Reads a headerless CSV whose first column is the label and whose other
 // columns are numeric features (the SageMaker built-in XGBoost CSV layout).
-// Empty feature cells are missing values (NaN); an empty label is an error;
-// blank lines are skipped; CRLF and a UTF-8 byte order mark are accepted.
-// Errors name the place: "<file>:<line>:<column>: 'x' is not a number (field 3)"
-// with a 1-based character column, or "<file>:<line>: expected 11 fields like
-// line 1, got 9". A file without rows is an error.
-Result<LabeledMatrix> ReadLabelFirstCsv(const std::filesystem::path& path);
+// Empty feature cells are missing values (NaN), and so are nan/NaN ones, as
+// XGBoost reads them; an empty or NaN label is an error; blank lines are
+// skipped; CRLF and a UTF-8 byte order mark are accepted. Values are float32,
+// as XGBoost trains on them: an infinite cell or one beyond float range (1e308)
+// is an error. Errors name the place: "<name>:<line>:<column>: 'x' is not a
+// number (field 3)" with a 1-based character column, or "<name>:<line>:
+// expected 11 fields like line 1, got 9", where <name> is `name` (the input's
+// argument name, "train") or, when empty, the path. A file without rows is an error.
+Result<LabeledMatrix> ReadLabelFirstCsv(const std::filesystem::path& path, std::string_view name = {});
 
 // The same over text already in memory; `source` names it in error messages.
 Result<LabeledMatrix> ParseLabelFirstCsv(std::string_view text, std::string_view source);

@@ -64,6 +64,26 @@ TEST(LabelFirstCsvTest, EmptyLabelIsAnError) {
   EXPECT_EQ(m.status().message(), "t.csv:2:2: the label (field 1) is empty");
 }
 
+TEST(LabelFirstCsvTest, ValuesMustFitFloatAndLabelsBeFinite) {
+  Result<LabeledMatrix> m = ParseLabelFirstCsv("1,nan,NaN\n0,3.4e38,-3.4e38\n", "t.csv");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();  // A nan feature is missing, as XGBoost reads it.
+  EXPECT_TRUE(std::isnan(m->features[0]) && std::isnan(m->features[1]));
+  EXPECT_EQ(m->features[2], 3.4e38f);
+  m = ParseLabelFirstCsv("1,2\n+1e39,3\n", "t.csv");
+  EXPECT_EQ(m.status().message(),
+            "t.csv:2:1: the label (field 1) '+1e39' is outside the float range (|x| <= 3.4028235e+38) of training; "
+            "fix or rescale the label, or remove the row");
+  m = ParseLabelFirstCsv("1,2\n-Infinity,3\n", "t.csv");
+  EXPECT_EQ(m.status().message(),
+            "t.csv:2:1: the label (field 1) '-Infinity' is infinite; fix or rescale the label, or remove the row");
+  m = ParseLabelFirstCsv("nan,2\n", "t.csv");
+  EXPECT_EQ(m.status().message(),
+            "t.csv:1:1: the label (field 1) 'nan' is NaN; fix or rescale the label, or remove the row");
+  m = ParseLabelFirstCsv("1,2,1e999\n", "t.csv");
+  EXPECT_EQ(m.status().message(),
+            "t.csv:1:5: '1e999' (field 3) is infinite; fix or rescale the column, or remove the row");
+}
+
 TEST(LabelFirstCsvTest, NoRowsIsAnError) {
   Result<LabeledMatrix> m = ParseLabelFirstCsv("\n\n", "t.csv");
   ASSERT_FALSE(m.ok());
@@ -78,6 +98,12 @@ TEST(LabelFirstCsvTest, ReadsFileAndReportsMissingFile) {
   EXPECT_EQ(m->labels, (std::vector<float>{3, 4}));
   Result<LabeledMatrix> missing = ReadLabelFirstCsv(dir.path() / "none.csv");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  // Data errors name the input by the name given, not by its path.
+  ASSERT_TRUE(WriteFileAtomic(dir.path() / "bad.csv", "3,1\n4,x\n").ok());
+  EXPECT_EQ(ReadLabelFirstCsv(dir.path() / "bad.csv", "train").status().message(),
+            "train:2:3: 'x' is not a number (field 2)");
+  EXPECT_EQ(ReadLabelFirstCsv(dir.path() / "bad.csv").status().message(),
+            (dir.path() / "bad.csv").string() + ":2:3: 'x' is not a number (field 2)");
 }
 
 }  // namespace

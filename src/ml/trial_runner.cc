@@ -30,6 +30,7 @@ TrialOutcome RunTrial(const TrialSpec& trial, const TrialScoring& scoring, doubl
   TrialOutcome out;
   bool cut = false;
   auto stopping = [stop] { return stop != nullptr && stop->load(); };
+  if (stopping()) return out;  // Started just as the search was stopped: nothing to do or record.
   if (scoring.validation != nullptr) {
     Result<double> score = HoldOutScore(trial, scoring);
     if (score.ok()) {

@@ -47,7 +47,8 @@ struct TrialOutcome {
 // Runs one trial: cross-validation (or hold-out) of the trial's family and
 // hyperparameters, with early stopping against `reference` (NaN: nothing to
 // compare with yet). Single-threaded: the trial's model gets nthread 1 where
-// the family has threads. `stop` (may be null) interrupts between folds.
+// the family has threads. `stop` (may be null) interrupts before the first
+// fold and between folds.
 TrialOutcome RunTrial(const TrialSpec& trial, const TrialScoring& scoring, double reference,
                       const std::atomic<bool>* stop);
 

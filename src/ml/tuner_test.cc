@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <set>
 
 #include "ml/label_first_csv.h"
+#include "ml/model_registry.h"
 #include "ml/test_data.h"
 #include "ml/tpe_search.h"
 
@@ -17,6 +19,69 @@ namespace {
 constexpr const char* kSpace = R"({
   "logistic_regression": {"C": {"logspace": [-4, 2, 7]}, "max_iter": [50]},
   "random_forest": {"n_estimators": [5, 10], "max_depth": [1, 2, 3]}})";
+
+// What the probe family saw: fits in all, and fits begun after the stop flag was set.
+struct FitProbe {
+  std::atomic<int> fits{0};
+  std::atomic<int> fits_after_stop{0};
+  std::atomic<bool>* stop = nullptr;
+  int stop_at_fit = 0;  // Sets *stop as fit number `stop_at_fit` (1-based) begins; 0: never.
+};
+
+// A classifier whose probability is the sigmoid of feature 0, whatever it is
+// fitted on, so a score tells which data set it was scored on.
+class ProbeModel : public Model {
+ public:
+  ProbeModel(TaskKind task, Json hyperparameters, FitProbe* probe)
+      : Model(task, std::move(hyperparameters)), probe_(probe) {}
+  std::string_view family() const override { return "probe"; }
+
+ protected:
+  Status FitImpl(const Dataset&) override {
+    if (probe_->stop != nullptr && probe_->stop->load()) ++probe_->fits_after_stop;
+    if (++probe_->fits == probe_->stop_at_fit) probe_->stop->store(true);
+    return Status::OK();
+  }
+  Result<std::vector<double>> PredictImpl(const Features& x) const override {
+    std::vector<double> out(x.rows);
+    for (size_t r = 0; r < x.rows; ++r) out[r] = 1 / (1 + std::exp(-x.At(r, 0)));
+    return out;
+  }
+  Result<Json> SaveState() const override { return Json::object(); }
+  Status LoadState(const Json&) override { return Status::OK(); }
+
+ private:
+  FitProbe* probe_;
+};
+
+// Proposes `max_trials` probe trials; counts the proposals made after the stop flag was set.
+class ProbeSearch : public SearchStrategy {
+ public:
+  ProbeSearch(int max_trials, const std::atomic<bool>* stop) : max_trials_(max_trials), stop_(stop) {}
+  std::optional<TrialSpec> Next() override {
+    if (next_ == max_trials_) return std::nullopt;
+    if (stop_ != nullptr && stop_->load()) ++proposed_after_stop;
+    TrialSpec spec{next_, "probe", {{"trial", next_}}};
+    ++next_;
+    return spec;
+  }
+  int proposed() const { return next_; }
+  int proposed_after_stop = 0;
+
+ private:
+  int max_trials_;
+  const std::atomic<bool>* stop_;
+  int next_ = 0;
+};
+
+ModelRegistry ProbeRegistry(FitProbe* probe) {
+  ModelRegistry registry;
+  auto create = [probe](const Json& hyperparameters, TaskKind task) -> Result<std::unique_ptr<Model>> {
+    return std::unique_ptr<Model>(std::make_unique<ProbeModel>(task, hyperparameters, probe));
+  };
+  EXPECT_TRUE(registry.Register({"probe", {TaskKind::kBinaryClassification}, create}).ok());
+  return registry;
+}
 
 class TunerTest : public ::testing::Test {
  protected:
@@ -139,6 +204,65 @@ TEST_F(TunerTest, AStopRequestEndsTheSearchCancelled) {
   options.stop = &stop;
   auto results = Tuner(*strategy, scoring_, std::move(options)).Run();
   EXPECT_EQ(results.status().code(), StatusCode::kCancelled);
+}
+
+// Issue 8 (item 10): no test failed if hold-out tuning scored each trial on
+// `train` instead of `validation`. Feature 0 ranks train's labels perfectly
+// (AUC 1) and validation's exactly backwards (AUC 0), so the score tells.
+TEST_F(TunerTest, HoldOutTuningScoredOnTrain) {
+  FitProbe probe;
+  ModelRegistry registry = ProbeRegistry(&probe);
+  Dataset train = Dataset::FromLabelFirstRows({{0, -2}, {1, 2}, {0, -1}, {1, 1}});
+  Dataset validation = Dataset::FromLabelFirstRows({{1, -2}, {0, 2}, {1, -1}, {0, 1}});
+  scoring_.train = &train;
+  scoring_.validation = &validation;
+  scoring_.registry = &registry;
+  ProbeSearch search(2, nullptr);
+  Result<std::vector<TrialResult>> results = Tuner(search, scoring_, TunerOptions{}).Run();
+  ASSERT_TRUE(results.ok()) << results.status().ToString();
+  ASSERT_EQ(results->size(), 2u);
+  for (const TrialResult& r : *results) {
+    EXPECT_EQ(r.outcome.status, "Completed");
+    EXPECT_EQ(r.outcome.fold_scores, std::vector<double>{0.0});  // 1.0 if scored on train.
+    EXPECT_EQ(r.outcome.mean, 0.0);
+  }
+  EXPECT_EQ(probe.fits.load(), 2);  // One fit per trial: hold-out, not cross-validation.
+}
+
+// Issue 8 (item 10): AStopRequestEndsTheSearchCancelled sets the stop before
+// the search starts, so a tuner that checks it only before the first trial
+// passed. Here the stop comes while a trial runs (during its second fold): no
+// trial is proposed after it, no fold is fitted after it by the trial that saw
+// it, and at most one more fold by each other trial already running.
+TEST_F(TunerTest, ATunerStopHonouredOnlyBeforeTheFirstTrial) {
+  for (int workers : {1, 3}) {
+    SCOPED_TRACE("workers " + std::to_string(workers));
+    std::atomic<bool> stop{false};
+    FitProbe probe;
+    probe.stop = &stop;
+    probe.stop_at_fit = 2;
+    ModelRegistry registry = ProbeRegistry(&probe);
+    scoring_.registry = &registry;
+    ProbeSearch search(20, &stop);
+    std::vector<int> recorded;
+    TunerOptions options;
+    options.workers = workers;
+    options.stop = &stop;
+    options.on_finished = [&recorded](const TrialResult& r) {
+      recorded.push_back(r.spec.number);
+      return Status::OK();
+    };
+    Result<std::vector<TrialResult>> results = Tuner(search, scoring_, std::move(options)).Run();
+    EXPECT_EQ(results.status().code(), StatusCode::kCancelled);
+    EXPECT_EQ(search.proposed_after_stop, 0);
+    EXPECT_LE(search.proposed(), workers);  // Those started before the stop; 20 if it were ignored.
+    EXPECT_LE(probe.fits_after_stop.load(), workers - 1);
+    EXPECT_LE(probe.fits.load(), 2 + (workers - 1) * 2);  // 4 folds per trial: far fewer than 20 * 4.
+    if (workers == 1) {
+      EXPECT_EQ(probe.fits.load(), 2);
+    }
+    EXPECT_TRUE(recorded.empty());  // Interrupted trials did not finish.
+  }
 }
 
 TEST_F(TunerTest, BayesianSearchRunsInParallelDeterministically) {

@@ -20,9 +20,9 @@ struct DataSet {
 };
 
 // Moves the first feature column (SageMaker's csv_weights column) out of `m`.
-Result<std::vector<float>> TakeWeights(const std::filesystem::path& path, LabeledMatrix* m) {
+Result<std::vector<float>> TakeWeights(std::string_view name, LabeledMatrix* m) {
   if (m->cols < 2) {
-    return Status::InvalidArgument(path.string() + ": csv_weights needs a weight column and at least one feature");
+    return Status::InvalidArgument(std::string(name) + ": csv_weights needs a weight column and at least one feature");
   }
   std::vector<float> weights(m->rows);
   std::vector<float> features;
@@ -36,14 +36,16 @@ Result<std::vector<float>> TakeWeights(const std::filesystem::path& path, Labele
   return weights;
 }
 
-Result<DataSet> LoadDataSet(const std::filesystem::path& path, bool csv_weights) {
+// Reads the data set at `path`; errors name it `name` (the request field), not
+// the path, which in a pipeline is an artifact's.
+Result<DataSet> LoadDataSet(const std::filesystem::path& path, std::string_view name, bool csv_weights) {
   DataSet data;
-  ASSIGN_OR_RETURN(data.matrix, ReadLabelFirstCsv(path));
+  ASSIGN_OR_RETURN(data.matrix, ReadLabelFirstCsv(path, name));
   if (csv_weights) {
-    ASSIGN_OR_RETURN(data.weights, TakeWeights(path, &data.matrix));
+    ASSIGN_OR_RETURN(data.weights, TakeWeights(name, &data.matrix));
   }
   Result<XgboostDMatrix> dmatrix = XgboostDMatrix::FromMatrix(data.matrix, data.weights);
-  if (!dmatrix.ok()) return dmatrix.status().WithContext(path.string());
+  if (!dmatrix.ok()) return dmatrix.status().WithContext(std::string(name));
   data.dmatrix = std::move(dmatrix).value();
   return data;
 }
@@ -197,15 +199,14 @@ Result<TrainSummary> TrainXgboost(const TrainRequest& request) {
   if (request.nthread > 0 && !request.hyperparameters.contains("nthread")) {
     params.booster_params.emplace_back("nthread", std::to_string(request.nthread));
   }
-  ASSIGN_OR_RETURN(DataSet train, LoadDataSet(request.train, params.csv_weights));
+  ASSIGN_OR_RETURN(DataSet train, LoadDataSet(request.train, "train", params.csv_weights));
   std::optional<DataSet> validation;
   std::vector<const XgboostDMatrix*> sets = {&train.dmatrix};
   if (!request.validation.empty()) {
-    ASSIGN_OR_RETURN(validation, LoadDataSet(request.validation, params.csv_weights));
+    ASSIGN_OR_RETURN(validation, LoadDataSet(request.validation, "validation", params.csv_weights));
     if (validation->matrix.cols != train.matrix.cols) {
-      return Status::InvalidArgument(request.validation.string() + ": " + std::to_string(validation->matrix.cols) +
-                                     " feature columns, but " + request.train.string() + " has " +
-                                     std::to_string(train.matrix.cols));
+      return Status::InvalidArgument("validation: " + std::to_string(validation->matrix.cols) +
+                                     " feature columns, but train has " + std::to_string(train.matrix.cols));
     }
     sets.push_back(&validation->dmatrix);
   }

@@ -50,7 +50,10 @@ Status ValidateXgboostHyperparameters(const Json& hyperparameters);
 // truncated to rounds 0..best_iteration, so every reader predicts with the best
 // model; it also carries the attributes best_iteration and best_score, as the
 // xgboost Python package sets them. Stops with kCancelled when *request.stop
-// is set between rounds; bad input is kInvalidArgument naming file and place.
+// is set between rounds; bad input is kInvalidArgument naming the data set by
+// its field ("train", "validation": the Training step's arguments, not the
+// path) and the place: "train:5:1: the label (field 1) '1e308' is outside the
+// float range ..." (see ReadLabelFirstCsv; XGBoost trains in float32).
 // Deterministic for fixed data and hyperparameters (seed defaults to 0).
 Result<TrainSummary> TrainXgboost(const TrainRequest& request);
 

@@ -17,6 +17,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::Pair;
 using ::testing::StartsWith;
 
@@ -182,6 +183,31 @@ TEST_F(XgboostTrainerTest, CsvWeightsUseTheSecondColumn) {
   EXPECT_NEAR(model.Predict(x, 1, 1).value()[0], 1.0, 1e-3);
 }
 
+// Issue 8: a 1e308 label (float32 infinity) reached XGBoost, whose raw message
+// named the artifact path. Values beyond float range are refused first, naming
+// the input by its argument, the line and the field.
+TEST_F(XgboostTrainerTest, Label1e308FailsWithARawXgboostMessageNamingTheArtifactPath) {
+  TrainRequest huge_label = Request({{"num_round", 5}});
+  huge_label.train = testing::WriteText(dir_.path() / "huge_label", "1,2\n1e308,3\n");
+  Status s = TrainXgboost(huge_label).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "train:2:1: the label (field 1) '1e308' is outside the float range (|x| <= 3.4028235e+38) of training; "
+            "fix or rescale the label, or remove the row");
+  EXPECT_THAT(s.message(), Not(HasSubstr(dir_.path().string())));
+  TrainRequest huge_feature = Request({{"num_round", 5}});
+  huge_feature.train = testing::WriteText(dir_.path() / "t1", "1,2\n0,3\n");
+  huge_feature.validation = testing::WriteText(dir_.path() / "v1", "1,2\n0,-1e39\n");
+  EXPECT_EQ(TrainXgboost(huge_feature).status().message(),
+            "validation:2:3: '-1e39' (field 2) is outside the float range (|x| <= 3.4028235e+38) of training; fix "
+            "or rescale the column, or remove the row");
+  huge_feature.validation = testing::WriteText(dir_.path() / "v2", "1,2\n0,inf\n");
+  EXPECT_THAT(TrainXgboost(huge_feature).status().message(), HasSubstr("validation:2:3: 'inf' (field 2) is infinite"));
+  huge_label.train = testing::WriteText(dir_.path() / "nan_label", "1,2\nNaN,3\n");
+  EXPECT_THAT(TrainXgboost(huge_label).status().message(),
+              StartsWith("train:2:1: the label (field 1) 'NaN' is NaN; "));
+}
+
 TEST_F(XgboostTrainerTest, BadInputIsReportedWithItsPlace) {
   EXPECT_EQ(TrainXgboost(Request({{"eta", 0.1}})).status().message(),
             "hyperparameters.num_round: required (the number of boosting rounds)");
@@ -192,8 +218,7 @@ TEST_F(XgboostTrainerTest, BadInputIsReportedWithItsPlace) {
   testing::WriteText(dir_.path() / "bad", "1,2\n3,oops\n");
   TrainRequest bad = Request({{"num_round", 5}});
   bad.train = dir_.path() / "bad";
-  EXPECT_EQ(TrainXgboost(bad).status().message(),
-            (dir_.path() / "bad").string() + ":2:3: 'oops' is not a number (field 2)");
+  EXPECT_EQ(TrainXgboost(bad).status().message(), "train:2:3: 'oops' is not a number (field 2)");
   testing::WriteText(dir_.path() / "narrow", "1,2\n3,4\n");
   TrainRequest narrow = Request({{"num_round", 5}});
   narrow.validation = dir_.path() / "narrow";

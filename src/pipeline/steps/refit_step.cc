@@ -30,7 +30,8 @@ class RefitStep : public StepType {
     ASSIGN_OR_RETURN(std::string text, ReadFile(ctx.arguments["best"].get<std::string>()));
     Json best = Json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (best.is_discarded()) return Status::InvalidArgument("best: not a JSON document");
-    ASSIGN_OR_RETURN(ml::Dataset train, ml::Dataset::ReadLabelFirstCsv(ctx.arguments["train"].get<std::string>()));
+    ASSIGN_OR_RETURN(ml::Dataset train,
+                     ml::Dataset::ReadLabelFirstCsv(ctx.arguments["train"].get<std::string>(), "train"));
     RETURN_IF_ERROR(RefitBest(best, train, ctx.OutputPath("model")));
     ctx.metadata = {{"family", best["family"]}, {"hyperparameters", best.value("hyperparameters", Json::object())}};
     ctx.log("refit " + best["family"].get<std::string>() + " " + ctx.metadata["hyperparameters"].dump() + " on " +

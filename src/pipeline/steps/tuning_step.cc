@@ -87,13 +87,15 @@ class TuningStep : public StepType {
     if (!parsed.ok()) return parsed.status().WithContext(ArgumentField(*ctx.step, ""));
     const TuningConfig& config = *parsed;
     ml::Scorer scorer = ml::Scorer::ByName(config.scoring).value();
-    ASSIGN_OR_RETURN(ml::Dataset train, ml::Dataset::ReadLabelFirstCsv(ctx.arguments["train"].get<std::string>()));
+    ASSIGN_OR_RETURN(ml::Dataset train,
+                     ml::Dataset::ReadLabelFirstCsv(ctx.arguments["train"].get<std::string>(), "train"));
     std::optional<ml::Dataset> validation;
     if (config.hold_out) {
       if (!ctx.arguments.contains("validation") || !ctx.arguments["validation"].is_string()) {
         return Status::InvalidArgument("objective: hold-out scoring needs a `validation` argument");
       }
-      ASSIGN_OR_RETURN(validation, ml::Dataset::ReadLabelFirstCsv(ctx.arguments["validation"].get<std::string>()));
+      ASSIGN_OR_RETURN(validation,
+                       ml::Dataset::ReadLabelFirstCsv(ctx.arguments["validation"].get<std::string>(), "validation"));
     }
     ASSIGN_OR_RETURN(std::unique_ptr<ml::SearchStrategy> strategy, MakeStrategy(config));
 
