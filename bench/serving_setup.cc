@@ -11,6 +11,7 @@
 
 #include "cli/home.h"
 #include "common/file_util.h"
+#include "registry/endpoints.h"
 
 namespace {
 
@@ -62,7 +63,7 @@ int main(int argc, char** argv) {
   many.name = "many";
   many.multi_model = true;
   many.follow = {"bench-model-*"};
-  auto created = (*home)->metadata()->CreateEndpoint(many);
+  auto created = registry::Endpoints((*home)->metadata(), (*home)->clock()).Create(many);
   if (!created.ok()) return Fail(created.status());
   std::printf("registered %d models and endpoint 'many'\n", count);
   return 0;

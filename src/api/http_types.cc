@@ -95,6 +95,7 @@ int HttpStatusFor(StatusCode code) {
     case StatusCode::kCancelled: return 503;
     case StatusCode::kIOError: return 500;
     case StatusCode::kInternal: return 500;
+    case StatusCode::kUnimplemented: return 501;
   }
   return 500;
 }

@@ -5,6 +5,7 @@
 
 #include "api/http_server.h"
 #include "api/http_test_client.h"
+#include "registry/endpoints.h"
 #include "serving/serving_test_util.h"
 
 namespace grove::api {
@@ -36,11 +37,11 @@ class ServingRoutesTest : public serving::testing::StoreFixture {
     models.multi_model = true;
     models.follow = {"*"};
     models.capture_percent = 100;
-    ASSERT_TRUE(metadata_->CreateEndpoint(models).ok());
+    ASSERT_TRUE(registry::Endpoints(metadata_.get(), &clock_).Create(models).ok());
     store::EndpointRecord single;
     single.name = "abalone";
     single.follow = {"Abalone"};
-    ASSERT_TRUE(metadata_->CreateEndpoint(single).ok());
+    ASSERT_TRUE(registry::Endpoints(metadata_.get(), &clock_).Create(single).ok());
 
     service_ = std::make_unique<serving::EndpointService>(metadata_.get(), artifacts_.get(),
                                                           serving::ModelCacheOptions{});

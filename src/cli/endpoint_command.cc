@@ -6,6 +6,7 @@
 #include "cli/home.h"
 #include "cli/output.h"
 #include "cli/request_input.h"
+#include "registry/endpoints.h"
 #include "registry/registry.h"
 #include "serving/endpoint_service.h"
 #include "serving/promotion_gate.h"
@@ -27,6 +28,9 @@ struct EndpointArgs {
   RequestInput sample;
   bool require_capture = false;
 };
+
+// The endpoint rules (create, deploy, promote) over this data folder.
+registry::Endpoints EndpointRules(Home& home) { return registry::Endpoints(home.metadata(), home.clock()); }
 
 Result<store::EndpointDeployment> ParsePin(const std::string& ref, const EndpointArgs& args) {
   ASSIGN_OR_RETURN(auto parsed, registry::Registry::ParseVersionRef(ref));
@@ -107,7 +111,7 @@ int Create(const GlobalOptions& global, const EndpointArgs& args) {
     if (!pin.ok()) return ReportError(pin.status());
     e.deployments.push_back(*pin);
   }
-  auto created = (*home)->metadata()->CreateEndpoint(e);
+  auto created = EndpointRules(**home).Create(e);
   if (!created.ok()) return ReportError(created.status());
   return Print(global, **home, args.name);
 }
@@ -153,7 +157,7 @@ int Deploy(const GlobalOptions& global, const EndpointArgs& args) {
   if (!pin.ok()) return ReportError(pin.status());
   auto home = Home::OpenFlag(global.home);
   if (!home.ok()) return ReportError(home.status());
-  auto deployed = (*home)->metadata()->DeployModel(args.name, *pin);
+  auto deployed = EndpointRules(**home).Deploy(args.name, *pin);
   if (!deployed.ok()) return ReportError(deployed.status());
   return Print(global, **home, args.name);
 }
@@ -161,7 +165,7 @@ int Deploy(const GlobalOptions& global, const EndpointArgs& args) {
 int Undeploy(const GlobalOptions& global, const EndpointArgs& args) {
   auto home = Home::OpenFlag(global.home);
   if (!home.ok()) return ReportError(home.status());
-  auto changed = (*home)->metadata()->UndeployModel(args.name, args.model, args.by.empty() ? CurrentUser() : args.by);
+  auto changed = EndpointRules(**home).Undeploy(args.name, args.model, args.by.empty() ? CurrentUser() : args.by);
   if (!changed.ok()) return ReportError(changed.status());
   return Print(global, **home, args.name);
 }
@@ -169,7 +173,7 @@ int Undeploy(const GlobalOptions& global, const EndpointArgs& args) {
 int Delete(const GlobalOptions& global, const EndpointArgs& args) {
   auto home = Home::OpenFlag(global.home);
   if (!home.ok()) return ReportError(home.status());
-  Status deleted = (*home)->metadata()->DeleteEndpoint(args.name);
+  Status deleted = EndpointRules(**home).Delete(args.name);
   if (!deleted.ok()) return ReportError(deleted);
   if (!global.json) std::cout << "deleted endpoint " << args.name << "\n";
   return kExitOk;
@@ -195,7 +199,7 @@ int Promote(const GlobalOptions& global, const EndpointArgs& args) {
   store::EndpointRecord new_target;  // Used when the target does not exist yet.
   new_target.multi_model = source->multi_model;
   new_target.capture_percent = args.capture_percent;
-  auto recorded = (*home)->metadata()->PromoteEndpoint(*promotion, new_target);
+  auto recorded = EndpointRules(**home).Promote(*promotion, new_target);
   if (!recorded.ok()) return ReportError(recorded.status());
   if (!global.json) {
     size_t rows = promotion->test["rows"].get<size_t>();

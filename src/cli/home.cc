@@ -5,6 +5,7 @@
 
 #include "common/file_util.h"
 #include "pipeline/subprocess_launcher.h"
+#include "store/store_url.h"
 
 namespace grove::cli {
 
@@ -21,8 +22,8 @@ Result<std::unique_ptr<Home>> Home::Open(const fs::path& root) {
   std::error_code ec;
   home->root_ = fs::absolute(root, ec);
   RETURN_IF_ERROR(MakeDirs(home->root_));
-  ASSIGN_OR_RETURN(home->metadata_, store::OpenSqliteMetadataStore((home->root_ / "grove.db").string()));
-  ASSIGN_OR_RETURN(home->artifacts_, store::OpenLocalArtifactStore(home->root_ / "artifacts"));
+  ASSIGN_OR_RETURN(home->metadata_, store::OpenMetadataStore((home->root_ / "grove.db").string()));
+  ASSIGN_OR_RETURN(home->artifacts_, store::OpenArtifactStore((home->root_ / "artifacts").string()));
   home->registry_ = std::make_unique<registry::Registry>(home->metadata_.get(), SystemClock::Default());
   auto failed = home->metadata_->FailExpiredExecutions(SystemClock::Default()->Now());
   if (!failed.ok()) return failed.status();

@@ -16,8 +16,8 @@ namespace grove::cli {
 
 // The data folder ($GROVE_HOME, default ./.grove) opened: the metadata store
 // (grove.db), the artifact store (artifacts/), scratch space (work/) and the
-// registry. Opening it fails executions left behind by a crashed process
-// whose lease expired.
+// registry. Opening it fails executions left behind by a crashed process:
+// at once when that process ran on this machine, else once its lease expired.
 class Home {
  public:
   static Result<std::unique_ptr<Home>> Open(const std::filesystem::path& root);

@@ -18,6 +18,7 @@ enum class StatusCode {
   kIOError,            // The file system or a database failed.
   kCancelled,          // Stopped on request.
   kInternal,           // A bug or an unexpected library failure.
+  kUnimplemented,      // Recognised but not supported yet, e.g. a postgresql:// store.
 };
 
 class [[nodiscard]] Status {
@@ -33,6 +34,7 @@ class [[nodiscard]] Status {
   static Status IOError(std::string m) { return {StatusCode::kIOError, std::move(m)}; }
   static Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status Unimplemented(std::string m) { return {StatusCode::kUnimplemented, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

@@ -16,11 +16,14 @@ class EventFollowerTest : public ::testing::Test {
   void SetUp() override {
     metadata_ = std::move(store::OpenSqliteMetadataStore((dir_.path() / "grove.db").string()).value());
   }
-  void AddVersion(const std::string& group) {
-    store::ModelVersionRecord v;
-    v.group = group;
-    v.model_digest = std::string(64, 'a');
-    ASSERT_TRUE(metadata_->CreateModelVersion(v).ok());
+  void AddVersion(const std::string& group) { AddVersionEvent(*metadata_, group); }
+
+  // The event a registration appends (registry/ sits beside events/, so the test writes it itself).
+  static void AddVersionEvent(store::MetadataStore& metadata, const std::string& group) {
+    Status s = metadata.Transact([&](store::StoreTransaction& txn) {
+      return txn.AppendEvent(1, store::kEventModelCreated, group + "/1", {{"group", group}, {"version", 1}}).status();
+    });
+    ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
   TempDir dir_;
@@ -66,10 +69,7 @@ TEST_F(EventFollowerTest, ThreadSeesChangesFromAnotherConnectionQuickly) {
   follower.Start(nullptr);
   // A second connection, as another process would have.
   auto other = store::OpenSqliteMetadataStore((dir_.path() / "grove.db").string()).value();
-  store::ModelVersionRecord v;
-  v.group = "Churn";
-  v.model_digest = std::string(64, 'b');
-  ASSERT_TRUE(other->CreateModelVersion(v).ok());
+  AddVersionEvent(*other, "Churn");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   while (std::chrono::steady_clock::now() < deadline) {
     {

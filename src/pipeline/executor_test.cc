@@ -330,7 +330,7 @@ TEST_F(ExecutorTest, RunsSeveralExecutionsAtOnce) {
   auto ex = NewExecutor(2);
   auto def = ReadDefinition(
       "pipeline: many\nparameters:\n  T: {type: String}\nsteps:\n"
-      "  - {name: A, type: Produce, arguments: {text: {Get: Parameters.T}}}\n"
+      "  - {name: A, type: Produce, arguments: {text: {Get: Parameters.T}, sleep_ms: 30}}\n"
       "  - {name: B, type: Produce, arguments: {input: {Get: Steps.A.Outputs.out}}}\n",
       "t.yaml");
   ASSERT_TRUE(def.ok());
@@ -338,6 +338,12 @@ TEST_F(ExecutorTest, RunsSeveralExecutionsAtOnce) {
   for (int i = 0; i < 4; ++i) ids.push_back(ex->Start(*def, 1, {{"T", "run" + std::to_string(i)}}).value());
   for (const auto& id : ids) EXPECT_EQ(ex->Wait(id)->status, "Succeeded");
   EXPECT_EQ(probe_.runs.load(), 8);
+  // Steps of different executions ran side by side, and each execution saw its own parameter.
+  EXPECT_EQ(probe_.max_running.load(), 2);
+  for (int i = 0; i < 4; ++i) {
+    auto out = ReadFile(artifacts_->LocalPath(Steps(ids[i])["B"].outputs["out"].get<std::string>()).value()).value();
+    EXPECT_NE(out.find("run" + std::to_string(i)), std::string::npos) << out;
+  }
 }
 
 }  // namespace

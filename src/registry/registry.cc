@@ -1,43 +1,93 @@
 #include "registry/registry.h"
 
+#include <cctype>
+
+#include "registry/resource_name.h"
+#include "store/lookups.h"
+
 namespace grove::registry {
 
+bool Registry::IsApprovalStatus(const std::string& status) { return store::IsApprovalStatus(status); }
+
 namespace {
-constexpr const char* kPending = "PendingManualApproval";
-constexpr const char* kApproved = "Approved";
-constexpr const char* kRejected = "Rejected";
+
+Status CheckApprovalStatus(const std::string& status) {
+  if (store::IsApprovalStatus(status)) return Status::OK();
+  return Status::InvalidArgument("approval status '" + status +
+                                 "' is not one of PendingManualApproval, Approved, Rejected");
+}
+
 }  // namespace
 
-bool Registry::IsApprovalStatus(const std::string& status) {
-  return status == kPending || status == kApproved || status == kRejected;
-}
-
 Result<store::ModelVersionRecord> Registry::Register(store::ModelVersionRecord version) {
-  if (version.group.empty()) return Status::InvalidArgument("model group name is empty");
-  if (version.approval_status.empty()) version.approval_status = kPending;
-  if (!IsApprovalStatus(version.approval_status)) {
-    return Status::InvalidArgument("approval status '" + version.approval_status +
-                                   "' is not one of PendingManualApproval, Approved, Rejected");
-  }
-  version.created_at = clock_->Now();
-  if (version.approval_status != kPending) version.approval_changed_at = version.created_at;
-  return metadata_->CreateModelVersion(version);
+  return store::TransactValue(*metadata_, [&](store::StoreTransaction& txn) { return Register(txn, version); });
 }
 
-Result<store::ModelVersionRecord> Registry::SetStatus(const std::string& group, int version, const std::string& status,
+Result<store::ModelVersionRecord> Registry::Register(store::StoreTransaction& txn,
+                                                     store::ModelVersionRecord version) {
+  RETURN_IF_ERROR(ValidateModelGroupName(version.group));
+  if (version.approval_status.empty()) version.approval_status = store::kPendingManualApproval;
+  RETURN_IF_ERROR(CheckApprovalStatus(version.approval_status));
+  TimeMs now = clock_->Now();
+  version.created_at = now;
+  if (version.approval_status != store::kPendingManualApproval) version.approval_changed_at = now;
+  ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> group, txn.FindModelGroup(version.group));
+  if (!group) RETURN_IF_ERROR(txn.PutModelGroup({version.group, "", 0, now}));
+  ASSIGN_OR_RETURN(version.version, txn.NextModelVersion(version.group));
+  RETURN_IF_ERROR(txn.PutModelVersion(version));
+  Json payload = {{"group", version.group},
+                  {"version", version.version},
+                  {"approval_status", version.approval_status},
+                  {"model_digest", version.model_digest},
+                  {"execution_id", version.execution_id}};
+  RETURN_IF_ERROR(txn.AppendEvent(now, store::kEventModelCreated, store::VersionRef(version.group, version.version),
+                                  payload)
+                      .status());
+  return version;
+}
+
+Result<store::ModelVersionRecord> Registry::SetStatus(store::StoreTransaction& txn, const std::string& group,
+                                                      int version, const std::string& status,
                                                       const std::string& comment, const std::string& by) {
-  store::ApprovalChange change{status, comment, by.empty() ? "unknown" : by, clock_->Now()};
-  return metadata_->SetApproval(group, version, change);
+  RETURN_IF_ERROR(CheckApprovalStatus(status));
+  ASSIGN_OR_RETURN(store::ModelVersionRecord v, store::RequireModelVersion(txn, group, version));
+  if (v.approval_status == status) {
+    return Status::FailedPrecondition(store::VersionRef(group, version) + " is already " + status);
+  }
+  std::string previous = v.approval_status;
+  v.approval_status = status;
+  v.approval_comment = comment;
+  v.approved_by = by.empty() ? "unknown" : by;
+  v.approval_changed_at = clock_->Now();
+  RETURN_IF_ERROR(txn.PutModelVersion(v));
+  Json payload = {{"group", group},   {"version", version},  {"status", status}, {"previous_status", previous},
+                  {"comment", comment}, {"by", v.approved_by}};
+  RETURN_IF_ERROR(
+      txn.AppendEvent(v.approval_changed_at, store::kEventModelApproval, store::VersionRef(group, version), payload)
+          .status());
+  return v;
 }
 
 Result<store::ModelVersionRecord> Registry::Approve(const std::string& group, int version, const std::string& comment,
                                                     const std::string& by) {
-  return SetStatus(group, version, kApproved, comment, by);
+  return store::TransactValue(*metadata_,
+                              [&](store::StoreTransaction& txn) { return Approve(txn, group, version, comment, by); });
+}
+
+Result<store::ModelVersionRecord> Registry::Approve(store::StoreTransaction& txn, const std::string& group,
+                                                    int version, const std::string& comment, const std::string& by) {
+  return SetStatus(txn, group, version, store::kApproved, comment, by);
 }
 
 Result<store::ModelVersionRecord> Registry::Reject(const std::string& group, int version, const std::string& comment,
                                                    const std::string& by) {
-  return SetStatus(group, version, kRejected, comment, by);
+  return store::TransactValue(*metadata_,
+                              [&](store::StoreTransaction& txn) { return Reject(txn, group, version, comment, by); });
+}
+
+Result<store::ModelVersionRecord> Registry::Reject(store::StoreTransaction& txn, const std::string& group,
+                                                   int version, const std::string& comment, const std::string& by) {
+  return SetStatus(txn, group, version, store::kRejected, comment, by);
 }
 
 Result<std::vector<store::ModelGroupRecord>> Registry::Groups() { return metadata_->ListModelGroups(); }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -9,21 +10,37 @@
 
 namespace grove::registry {
 
-// The model registry's rules on top of the metadata store: groups, numbered
-// versions, and the approval workflow (PendingManualApproval -> Approved |
-// Rejected, with comment, who and when). Every change is an event.
+// The model registry's rules on top of the metadata store's rows: groups with
+// valid names (resource_name.h), versions numbered 1, 2, 3, ... per group (the
+// store keeps them unique and gap-free), and the approval workflow
+// (PendingManualApproval -> Approved | Rejected and back, with comment, who and
+// when; setting the status a version already has is refused). Every change
+// appends its event (model.created, model.approval; payloads in store/records.h)
+// in the same transaction.
+//
+// Each change has two forms: one that runs its own transaction, and one that
+// runs inside the caller's (so that, e.g., a version is registered together
+// with the step run that made it). Thread-safe.
 class Registry {
  public:
   Registry(store::MetadataStore* metadata, const Clock* clock) : metadata_(metadata), clock_(clock) {}
 
   // Registers a new version (N+1) in `version.group`, creating the group on
-  // first use. `version.approval_status` defaults to PendingManualApproval.
+  // first use; `version.version` is ignored. `version.approval_status` defaults
+  // to PendingManualApproval. InvalidArgument for a bad group name or status.
   Result<store::ModelVersionRecord> Register(store::ModelVersionRecord version);
+  Result<store::ModelVersionRecord> Register(store::StoreTransaction& txn, store::ModelVersionRecord version);
 
+  // NotFound for an unknown group or version; FailedPrecondition "G/1 is
+  // already Approved". Nothing changes on error. An empty `by` is "unknown".
   Result<store::ModelVersionRecord> Approve(const std::string& group, int version, const std::string& comment,
                                             const std::string& by);
+  Result<store::ModelVersionRecord> Approve(store::StoreTransaction& txn, const std::string& group, int version,
+                                            const std::string& comment, const std::string& by);
   Result<store::ModelVersionRecord> Reject(const std::string& group, int version, const std::string& comment,
                                            const std::string& by);
+  Result<store::ModelVersionRecord> Reject(store::StoreTransaction& txn, const std::string& group, int version,
+                                           const std::string& comment, const std::string& by);
 
   Result<std::vector<store::ModelGroupRecord>> Groups();
   Result<std::vector<store::ModelVersionRecord>> Versions(const std::string& group);
@@ -34,8 +51,9 @@ class Registry {
   static bool IsApprovalStatus(const std::string& status);
 
  private:
-  Result<store::ModelVersionRecord> SetStatus(const std::string& group, int version, const std::string& status,
-                                              const std::string& comment, const std::string& by);
+  Result<store::ModelVersionRecord> SetStatus(store::StoreTransaction& txn, const std::string& group, int version,
+                                              const std::string& status, const std::string& comment,
+                                              const std::string& by);
 
   store::MetadataStore* metadata_;
   const Clock* clock_;

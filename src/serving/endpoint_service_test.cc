@@ -102,7 +102,7 @@ TEST_F(EndpointServiceTest, ExplicitPinsAndAVersionThatFailsToLoad) {
   AddVersion("Abalone", 1);
   AddVersion("Abalone", 2);
   CreateEndpoint("prod", {}, false);
-  ASSERT_TRUE(metadata_->DeployModel("prod", {"Abalone", 1, "ops", "", 0}).ok());
+  ASSERT_TRUE(registry::Endpoints(metadata_.get(), &clock_).Deploy("prod", {"Abalone", 1, "ops", "", 0}).ok());
   EndpointService service(metadata_.get(), artifacts_.get(), {});
   Refresh(service);
   EXPECT_EQ(InvokeKey(service, "prod", ""), "Abalone/1");
@@ -115,7 +115,7 @@ TEST_F(EndpointServiceTest, ExplicitPinsAndAVersionThatFailsToLoad) {
   broken.model_digest = Sha256::Of("not stored");
   int v3 = registry_->Register(broken)->version;
   Approve("Abalone", v3);
-  ASSERT_TRUE(metadata_->DeployModel("prod", {"Abalone", v3, "ops", "", 0}).ok());
+  ASSERT_TRUE(registry::Endpoints(metadata_.get(), &clock_).Deploy("prod", {"Abalone", v3, "ops", "", 0}).ok());
   Refresh(service);
   EXPECT_EQ(InvokeKey(service, "prod", ""), "Abalone/1");
   Status direct = service.Invoke("prod", "Abalone/3", RawRow()).status();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "registry/endpoints.h"
 #include "registry/registry.h"
 #include "serving/endpoint_service.h"
 #include "serving/serving_test_util.h"
@@ -51,7 +52,7 @@ class EndpointFixture : public StoreFixture {
     e.name = name;
     e.follow = std::move(follow);
     e.multi_model = multi_model;
-    ASSERT_TRUE(metadata_->CreateEndpoint(e).ok());
+    ASSERT_TRUE(registry::Endpoints(metadata_.get(), &clock_).Create(e).ok());
   }
   void Refresh(EndpointService& service) {
     Status s = service.Refresh();

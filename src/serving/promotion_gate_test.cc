@@ -66,7 +66,7 @@ TEST_F(PromotionGateTest, PassingGateRecordsAPromotionThatPinsProduction) {
 
   promotion->promoted_by = "carol";
   promotion->comment = "looks good";
-  ASSERT_TRUE(metadata_->PromoteEndpoint(*promotion, {}).ok());
+  ASSERT_TRUE(registry::Endpoints(metadata_.get(), &clock_).Promote(*promotion, {}).ok());
   // Staging moves on to version 2; production stays on what was promoted.
   AddVersion("Abalone", 2);
   Refresh(service);

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
 #include "common/status.h"
 #include "store/records.h"
 #include "store/sqlite_db.h"
@@ -11,29 +11,23 @@
 namespace grove::store {
 
 // The `artifacts` and `artifact_links` tables: what is stored, and lineage
-// edges between step runs and artifacts.
+// edges between step runs and artifacts. Rows only (the checks on links are
+// WriteStepRun's, store/step_run_records.h).
 // REQUIRES: every method runs inside a transaction of `db` (changes in Write).
 class ArtifactTable {
  public:
   explicit ArtifactTable(SqliteDb* db) : db_(db) {}
 
-  // Inserts the artifacts whose digest is not yet known; a known digest keeps
-  // its first record (equal digests mean equal content). created_at 0 means `now`.
-  Status InsertMissing(const std::vector<ArtifactRecord>& artifacts, TimeMs now);
-  // Makes `links` the lineage of step run (execution_id, step_name), dropping
-  // its earlier links. InvalidArgument when a link belongs to another step run
-  // or has a role other than input/output; NotFound for an unknown artifact.
+  // A known digest keeps its first record (equal digests mean equal content).
+  Status Insert(const ArtifactRecord& artifact);
+  // Makes `links` the lineage of step run (execution_id, step_name), dropping its earlier links.
   Status ReplaceLinks(const std::string& execution_id, const std::string& step_name,
                       const std::vector<ArtifactLink>& links);
-  // NotFound "no artifact '<digest>'".
-  Result<ArtifactRecord> Get(const std::string& digest);
+  Result<std::optional<ArtifactRecord>> Find(const std::string& digest);
   // Every edge that touches `digest`: outputs (producers) first, then inputs.
-  // NotFound for an unknown artifact.
   Result<std::vector<ArtifactLink>> ListLinks(const std::string& digest);
 
  private:
-  Status CheckLink(const std::string& execution_id, const std::string& step_name, const ArtifactLink& link);
-
   SqliteDb* db_;
 };
 

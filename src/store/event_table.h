@@ -12,14 +12,17 @@
 
 namespace grove::store {
 
-// The `events` table: an append-only log numbered by `seq`.
+// The `events` table: an append-only log numbered by `seq` (AUTOINCREMENT, so
+// numbers are never reused). Writers are serialised by the database's write
+// lock, so seqs become visible in commit order.
 // REQUIRES: every method runs inside a transaction of `db` (Append inside
 // Write, so the event commits or rolls back with the change it describes).
 class EventTable {
  public:
   explicit EventTable(SqliteDb* db) : db_(db) {}
 
-  Status Append(TimeMs at, const char* kind, const std::string& subject, const Json& payload);
+  // Returns the new event's seq.
+  Result<int64_t> Append(TimeMs at, const std::string& kind, const std::string& subject, const Json& payload);
   // Events with seq > `after`, oldest first; at most `limit` (all when limit <= 0).
   Result<std::vector<EventRecord>> List(int64_t after, int limit);
 

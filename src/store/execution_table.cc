@@ -6,7 +6,7 @@ namespace {
 
 #define GROVE_EXECUTION_COLUMNS                                                                       \
   "SELECT id, pipeline, version, status, parameters, failure_reason, started_at, ended_at, lease_owner, " \
-  "lease_expires FROM executions "
+  "lease_expires, heartbeat_at FROM executions "
 
 ExecutionRecord ExecutionFromRow(const Statement& row) {
   ExecutionRecord e;
@@ -20,75 +20,23 @@ ExecutionRecord ExecutionFromRow(const Statement& row) {
   e.ended_at = row.Int64(7);
   e.lease_owner = row.Text(8);
   e.lease_expires = row.Int64(9);
+  e.heartbeat_at = row.Int64(10);
   return e;
 }
 
-Result<std::vector<ExecutionRecord>> CollectExecutions(Statement& select) {
-  std::vector<ExecutionRecord> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, select.Step());
-    if (!row) return out;
-    out.push_back(ExecutionFromRow(select));
-  }
-}
-
-Status StatusEvent(EventTable* events, TimeMs now, const std::string& id, const std::string& status,
-                   const std::string& reason) {
-  return events->Append(now, kEventExecutionStatus, id, {{"status", status}, {"failure_reason", reason}});
-}
+constexpr const char* kUpsertExecution =
+    "INSERT INTO executions (id, pipeline, version, status, parameters, failure_reason, started_at, ended_at, "
+    "lease_owner, lease_expires, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET pipeline = excluded.pipeline, version = excluded.version, "
+    "status = excluded.status, parameters = excluded.parameters, failure_reason = excluded.failure_reason, "
+    "started_at = excluded.started_at, ended_at = excluded.ended_at, lease_owner = excluded.lease_owner, "
+    "lease_expires = excluded.lease_expires, heartbeat_at = excluded.heartbeat_at";
 
 }  // namespace
 
-Status ExecutionTable::Create(const ExecutionRecord& execution, TimeMs now) {
-  if (execution.id.empty()) return Status::InvalidArgument("the execution has no id");
-  std::string status = execution.status.empty() ? kExecuting : execution.status;
-  if (!IsExecutionStatus(status)) return Status::InvalidArgument("'" + status + "' is not an execution status");
-  if (Get(execution.id).ok()) return Status::AlreadyExists("execution '" + execution.id + "' already exists");
-  TimeMs started_at = execution.started_at != 0 ? execution.started_at : now;
-  ASSIGN_OR_RETURN(Statement insert,
-                   db_->Prepare("INSERT INTO executions (id, pipeline, version, status, parameters, failure_reason, "
-                                "started_at, ended_at, lease_owner, lease_expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                                "?, ?)"));
-  RETURN_IF_ERROR(insert
-                      .BindAll(execution.id, execution.pipeline, execution.version, status, execution.parameters,
-                               execution.failure_reason, started_at, execution.ended_at, execution.lease_owner,
-                               execution.lease_expires)
-                      .Run());
-  Json payload = {{"pipeline", execution.pipeline},
-                  {"version", execution.version},
-                  {"status", status},
-                  {"parameters", execution.parameters}};
-  return events_->Append(now, kEventExecutionCreated, execution.id, payload);
-}
-
-Status ExecutionTable::UpdateStatus(const std::string& id, const std::string& status,
-                                    const std::string& failure_reason, TimeMs ended_at, TimeMs now) {
-  if (!IsExecutionStatus(status)) return Status::InvalidArgument("'" + status + "' is not an execution status");
-  ASSIGN_OR_RETURN(ExecutionRecord current, Get(id));
-  ASSIGN_OR_RETURN(Statement update, db_->Prepare("UPDATE executions SET status = ?, failure_reason = ?, "
-                                                  "ended_at = CASE WHEN ? = 0 THEN ended_at ELSE ? END "
-                                                  "WHERE id = ?"));
-  RETURN_IF_ERROR(update.BindAll(status, failure_reason, ended_at, ended_at, id).Run());
-  if (current.status == status && current.failure_reason == failure_reason) return Status::OK();
-  return StatusEvent(events_, now, id, status, failure_reason);
-}
-
-Status ExecutionTable::RequestStop(const std::string& id, TimeMs now) {
-  ASSIGN_OR_RETURN(ExecutionRecord current, Get(id));
-  if (current.status != kExecuting) {
-    return Status::FailedPrecondition("execution '" + id + "' is " + current.status +
-                                      "; only an Executing execution can be stopped");
-  }
-  ASSIGN_OR_RETURN(Statement update, db_->Prepare("UPDATE executions SET status = ? WHERE id = ?"));
-  RETURN_IF_ERROR(update.BindAll(kStopping, id).Run());
-  return StatusEvent(events_, now, id, kStopping, current.failure_reason);
-}
-
-Result<ExecutionRecord> ExecutionTable::Get(const std::string& id) {
+Result<std::optional<ExecutionRecord>> ExecutionTable::Find(const std::string& id) {
   ASSIGN_OR_RETURN(Statement select, db_->Prepare(GROVE_EXECUTION_COLUMNS "WHERE id = ?"));
-  ASSIGN_OR_RETURN(bool row, select.BindAll(id).Step());
-  if (!row) return Status::NotFound("no execution '" + id + "'");
-  return ExecutionFromRow(select);
+  return FirstRow(select.BindAll(id), ExecutionFromRow);
 }
 
 Result<std::vector<ExecutionRecord>> ExecutionTable::List(const std::string& pipeline, int limit) {
@@ -97,34 +45,27 @@ Result<std::vector<ExecutionRecord>> ExecutionTable::List(const std::string& pip
     ASSIGN_OR_RETURN(Statement select,
                      db_->Prepare(GROVE_EXECUTION_COLUMNS "ORDER BY started_at DESC, rowid DESC LIMIT ?"));
     select.BindAll(max_rows);
-    return CollectExecutions(select);
+    return CollectRows(select, ExecutionFromRow);
   }
   ASSIGN_OR_RETURN(Statement select, db_->Prepare(GROVE_EXECUTION_COLUMNS
                                                   "WHERE pipeline = ? ORDER BY started_at DESC, rowid DESC LIMIT ?"));
   select.BindAll(pipeline, max_rows);
-  return CollectExecutions(select);
+  return CollectRows(select, ExecutionFromRow);
 }
 
-Status ExecutionTable::RenewLeases(const std::string& owner, const std::vector<std::string>& ids, TimeMs expires) {
-  for (const std::string& id : ids) {
-    ASSIGN_OR_RETURN(Statement update,
-                     db_->Prepare("UPDATE executions SET lease_owner = ?, lease_expires = ? WHERE id = ?"));
-    RETURN_IF_ERROR(update.BindAll(owner, expires, id).Run());
-    if (update.Changes() == 0) return Status::NotFound("no execution '" + id + "'");
-  }
-  return Status::OK();
+Result<std::vector<ExecutionRecord>> ExecutionTable::ListWithStatus(const std::vector<std::string>& statuses) {
+  ASSIGN_OR_RETURN(Statement select, db_->Prepare(GROVE_EXECUTION_COLUMNS
+                                                  "WHERE status IN (SELECT value FROM json_each(?)) ORDER BY rowid"));
+  select.BindAll(Json(statuses));
+  return CollectRows(select, ExecutionFromRow);
 }
 
-Result<std::vector<std::string>> ExecutionTable::ExpiredIds(TimeMs now) {
-  ASSIGN_OR_RETURN(Statement select, db_->Prepare("SELECT id FROM executions WHERE status IN (?, ?) "
-                                                  "AND lease_expires > 0 AND lease_expires < ? ORDER BY rowid"));
-  select.BindAll(kExecuting, kStopping, now);
-  std::vector<std::string> ids;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, select.Step());
-    if (!row) return ids;
-    ids.push_back(select.Text(0));
-  }
+Status ExecutionTable::Put(const ExecutionRecord& e) {
+  ASSIGN_OR_RETURN(Statement upsert, db_->Prepare(kUpsertExecution));
+  return upsert
+      .BindAll(e.id, e.pipeline, e.version, e.status, e.parameters, e.failure_reason, e.started_at, e.ended_at,
+               e.lease_owner, e.lease_expires, e.heartbeat_at)
+      .Run();
 }
 
 #undef GROVE_EXECUTION_COLUMNS

@@ -43,6 +43,7 @@ struct ExecutionRecord {
   TimeMs ended_at = 0;
   std::string lease_owner;   // "<host>:<pid>" of the process running it.
   TimeMs lease_expires = 0;  // After this, a crashed owner's execution may be failed.
+  TimeMs heartbeat_at = 0;   // When the owner last renewed the lease (0: never, or before schema 4).
 };
 
 struct StepRunRecord {

@@ -188,11 +188,20 @@ CREATE TABLE trials (
 );
 )sql";
 
+// The time of each execution's last lease renewal, so that an execution whose
+// owner died ends at its last sign of life rather than when that was noticed.
+// Rows from before it keep 0 (unknown). Its own entry for renumbering, like trials.
+constexpr int kHeartbeatMigrationVersion = 4;
+constexpr const char* kHeartbeatSchema = R"sql(
+ALTER TABLE executions ADD COLUMN heartbeat_at INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 const std::vector<Migration>& SchemaMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "pipelines, executions, step runs, artifacts, lineage, model registry, events", kInitialSchema},
       {2, "endpoints, their deployments and promotions", kEndpointSchema},
       {kTrialsMigrationVersion, "tuning trials", kTrialsSchema},
+      {kHeartbeatMigrationVersion, "execution heartbeats", kHeartbeatSchema},
   };
   return kMigrations;
 }

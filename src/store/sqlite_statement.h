@@ -3,8 +3,10 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/json.h"
 #include "common/status.h"
@@ -75,5 +77,24 @@ class Statement {
   bool* in_use_;
   int bind_error_ = SQLITE_OK;  // The first failed bind, reported by Step().
 };
+
+// Every row of `select`, each read by `from_row(const Statement&)`.
+template <typename FromRow>
+auto CollectRows(Statement& select, FromRow from_row) -> Result<std::vector<decltype(from_row(select))>> {
+  std::vector<decltype(from_row(select))> rows;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return rows;
+    rows.push_back(from_row(select));
+  }
+}
+
+// The first row of `select` read by `from_row`, or nullopt when there is none.
+template <typename FromRow>
+auto FirstRow(Statement& select, FromRow from_row) -> Result<std::optional<decltype(from_row(select))>> {
+  ASSIGN_OR_RETURN(bool row, select.Step());
+  if (!row) return std::optional<decltype(from_row(select))>();
+  return std::optional<decltype(from_row(select))>(from_row(select));
+}
 
 }  // namespace grove::store

@@ -46,14 +46,6 @@ TrialRecord TrialFromRow(const Statement& row) {
 }  // namespace
 
 Status TrialTable::Put(const TrialRecord& trial) {
-  std::string where = "trial " + std::to_string(trial.number) + " of step '" + trial.step_name + "'";
-  if (!IsTrialStatus(trial.status)) {
-    return Status::InvalidArgument(where + ": '" + trial.status +
-                                   "' is not a trial status (Completed, Pruned, Failed)");
-  }
-  ASSIGN_OR_RETURN(Statement exists, db_->Prepare("SELECT 1 FROM executions WHERE id = ?"));
-  ASSIGN_OR_RETURN(bool found, exists.BindAll(trial.execution_id).Step());
-  if (!found) return Status::NotFound(where + ": no execution '" + trial.execution_id + "'");
   ASSIGN_OR_RETURN(Statement upsert, db_->Prepare(kUpsertTrial));
   return upsert
       .BindAll(trial.execution_id, trial.step_name, trial.number, trial.family, trial.hyperparameters,
@@ -65,22 +57,13 @@ Status TrialTable::Put(const TrialRecord& trial) {
 Result<std::vector<TrialRecord>> TrialTable::List(const std::string& execution_id, const std::string& step_name) {
   ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelect));
   select.BindAll(execution_id, step_name, step_name);
-  return Collect(select);
+  return CollectRows(select, TrialFromRow);
 }
 
 Result<std::vector<TrialRecord>> TrialTable::ListByCacheKey(const std::string& cache_key) {
   ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectByCacheKey));
   select.BindAll(cache_key);
-  return Collect(select);
-}
-
-Result<std::vector<TrialRecord>> TrialTable::Collect(Statement& select) {
-  std::vector<TrialRecord> trials;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, select.Step());
-    if (!row) return trials;
-    trials.push_back(TrialFromRow(select));
-  }
+  return CollectRows(select, TrialFromRow);
 }
 
 }  // namespace grove::store

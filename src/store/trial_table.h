@@ -10,22 +10,20 @@
 namespace grove::store {
 
 // The `trials` table: one row per trial of a Tuning step, keyed by
-// (execution, step, number).
+// (execution, step, number). Rows only (the checks are WriteTrial's).
 // REQUIRES: every method runs inside a transaction of `db` (changes in Write).
 class TrialTable {
  public:
   explicit TrialTable(SqliteDb* db) : db_(db) {}
 
-  // See MetadataStore::PutTrial.
+  // Inserts or replaces the row of (execution_id, step_name, number).
   Status Put(const TrialRecord& trial);
-  // See MetadataStore::ListTrials (the execution's existence is checked by the caller).
+  // See StoreReader::ListTrials.
   Result<std::vector<TrialRecord>> List(const std::string& execution_id, const std::string& step_name);
-  // See MetadataStore::ListTrialsByCacheKey.
+  // See StoreReader::ListTrialsByCacheKey.
   Result<std::vector<TrialRecord>> ListByCacheKey(const std::string& cache_key);
 
  private:
-  static Result<std::vector<TrialRecord>> Collect(Statement& select);
-
   SqliteDb* db_;
 };
 

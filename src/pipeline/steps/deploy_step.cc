@@ -6,7 +6,8 @@
 #include "pipeline/expression.h"
 #include "pipeline/steps/builtin_steps.h"
 #include "pipeline/steps/step_arguments.h"
-#include "store/endpoint_table.h"
+#include "registry/endpoints.h"
+#include "registry/resource_name.h"
 #include "store/metadata_store.h"
 
 namespace grove::pipeline {
@@ -41,7 +42,7 @@ class DeployStep : public StepType {
         CheckArgumentKeys(step, def, {"endpoint", "group"}, {"version", "multi_model", "capture_percent"}));
     const Json& endpoint = step.arguments.value("endpoint", Json());
     if (endpoint.is_string()) {  // Expressions are checked when resolved, by the store.
-      Status name = store::ValidateEndpointName(endpoint.get<std::string>());
+      Status name = registry::ValidateEndpointName(endpoint.get<std::string>());
       if (!name.ok()) return def.ErrorAt(ArgumentField(step, "endpoint"), name.message());
     }
     const Json version = LiteralView(step.arguments.value("version", Json()));
@@ -85,14 +86,15 @@ class DeployStep : public StepType {
       ASSIGN_OR_RETURN(pin.version, NewestApproved(*ctx.store, pin.group));
     }
 
-    Result<store::EndpointRecord> deployed = ctx.store->DeployModel(endpoint, pin);
+    registry::Endpoints endpoints(ctx.store, ctx.store->clock());
+    Result<store::EndpointRecord> deployed = endpoints.Deploy(endpoint, pin);
     if (deployed.status().code() == StatusCode::kNotFound && !ctx.store->GetEndpoint(endpoint).ok()) {
       store::EndpointRecord created;
       created.name = endpoint;
       created.multi_model = ArgumentText(ctx.arguments, "multi_model", "false") == "true";
       created.capture_percent = std::strtod(ArgumentText(ctx.arguments, "capture_percent", "0").c_str(), nullptr);
       created.deployments = {pin};
-      deployed = ctx.store->CreateEndpoint(created);
+      deployed = endpoints.Create(created);
       if (deployed.ok()) ctx.log("created endpoint " + endpoint);
     }
     if (!deployed.ok()) return deployed.status();

@@ -1,15 +1,17 @@
-#include "store/trial_table.h"
+#include "store/metadata_store.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "store/sqlite_test_fixture.h"
+#include "store/store_test_fixture.h"
 
 namespace grove::store {
 namespace {
 
-using TrialTableTest = SqliteStoreTest;
+template <typename Backend>
+class TrialStoreTest : public StoreTest<Backend> {};
+TYPED_TEST_SUITE(TrialStoreTest, StoreBackends, BackendNames);
 
 TrialRecord MakeTrial(const std::string& execution_id, const std::string& step, int number) {
   TrialRecord t;
@@ -27,10 +29,10 @@ TrialRecord MakeTrial(const std::string& execution_id, const std::string& step, 
   return t;
 }
 
-TEST_F(TrialTableTest, PutThenListRoundTripsEveryField) {
-  MakeExecution("e1");
-  ASSERT_TRUE(store_->PutTrial(MakeTrial("e1", "Tune", 0)).ok());
-  auto trials = store_->ListTrials("e1", "Tune");
+TYPED_TEST(TrialStoreTest, PutThenListRoundTripsEveryField) {
+  this->MakeExecution("e1");
+  ASSERT_TRUE(this->store_->PutTrial(MakeTrial("e1", "Tune", 0)).ok());
+  auto trials = this->store_->ListTrials("e1", "Tune");
   ASSERT_TRUE(trials.ok()) << trials.status().ToString();
   ASSERT_EQ(trials->size(), 1u);
   const TrialRecord& got = (*trials)[0];
@@ -45,74 +47,74 @@ TEST_F(TrialTableTest, PutThenListRoundTripsEveryField) {
   EXPECT_EQ(got.duration_ms, 480);
 }
 
-TEST_F(TrialTableTest, PutReplacesTheSameNumberAndListsByStepThenNumber) {
-  MakeExecution("e1");
-  ASSERT_TRUE(store_->PutTrial(MakeTrial("e1", "Tune", 2)).ok());
-  ASSERT_TRUE(store_->PutTrial(MakeTrial("e1", "Tune", 0)).ok());
-  ASSERT_TRUE(store_->PutTrial(MakeTrial("e1", "Other", 0)).ok());
+TYPED_TEST(TrialStoreTest, PutReplacesTheSameNumberAndListsByStepThenNumber) {
+  this->MakeExecution("e1");
+  ASSERT_TRUE(this->store_->PutTrial(MakeTrial("e1", "Tune", 2)).ok());
+  ASSERT_TRUE(this->store_->PutTrial(MakeTrial("e1", "Tune", 0)).ok());
+  ASSERT_TRUE(this->store_->PutTrial(MakeTrial("e1", "Other", 0)).ok());
   TrialRecord failed = MakeTrial("e1", "Tune", 2);
   failed.status = kTrialFailed;
   failed.error = "fold 1 of 5: boom";
-  ASSERT_TRUE(store_->PutTrial(failed).ok());
+  ASSERT_TRUE(this->store_->PutTrial(failed).ok());
 
-  auto tune = store_->ListTrials("e1", "Tune");
+  auto tune = this->store_->ListTrials("e1", "Tune");
   ASSERT_TRUE(tune.ok());
   ASSERT_EQ(tune->size(), 2u);
   EXPECT_EQ((*tune)[0].number, 0);
   EXPECT_EQ((*tune)[1].number, 2);
   EXPECT_EQ((*tune)[1].status, kTrialFailed);
   EXPECT_EQ((*tune)[1].error, "fold 1 of 5: boom");
-  auto all = store_->ListTrials("e1", "");
+  auto all = this->store_->ListTrials("e1", "");
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 3u);
   EXPECT_EQ((*all)[0].step_name, "Other");
 }
 
-TEST_F(TrialTableTest, NanScoresComeBackAsNan) {
-  MakeExecution("e1");
+TYPED_TEST(TrialStoreTest, NanScoresComeBackAsNan) {
+  this->MakeExecution("e1");
   TrialRecord t = MakeTrial("e1", "Tune", 0);
   t.fold_scores = {std::nan(""), 0.5};  // Json keeps NaN; it is written as null.
   t.mean_score = std::nan("");
-  ASSERT_TRUE(store_->PutTrial(t).ok());
-  auto trials = store_->ListTrials("e1", "Tune");
+  ASSERT_TRUE(this->store_->PutTrial(t).ok());
+  auto trials = this->store_->ListTrials("e1", "Tune");
   ASSERT_TRUE(trials.ok());
   EXPECT_TRUE(std::isnan((*trials)[0].mean_score));
   EXPECT_TRUE((*trials)[0].fold_scores[0].is_null());
   EXPECT_EQ((*trials)[0].fold_scores[1], 0.5);
 }
 
-TEST_F(TrialTableTest, ListsByTheCacheKeyOfTheStepRunsThatRecordedThem) {
-  MakeExecution("crashed");
-  MakeExecution("other");
-  StepRunRecord run = MakeRun("crashed", "Tune", kFailed);
+TYPED_TEST(TrialStoreTest, ListsByTheCacheKeyOfTheStepRunsThatRecordedThem) {
+  this->MakeExecution("crashed");
+  this->MakeExecution("other");
+  StepRunRecord run = this->MakeRun("crashed", "Tune", kFailed);
   run.cache_key = "k1";
-  ASSERT_TRUE(store_->PutStepRun(run, {}, {}).ok());
-  StepRunRecord other = MakeRun("other", "Tune", kSucceeded);
+  ASSERT_TRUE(this->store_->PutStepRun(run, {}, {}).ok());
+  StepRunRecord other = this->MakeRun("other", "Tune", kSucceeded);
   other.cache_key = "k2";
-  ASSERT_TRUE(store_->PutStepRun(other, {}, {}).ok());
-  ASSERT_TRUE(store_->PutTrial(MakeTrial("crashed", "Tune", 1)).ok());
-  ASSERT_TRUE(store_->PutTrial(MakeTrial("crashed", "Tune", 0)).ok());
-  ASSERT_TRUE(store_->PutTrial(MakeTrial("other", "Tune", 0)).ok());
-  auto k1 = store_->ListTrialsByCacheKey("k1");
+  ASSERT_TRUE(this->store_->PutStepRun(other, {}, {}).ok());
+  ASSERT_TRUE(this->store_->PutTrial(MakeTrial("crashed", "Tune", 1)).ok());
+  ASSERT_TRUE(this->store_->PutTrial(MakeTrial("crashed", "Tune", 0)).ok());
+  ASSERT_TRUE(this->store_->PutTrial(MakeTrial("other", "Tune", 0)).ok());
+  auto k1 = this->store_->ListTrialsByCacheKey("k1");
   ASSERT_TRUE(k1.ok()) << k1.status().ToString();
   ASSERT_EQ(k1->size(), 2u);
   EXPECT_EQ((*k1)[0].execution_id, "crashed");
   EXPECT_EQ((*k1)[1].execution_id, "crashed");
-  EXPECT_TRUE(store_->ListTrialsByCacheKey("")->empty());
-  EXPECT_TRUE(store_->ListTrialsByCacheKey("k3")->empty());
+  EXPECT_TRUE(this->store_->ListTrialsByCacheKey("")->empty());
+  EXPECT_TRUE(this->store_->ListTrialsByCacheKey("k3")->empty());
 }
 
-TEST_F(TrialTableTest, RejectsUnknownExecutionAndStatus) {
-  Status s = store_->PutTrial(MakeTrial("nope", "Tune", 3));
+TYPED_TEST(TrialStoreTest, RejectsUnknownExecutionAndStatus) {
+  Status s = this->store_->PutTrial(MakeTrial("nope", "Tune", 3));
   EXPECT_EQ(s.code(), StatusCode::kNotFound);
   EXPECT_EQ(s.message(), "trial 3 of step 'Tune': no execution 'nope'");
-  MakeExecution("e1");
+  this->MakeExecution("e1");
   TrialRecord t = MakeTrial("e1", "Tune", 0);
   t.status = "Done";
-  s = store_->PutTrial(t);
+  s = this->store_->PutTrial(t);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("'Done' is not a trial status"), std::string::npos) << s.message();
-  EXPECT_EQ(store_->ListTrials("nope", "").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(this->store_->ListTrials("nope", "").status().code(), StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/artifact_table.h"
+#include "store/endpoint_table.h"
+#include "store/event_table.h"
+#include "store/execution_table.h"
+#include "store/model_table.h"
+#include "store/pipeline_table.h"
+#include "store/sqlite_db.h"
+#include "store/step_run_table.h"
+#include "store/store_transaction.h"
+#include "store/trial_table.h"
+
+namespace grove::store {
+
+// StoreTransaction on one SQLite connection: each row operation is the SQL of
+// one table class. Holds no state of its own.
+// REQUIRES: used only inside a Read or Write of `db` (writes only in Write).
+class SqliteTransaction : public StoreTransaction {
+ public:
+  explicit SqliteTransaction(SqliteDb* db);
+
+  Result<std::optional<PipelineRecord>> FindPipeline(const std::string& name) override;
+  Result<std::vector<PipelineRecord>> ListPipelines() override;
+  Result<std::optional<DefinitionRecord>> FindDefinition(const std::string& pipeline, int version) override;
+  Result<std::optional<ExecutionRecord>> FindExecution(const std::string& id) override;
+  Result<std::vector<ExecutionRecord>> ListExecutions(const std::string& pipeline, int limit) override;
+  Result<std::vector<ExecutionRecord>> ListExecutionsWithStatus(const std::vector<std::string>& statuses) override;
+  Result<std::optional<StepRunRecord>> FindStepRun(const std::string& execution_id,
+                                                   const std::string& step_name) override;
+  Result<std::vector<StepRunRecord>> ListStepRuns(const std::string& execution_id) override;
+  Result<std::optional<StepRunRecord>> FindCacheHit(const std::string& cache_key, TimeMs not_before) override;
+  Result<std::optional<ArtifactRecord>> FindArtifact(const std::string& digest) override;
+  Result<std::vector<ArtifactLink>> ListArtifactLinks(const std::string& digest) override;
+  Result<std::vector<TrialRecord>> ListTrials(const std::string& execution_id, const std::string& step_name) override;
+  Result<std::vector<TrialRecord>> ListTrialsByCacheKey(const std::string& cache_key) override;
+  Result<std::optional<ModelGroupRecord>> FindModelGroup(const std::string& name) override;
+  Result<std::vector<ModelGroupRecord>> ListModelGroups() override;
+  Result<std::optional<ModelVersionRecord>> FindModelVersion(const std::string& group, int version) override;
+  Result<std::vector<ModelVersionRecord>> ListModelVersions(const std::string& group) override;
+  Result<std::optional<EndpointRecord>> FindEndpoint(const std::string& name) override;
+  Result<std::vector<EndpointRecord>> ListEndpoints() override;
+  Result<std::vector<PromotionRecord>> ListPromotions(const std::string& endpoint) override;
+  Result<std::vector<EventRecord>> ListEvents(int64_t after, int limit) override;
+
+  Status PutPipeline(const PipelineRecord& pipeline) override;
+  Status InsertDefinition(const DefinitionRecord& definition) override;
+  Status PutExecution(const ExecutionRecord& execution) override;
+  Status PutStepRun(const StepRunRecord& run) override;
+  Status InsertArtifact(const ArtifactRecord& artifact) override;
+  Status ReplaceArtifactLinks(const std::string& execution_id, const std::string& step_name,
+                              const std::vector<ArtifactLink>& links) override;
+  Status PutTrial(const TrialRecord& trial) override;
+  Status PutModelGroup(const ModelGroupRecord& group) override;
+  Result<int> NextModelVersion(const std::string& group) override;
+  Status PutModelVersion(const ModelVersionRecord& version) override;
+  Status PutEndpoint(const EndpointRecord& endpoint) override;
+  Status DeleteEndpoint(const std::string& name) override;
+  Status PutDeployment(const std::string& endpoint, const EndpointDeployment& deployment) override;
+  Result<bool> DeleteDeployment(const std::string& endpoint, const std::string& group) override;
+  Result<int64_t> InsertPromotion(const PromotionRecord& promotion) override;
+  Result<int64_t> AppendEvent(TimeMs at, const std::string& kind, const std::string& subject,
+                              const Json& payload) override;
+
+ private:
+  PipelineTable pipelines_;
+  ExecutionTable executions_;
+  StepRunTable step_runs_;
+  ArtifactTable artifacts_;
+  TrialTable trials_;
+  ModelTable models_;
+  EndpointTable endpoints_;
+  EventTable events_;
+};
+
+}  // namespace grove::store

@@ -1,0 +1,136 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "common/status.h"
+#include "store/records.h"
+
+namespace grove::store {
+
+// The rows of the metadata store, read inside one transaction
+// (MetadataStore::Read or Transact). This and StoreTransaction are all that a
+// backend implements: plain rows in and out, with no rules of their own (no
+// validation beyond the schema's keys, no events, no messages naming what
+// exists). The rules live above, written once for every backend.
+//
+// Find* return nullopt for a missing row; errors are I/O or database errors.
+// Every read sees the transaction's own writes and one consistent snapshot.
+class StoreReader {
+ public:
+  virtual ~StoreReader() = default;
+
+  // --- Pipelines: by name. ---------------------------------------------------
+  virtual Result<std::optional<PipelineRecord>> FindPipeline(const std::string& name) = 0;
+  virtual Result<std::vector<PipelineRecord>> ListPipelines() = 0;
+  virtual Result<std::optional<DefinitionRecord>> FindDefinition(const std::string& pipeline, int version) = 0;
+
+  // --- Executions. -----------------------------------------------------------
+  virtual Result<std::optional<ExecutionRecord>> FindExecution(const std::string& id) = 0;
+  // Newest first (started_at, then insertion); every pipeline's when `pipeline`
+  // is empty; every row when `limit` <= 0.
+  virtual Result<std::vector<ExecutionRecord>> ListExecutions(const std::string& pipeline, int limit) = 0;
+  // Executions whose status is one of `statuses`, in insertion order.
+  virtual Result<std::vector<ExecutionRecord>> ListExecutionsWithStatus(const std::vector<std::string>& statuses) = 0;
+
+  // --- Step runs: one row per (execution, step). -----------------------------
+  virtual Result<std::optional<StepRunRecord>> FindStepRun(const std::string& execution_id,
+                                                           const std::string& step_name) = 0;
+  // By started_at, then insertion.
+  virtual Result<std::vector<StepRunRecord>> ListStepRuns(const std::string& execution_id) = 0;
+  // The Succeeded run with `cache_key` that started last, at or after `not_before`.
+  virtual Result<std::optional<StepRunRecord>> FindCacheHit(const std::string& cache_key, TimeMs not_before) = 0;
+
+  // --- Artifacts and lineage. ------------------------------------------------
+  virtual Result<std::optional<ArtifactRecord>> FindArtifact(const std::string& digest) = 0;
+  // The links naming `digest`: outputs first, then inputs, each in insertion order.
+  virtual Result<std::vector<ArtifactLink>> ListArtifactLinks(const std::string& digest) = 0;
+
+  // --- Tuning trials. --------------------------------------------------------
+  // One step's trials by number; with an empty `step_name`, every step's (by step, then number).
+  virtual Result<std::vector<TrialRecord>> ListTrials(const std::string& execution_id,
+                                                      const std::string& step_name) = 0;
+  // Trials of the step runs whose cache key is `cache_key` (not empty), by end time, then insertion.
+  virtual Result<std::vector<TrialRecord>> ListTrialsByCacheKey(const std::string& cache_key) = 0;
+
+  // --- Model registry. -------------------------------------------------------
+  // version_count is the number of the group's versions.
+  virtual Result<std::optional<ModelGroupRecord>> FindModelGroup(const std::string& name) = 0;
+  // By name.
+  virtual Result<std::vector<ModelGroupRecord>> ListModelGroups() = 0;
+  virtual Result<std::optional<ModelVersionRecord>> FindModelVersion(const std::string& group, int version) = 0;
+  // Ascending by version.
+  virtual Result<std::vector<ModelVersionRecord>> ListModelVersions(const std::string& group) = 0;
+
+  // --- Endpoints: each with its deployments, by group name. ------------------
+  virtual Result<std::optional<EndpointRecord>> FindEndpoint(const std::string& name) = 0;
+  // By name.
+  virtual Result<std::vector<EndpointRecord>> ListEndpoints() = 0;
+  // Promotions from or to `endpoint`, newest first.
+  virtual Result<std::vector<PromotionRecord>> ListPromotions(const std::string& endpoint) = 0;
+
+  // --- Events. ---------------------------------------------------------------
+  // Events with seq > `after`, by seq; at most `limit` (all when limit <= 0).
+  virtual Result<std::vector<EventRecord>> ListEvents(int64_t after, int limit) = 0;
+};
+
+// The rows, written inside one write transaction (MetadataStore::Transact):
+// every write commits with the others or, when the transaction fails, none
+// does. Put* insert or replace the row with the record's key.
+//
+// Two guarantees make concurrent writers (threads, processes, machines) safe,
+// and each backend must give them whatever its isolation level:
+//  - NextModelVersion: no two transactions get the same number for a group,
+//    and a number is used only by a transaction that commits, so versions are
+//    unique and gap-free (SQLite: every write transaction holds the database's
+//    write lock; PostgreSQL: lock the group's row until commit).
+//  - AppendEvent: sequence numbers become visible in commit order; a reader
+//    that has seen seq N never later sees a new event below N (SQLite: writers
+//    are serialised; PostgreSQL: take the event counter under a lock held
+//    until commit).
+class StoreTransaction : public StoreReader {
+ public:
+  // Pipelines and their immutable definition versions.
+  virtual Status PutPipeline(const PipelineRecord& pipeline) = 0;
+  // FailedPrecondition (a key conflict) when the version is already stored.
+  virtual Status InsertDefinition(const DefinitionRecord& definition) = 0;
+
+  virtual Status PutExecution(const ExecutionRecord& execution) = 0;
+  virtual Status PutStepRun(const StepRunRecord& run) = 0;
+
+  // Artifacts are immutable: inserting a known digest keeps the stored row.
+  virtual Status InsertArtifact(const ArtifactRecord& artifact) = 0;
+  // Replaces the lineage of one step run with `links` (each naming a stored artifact).
+  virtual Status ReplaceArtifactLinks(const std::string& execution_id, const std::string& step_name,
+                                      const std::vector<ArtifactLink>& links) = 0;
+
+  virtual Status PutTrial(const TrialRecord& trial) = 0;
+
+  // The group row (name, description, created_at; version_count is derived).
+  virtual Status PutModelGroup(const ModelGroupRecord& group) = 0;
+  // The number the group's next version takes: one more than its highest.
+  // See the class comment for the concurrency guarantee.
+  virtual Result<int> NextModelVersion(const std::string& group) = 0;
+  virtual Status PutModelVersion(const ModelVersionRecord& version) = 0;
+
+  // The endpoint's own row; its `deployments` are not written (PutDeployment).
+  virtual Status PutEndpoint(const EndpointRecord& endpoint) = 0;
+  // Deletes the endpoint and its deployments.
+  virtual Status DeleteEndpoint(const std::string& name) = 0;
+  // Pins `deployment.group` on `endpoint`, replacing an earlier pin of the group.
+  virtual Status PutDeployment(const std::string& endpoint, const EndpointDeployment& deployment) = 0;
+  // False when there was no such pin.
+  virtual Result<bool> DeleteDeployment(const std::string& endpoint, const std::string& group) = 0;
+  // Returns the new promotion's id (ids grow).
+  virtual Result<int64_t> InsertPromotion(const PromotionRecord& promotion) = 0;
+
+  // Appends an event and returns its seq. See the class comment for the order guarantee.
+  virtual Result<int64_t> AppendEvent(TimeMs at, const std::string& kind, const std::string& subject,
+                                      const Json& payload) = 0;
+};
+
+}  // namespace grove::store

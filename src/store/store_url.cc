@@ -1,0 +1,62 @@
+#include "store/store_url.h"
+
+#include "store/local_artifact_store.h"
+
+namespace grove::store {
+
+namespace {
+
+constexpr const char* kSqlite = "sqlite";
+constexpr const char* kFile = "file";
+constexpr const char* kPostgres = "postgresql";
+constexpr const char* kS3 = "s3";
+
+constexpr const char* kKnownSchemes = "sqlite://, file://, postgresql://, s3://, or a plain path";
+
+Status NotYet(const StoreUrl& url, const std::string& what) {
+  return Status::Unimplemented(url.scheme + ":// " + what + " stores are not implemented yet; use " +
+                               (what == "metadata" ? "sqlite:///path/grove.db" : "file:///path/artifacts") +
+                               " or a plain path");
+}
+
+Status WrongKind(const std::string& original, const StoreUrl& url, const std::string& what) {
+  return Status::InvalidArgument("'" + original + "' is not a " + what + " store URL (" + url.scheme +
+                                 ":// holds " + (what == "metadata" ? "artifacts" : "metadata") + ")");
+}
+
+}  // namespace
+
+Result<StoreUrl> ParseStoreUrl(const std::string& url) {
+  if (url.empty()) return Status::InvalidArgument("the store URL is empty");
+  size_t sep = url.find("://");
+  if (sep == std::string::npos) return StoreUrl{"", url};
+  StoreUrl parsed{url.substr(0, sep), url.substr(sep + 3)};
+  if (parsed.scheme == "postgres") parsed.scheme = kPostgres;
+  if (parsed.scheme == kPostgres || parsed.scheme == kS3) return parsed;
+  if (parsed.scheme != kSqlite && parsed.scheme != kFile) {
+    return Status::InvalidArgument("unknown store URL scheme '" + parsed.scheme + "://' in '" + url +
+                                   "'; expected " + kKnownSchemes);
+  }
+  if (parsed.path.empty() || parsed.path.front() != '/') {
+    return Status::InvalidArgument("'" + url + "' is not an absolute " + parsed.scheme + " URL; write " +
+                                   parsed.scheme + ":///absolute/path (three slashes; no host)");
+  }
+  return parsed;
+}
+
+Result<std::unique_ptr<MetadataStore>> OpenMetadataStore(const std::string& url,
+                                                         const MetadataStoreOptions& options) {
+  ASSIGN_OR_RETURN(StoreUrl parsed, ParseStoreUrl(url));
+  if (parsed.scheme.empty() || parsed.scheme == kSqlite) return OpenSqliteMetadataStore(parsed.path, options);
+  if (parsed.scheme == kPostgres) return NotYet(parsed, "metadata");
+  return WrongKind(url, parsed, "metadata");
+}
+
+Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(const std::string& url) {
+  ASSIGN_OR_RETURN(StoreUrl parsed, ParseStoreUrl(url));
+  if (parsed.scheme.empty() || parsed.scheme == kFile) return OpenLocalArtifactStore(parsed.path);
+  if (parsed.scheme == kS3) return NotYet(parsed, "artifact");
+  return WrongKind(url, parsed, "artifact");
+}
+
+}  // namespace grove::store
