@@ -42,6 +42,10 @@ class Gate {
 
 class HttpServerTest : public ::testing::Test {
  protected:
+  // GET /big's body: more than the kernel buffers between a server and a
+  // client that does not read, so the server's write stalls.
+  static constexpr size_t kBigBodyBytes = 64 << 20;
+
   HttpServerTest() {
     Check(router_.Add("GET", "/hello", [](const HttpRequest&) {
       return TextResponse(200, "hello");
@@ -70,6 +74,9 @@ class HttpServerTest : public ::testing::Test {
     }));
     Check(router_.Add("GET", "/bad-status", [](const HttpRequest&) { return TextResponse(42, "?"); }));
     Check(router_.Add("GET", "/empty", [](const HttpRequest&) { return TextResponse(204, ""); }));
+    Check(router_.Add("GET", "/big", [](const HttpRequest&) {
+      return TextResponse(200, std::string(kBigBodyBytes, 'b'));
+    }));
     Check(router_.Add("GET", "/slow", [this](const HttpRequest&) {
       gate_.Arrive();
       return TextResponse(200, "finally");

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "api/http_server_fixture.h"
+#include "common/test_util.h"
 
 namespace grove::api {
 namespace {
@@ -222,12 +223,49 @@ TEST_F(HttpServerTest, IdleConnectionsTimeOut) {
   ASSERT_TRUE(client);
   ASSERT_TRUE(client->Send(BuildRequest("GET", "/hello")));
   ASSERT_TRUE(client->ReadResponse().has_value());
-  EXPECT_TRUE(client->WaitClosed(2000));
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  while (server_->stats().connections_open != 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // The session ends just after the close.
-  }
-  EXPECT_EQ(server_->stats().connections_open, 0u);
+  EXPECT_TRUE(client->WaitClosed(10'000));
+  // The session ends just after the close.
+  EXPECT_TRUE(WaitUntil([&] { return server_->stats().connections_open == 0; }));
+}
+
+// A short io_timeout, far from idle_timeout (and a short stop, should a
+// stuck connection outlive a failing test).
+HttpServerOptions ShortIoTimeoutOptions() {
+  HttpServerOptions options;
+  options.io_timeout = std::chrono::milliseconds(200);
+  options.idle_timeout = std::chrono::hours(1);
+  options.stop_timeout = std::chrono::milliseconds(100);
+  return options;
+}
+
+// A request that stops arriving half-way (in its header or in its body) is
+// closed after io_timeout, although idle_timeout is far away.
+TEST_F(HttpServerTest, StalledRequestsAreClosedAfterTheIoTimeout) {
+  StartServer(ShortIoTimeoutOptions());
+  auto in_header = TestClient::Connect(port());
+  auto in_body = TestClient::Connect(port());
+  ASSERT_TRUE(in_header && in_body);
+  ASSERT_TRUE(in_header->Send("POST /api/v1/endpoints/e/invocations HTTP/1.1\r\nHost: t\r\nContent-Le"));
+  ASSERT_TRUE(in_body->Send("POST /api/v1/endpoints/e/invocations HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc"));
+  EXPECT_TRUE(WaitUntil([&] { return server_->stats().connections_open == 0; }))
+      << server_->stats().connections_open << " stalled connections still open";
+  EXPECT_TRUE(in_header->WaitClosed(10'000));
+  EXPECT_TRUE(in_body->WaitClosed(10'000));
+  EXPECT_EQ(server_->stats().requests, 0u);
+  ExpectServing();
+}
+
+// A client that stops reading a response is closed after io_timeout.
+TEST_F(HttpServerTest, ClientThatStopsReadingIsClosedAfterTheIoTimeout) {
+  StartServer(ShortIoTimeoutOptions());
+  auto reader = TestClient::Connect(port());
+  ASSERT_TRUE(reader);
+  ASSERT_TRUE(reader->Send(BuildRequest("GET", "/big")));
+  ASSERT_TRUE(WaitUntil([&] { return server_->stats().requests == 1; }));
+  EXPECT_TRUE(WaitUntil([&] { return server_->stats().connections_open == 0; }))
+      << "a connection whose client reads nothing is still open";
+  EXPECT_FALSE(reader->ReadResponse(false, 10'000).has_value()) << "got the whole response";
+  ExpectServing();
 }
 
 TEST_F(HttpServerTest, PortInUseIsAnIOErrorNamingIt) {

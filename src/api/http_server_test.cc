@@ -142,6 +142,27 @@ TEST_F(HttpServerTest, Http10ClosesUnlessKeepAliveIsAsked) {
   EXPECT_TRUE(client->WaitClosed());
 }
 
+// An HTTP/1.0 client that asks for keep-alive keeps its connection for the
+// next request, and is told so (1.0 has no persistent connections by default).
+TEST_F(HttpServerTest, Http10KeepAliveIsHonoured) {
+  StartServer();
+  auto client = TestClient::Connect(port());
+  ASSERT_TRUE(client);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(client->Send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")) << i;
+    auto response = client->ReadResponse();
+    ASSERT_TRUE(response.has_value()) << "request " << i << " found the connection closed";
+    EXPECT_EQ(response->body, "hello");
+    EXPECT_TRUE(EqualsIgnoreCase(response->Header("Connection"), "keep-alive")) << response->Header("Connection");
+  }
+  // The last request of a 1.0 client that stops asking closes the connection.
+  ASSERT_TRUE(client->Send("GET /hello HTTP/1.0\r\n\r\n"));
+  ASSERT_TRUE(client->ReadResponse().has_value());
+  EXPECT_TRUE(client->WaitClosed());
+  EXPECT_EQ(server_->stats().connections_accepted, 1u);
+  EXPECT_EQ(server_->stats().requests, 4u);
+}
+
 TEST_F(HttpServerTest, ConnectionCloseIsHonoured) {
   StartServer();
   auto client = TestClient::Connect(port());

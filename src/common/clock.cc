@@ -47,12 +47,14 @@ Result<TimeMs> ParseIsoDuration(const std::string& text) {
     size_t start = i;
     while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
     if (start == i || i == text.size()) return bad("expected a number followed by a unit");
+    std::string number = text.substr(start, i - start);
     double value = 0;
+    size_t used = 0;
     try {
-      value = std::stod(text.substr(start, i - start));
+      value = std::stod(number, &used);
     } catch (const std::exception&) {
-      return bad("'" + text.substr(start, i - start) + "' is not a number");
     }
+    if (used != number.size()) return bad("'" + number + "' is not a number");  // E.g. "1.2.3".
     char unit = text[i++];
     double unit_ms = 0;
     if (!in_time && unit == 'D') unit_ms = 86'400'000.0;
@@ -66,6 +68,7 @@ Result<TimeMs> ParseIsoDuration(const std::string& text) {
     any = true;
   }
   if (!any) return bad("no amount given");
+  if (text.back() == 'T') return bad("no amount after 'T'");
   return static_cast<TimeMs>(total_ms);
 }
 

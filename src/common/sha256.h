@@ -29,8 +29,9 @@ class Sha256 {
 // Digest of a regular file's bytes.
 Result<std::string> Sha256File(const std::filesystem::path& path);
 
-// Digest of a directory tree: SHA-256 over the sorted list of
-// "<relative path>\0<file digest>\n" lines, so renaming or editing any file changes it.
+// Digest of a directory tree: SHA-256 over "tree\n" and then the sorted list of
+// "<relative path>\0<file digest>\n" lines (one per regular file; empty
+// folders add nothing), so renaming, moving or editing any file changes it.
 Result<std::string> Sha256Tree(const std::filesystem::path& path);
 
 // Sha256File for files, Sha256Tree for directories.

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/file_util.h"
+#include "common/test_util.h"
 
 namespace grove::events {
 namespace {
@@ -70,14 +71,10 @@ TEST_F(EventFollowerTest, ThreadSeesChangesFromAnotherConnectionQuickly) {
   // A second connection, as another process would have.
   auto other = store::OpenSqliteMetadataStore((dir_.path() / "grove.db").string()).value();
   AddVersionEvent(*other, "Churn");
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-  while (std::chrono::steady_clock::now() < deadline) {
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      if (!seen.empty()) break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  WaitUntil([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return !seen.empty();
+  });
   follower.Stop();
   ASSERT_EQ(seen, (std::vector<std::string>{"Churn/1"}));
 }

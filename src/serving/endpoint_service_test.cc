@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/sha256.h"
+#include "common/test_util.h"
 #include "registry/registry.h"
 #include "serving/endpoint_test_fixture.h"
 
@@ -187,6 +188,11 @@ TEST_F(EndpointServiceTest, SwapsUnderLoadFailNoRequest) {
     Refresh(service);
     auto snap = service.snapshot();
     live[snap->generation] = snap->endpoints.at("models")->groups().at("Abalone").version;
+    // The next swap waits for an answer from this snapshot, however slowly the clients are scheduled.
+    EXPECT_TRUE(WaitUntil([&, generation = snap->generation] {
+      std::lock_guard<std::mutex> lock(mu);
+      return !answers.empty() && answers.back().before >= generation;
+    })) << "no answer from generation " << snap->generation;
   }
   done = true;
   for (auto& t : clients) t.join();
@@ -203,7 +209,9 @@ TEST_F(EndpointServiceTest, SwapsUnderLoadFailNoRequest) {
                           << a.after;
     seen.insert(a.version);
   }
-  EXPECT_GE(seen.size(), 2u);  // The swaps were seen.
+  std::set<int> live_versions;
+  for (const auto& [generation, version] : live) live_versions.insert(version);
+  EXPECT_EQ(seen, live_versions);  // Every swap was seen.
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <future>
 #include <thread>
 
+#include "common/test_util.h"
+
 namespace grove::serving {
 namespace {
 
@@ -132,9 +134,10 @@ TEST_F(ModelCacheTest, ConcurrentFirstRequestsLoadOnce) {
     threads.emplace_back([&, i] { got[i] = cache.Get("a/1").value(); });
   }
   // Every thread has asked (and missed) before the load finishes.
-  while (cache.Snapshot().misses < kThreads) std::this_thread::yield();
+  bool all_asked = WaitUntil([&] { return cache.Snapshot().misses >= kThreads; });
   release.set_value();
   for (auto& t : threads) t.join();
+  EXPECT_TRUE(all_asked);
   EXPECT_EQ(calls_, 1);
   for (const auto& m : got) EXPECT_EQ(m, got[0]);
   ModelCacheSnapshot s = cache.Snapshot();
@@ -151,7 +154,7 @@ TEST_F(ModelCacheTest, OtherKeysAreServedWhileOneLoads) {
   });
   ASSERT_TRUE(cache.Get("fast/1").ok());
   std::thread slow([&] { EXPECT_TRUE(cache.Get("slow/1").ok()); });
-  while (cache.Snapshot().misses < 2) std::this_thread::yield();
+  EXPECT_TRUE(WaitUntil([&] { return cache.Snapshot().misses >= 2; }));
   EXPECT_TRUE(cache.Get("fast/1").ok());  // Not blocked by the slow load.
   release.set_value();
   slow.join();
@@ -186,10 +189,11 @@ TEST_F(ModelCacheTest, EraseDropsTheModelAndALoadInFlight) {
     return FakeModel(key);
   });
   std::thread t([&] { EXPECT_TRUE(slow.Get("a/1").ok()); });
-  while (slow.Snapshot().misses < 1) std::this_thread::yield();
+  bool loading = WaitUntil([&] { return slow.Snapshot().misses >= 1; });
   slow.Erase("a/1");
   release.set_value();
   t.join();
+  EXPECT_TRUE(loading);
   EXPECT_EQ(slow.Peek("a/1"), nullptr);
 }
 

@@ -197,6 +197,7 @@ Result<ArtifactRecord> LocalArtifactStore::Publish(const fs::path& temp, const s
     // A file replaces an equal one atomically; a folder cannot replace a
     // non-empty one (EEXIST/ENOTEMPTY), which means another writer won.
     if (::rename(temp.c_str(), final_path.c_str()) == 0) {
+      Hook("published");
       RETURN_IF_ERROR(SyncPath(shard));
     } else if (errno != EEXIST && errno != ENOTEMPTY) {
       return ErrnoStatus("cannot move artifact into place at", final_path, errno);

@@ -20,7 +20,8 @@ struct LocalArtifactStoreOptions {
   TimeMs temp_max_age_ms = 3'600'000;
   // Test seam, called at named points of a Put: "chunk_copied" after each
   // chunk of a copy, "before_publish" when the content is complete and
-  // durable under root/tmp but not yet renamed into place. May be empty.
+  // durable under root/tmp but not yet renamed into place, "published" just
+  // after that rename (before its folder is synced). May be empty.
   std::function<void(std::string_view point)> test_hook;
 };
 

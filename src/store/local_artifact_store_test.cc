@@ -1,9 +1,7 @@
 #include "store/local_artifact_store.h"
 
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,69 +12,17 @@
 
 #include "common/file_util.h"
 #include "common/sha256.h"
+#include "store/local_artifact_store_fixture.h"
 
 namespace grove::store {
 namespace {
 
 namespace fs = std::filesystem;
 
-void WriteText(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string ReadText(const fs::path& path) {
-  auto text = ReadFile(path);
-  return text.ok() ? *text : "<unreadable>";
-}
-
-// Entries (files or folders) directly in each shard folder under root/sha256.
-std::vector<fs::path> StoredEntries(const fs::path& root) {
-  std::vector<fs::path> out;
-  for (const auto& shard : fs::directory_iterator(root / "sha256")) {
-    for (const auto& entry : fs::directory_iterator(shard.path())) out.push_back(entry.path());
-  }
-  return out;
-}
-
-size_t CountRegularFiles(const fs::path& dir) {
-  size_t n = 0;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) n += e.is_regular_file() ? 1 : 0;
-  return n;
-}
-
 bool IsReadOnly(const fs::path& path) {
   fs::perms p = fs::status(path).permissions();
   return (p & (fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write)) == fs::perms::none;
 }
-
-class LocalArtifactStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override { store_ = Open(); }
-
-  std::unique_ptr<ArtifactStore> Open(LocalArtifactStoreOptions options = {}) {
-    options.clock = &clock_;
-    auto store = OpenLocalArtifactStore(root(), std::move(options));
-    EXPECT_TRUE(store.ok()) << store.status().ToString();
-    return store.ok() ? std::move(store).value() : nullptr;
-  }
-
-  fs::path root() const { return dir_.path() / "artifacts"; }
-  fs::path src() const { return dir_.path() / "src"; }
-
-  // A tree of three files in two folders.
-  fs::path MakeTree(const std::string& name) {
-    fs::path tree = src() / name;
-    WriteText(tree / "train.csv", "1,2\n3,4\n");
-    WriteText(tree / "meta" / "schema.json", "{\"cols\": 2}");
-    WriteText(tree / "meta" / "empty.txt", "");
-    return tree;
-  }
-
-  TempDir dir_;
-  FakeClock clock_;
-  std::unique_ptr<ArtifactStore> store_;
-};
 
 TEST_F(LocalArtifactStoreTest, PutFileStoresAReadOnlyCopyAtItsDigest) {
   WriteText(src() / "model.json", "{\"trees\": []}");
@@ -273,50 +219,6 @@ TEST_F(LocalArtifactStoreTest, ConcurrentPutsOfEqualTreesEndWithOneCopy) {
   EXPECT_EQ(CountRegularFiles(root() / "sha256"), 3u);
   EXPECT_TRUE(fs::is_empty(root() / "tmp"));
 }
-
-// A child process Puts a large file and is killed at `point` (after
-// `kill_after` hook calls there); the parent then checks nothing partial is
-// visible and that the same Put succeeds afterwards.
-class ArtifactCrashTest : public LocalArtifactStoreTest,
-                          public ::testing::WithParamInterface<std::pair<const char*, int>> {};
-
-TEST_P(ArtifactCrashTest, KilledPutLeavesNothingVisibleAndCanBeRedone) {
-  auto [point, kill_after] = GetParam();
-  std::string content;
-  for (int i = 0; content.size() < (6u << 20); ++i) content += "row " + std::to_string(i) + "\n";
-  WriteText(src() / "big.csv", content);
-  std::string digest = Sha256::Of(content);
-  store_.reset();
-
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    LocalArtifactStoreOptions options;
-    int calls = 0;
-    options.test_hook = [&](std::string_view at) {
-      if (at == point && ++calls == kill_after) raise(SIGKILL);
-    };
-    auto store = OpenLocalArtifactStore(root(), options);
-    if (store.ok()) (void)(*store)->Put(src() / "big.csv");
-    _exit(3);  // Not reached when the hook fires.
-  }
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited normally with " << WEXITSTATUS(status);
-  EXPECT_EQ(WTERMSIG(status), SIGKILL);
-  EXPECT_FALSE(fs::is_empty(root() / "tmp"));  // The child really died mid-Put.
-
-  store_ = Open();
-  EXPECT_FALSE(store_->Contains(digest));
-  EXPECT_EQ(CountRegularFiles(root() / "sha256"), 0u);
-  auto record = store_->Put(src() / "big.csv");
-  ASSERT_TRUE(record.ok()) << record.status().ToString();
-  EXPECT_EQ(record->digest, digest);
-  EXPECT_EQ(*Sha256File(*store_->LocalPath(digest)), digest);
-}
-
-INSTANTIATE_TEST_SUITE_P(Points, ArtifactCrashTest,
-                         ::testing::Values(std::make_pair("chunk_copied", 2), std::make_pair("before_publish", 1)));
 
 }  // namespace
 }  // namespace grove::store

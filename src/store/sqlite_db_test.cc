@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "common/file_util.h"
+#include "common/test_util.h"
 
 namespace grove::store {
 namespace {
@@ -100,25 +103,29 @@ TEST_F(SqliteDbTest, TheSameStatementCanBeUsedNested) {
   EXPECT_EQ(*pairs, 4);
 }
 
-// Another connection (as another process would) holds the write lock for a
-// while; a write waits for it instead of failing.
+// Another connection (as another process would) holds the write lock until
+// told to let go; a write waits for it instead of failing.
 TEST_F(SqliteDbTest, WriteWaitsForAnotherConnectionsTransaction) {
   auto other = SqliteDb::Open(path_);
   ASSERT_TRUE(other.ok());
+  std::atomic<bool> holding{false}, release{false};
   std::thread holder([&] {
     Status s = (*other)->Write([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));
-      return (*other)->Exec("INSERT INTO t (x) VALUES (100)");
+      Status inserted = (*other)->Exec("INSERT INTO t (x) VALUES (100)");  // Takes the write lock.
+      holding = true;
+      WaitUntil([&] { return release.load(); });
+      return inserted;
     });
     EXPECT_TRUE(s.ok()) << s.ToString();
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  auto start = std::chrono::steady_clock::now();
-  Status s = db_->Write([&] { return Insert(1); });
-  auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(WaitUntil([&] { return holding.load(); }));
+  auto writer = std::async(std::launch::async, [&] { return db_->Write([&] { return Insert(1); }); });
+  // Still waiting while the lock is held (a busy error would end it at once).
+  EXPECT_EQ(writer.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+  release = true;
   holder.join();
+  Status s = writer.get();
   EXPECT_TRUE(s.ok()) << s.ToString();
-  EXPECT_GE(waited, std::chrono::milliseconds(150));
   EXPECT_EQ(Count(), 2);
 }
 

@@ -1,0 +1,41 @@
+#pragma once
+
+// Helpers for tests that wait on other threads or processes: deadline polling
+// instead of fixed sleeps and wall-clock assertions. Test-only: included by
+// *_test.cc files, never by the library.
+#include <signal.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+
+namespace grove {
+
+// Polls `condition` every few milliseconds until it holds (true) or `timeout`
+// passes (false). The timeout is a generous bound for a slow, loaded machine,
+// not a performance assertion.
+template <typename Condition>
+bool WaitUntil(Condition condition, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+// True when process `pid` has ended: it no longer exists, or it is a zombie
+// whose parent (often init, for an orphan) has not reaped it yet.
+inline bool ProcessGone(pid_t pid) {
+  if (::kill(pid, 0) != 0) return true;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  size_t paren = text.rfind(')');  // "pid (comm) S ...": comm may hold spaces.
+  return paren == std::string::npos || paren + 2 >= text.size() || text[paren + 2] == 'Z' ||
+         text[paren + 2] == 'X';
+}
+
+}  // namespace grove
