@@ -171,20 +171,4 @@ std::vector<EndpointState> EndpointService::Describe() const {
   return states;
 }
 
-Json ToJson(const EndpointState& state) {
-  Json models = Json::array();
-  for (const ServedModelState& m : state.models) {
-    Json model = {{"name", m.group},       {"version", m.version}, {"pinned", m.pinned},
-                  {"approved_versions", m.approved}, {"state", m.state}};
-    if (!m.error.empty()) model["error"] = m.error;
-    models.push_back(std::move(model));
-  }
-  return {{"name", state.name},
-          {"multi_model", state.multi_model},
-          {"follow", state.follow},
-          {"capture_percent", state.capture_percent},
-          {"status", state.status},
-          {"models", std::move(models)}};
-}
-
 }  // namespace grove::serving

@@ -36,6 +36,7 @@ struct ServedModelState {
   std::string error;  // The last load error of this version, when Failed.
 };
 
+// One endpoint as this process serves it (app::ToJson gives its JSON view).
 struct EndpointState {
   std::string name;
   bool multi_model = false;
@@ -47,10 +48,6 @@ struct EndpointState {
   std::string status;
   std::vector<ServedModelState> models;
 };
-
-// {"name", "multi_model", "follow", "capture_percent", "status",
-//  "models": [{"name", "version", "pinned", "approved_versions", "state", "error"?}]}
-Json ToJson(const EndpointState& state);
 
 // The answer to one invocation.
 struct Invocation {

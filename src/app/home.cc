@@ -1,10 +1,10 @@
-#include "cli/home.h"
+#include "app/home.h"
 
 #include <cstdlib>
 
 #include "common/file_util.h"
 
-namespace grove::cli {
+namespace grove::app {
 
 namespace fs = std::filesystem;
 
@@ -43,13 +43,8 @@ std::unique_ptr<pipeline::Executor> Home::NewExecutor(int max_parallel_steps) {
   services.step_types = &pipeline::StepTypeRegistry::BuiltIn();
   pipeline::ExecutorOptions options;
   options.max_parallel_steps = max_parallel_steps;
-  options.work_dir = root_ / "work";
+  options.work_dir = work();
   return std::make_unique<pipeline::Executor>(services, options);
 }
 
-std::string CurrentUser() {
-  const char* user = std::getenv("USER");
-  return user != nullptr && *user != '\0' ? user : "unknown";
-}
-
-}  // namespace grove::cli
+}  // namespace grove::app
