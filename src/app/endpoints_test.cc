@@ -84,5 +84,24 @@ TEST_F(EndpointsTest, PromotionIsGatedThenRecorded) {
   EXPECT_EQ(answer->model_key, "Abalone/1");
 }
 
+// Regression (with serving's MissingModelArtifactIsAModelErrorForEveryCaller):
+// the CLI answered a model that does not load as bad input (exit 2).
+TEST_F(EndpointsTest, AModelThatDoesNotLoadIsAnIOErrorAndShowsFailed) {
+  store::ModelVersionRecord v = RegisterAbalone("Abalone", /*approve=*/true);
+  ASSERT_TRUE(endpoints_->Create({"e", false, {"Abalone"}, {}, 0, "ana", ""}).ok());
+  std::filesystem::path model = *home_->artifacts()->LocalPath(v.model_digest);
+  std::filesystem::permissions(model.parent_path(), std::filesystem::perms::owner_all);
+  std::filesystem::remove(model);
+  auto fresh = std::move(home_->Endpoints()).value();
+  Endpoints again(*home_, *fresh);
+  auto answer = again.Invoke("e", "Abalone/1", RawRow());
+  EXPECT_EQ(answer.status().code(), StatusCode::kIOError);
+  EXPECT_THAT(answer.status().message(), HasSubstr("cannot load Abalone/1"));
+  auto described = again.Describe("e");
+  ASSERT_TRUE(described.ok());
+  EXPECT_EQ(described->state.models[0].state, "Failed");
+  EXPECT_EQ(described->state.status, "Creating");
+}
+
 }  // namespace
 }  // namespace grove::app

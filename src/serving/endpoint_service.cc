@@ -25,10 +25,13 @@ Result<ModelCache::Model> EndpointService::LoadVersion(const std::string& key) {
   std::lock_guard<std::mutex> lock(errors_mutex_);
   if (model.ok()) {
     load_errors_.erase(key);
-  } else {
-    load_errors_[key] = model.status().message();
+    return model;
   }
-  return model;
+  load_errors_[key] = model.status().message();
+  // Whatever the cause (a missing or corrupt artifact, a transform that does
+  // not fit), a version that does not load is the server's failure, not the
+  // request's: one code for every caller (docs/api.md, ModelError).
+  return Status::IOError("cannot load " + model.status().message());
 }
 
 bool EndpointService::Preload(const std::string& key) { return cache_.Get(key).ok(); }

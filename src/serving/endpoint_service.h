@@ -86,8 +86,9 @@ class EndpointService {
   // Predicts `request` with the model it names (`model` overrides the
   // request's own "model" when not empty) on `endpoint`. Errors: NotFound for
   // an unknown endpoint or model, InvalidArgument for rows the model cannot
-  // take, FailedPrecondition for raw rows to a model without a transform, the
-  // load error when the model does not load.
+  // take, FailedPrecondition for raw rows to a model without a transform,
+  // IOError "cannot load G/N: <why>" when the model does not load (a model
+  // error, whether the request named G or G/N).
   Result<Invocation> Invoke(std::string_view endpoint, std::string_view model, const PredictRequest& request);
   // The same on an endpoint the caller has looked up.
   Result<Invocation> Invoke(const ResolvedEndpoint& endpoint, std::string_view model, const PredictRequest& request);
