@@ -17,13 +17,13 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Writes hello.txt and sub/n.txt into its `out` directory.
+// Writes hello.txt, sub/n.txt and an empty file into its `out` directory.
 constexpr const char* kScriptPipeline = R"(pipeline: hello
 steps:
   - name: Write
     type: Processing
     arguments:
-      command: [sh, -c, 'echo hello > "$GROVE_OUTPUT_OUT/hello.txt"; mkdir "$GROVE_OUTPUT_OUT/sub"; echo 7 > "$GROVE_OUTPUT_OUT/sub/n.txt"']
+      command: [sh, -c, 'echo hello > "$GROVE_OUTPUT_OUT/hello.txt"; mkdir "$GROVE_OUTPUT_OUT/sub"; echo 7 > "$GROVE_OUTPUT_OUT/sub/n.txt"; : > "$GROVE_OUTPUT_OUT/empty"']
       outputs: [out]
 )";
 
@@ -108,9 +108,10 @@ TEST_F(CliE2ETest, ExecutionOutputsAndArtifactShowCatGet) {
   EXPECT_THAT(show, HasSubstr(id));
   auto shown = Expect({"artifact", "show", digest, "--json"}).json();
   EXPECT_EQ(shown["lineage"][0]["step"], "Write");
-  EXPECT_EQ(shown["files"].size(), 2u);
+  EXPECT_EQ(shown["files"].size(), 3u);
 
   EXPECT_EQ(Expect({"artifact", "cat", digest + "/hello.txt"}).out, "hello\n");
+  EXPECT_EQ(Expect({"artifact", "cat", digest + "/empty"}).out, "");
   std::string uri = shown["uri"];
   EXPECT_EQ(Expect({"artifact", "cat", uri + "/sub/n.txt"}).out, "7\n");
   auto dir = Expect({"artifact", "cat", digest}, 2);

@@ -62,7 +62,9 @@ int Cat(const GlobalOptions& global, const ArtifactArgs& args) {
   if (!home.ok()) return ReportError(home.status());
   auto in = app::Artifacts(**home).Open(args.ref);
   if (!in.ok()) return ReportError(in.status());
-  std::cout << (*in)->rdbuf();
+  char buffer[1 << 16];
+  std::istream& bytes = **in;
+  while (bytes.read(buffer, sizeof buffer) || bytes.gcount() > 0) std::cout.write(buffer, bytes.gcount());
   std::cout.flush();
   if (!std::cout) return ReportError(Status::IOError("cannot write " + args.ref + " to stdout"));
   return kExitOk;
