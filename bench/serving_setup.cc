@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "cli/home.h"
+#include "app/home.h"
 #include "common/file_util.h"
 #include "registry/endpoints.h"
 
@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: serving_setup <data folder> <group/version> <count>\n");
     return 2;
   }
-  auto home = cli::Home::Open(argv[1]);
+  auto home = app::Home::Open(argv[1]);
   if (!home.ok()) return Fail(home.status());
   registry::Registry* registry = (*home)->registry();
   auto ref = registry::Registry::ParseVersionRef(argv[2]);

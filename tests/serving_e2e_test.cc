@@ -21,6 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kAbaloneRow = "M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15";
@@ -295,6 +296,61 @@ TEST_F(ServingE2ETest, BadInputOnTheCommandLine) {
   EXPECT_EQ(ok.json()["model"], "AbalonePackageGroup/1");
   auto port = Expect({"server", "--listen", "127.0.0.1:http"}, 2);
   EXPECT_THAT(port.err, HasSubstr("expected [host:]port"));
+}
+
+// Regression: `grove invoke` of a multi-model endpoint without --model told
+// the user to set "model" (a JSON field) instead of --model.
+TEST_F(ServingE2ETest, InvokeWithoutAModelNamesTheModelFlag) {
+  Expect({"registry", "approve", "AbalonePackageGroup/1"});
+  Expect({"registry", "approve", "CustomerChurnPackageGroup/1"});
+  Expect({"endpoint", "create", "models", "--multi-model", "--follow", "*PackageGroup"});
+  auto r = Expect({"invoke", "models", "--input", "raw", "--data", kAbaloneRow}, 2);
+  EXPECT_THAT(r.err, HasSubstr("name one with --model GROUP or --model GROUP/N"));
+  EXPECT_THAT(r.err, HasSubstr("AbalonePackageGroup/1, CustomerChurnPackageGroup/1"));
+  EXPECT_THAT(r.err, Not(HasSubstr("\"model\"")));
+  auto ok = Expect({"invoke", "models", "--model", "AbalonePackageGroup", "--input", "raw", "--data", kAbaloneRow});
+  EXPECT_EQ(ok.json()["model"], "AbalonePackageGroup/1");
+}
+
+// Regression: a model whose artifact is missing made `grove invoke` exit 2
+// (bad input) and an explicit G/N request get 404 (Grove) or 400 (SageMaker),
+// where docs/api.md promises a model error. Now: CLI exit 3, Grove 500,
+// SageMaker 424 ModelError with OriginalStatusCode 500; the server keeps
+// serving the working version to requests that name the group only.
+TEST_F(ServingE2ETest, MissingModelArtifactIsAModelErrorInTheCliAndTheServer) {
+  Expect({"registry", "approve", "AbalonePackageGroup/1"});
+  // Version 2, trained on one more row, so that its model is an artifact of its own.
+  fs::path data = home_.path() / "abalone.csv";
+  std::string rows = ReadFile(SourceDir() / "datasets/abalone/abalone-dataset.csv").value();
+  ASSERT_TRUE(WriteFileAtomic(data, rows + "M,0.5,0.4,0.1,0.5,0.2,0.1,0.15,10\n").ok());
+  Expect({"run", "examples/abalone.yaml", "-q", "-p", "ModelApprovalStatus=Approved", "-p", "InputData=" + data.string()});
+  Expect({"endpoint", "create", "abalone", "--deploy", "AbalonePackageGroup/1"});
+  StartServer();
+  WaitFor("abalone", "AbalonePackageGroup", "AbalonePackageGroup/1");
+  // Version 2's model goes missing, then production is pinned to it.
+  std::string digest = Expect({"registry", "show", "AbalonePackageGroup/2", "--json"}).json()["model"];
+  fs::path model = home_.path() / "artifacts" / "sha256" / digest.substr(0, 2) / digest;
+  ASSERT_TRUE(fs::remove(model));
+  Expect({"endpoint", "deploy", "abalone", "AbalonePackageGroup/2"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // The server follows the deployment.
+
+  auto cli = Expect({"invoke", "abalone", "--model", "AbalonePackageGroup/2", "--input", "raw", "--data", kAbaloneRow},
+                    3);
+  EXPECT_THAT(cli.err, HasSubstr("cannot load AbalonePackageGroup/2"));
+  auto grove = Invoke("abalone", "AbalonePackageGroup/2", kAbaloneRow);
+  EXPECT_EQ(grove.status, 500) << grove.body;
+  EXPECT_THAT(grove.body, HasSubstr("cannot load AbalonePackageGroup/2"));
+  auto sagemaker = api::http_test::Fetch(port_, "POST", "/endpoints/abalone/invocations", kAbaloneRow,
+                                         "Content-Type: text/csv\r\nX-Amzn-SageMaker-Target-Model: "
+                                         "AbalonePackageGroup/2\r\nX-Amzn-SageMaker-Custom-Attributes: input=raw\r\n");
+  ASSERT_TRUE(sagemaker.has_value());
+  EXPECT_EQ(sagemaker->status, 424) << sagemaker->body;
+  EXPECT_EQ(sagemaker->Header("x-amzn-ErrorType"), "ModelError");
+  EXPECT_EQ(Json::parse(sagemaker->body)["OriginalStatusCode"], 500);
+  // The bare group: the running server kept the version it served.
+  EXPECT_EQ(Invoke("abalone", "AbalonePackageGroup", kAbaloneRow).Header("X-Grove-Model"), "AbalonePackageGroup/1");
+  auto shown = Expect({"endpoint", "show", "abalone", "--json"}).json();
+  EXPECT_EQ(shown["models"][0]["state"], "Failed");
 }
 
 }  // namespace

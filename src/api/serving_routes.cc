@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "app/record_json.h"
+
 namespace grove::api {
 
 Status AddServingRoutes(Router* router, serving::EndpointService* service, serving::DataCapture* capture,
@@ -12,14 +14,12 @@ Status AddServingRoutes(Router* router, serving::EndpointService* service, servi
   RETURN_IF_ERROR(router->Add("POST", "/endpoints/{name}/invocations",
                               std::make_shared<InvocationHandler>(service, capture, counters, Dialect::kSageMaker)));
   RETURN_IF_ERROR(router->Add("GET", "/api/v1/endpoints", [service](const HttpRequest&) {
-    Json list = Json::array();
-    for (const serving::EndpointState& state : service->Describe()) list.push_back(serving::ToJson(state));
-    return JsonResponse(200, {{"endpoints", std::move(list)}});
+    return JsonResponse(200, {{"endpoints", app::ToJsonArray(service->Describe())}});
   }));
   RETURN_IF_ERROR(router->Add("GET", "/api/v1/endpoints/{name}", [service](const HttpRequest& request) {
     std::string_view name = request.PathParam("name");
     for (const serving::EndpointState& state : service->Describe()) {
-      if (state.name == name) return JsonResponse(200, serving::ToJson(state));
+      if (state.name == name) return JsonResponse(200, app::ToJson(state));
     }
     return StatusResponse(service->Endpoint(name).status());
   }));

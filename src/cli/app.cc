@@ -1,5 +1,6 @@
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -7,11 +8,41 @@
 
 namespace grove::cli {
 
+namespace {
+
+// CLI11 expands one level of subcommands in --help-all; this expands them
+// all, so sub-subcommands (`execution list`, `endpoint promote`) show their
+// options too.
+class NestedHelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_expanded(const CLI::App* sub) const override {
+    std::stringstream out;
+    out << sub->get_display_name(true) << "\n" << make_description(sub) << make_positionals(sub)
+        << make_groups(sub, CLI::AppFormatMode::Sub) << make_subcommands(sub, CLI::AppFormatMode::All);
+    std::string text = CLI::detail::find_and_replace(out.str(), "\n\n", "\n");
+    text = text.substr(0, text.size() - 1);
+    return CLI::detail::find_and_replace(text, "\n", "\n  ") + "\n";
+  }
+};
+
+}  // namespace
+
+Result<std::unique_ptr<app::Home>> OpenHome(const GlobalOptions& global) {
+  return app::Home::OpenFlag(global.home);
+}
+
+std::string CurrentUser() {
+  const char* user = std::getenv("USER");
+  return user != nullptr && *user != '\0' ? user : "unknown";
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"Grove: ML pipelines, a model registry and serving in one binary"};
+  app.formatter(std::make_shared<NestedHelpFormatter>());  // Before the subcommands, which inherit it.
   app.require_subcommand(1);
   app.fallthrough();  // Global options may follow the subcommand too.
-  app.set_help_all_flag("--help-all", "Show help for every command");
+  app.set_help_all_flag("--help-all", "Show help for every command and subcommand");
+  app.set_version_flag("--version", std::string("grove ") + GROVE_VERSION, "Print the version and exit");
   GlobalOptions global;
   app.add_option("--home", global.home, "Data folder (default: $GROVE_HOME or ./.grove)");
   app.add_flag("--json", global.json, "Print machine-readable JSON");
@@ -22,6 +53,7 @@ int Main(int argc, char** argv) {
   AddRegistryCommand(app, global, &action);
   AddEndpointCommand(app, global, &action);
   AddInvokeCommand(app, global, &action);
+  AddArtifactCommand(app, global, &action);
   AddServerCommand(app, global, &action);
   AddStepRunCommand(app, global, &action);
   try {

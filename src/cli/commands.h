@@ -1,7 +1,11 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
+
+#include "app/home.h"
+#include "common/status.h"
 
 namespace CLI {
 class App;
@@ -24,8 +28,15 @@ void AddExecutionCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddRegistryCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddEndpointCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddInvokeCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddArtifactCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddStepRunCommand(CLI::App& app, GlobalOptions& global, Action* action);
+
+// The data folder of --home (else $GROVE_HOME, else ./.grove), opened.
+Result<std::unique_ptr<app::Home>> OpenHome(const GlobalOptions& global);
+
+// Who is acting when --by is not given: $USER, or "unknown".
+std::string CurrentUser();
 
 // Runs the CLI; returns the process exit code.
 int Main(int argc, char** argv);

@@ -2,14 +2,12 @@
 
 #include <iostream>
 
+#include "app/endpoints.h"
+#include "app/record_json.h"
+#include "cli/bind.h"
 #include "cli/commands.h"
-#include "cli/home.h"
 #include "cli/output.h"
 #include "cli/request_input.h"
-#include "registry/endpoints.h"
-#include "registry/registry.h"
-#include "serving/endpoint_service.h"
-#include "serving/promotion_gate.h"
 
 namespace grove::cli {
 
@@ -29,26 +27,7 @@ struct EndpointArgs {
   bool require_capture = false;
 };
 
-// The endpoint rules (create, deploy, promote) over this data folder.
-registry::Endpoints EndpointRules(Home& home) { return registry::Endpoints(home.metadata(), home.clock()); }
-
-Result<store::EndpointDeployment> ParsePin(const std::string& ref, const EndpointArgs& args) {
-  ASSIGN_OR_RETURN(auto parsed, registry::Registry::ParseVersionRef(ref));
-  return store::EndpointDeployment{parsed.first, parsed.second, args.by.empty() ? CurrentUser() : args.by,
-                                   args.comment, 0};
-}
-
-// The endpoint as this process serves it: resolved and, for single-model
-// endpoints, loaded (so "InService" also means its models load).
-Result<serving::EndpointState> Describe(Home& home, const std::string& name) {
-  ASSIGN_OR_RETURN(std::unique_ptr<serving::EndpointService> service, home.Endpoints());
-  ASSIGN_OR_RETURN(auto endpoint, service->Endpoint(name));
-  if (!endpoint->record().multi_model) (void)service->Load(name);  // A failure shows as the model's state.
-  for (serving::EndpointState& state : service->Describe()) {
-    if (state.name == name) return state;
-  }
-  return Status::Internal("endpoint '" + name + "' vanished");
-}
+std::string By(const EndpointArgs& args) { return args.by.empty() ? CurrentUser() : args.by; }
 
 std::string Versions(const std::vector<int>& versions) {
   std::string out;
@@ -56,157 +35,122 @@ std::string Versions(const std::vector<int>& versions) {
   return out;
 }
 
-int Print(const GlobalOptions& global, Home& home, const std::string& name) {
-  auto state = Describe(home, name);
-  if (!state.ok()) return ReportError(state.status());
-  auto promotions = home.metadata()->ListPromotions(name);
-  if (!promotions.ok()) return ReportError(promotions.status());
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : " ") + item;
+  return out.empty() ? "-" : out;
+}
+
+void PrintPromotions(const std::vector<store::PromotionRecord>& promotions) {
+  if (promotions.empty()) return;
+  std::cout << "\npromotions\n";
+  for (const auto& p : promotions) {
+    std::vector<std::string> models;
+    for (const auto& m : p.models) models.push_back(store::VersionRef(m.group, m.version));
+    std::cout << "  " << FormatTime(p.promoted_at) << "  " << p.source << " -> " << p.target << "  "
+              << Joined(models) << "  by " << p.promoted_by << (p.comment.empty() ? "" : ": " + p.comment) << "\n";
+  }
+}
+
+int Print(const GlobalOptions& global, const Result<app::EndpointDescription>& described) {
+  if (!described.ok()) return ReportError(described.status());
+  const serving::EndpointState& state = described->state;
   if (global.json) {
-    Json out = serving::ToJson(*state);
-    Json history = Json::array();
-    for (const auto& p : *promotions) {
-      Json models = Json::array();
-      for (const auto& m : p.models) models.push_back(store::VersionRef(m.group, m.version));
-      history.push_back({{"id", p.id}, {"source", p.source}, {"target", p.target}, {"models", models},
-                         {"by", p.promoted_by}, {"at", FormatIso8601(p.promoted_at)}, {"comment", p.comment},
-                         {"test", p.test}});
-    }
-    out["promotions"] = std::move(history);
+    Json out = app::ToJson(state);
+    out["promotions"] = app::ToJsonArray(described->promotions);
     PrintJson(std::cout, out);
     return kExitOk;
   }
-  std::string follow;
-  for (const auto& f : state->follow) follow += (follow.empty() ? "" : " ") + f;
-  std::cout << "endpoint  " << state->name << (state->multi_model ? " (multi-model)" : "") << "\nstatus    "
-            << state->status << "\nfollows   " << (follow.empty() ? "-" : follow) << "\ncapture   "
-            << state->capture_percent << "%\n\n";
+  std::cout << "endpoint  " << state.name << (state.multi_model ? " (multi-model)" : "") << "\nstatus    "
+            << state.status << "\nfollows   " << Joined(state.follow) << "\ncapture   " << state.capture_percent
+            << "%\n\n";
   std::vector<std::vector<std::string>> rows;
-  for (const auto& m : state->models) {
+  for (const auto& m : state.models) {
     rows.push_back({m.group, std::to_string(m.version), m.pinned ? "pinned" : "newest approved",
                     Versions(m.approved), m.state + (m.error.empty() ? "" : ": " + m.error)});
   }
   PrintTable(std::cout, {"MODEL", "VERSION", "BY", "APPROVED", "STATE"}, rows);
-  if (!promotions->empty()) {
-    std::cout << "\npromotions\n";
-    for (const auto& p : *promotions) {
-      std::string models;
-      for (const auto& m : p.models) models += (models.empty() ? "" : " ") + store::VersionRef(m.group, m.version);
-      std::cout << "  " << FormatTime(p.promoted_at) << "  " << p.source << " -> " << p.target << "  " << models
-                << "  by " << p.promoted_by << (p.comment.empty() ? "" : ": " + p.comment) << "\n";
-    }
-  }
+  PrintPromotions(described->promotions);
   return kExitOk;
+}
+
+// Runs `fn` with the endpoint use cases over the data folder, as a one-shot
+// process serves it; returns fn's exit code.
+int WithEndpoints(const GlobalOptions& global, const std::function<int(app::Endpoints&)>& fn) {
+  auto home = OpenHome(global);
+  if (!home.ok()) return ReportError(home.status());
+  auto service = (*home)->Endpoints();
+  if (!service.ok()) return ReportError(service.status());
+  app::Endpoints endpoints(**home, **service);
+  return fn(endpoints);
 }
 
 int Create(const GlobalOptions& global, const EndpointArgs& args) {
-  auto home = Home::OpenFlag(global.home);
-  if (!home.ok()) return ReportError(home.status());
-  store::EndpointRecord e;
-  e.name = args.name;
-  e.multi_model = args.multi_model;
-  e.follow = args.follow;
-  e.capture_percent = args.capture_percent;
-  for (const std::string& ref : args.deploy) {
-    auto pin = ParsePin(ref, args);
-    if (!pin.ok()) return ReportError(pin.status());
-    e.deployments.push_back(*pin);
-  }
-  auto created = EndpointRules(**home).Create(e);
-  if (!created.ok()) return ReportError(created.status());
-  return Print(global, **home, args.name);
+  app::EndpointSpec spec{args.name, args.multi_model, args.follow, args.deploy, args.capture_percent, By(args),
+                         args.comment};
+  return WithEndpoints(global, [&](app::Endpoints& e) { return Print(global, e.Create(spec)); });
 }
 
 int List(const GlobalOptions& global, const EndpointArgs&) {
-  auto home = Home::OpenFlag(global.home);
-  if (!home.ok()) return ReportError(home.status());
-  // Resolution only: nothing is loaded for a listing.
-  auto endpoints = (*home)->metadata()->ListEndpoints();
-  if (!endpoints.ok()) return ReportError(endpoints.status());
-  auto approved = serving::LoadApprovedVersions(*(*home)->metadata());
-  if (!approved.ok()) return ReportError(approved.status());
-  Json out = Json::array();
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& record : *endpoints) {
-    serving::ResolvedEndpoint resolved(record, *approved);
-    std::string models, follow;
-    for (const auto& [group, served] : resolved.groups()) {
-      models += (models.empty() ? "" : " ") + store::VersionRef(group, served.version);
+  return WithEndpoints(global, [&](app::Endpoints& e) {
+    std::vector<serving::EndpointState> states = e.List();  // Resolution only: nothing is loaded for a listing.
+    if (global.json) {
+      PrintJson(std::cout, app::ToJsonArray(states));
+      return kExitOk;
     }
-    for (const auto& f : record.follow) follow += (follow.empty() ? "" : " ") + f;
-    out.push_back({{"name", record.name}, {"multi_model", record.multi_model}, {"follow", record.follow},
-                   {"models", models}});
-    rows.push_back({record.name, record.multi_model ? "multi" : "single", follow.empty() ? "-" : follow,
-                    models.empty() ? "-" : models});
-  }
-  if (global.json) {
-    PrintJson(std::cout, out);
-  } else {
+    std::vector<std::vector<std::string>> rows;
+    for (const serving::EndpointState& state : states) {
+      std::vector<std::string> models;
+      for (const auto& m : state.models) models.push_back(store::VersionRef(m.group, m.version));
+      rows.push_back({state.name, state.multi_model ? "multi" : "single", Joined(state.follow), Joined(models)});
+    }
     PrintTable(std::cout, {"ENDPOINT", "KIND", "FOLLOWS", "SERVES"}, rows);
-  }
-  return kExitOk;
+    return kExitOk;
+  });
 }
 
 int Show(const GlobalOptions& global, const EndpointArgs& args) {
-  auto home = Home::OpenFlag(global.home);
-  if (!home.ok()) return ReportError(home.status());
-  return Print(global, **home, args.name);
+  return WithEndpoints(global, [&](app::Endpoints& e) { return Print(global, e.Describe(args.name)); });
 }
 
 int Deploy(const GlobalOptions& global, const EndpointArgs& args) {
-  auto pin = ParsePin(args.model, args);
-  if (!pin.ok()) return ReportError(pin.status());
-  auto home = Home::OpenFlag(global.home);
-  if (!home.ok()) return ReportError(home.status());
-  auto deployed = EndpointRules(**home).Deploy(args.name, *pin);
-  if (!deployed.ok()) return ReportError(deployed.status());
-  return Print(global, **home, args.name);
+  return WithEndpoints(
+      global, [&](app::Endpoints& e) { return Print(global, e.Deploy(args.name, args.model, By(args), args.comment)); });
 }
 
 int Undeploy(const GlobalOptions& global, const EndpointArgs& args) {
-  auto home = Home::OpenFlag(global.home);
-  if (!home.ok()) return ReportError(home.status());
-  auto changed = EndpointRules(**home).Undeploy(args.name, args.model, args.by.empty() ? CurrentUser() : args.by);
-  if (!changed.ok()) return ReportError(changed.status());
-  return Print(global, **home, args.name);
+  return WithEndpoints(global,
+                       [&](app::Endpoints& e) { return Print(global, e.Undeploy(args.name, args.model, By(args))); });
 }
 
 int Delete(const GlobalOptions& global, const EndpointArgs& args) {
-  auto home = Home::OpenFlag(global.home);
-  if (!home.ok()) return ReportError(home.status());
-  Status deleted = EndpointRules(**home).Delete(args.name);
-  if (!deleted.ok()) return ReportError(deleted);
-  if (!global.json) std::cout << "deleted endpoint " << args.name << "\n";
-  return kExitOk;
+  return WithEndpoints(global, [&](app::Endpoints& e) {
+    Status deleted = e.Delete(args.name);
+    if (!deleted.ok()) return ReportError(deleted);
+    if (!global.json) std::cout << "deleted endpoint " << args.name << "\n";
+    return kExitOk;
+  });
 }
 
 int Promote(const GlobalOptions& global, const EndpointArgs& args) {
   auto sample = ReadRequest(args.sample);
   if (!sample.ok()) return ReportError(sample.status());
-  auto home = Home::OpenFlag(global.home);
-  if (!home.ok()) return ReportError(home.status());
-  auto service = (*home)->Endpoints();
-  if (!service.ok()) return ReportError(service.status());
-  auto promotion = serving::CheckPromotion(**service, args.name, args.target, *sample, args.require_capture);
-  if (!promotion.ok()) {
-    ReportError(promotion.status());
-    return promotion.status().code() == StatusCode::kFailedPrecondition ? kExitFailed : kExitBadInput;
-  }
-  promotion->promoted_by = args.by.empty() ? CurrentUser() : args.by;
-  promotion->comment = args.comment;
-  promotion->test["sample"] = args.sample.file.empty() ? "--data" : args.sample.file;
-  auto source = (*home)->metadata()->GetEndpoint(args.name);
-  if (!source.ok()) return ReportError(source.status());
-  store::EndpointRecord new_target;  // Used when the target does not exist yet.
-  new_target.multi_model = source->multi_model;
-  new_target.capture_percent = args.capture_percent;
-  auto recorded = EndpointRules(**home).Promote(*promotion, new_target);
-  if (!recorded.ok()) return ReportError(recorded.status());
-  if (!global.json) {
-    size_t rows = promotion->test["rows"].get<size_t>();
-    std::cout << "test invocation of " << args.name << " passed (" << rows << (rows == 1 ? " row" : " rows")
-              << "); promoted to " << args.target << "\n\n";
-  }
-  return Print(global, **home, args.target);
+  app::PromotionRequest request{args.name,     args.target,          *sample,
+                                args.sample.file.empty() ? "--data" : args.sample.file,
+                                args.require_capture, args.capture_percent, By(args), args.comment};
+  return WithEndpoints(global, [&](app::Endpoints& e) {
+    auto promotion = e.Promote(request);
+    if (!promotion.ok()) {
+      ReportError(promotion.status());
+      return promotion.status().code() == StatusCode::kFailedPrecondition ? kExitFailed : kExitBadInput;
+    }
+    if (!global.json) {
+      size_t rows = promotion->test["rows"].get<size_t>();
+      std::cout << "test invocation of " << args.name << " passed (" << rows << (rows == 1 ? " row" : " rows")
+                << "); promoted to " << args.target << "\n\n";
+    }
+    return Print(global, e.Describe(args.target));
+  });
 }
 
 }  // namespace
@@ -216,7 +160,7 @@ void AddEndpointCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   CLI::App* cmd = app.add_subcommand("endpoint", "Serving endpoints: create, deploy, promote");
   cmd->require_subcommand(1);
   auto bind = [&global, action, args](CLI::App* sub, int (*fn)(const GlobalOptions&, const EndpointArgs&)) {
-    sub->callback([&global, action, args, fn] { *action = [&global, args, fn] { return fn(global, *args); }; });
+    Bind(sub, global, action, args, fn);
   };
   CLI::App* create = cmd->add_subcommand("create", "Create an endpoint");
   create->add_option("name", args->name, "Endpoint name (letters, digits, '-')")->required();

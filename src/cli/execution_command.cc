@@ -3,12 +3,12 @@
 #include <iostream>
 #include <thread>
 
+#include "app/executions.h"
+#include "app/record_json.h"
+#include "cli/bind.h"
 #include "cli/commands.h"
-#include "cli/home.h"
 #include "cli/output.h"
-#include "cli/record_json.h"
 #include "cli/trials_command.h"
-#include "common/file_util.h"
 
 namespace grove::cli {
 
@@ -23,14 +23,12 @@ struct ExecutionArgs {
 };
 
 int ListExecutions(const GlobalOptions& global, const ExecutionArgs& args) {
-  auto home = Home::OpenFlag(global.home);
+  auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  auto list = (*home)->metadata()->ListExecutions(args.pipeline, args.limit);
+  auto list = app::Executions(**home).List({args.pipeline, args.limit});
   if (!list.ok()) return ReportError(list.status());
   if (global.json) {
-    Json out = Json::array();
-    for (const auto& e : *list) out.push_back(ToJson(e));
-    PrintJson(std::cout, out);
+    PrintJson(std::cout, app::ToJsonArray(*list));
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
@@ -43,12 +41,12 @@ int ListExecutions(const GlobalOptions& global, const ExecutionArgs& args) {
 }
 
 int ShowExecution(const GlobalOptions& global, const ExecutionArgs& args) {
-  auto home = Home::OpenFlag(global.home);
+  auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  auto e = (*home)->metadata()->GetExecution(args.id);
+  auto e = app::Executions(**home).Describe(args.id);
   if (!e.ok()) return ReportError(e.status());
   if (global.json) {
-    PrintJson(std::cout, ToJson(*e));
+    PrintJson(std::cout, app::ToJson(*e));
     return kExitOk;
   }
   std::cout << "execution   " << e->id << "\npipeline    " << e->pipeline << " v" << e->version << "\nstatus      "
@@ -79,19 +77,17 @@ void PrintSteps(const std::vector<store::StepRunRecord>& runs) {
 }
 
 int ExecutionSteps(const GlobalOptions& global, const ExecutionArgs& args) {
-  auto home = Home::OpenFlag(global.home);
+  auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  auto* metadata = (*home)->metadata();
+  app::Executions executions(**home);
   while (true) {
-    auto e = metadata->GetExecution(args.id);
+    auto e = executions.Describe(args.id);
     if (!e.ok()) return ReportError(e.status());
-    auto runs = metadata->ListStepRuns(args.id);
+    auto runs = executions.Steps(args.id);
     if (!runs.ok()) return ReportError(runs.status());
-    bool running = e->status == "Executing" || e->status == "Stopping";
+    bool running = e->status == store::kExecuting || e->status == store::kStopping;
     if (global.json) {
-      Json out = Json::array();
-      for (const auto& r : *runs) out.push_back(ToJson(r));
-      PrintJson(std::cout, out);
+      PrintJson(std::cout, app::ToJsonArray(*runs));
     } else {
       std::cout << "execution " << e->id << "  " << e->status << "\n";
       PrintSteps(*runs);
@@ -103,36 +99,49 @@ int ExecutionSteps(const GlobalOptions& global, const ExecutionArgs& args) {
 }
 
 int ExecutionLogs(const GlobalOptions& global, const ExecutionArgs& args) {
-  auto home = Home::OpenFlag(global.home);
+  auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  auto runs = (*home)->metadata()->ListStepRuns(args.id);
-  if (!runs.ok()) return ReportError(runs.status());
-  bool found = false;
-  for (const auto& r : *runs) {
-    if (!args.step.empty() && r.step_name != args.step) continue;
-    found = true;
-    std::cout << "==> " << r.step_name << " (" << r.status << ")\n";
-    Result<std::string> text = Status::NotFound("");
-    if (!r.log_digest.empty()) {
-      auto path = (*home)->artifacts()->LocalPath(r.log_digest);
-      if (path.ok()) text = ReadFile(*path);
-    } else {
-      text = ReadFile((*home)->root() / "work" / args.id / r.step_name / "log");
+  auto logs = app::Executions(**home).Logs(args.id, args.step);
+  if (!logs.ok()) return ReportError(logs.status());
+  for (const app::StepLog& log : *logs) {
+    std::cout << "==> " << log.run.step_name << " (" << log.run.status << ")\n" << log.text;
+  }
+  return kExitOk;
+}
+
+std::string Size(int64_t bytes, bool directory) { return directory ? "dir" : std::to_string(bytes); }
+
+int ExecutionOutputs(const GlobalOptions& global, const ExecutionArgs& args) {
+  auto home = OpenHome(global);
+  if (!home.ok()) return ReportError(home.status());
+  auto outputs = app::Executions(**home).Outputs(args.id, args.step);
+  if (!outputs.ok()) return ReportError(outputs.status());
+  if (global.json) {
+    Json out = Json::array();
+    for (const app::StepOutput& o : *outputs) {
+      Json item = app::ToJson(o.artifact);
+      item["step"] = o.step;
+      item["name"] = o.name;
+      out.push_back(std::move(item));
     }
-    if (text.ok()) std::cout << *text;
+    PrintJson(std::cout, out);
+    return kExitOk;
   }
-  if (!found && !args.step.empty()) {
-    return ReportError(Status::NotFound("execution " + args.id + " has no step run '" + args.step + "'"));
+  std::vector<std::vector<std::string>> rows;
+  for (const app::StepOutput& o : *outputs) {
+    rows.push_back({o.step, o.name, Size(o.artifact.size_bytes, o.artifact.is_directory), o.artifact.digest});
   }
+  PrintTable(std::cout, {"STEP", "OUTPUT", "BYTES", "ARTIFACT"}, rows);
+  if (!rows.empty()) std::cout << "\nsee one with: grove artifact show|cat|get <artifact>\n";
   return kExitOk;
 }
 
 int Trials(const GlobalOptions& global, const ExecutionArgs& args) { return ExecutionTrials(global, args.id, args.step); }
 
 int StopExecution(const GlobalOptions& global, const ExecutionArgs& args) {
-  auto home = Home::OpenFlag(global.home);
+  auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  Status s = (*home)->metadata()->RequestStop(args.id);
+  Status s = app::Executions(**home).Stop(args.id);
   if (!s.ok()) return ReportError(s);
   std::cout << "stopping " << args.id << "\n";
   return kExitOk;
@@ -145,11 +154,11 @@ void AddExecutionCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   CLI::App* cmd = app.add_subcommand("execution", "Inspect and stop executions");
   cmd->require_subcommand(1);
   auto bind = [&global, action, args](CLI::App* sub, int (*fn)(const GlobalOptions&, const ExecutionArgs&)) {
-    sub->callback([&global, action, args, fn] { *action = [&global, args, fn] { return fn(global, *args); }; });
+    Bind(sub, global, action, args, fn);
   };
   CLI::App* list = cmd->add_subcommand("list", "List executions, newest first");
-  list->add_option("--pipeline", args->pipeline, "Only this pipeline's");
-  list->add_option("--limit", args->limit, "At most this many (default 20)");
+  list->add_option("--pipeline", args->pipeline, "Only this pipeline's (it must exist)");
+  list->add_option("--limit", args->limit, "At most this many, 1 or more (default 20)");
   bind(list, ListExecutions);
   CLI::App* show = cmd->add_subcommand("show", "Show an execution");
   show->add_option("id", args->id, "Execution id")->required();
@@ -162,6 +171,10 @@ void AddExecutionCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   logs->add_option("id", args->id, "Execution id")->required();
   logs->add_option("step", args->step, "Only this step");
   bind(logs, ExecutionLogs);
+  CLI::App* outputs = cmd->add_subcommand("outputs", "List the artifacts the steps produced (full digests)");
+  outputs->add_option("id", args->id, "Execution id")->required();
+  outputs->add_option("step", args->step, "Only this step");
+  bind(outputs, ExecutionOutputs);
   CLI::App* trials = cmd->add_subcommand("trials", "List the tuning trials of an execution, best marked");
   trials->add_option("id", args->id, "Execution id")->required();
   trials->add_option("--step", args->step, "Only this step's trials");

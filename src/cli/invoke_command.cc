@@ -2,11 +2,10 @@
 
 #include <iostream>
 
+#include "app/endpoints.h"
 #include "cli/commands.h"
-#include "cli/home.h"
 #include "cli/output.h"
 #include "cli/request_input.h"
-#include "serving/endpoint_service.h"
 
 namespace grove::cli {
 
@@ -19,16 +18,32 @@ struct InvokeArgs {
   RequestInput request;
 };
 
-// Predicts in this process, exactly as `grove server` would answer the same
-// request, without a server running.
+// The CLI's own words for a request that must name its model: the
+// service's message names the JSON field and the HTTP header instead.
+Status CheckModelNamed(app::Endpoints& endpoints, const InvokeArgs& args, const serving::PredictRequest& request) {
+  if (!args.model.empty() || !request.model.empty()) return Status::OK();
+  ASSIGN_OR_RETURN(app::EndpointDescription described, endpoints.Describe(args.endpoint, /*load=*/false));
+  if (described.state.models.size() <= 1) return Status::OK();
+  std::string models;
+  for (const auto& m : described.state.models) {
+    models += (models.empty() ? "" : ", ") + store::VersionRef(m.group, m.version);
+  }
+  return Status::InvalidArgument("endpoint '" + args.endpoint + "' serves several models; name one with --model " +
+                                 "GROUP or --model GROUP/N (models: " + models + ")");
+}
+
+// Predicts in this process, exactly as `grove server` started now would
+// answer the same request.
 int Invoke(const GlobalOptions& global, const InvokeArgs& args) {
   auto request = ReadRequest(args.request);
   if (!request.ok()) return ReportError(request.status());
-  auto home = Home::OpenFlag(global.home);
+  auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
   auto service = (*home)->Endpoints();
   if (!service.ok()) return ReportError(service.status());
-  auto answer = (*service)->Invoke(args.endpoint, args.model, *request);
+  app::Endpoints endpoints(**home, **service);
+  if (Status named = CheckModelNamed(endpoints, args, *request); !named.ok()) return ReportError(named);
+  auto answer = endpoints.Invoke(args.endpoint, args.model, *request);
   if (!answer.ok()) return ReportError(answer.status());
   if (args.csv) {
     std::cout << serving::EncodePredictions(answer->predictions, serving::ResponseFormat::kCsv);

@@ -2,24 +2,22 @@
 
 #include <iostream>
 
+#include "app/pipelines.h"
+#include "app/record_json.h"
 #include "cli/commands.h"
-#include "cli/home.h"
 #include "cli/output.h"
-#include "cli/record_json.h"
 
 namespace grove::cli {
 
 namespace {
 
 int ListPipelines(const GlobalOptions& global) {
-  auto home = Home::OpenFlag(global.home);
+  auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  auto pipelines = (*home)->metadata()->ListPipelines();
+  auto pipelines = app::Pipelines(**home).List();
   if (!pipelines.ok()) return ReportError(pipelines.status());
   if (global.json) {
-    Json out = Json::array();
-    for (const auto& p : *pipelines) out.push_back(ToJson(p));
-    PrintJson(std::cout, out);
+    PrintJson(std::cout, app::ToJsonArray(*pipelines));
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
@@ -31,23 +29,22 @@ int ListPipelines(const GlobalOptions& global) {
 }
 
 int ShowPipeline(const GlobalOptions& global, const std::string& name, int version) {
-  auto home = Home::OpenFlag(global.home);
+  auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  auto pipeline = (*home)->metadata()->GetPipeline(name);
-  if (!pipeline.ok()) return ReportError(pipeline.status());
-  auto def = (*home)->metadata()->GetDefinition(name, version);
-  if (!def.ok()) return ReportError(def.status());
+  auto described = app::Pipelines(**home).Describe(name, version);
+  if (!described.ok()) return ReportError(described.status());
+  const store::PipelineRecord& pipeline = described->pipeline;
+  const store::DefinitionRecord& def = described->definition;
   if (global.json) {
-    Json out = ToJson(*pipeline);
-    out["definition"] = {{"version", def->version}, {"digest", def->digest}, {"source_path", def->source_path},
-                         {"created_at", FormatIso8601(def->created_at)}, {"body", def->body}};
+    Json out = app::ToJson(pipeline);
+    out["definition"] = app::ToJson(def);
     PrintJson(std::cout, out);
     return kExitOk;
   }
-  std::cout << "pipeline " << pipeline->name << "  (latest version " << pipeline->latest_version << ")\n"
-            << "version " << def->version << " from " << def->source_path << " at " << FormatTime(def->created_at)
+  std::cout << "pipeline " << pipeline.name << "  (latest version " << pipeline.latest_version << ")\n"
+            << "version " << def.version << " from " << def.source_path << " at " << FormatTime(def.created_at)
             << "\n\n"
-            << def->body;
+            << def.body;
   return kExitOk;
 }
 

@@ -3,14 +3,10 @@
 #include <iostream>
 #include <mutex>
 
+#include "app/executions.h"
+#include "app/record_json.h"
 #include "cli/commands.h"
-#include "cli/home.h"
 #include "cli/output.h"
-#include "cli/record_json.h"
-#include "common/sha256.h"
-#include "pipeline/parameters.h"
-#include "pipeline/validator.h"
-#include "pipeline/yaml_reader.h"
 
 namespace grove::cli {
 
@@ -66,57 +62,45 @@ class ProgressPrinter {
   std::map<std::string, std::string> last_status_;  // Guarded by mu_.
 };
 
+void PrintResult(const GlobalOptions& global, const RunOptions& opts, app::Executions& executions,
+                 const store::ExecutionRecord& result) {
+  if (global.json) {
+    Json out = app::ToJson(result);
+    auto runs = executions.Steps(result.id);
+    out["steps"] = runs.ok() ? app::ToJsonArray(*runs) : Json::array();
+    PrintJson(std::cout, out);
+  } else if (!opts.quiet) {
+    std::cout << "execution " << result.id << " " << result.status << " in "
+              << FormatDuration(result.started_at, result.ended_at) << std::endl;
+    if (!result.failure_reason.empty()) std::cout << "  reason: " << result.failure_reason << std::endl;
+  } else if (result.status != store::kSucceeded) {
+    // Quiet, but a failed execution is an error worth a line on stderr.
+    std::cerr << "error: execution " << result.id << " " << result.status
+              << (result.failure_reason.empty() ? "" : ": " + result.failure_reason) << std::endl;
+  }
+}
+
 int RunPipeline(const GlobalOptions& global, const RunOptions& opts) {
   auto assignments = ParseAssignments(opts.parameters);
   if (!assignments.ok()) return ReportError(assignments.status());
-  auto def = pipeline::ReadDefinitionFile(opts.file);
-  if (!def.ok()) return ReportError(def.status());
-  const auto& step_types = pipeline::StepTypeRegistry::BuiltIn();
-  if (Status s = pipeline::ValidateDefinition(*def, step_types); !s.ok()) return ReportError(s);
-  auto params = pipeline::CoerceParameters(*def, *assignments);
-  if (!params.ok()) return ReportError(params.status());
-
-  auto home = Home::OpenFlag(global.home);
+  auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  store::DefinitionRecord record;
-  record.pipeline = def->name;
-  record.body = def->source_text;
-  record.digest = Sha256::Of(def->source_text);
-  record.source_path = opts.file;
-  auto version = (*home)->metadata()->PutDefinition(record, def->description);
-  if (!version.ok()) return ReportError(version.status());
-
   auto made = (*home)->NewExecutor(opts.max_parallel, opts.launcher);
   if (!made.ok()) return ReportError(made.status());
   std::unique_ptr<pipeline::Executor>& executor = *made;
   ProgressPrinter progress(!opts.quiet && !global.json);
   executor->SetObserver([&progress](const store::StepRunRecord& run) { progress.OnStep(run); });
-  auto id = executor->Start(*def, *version, *params);
-  if (!id.ok()) return ReportError(id.status());
+  app::Executions executions(**home, executor.get());
+  auto started = executions.Start(opts.file, *assignments);
+  if (!started.ok()) return ReportError(started.status());
   if (!opts.quiet && !global.json) {
-    std::cout << "execution " << *id << "  pipeline " << def->name << " v" << *version << std::endl;
+    std::cout << "execution " << started->id << "  pipeline " << started->pipeline << " v" << started->version
+              << std::endl;
   }
-  auto result = executor->Wait(*id);
+  auto result = executions.Wait(started->id);
   if (!result.ok()) return ReportError(result.status());
-  if (global.json) {
-    Json out = ToJson(*result);
-    Json steps = Json::array();
-    auto runs = (*home)->metadata()->ListStepRuns(*id);
-    if (runs.ok()) {
-      for (const auto& r : *runs) steps.push_back(ToJson(r));
-    }
-    out["steps"] = steps;
-    PrintJson(std::cout, out);
-  } else if (!opts.quiet) {
-    std::cout << "execution " << *id << " " << result->status << " in "
-              << FormatDuration(result->started_at, result->ended_at) << std::endl;
-    if (!result->failure_reason.empty()) std::cout << "  reason: " << result->failure_reason << std::endl;
-  } else if (result->status != "Succeeded") {
-    // Quiet, but a failed execution is an error worth a line on stderr.
-    std::cerr << "error: execution " << *id << " " << result->status
-              << (result->failure_reason.empty() ? "" : ": " + result->failure_reason) << std::endl;
-  }
-  return result->status == "Succeeded" ? kExitOk : kExitFailed;
+  PrintResult(global, opts, executions, *result);
+  return result->status == store::kSucceeded ? kExitOk : kExitFailed;
 }
 
 }  // namespace

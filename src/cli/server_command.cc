@@ -8,7 +8,6 @@
 #include "api/http_server.h"
 #include "api/serving_routes.h"
 #include "cli/commands.h"
-#include "cli/home.h"
 #include "cli/output.h"
 #include "events/event_follower.h"
 #include "serving/data_capture.h"
@@ -55,7 +54,7 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto home = Home::OpenFlag(global.home);
+  auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
   store::MetadataStore* metadata = (*home)->metadata();
   serving::ModelCacheOptions cache;

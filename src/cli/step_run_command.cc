@@ -7,8 +7,8 @@
 #include <atomic>
 #include <iostream>
 
+#include "app/home.h"
 #include "cli/commands.h"
-#include "cli/home.h"
 #include "cli/output.h"
 #include "common/file_util.h"
 #include "pipeline/step_attempt.h"
@@ -35,7 +35,7 @@ extern "C" void OnTerminate(int) {
   if (g_stop != nullptr) g_stop->store(true);
 }
 
-Result<pipeline::AttemptResult> RunOneStep(Home& home, const StepRunOptions& opts,
+Result<pipeline::AttemptResult> RunOneStep(app::Home& home, const StepRunOptions& opts,
                                            const std::shared_ptr<std::atomic<bool>>& stop) {
   ASSIGN_OR_RETURN(store::ExecutionRecord execution, home.metadata()->GetExecution(opts.execution));
   ASSIGN_OR_RETURN(store::DefinitionRecord stored,
@@ -75,7 +75,7 @@ int StepRun(const GlobalOptions& global, const StepRunOptions& opts) {
   g_stop = stop.get();
   ::signal(SIGTERM, OnTerminate);
   ::signal(SIGINT, OnTerminate);
-  auto home = Home::OpenFlag(global.home);
+  auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
   auto result = RunOneStep(**home, opts, stop);
   if (!result.ok()) return ReportError(result.status());

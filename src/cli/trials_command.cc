@@ -3,11 +3,10 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
-#include <map>
 
-#include "cli/home.h"
+#include "app/executions.h"
+#include "app/record_json.h"
 #include "cli/output.h"
-#include "pipeline/steps/tuning_results.h"
 
 namespace grove::cli {
 
@@ -29,46 +28,17 @@ std::string FoldScores(const Json& scores) {
   return out;
 }
 
-// The trials of one step run: its own, or those of the execution it was a cache hit of.
-Result<std::vector<store::TrialRecord>> StepTrials(store::MetadataStore* metadata, const store::StepRunRecord& run) {
-  ASSIGN_OR_RETURN(std::vector<store::TrialRecord> trials, metadata->ListTrials(run.execution_id, run.step_name));
-  if (!trials.empty() || run.cache_hit_source.empty()) return trials;
-  return metadata->ListTrials(run.cache_hit_source, run.step_name);
-}
-
-// The number of the best trial, by the Tuning step's own rule.
-int BestNumber(const std::vector<store::TrialRecord>& trials) {
-  std::vector<ml::TrialResult> results;
-  for (const store::TrialRecord& t : trials) results.push_back(pipeline::FromTrialRecord(t));
-  std::optional<size_t> best = ml::Tuner::Best(results);
-  return best ? results[*best].spec.number : -1;
-}
-
-Json TrialJson(const store::TrialRecord& t, const std::string& step, bool best) {
-  return Json{{"step", step},
-              {"execution_id", t.execution_id},
-              {"number", t.number},
-              {"family", t.family},
-              {"hyperparameters", t.hyperparameters},
-              {"fold_scores", t.fold_scores},
-              {"mean_score", std::isfinite(t.mean_score) ? Json(t.mean_score) : Json()},
-              {"status", t.status},
-              {"duration_ms", t.duration_ms},
-              {"error", t.error},
-              {"best", best}};
-}
-
-void PrintStepTrials(const std::string& step, const std::vector<store::TrialRecord>& trials, int best,
-                     const std::string& own_execution) {
-  std::cout << "==> " << step << ": " << trials.size() << " trial(s)";
-  if (best >= 0) std::cout << ", best #" << best;
+void PrintStepTrials(const app::StepTrials& step, const std::string& own_execution) {
+  const std::vector<store::TrialRecord>& trials = step.trials;
+  std::cout << "==> " << step.step << ": " << trials.size() << " trial(s)";
+  if (step.best >= 0) std::cout << ", best #" << step.best;
   if (!trials.empty() && trials.front().execution_id != own_execution) {
     std::cout << " (cache hit: trials of execution " << trials.front().execution_id << ")";
   }
   std::cout << "\n";
   std::vector<std::vector<std::string>> rows;
   for (const store::TrialRecord& t : trials) {
-    std::string number = t.number == best ? "*" : " ";
+    std::string number = t.number == step.best ? "*" : " ";
     number += std::to_string(t.number);
     std::string status = t.status;
     if (!t.error.empty()) status += ": " + t.error;
@@ -82,34 +52,20 @@ void PrintStepTrials(const std::string& step, const std::vector<store::TrialReco
 }  // namespace
 
 int ExecutionTrials(const GlobalOptions& global, const std::string& execution_id, const std::string& step) {
-  auto home = Home::OpenFlag(global.home);
+  auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  store::MetadataStore* metadata = (*home)->metadata();
-  auto runs = metadata->ListStepRuns(execution_id);
-  if (!runs.ok()) return ReportError(runs.status());
-  Json out = Json::array();
-  bool found = false;
-  for (const store::StepRunRecord& run : *runs) {
-    if (!step.empty() && run.step_name != step) continue;
-    auto trials = StepTrials(metadata, run);
-    if (!trials.ok()) return ReportError(trials.status());
-    if (trials->empty() && step.empty()) continue;
-    found = true;
-    int best = BestNumber(*trials);
-    if (!global.json) {
-      PrintStepTrials(run.step_name, *trials, best, execution_id);
-      continue;
-    }
-    for (const store::TrialRecord& t : *trials) out.push_back(TrialJson(t, run.step_name, t.number == best));
-  }
-  if (!step.empty() && !found) {
-    return ReportError(Status::NotFound("execution " + execution_id + " has no step run '" + step + "'"));
-  }
+  auto steps = app::Executions(**home).Trials(execution_id, step);
+  if (!steps.ok()) return ReportError(steps.status());
   if (global.json) {
+    Json out = Json::array();
+    for (const app::StepTrials& s : *steps) {
+      for (const store::TrialRecord& t : s.trials) out.push_back(app::ToJson(t, s.step, t.number == s.best));
+    }
     PrintJson(std::cout, out);
-  } else if (!found) {
-    std::cout << "execution " << execution_id << " has no tuning trials\n";
+    return kExitOk;
   }
+  for (const app::StepTrials& s : *steps) PrintStepTrials(s, execution_id);
+  if (steps->empty()) std::cout << "execution " << execution_id << " has no tuning trials\n";
   return kExitOk;
 }
 

@@ -25,10 +25,13 @@ Result<ModelCache::Model> EndpointService::LoadVersion(const std::string& key) {
   std::lock_guard<std::mutex> lock(errors_mutex_);
   if (model.ok()) {
     load_errors_.erase(key);
-  } else {
-    load_errors_[key] = model.status().message();
+    return model;
   }
-  return model;
+  load_errors_[key] = model.status().message();
+  // Whatever the cause (a missing or corrupt artifact, a transform that does
+  // not fit), a version that does not load is the server's failure, not the
+  // request's: one code for every caller (docs/api.md, ModelError).
+  return Status::IOError("cannot load " + model.status().message());
 }
 
 bool EndpointService::Preload(const std::string& key) { return cache_.Get(key).ok(); }
@@ -169,22 +172,6 @@ std::vector<EndpointState> EndpointService::Describe() const {
     states.push_back(std::move(state));
   }
   return states;
-}
-
-Json ToJson(const EndpointState& state) {
-  Json models = Json::array();
-  for (const ServedModelState& m : state.models) {
-    Json model = {{"name", m.group},       {"version", m.version}, {"pinned", m.pinned},
-                  {"approved_versions", m.approved}, {"state", m.state}};
-    if (!m.error.empty()) model["error"] = m.error;
-    models.push_back(std::move(model));
-  }
-  return {{"name", state.name},
-          {"multi_model", state.multi_model},
-          {"follow", state.follow},
-          {"capture_percent", state.capture_percent},
-          {"status", state.status},
-          {"models", std::move(models)}};
 }
 
 }  // namespace grove::serving

@@ -36,6 +36,7 @@ struct ServedModelState {
   std::string error;  // The last load error of this version, when Failed.
 };
 
+// One endpoint as this process serves it (app::ToJson gives its JSON view).
 struct EndpointState {
   std::string name;
   bool multi_model = false;
@@ -47,10 +48,6 @@ struct EndpointState {
   std::string status;
   std::vector<ServedModelState> models;
 };
-
-// {"name", "multi_model", "follow", "capture_percent", "status",
-//  "models": [{"name", "version", "pinned", "approved_versions", "state", "error"?}]}
-Json ToJson(const EndpointState& state);
 
 // The answer to one invocation.
 struct Invocation {
@@ -89,8 +86,9 @@ class EndpointService {
   // Predicts `request` with the model it names (`model` overrides the
   // request's own "model" when not empty) on `endpoint`. Errors: NotFound for
   // an unknown endpoint or model, InvalidArgument for rows the model cannot
-  // take, FailedPrecondition for raw rows to a model without a transform, the
-  // load error when the model does not load.
+  // take, FailedPrecondition for raw rows to a model without a transform,
+  // IOError "cannot load G/N: <why>" when the model does not load (a model
+  // error, whether the request named G or G/N).
   Result<Invocation> Invoke(std::string_view endpoint, std::string_view model, const PredictRequest& request);
   // The same on an endpoint the caller has looked up.
   Result<Invocation> Invoke(const ResolvedEndpoint& endpoint, std::string_view model, const PredictRequest& request);

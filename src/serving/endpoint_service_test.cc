@@ -120,8 +120,30 @@ TEST_F(EndpointServiceTest, ExplicitPinsAndAVersionThatFailsToLoad) {
   Refresh(service);
   EXPECT_EQ(InvokeKey(service, "prod", ""), "Abalone/1");
   Status direct = service.Invoke("prod", "Abalone/3", RawRow()).status();
-  EXPECT_EQ(direct.code(), StatusCode::kNotFound);
+  EXPECT_EQ(direct.code(), StatusCode::kIOError);
   EXPECT_THAT(direct.message(), HasSubstr("Abalone/3"));
+}
+
+// Regression: a version whose model artifact is missing answered NotFound (404,
+// exit 2) to an explicit "G/N" and to a one-shot command, where docs/api.md
+// promises a model error. Every caller now gets IOError "cannot load G/N".
+TEST_F(EndpointServiceTest, MissingModelArtifactIsAModelErrorForEveryCaller) {
+  AddVersion("Abalone", 1);
+  store::ModelVersionRecord broken;
+  broken.group = "Abalone";
+  broken.model_digest = Sha256::Of("not stored");
+  int v2 = registry_->Register(broken)->version;
+  Approve("Abalone", v2);
+  CreateEndpoint("prod", {"Abalone"}, false);
+  EndpointService one_shot(metadata_.get(), artifacts_.get(), {}, /*preload=*/false);
+  Refresh(one_shot);
+  for (const std::string& model : {std::string(), std::string("Abalone"), std::string("Abalone/2")}) {
+    Status s = one_shot.Invoke("prod", model, RawRow()).status();
+    EXPECT_EQ(s.code(), StatusCode::kIOError) << model;
+    EXPECT_THAT(s.message(), HasSubstr("cannot load Abalone/2")) << model;
+    EXPECT_THAT(s.message(), HasSubstr("not in the artifact store")) << model;
+  }
+  EXPECT_EQ(one_shot.Load("prod").code(), StatusCode::kIOError);
 }
 
 TEST_F(EndpointServiceTest, LeastRecentlyUsedModelsAreEvictedAndReloaded) {

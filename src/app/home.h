@@ -12,12 +12,14 @@
 #include "store/artifact_store.h"
 #include "store/metadata_store.h"
 
-namespace grove::cli {
+namespace grove::app {
 
 // The data folder ($GROVE_HOME, default ./.grove) opened: the metadata store
 // (grove.db), the artifact store (artifacts/), scratch space (work/) and the
 // registry. Opening it fails executions left behind by a crashed process:
 // at once when that process ran on this machine, else once its lease expired.
+// The CLI opens one per command, the server one for its lifetime; the use
+// cases in app/ work on it.
 class Home {
  public:
   static Result<std::unique_ptr<Home>> Open(const std::filesystem::path& root);
@@ -25,6 +27,8 @@ class Home {
   static Result<std::unique_ptr<Home>> OpenFlag(const std::string& flag);
 
   const std::filesystem::path& root() const { return root_; }
+  // Scratch space of running steps: <work>/<execution id>/<step>/ (outputs, live log).
+  std::filesystem::path work() const { return root_ / "work"; }
   store::MetadataStore* metadata() { return metadata_.get(); }
   store::ArtifactStore* artifacts() { return artifacts_.get(); }
   registry::Registry* registry() { return registry_.get(); }
@@ -46,7 +50,4 @@ class Home {
   std::unique_ptr<registry::Registry> registry_;
 };
 
-// Who is acting, for approvals and promotions: $USER, or "unknown".
-std::string CurrentUser();
-
-}  // namespace grove::cli
+}  // namespace grove::app

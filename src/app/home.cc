@@ -1,4 +1,4 @@
-#include "cli/home.h"
+#include "app/home.h"
 
 #include <cstdlib>
 #include <thread>
@@ -7,7 +7,7 @@
 #include "pipeline/subprocess_launcher.h"
 #include "store/store_url.h"
 
-namespace grove::cli {
+namespace grove::app {
 
 namespace fs = std::filesystem;
 
@@ -47,7 +47,7 @@ Result<std::unique_ptr<pipeline::Executor>> Home::NewExecutor(int max_parallel_s
   pipeline::ExecutorOptions options;
   options.max_parallel_steps =
       max_parallel_steps > 0 ? max_parallel_steps : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  options.work_dir = root_ / "work";
+  options.work_dir = work();
   if (launcher == "in-process") return std::make_unique<pipeline::Executor>(services, options);
   if (launcher != "subprocess") {
     return Status::InvalidArgument("--launcher: expected in-process or subprocess, got '" + launcher + "'");
@@ -63,9 +63,4 @@ Result<std::unique_ptr<pipeline::Executor>> Home::NewExecutor(int max_parallel_s
                                               std::make_unique<pipeline::SubprocessLauncher>(std::move(sub)));
 }
 
-std::string CurrentUser() {
-  const char* user = std::getenv("USER");
-  return user != nullptr && *user != '\0' ? user : "unknown";
-}
-
-}  // namespace grove::cli
+}  // namespace grove::app

@@ -1,0 +1,119 @@
+#include "app/executions.h"
+
+#include "app/pipelines.h"
+#include "common/file_util.h"
+#include "pipeline/parameters.h"
+#include "pipeline/steps/tuning_results.h"
+
+namespace grove::app {
+
+namespace {
+
+// The trials of one step run: its own, or those of the execution it was a cache hit of.
+Result<std::vector<store::TrialRecord>> RunTrials(store::MetadataStore* metadata, const store::StepRunRecord& run) {
+  ASSIGN_OR_RETURN(std::vector<store::TrialRecord> trials, metadata->ListTrials(run.execution_id, run.step_name));
+  if (!trials.empty() || run.cache_hit_source.empty()) return trials;
+  return metadata->ListTrials(run.cache_hit_source, run.step_name);
+}
+
+// The number of the best trial, by the Tuning step's own rule; -1 for none.
+int BestNumber(const std::vector<store::TrialRecord>& trials) {
+  std::vector<ml::TrialResult> results;
+  for (const store::TrialRecord& t : trials) results.push_back(pipeline::FromTrialRecord(t));
+  std::optional<size_t> best = ml::Tuner::Best(results);
+  return best ? results[*best].spec.number : -1;
+}
+
+}  // namespace
+
+template <typename Parameters>
+Result<StartedExecution> Executions::StartWith(const std::string& file, const Parameters& parameters) {
+  if (executor_ == nullptr) return Status::Internal("Executions::Start without an executor");
+  ASSIGN_OR_RETURN(pipeline::Definition def, Pipelines::Read(file));
+  ASSIGN_OR_RETURN(Json values, pipeline::CoerceParameters(def, parameters));
+  ASSIGN_OR_RETURN(RegisteredDefinition stored, Pipelines(home_).Store(std::move(def)));
+  ASSIGN_OR_RETURN(std::string id, executor_->Start(stored.definition, stored.version, values));
+  return StartedExecution{id, stored.definition.name, stored.version};
+}
+
+Result<StartedExecution> Executions::Start(const std::string& file,
+                                           const std::map<std::string, std::string>& parameters) {
+  return StartWith(file, parameters);
+}
+
+Result<StartedExecution> Executions::Start(const std::string& file, const Json& parameters) {
+  return StartWith(file, parameters);
+}
+
+Result<store::ExecutionRecord> Executions::Wait(const std::string& id) {
+  if (executor_ == nullptr) return Status::Internal("Executions::Wait without an executor");
+  return executor_->Wait(id);
+}
+
+Result<std::vector<store::ExecutionRecord>> Executions::List(const ExecutionQuery& query) {
+  if (query.limit < 1) {
+    return Status::InvalidArgument("limit " + std::to_string(query.limit) +
+                                   ": expected 1 or more (leave it out for the newest 20)");
+  }
+  if (!query.pipeline.empty()) RETURN_IF_ERROR(home_.metadata()->GetPipeline(query.pipeline).status());
+  return home_.metadata()->ListExecutions(query.pipeline, query.limit);
+}
+
+Result<store::ExecutionRecord> Executions::Describe(const std::string& id) {
+  return home_.metadata()->GetExecution(id);
+}
+
+Result<std::vector<store::StepRunRecord>> Executions::Steps(const std::string& id) {
+  return home_.metadata()->ListStepRuns(id);
+}
+
+Result<std::vector<store::StepRunRecord>> Executions::Runs(const std::string& id, const std::string& step) {
+  if (step.empty()) return home_.metadata()->ListStepRuns(id);
+  ASSIGN_OR_RETURN(store::StepRunRecord run, home_.metadata()->GetStepRun(id, step));
+  return std::vector<store::StepRunRecord>{std::move(run)};
+}
+
+Result<std::vector<StepLog>> Executions::Logs(const std::string& id, const std::string& step) {
+  ASSIGN_OR_RETURN(std::vector<store::StepRunRecord> runs, Runs(id, step));
+  std::vector<StepLog> logs;
+  for (store::StepRunRecord& run : runs) {
+    Result<std::string> text = Status::NotFound("");
+    if (!run.log_digest.empty()) {
+      auto path = home_.artifacts()->LocalPath(run.log_digest);
+      if (path.ok()) text = ReadFile(*path);
+    } else {
+      text = ReadFile(home_.work() / id / run.step_name / "log");
+    }
+    logs.push_back({std::move(run), text.ok() ? *text : ""});
+  }
+  return logs;
+}
+
+Result<std::vector<StepOutput>> Executions::Outputs(const std::string& id, const std::string& step) {
+  ASSIGN_OR_RETURN(std::vector<store::StepRunRecord> runs, Runs(id, step));
+  std::vector<StepOutput> outputs;
+  for (const store::StepRunRecord& run : runs) {
+    for (const auto& [name, digest] : run.outputs.items()) {
+      if (!digest.is_string()) continue;
+      ASSIGN_OR_RETURN(store::ArtifactRecord artifact, home_.metadata()->GetArtifact(digest.get<std::string>()));
+      outputs.push_back({run.step_name, name, std::move(artifact)});
+    }
+  }
+  return outputs;
+}
+
+Result<std::vector<StepTrials>> Executions::Trials(const std::string& id, const std::string& step) {
+  ASSIGN_OR_RETURN(std::vector<store::StepRunRecord> runs, Runs(id, step));
+  std::vector<StepTrials> out;
+  for (const store::StepRunRecord& run : runs) {
+    ASSIGN_OR_RETURN(std::vector<store::TrialRecord> trials, RunTrials(home_.metadata(), run));
+    if (trials.empty() && step.empty()) continue;
+    int best = BestNumber(trials);
+    out.push_back({run.step_name, std::move(trials), best});
+  }
+  return out;
+}
+
+Status Executions::Stop(const std::string& id) { return home_.metadata()->RequestStop(id); }
+
+}  // namespace grove::app

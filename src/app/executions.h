@@ -1,0 +1,92 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/home.h"
+#include "common/json.h"
+#include "common/status.h"
+#include "pipeline/executor.h"
+#include "store/records.h"
+
+namespace grove::app {
+
+// An execution just started.
+struct StartedExecution {
+  std::string id;
+  std::string pipeline;
+  int version = 0;
+};
+
+// Which executions to list, newest first.
+struct ExecutionQuery {
+  std::string pipeline;  // Empty: every pipeline; else it must exist (NotFound).
+  int limit = 20;        // REQUIRES >= 1 (InvalidArgument otherwise).
+};
+
+// The log of one step run: the stored log artifact once the step ended, the
+// live log while it runs; empty when neither exists yet.
+struct StepLog {
+  store::StepRunRecord run;
+  std::string text;
+};
+
+// One output artifact of a step run.
+struct StepOutput {
+  std::string step;
+  std::string name;
+  store::ArtifactRecord artifact;
+};
+
+// The tuning trials of one step run, and the number of the best (-1: none).
+struct StepTrials {
+  std::string step;
+  std::vector<store::TrialRecord> trials;  // Of the execution that ran the step (cache hits: the source's).
+  int best = -1;
+};
+
+// Use cases of executions: start (read, validate, coerce, store, start),
+// wait, list, describe, steps, logs, outputs, trials, stop. Errors: NotFound
+// for an unknown execution, pipeline or step; InvalidArgument for bad input.
+class Executions {
+ public:
+  // `executor` runs what Start starts; may be null for a caller that only reads or stops.
+  explicit Executions(Home& home, pipeline::Executor* executor = nullptr) : home_(home), executor_(executor) {}
+
+  // Reads and validates `file`, coerces `parameters` (Name -> text, as on the
+  // command line), stores the definition version if it changed, and starts an
+  // execution in the background. Nothing is stored when any check fails.
+  // REQUIRES: an executor.
+  Result<StartedExecution> Start(const std::string& file, const std::map<std::string, std::string>& parameters);
+  // The same with typed JSON values (the REST API); strings are parsed as on the command line.
+  Result<StartedExecution> Start(const std::string& file, const Json& parameters);
+  // Blocks until an execution started by this executor ends; its final record.
+  Result<store::ExecutionRecord> Wait(const std::string& id);
+
+  Result<std::vector<store::ExecutionRecord>> List(const ExecutionQuery& query);
+  Result<store::ExecutionRecord> Describe(const std::string& id);
+  Result<std::vector<store::StepRunRecord>> Steps(const std::string& id);
+  // Every step's log, or one step's (`step` not empty; NotFound naming the steps if it has no run).
+  Result<std::vector<StepLog>> Logs(const std::string& id, const std::string& step);
+  // The output artifacts of every step run, or of one step, by step then name.
+  Result<std::vector<StepOutput>> Outputs(const std::string& id, const std::string& step);
+  // The tuning trials of every step that has some, or of one step.
+  Result<std::vector<StepTrials>> Trials(const std::string& id, const std::string& step);
+  // Asks a running execution to stop, from any process. FailedPrecondition
+  // when it is not running.
+  Status Stop(const std::string& id);
+
+ private:
+  template <typename Parameters>
+  Result<StartedExecution> StartWith(const std::string& file, const Parameters& parameters);
+  // The step runs of `id`, or the one run of `step` when not empty.
+  Result<std::vector<store::StepRunRecord>> Runs(const std::string& id, const std::string& step);
+
+  Home& home_;
+  pipeline::Executor* executor_;
+};
+
+}  // namespace grove::app

@@ -1,0 +1,64 @@
+#include "app/model_registry.h"
+
+#include <cstdio>
+
+#include "common/file_util.h"
+#include "registry/registry.h"
+
+namespace grove::app {
+
+Result<std::vector<store::ModelGroupRecord>> ModelRegistry::Groups() { return home_.registry()->Groups(); }
+
+Result<std::vector<store::ModelVersionRecord>> ModelRegistry::Versions(const std::string& group) {
+  return home_.registry()->Versions(group);
+}
+
+Result<store::ModelVersionRecord> ModelRegistry::Get(const std::string& ref) {
+  ASSIGN_OR_RETURN(auto parsed, registry::Registry::ParseVersionRef(ref));
+  return home_.registry()->Get(parsed.first, parsed.second);
+}
+
+Result<store::ModelVersionRecord> ModelRegistry::Approve(const std::string& ref, const std::string& comment,
+                                                         const std::string& by) {
+  ASSIGN_OR_RETURN(auto parsed, registry::Registry::ParseVersionRef(ref));
+  return home_.registry()->Approve(parsed.first, parsed.second, comment, by);
+}
+
+Result<store::ModelVersionRecord> ModelRegistry::Reject(const std::string& ref, const std::string& comment,
+                                                        const std::string& by) {
+  ASSIGN_OR_RETURN(auto parsed, registry::Registry::ParseVersionRef(ref));
+  return home_.registry()->Reject(parsed.first, parsed.second, comment, by);
+}
+
+Result<EvaluationReport> ModelRegistry::Report(const store::ModelVersionRecord& version) {
+  std::string name = store::VersionRef(version.group, version.version);
+  if (!version.metrics.is_object() || !version.metrics.contains("model_quality") ||
+      !version.metrics["model_quality"].is_string()) {
+    return Status::NotFound(name + " has no evaluation report (register it with model_metrics)");
+  }
+  EvaluationReport out;
+  out.digest = version.metrics["model_quality"].get<std::string>();
+  Result<std::filesystem::path> path = home_.artifacts()->LocalPath(out.digest);
+  if (!path.ok()) return Status::IOError(name + ": evaluation report " + path.status().message());
+  ASSIGN_OR_RETURN(std::string text, ReadFile(*path));
+  out.report = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (out.report.is_discarded()) return Status::IOError(name + ": evaluation report " + out.digest + " is not JSON");
+  return out;
+}
+
+std::string MetricsSummary(const Json& report) {
+  std::string out;
+  if (!report.is_object()) return out;
+  for (const auto& [section, metrics] : report.items()) {
+    if (section == "register_metric" || !metrics.is_object()) continue;
+    for (const auto& [name, m] : metrics.items()) {
+      if (!m.is_object() || !m.contains("value") || !m["value"].is_number()) continue;
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "%s=%.4g", name.c_str(), m["value"].get<double>());
+      out += (out.empty() ? "" : " ") + std::string(buf);
+    }
+  }
+  return out;
+}
+
+}  // namespace grove::app

@@ -1,0 +1,75 @@
+#include "app/pipelines.h"
+
+#include <algorithm>
+
+#include "common/sha256.h"
+#include "pipeline/validator.h"
+#include "pipeline/yaml_reader.h"
+
+namespace grove::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// "<dir> is a directory, not a definition file (definition files in it: a.yaml, b.yaml)".
+Status DirectoryError(const fs::path& dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string ext = entry.path().extension().string();
+    if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json")) {
+      files.push_back((dir / entry.path().filename()).string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::string hint = " (give a definition file, e.g. examples/abalone.yaml)";
+  if (!files.empty()) {
+    hint = " (definition files in it: ";
+    for (size_t i = 0; i < files.size(); ++i) hint += (i == 0 ? "" : ", ") + files[i];
+    hint += ")";
+  }
+  return Status::InvalidArgument(dir.string() + " is a directory, not a definition file" + hint);
+}
+
+}  // namespace
+
+Result<pipeline::Definition> Pipelines::Read(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return DirectoryError(path);
+  ASSIGN_OR_RETURN(pipeline::Definition def, pipeline::ReadDefinitionFile(path));
+  RETURN_IF_ERROR(pipeline::ValidateDefinition(def, pipeline::StepTypeRegistry::BuiltIn()));
+  return def;
+}
+
+Result<RegisteredDefinition> Pipelines::Register(const fs::path& path) {
+  ASSIGN_OR_RETURN(pipeline::Definition def, Read(path));
+  return Store(std::move(def));
+}
+
+Result<RegisteredDefinition> Pipelines::Store(pipeline::Definition definition) {
+  int latest = 0;
+  if (auto existing = home_.metadata()->GetPipeline(definition.name); existing.ok()) {
+    latest = existing->latest_version;
+  } else if (existing.status().code() != StatusCode::kNotFound) {
+    return existing.status();
+  }
+  store::DefinitionRecord record;
+  record.pipeline = definition.name;
+  record.body = definition.source_text;
+  record.digest = Sha256::Of(definition.source_text);
+  record.source_path = definition.source_path;
+  ASSIGN_OR_RETURN(int version, home_.metadata()->PutDefinition(record, definition.description));
+  return RegisteredDefinition{std::move(definition), version, version > latest};
+}
+
+Result<std::vector<store::PipelineRecord>> Pipelines::List() { return home_.metadata()->ListPipelines(); }
+
+Result<PipelineDescription> Pipelines::Describe(const std::string& name, int version) {
+  PipelineDescription out;
+  ASSIGN_OR_RETURN(out.pipeline, home_.metadata()->GetPipeline(name));
+  ASSIGN_OR_RETURN(out.definition, home_.metadata()->GetDefinition(name, version));
+  return out;
+}
+
+}  // namespace grove::app

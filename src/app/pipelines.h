@@ -1,0 +1,52 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "app/home.h"
+#include "common/status.h"
+#include "pipeline/definition.h"
+#include "store/records.h"
+
+namespace grove::app {
+
+// A definition read, validated and stored as a version of its pipeline.
+struct RegisteredDefinition {
+  pipeline::Definition definition;
+  int version = 0;
+  bool new_version = false;  // False when the latest version already had this text.
+};
+
+// A pipeline and one of its definition versions.
+struct PipelineDescription {
+  store::PipelineRecord pipeline;
+  store::DefinitionRecord definition;
+};
+
+// Use cases of pipelines: register a definition version, list, describe.
+// Errors are the store's and the reader's: InvalidArgument with file:line:col
+// for a bad definition, NotFound for an unknown pipeline or version.
+class Pipelines {
+ public:
+  explicit Pipelines(Home& home) : home_(home) {}
+
+  // Reads and validates the definition file at `path`. InvalidArgument when it
+  // is a directory (naming its definition files), NotFound when it is missing.
+  static Result<pipeline::Definition> Read(const std::filesystem::path& path);
+
+  // Read, then Store.
+  Result<RegisteredDefinition> Register(const std::filesystem::path& path);
+  // Stores a validated definition as a new version of its pipeline unless the
+  // latest version has the same text; returns the version that holds it.
+  Result<RegisteredDefinition> Store(pipeline::Definition definition);
+
+  Result<std::vector<store::PipelineRecord>> List();
+  // `version` 0: the latest.
+  Result<PipelineDescription> Describe(const std::string& name, int version);
+
+ private:
+  Home& home_;
+};
+
+}  // namespace grove::app

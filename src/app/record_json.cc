@@ -1,0 +1,119 @@
+#include "app/record_json.h"
+
+#include <cmath>
+
+namespace grove::app {
+
+namespace {
+Json Time(TimeMs t) { return t > 0 ? Json(FormatIso8601(t)) : Json(); }
+Json DurationMs(TimeMs start, TimeMs end) { return end > 0 ? Json(end - start) : Json(); }
+}  // namespace
+
+Json ToJson(const store::PipelineRecord& r) {
+  return {{"name", r.name}, {"description", r.description}, {"latest_version", r.latest_version},
+          {"created_at", Time(r.created_at)}, {"updated_at", Time(r.updated_at)}};
+}
+
+Json ToJson(const store::DefinitionRecord& r) {
+  return {{"version", r.version}, {"digest", r.digest}, {"source_path", r.source_path},
+          {"created_at", Time(r.created_at)}, {"body", r.body}};
+}
+
+Json ToJson(const store::ExecutionRecord& r) {
+  return {{"id", r.id},
+          {"pipeline", r.pipeline},
+          {"version", r.version},
+          {"status", r.status},
+          {"parameters", r.parameters},
+          {"failure_reason", r.failure_reason},
+          {"started_at", Time(r.started_at)},
+          {"ended_at", Time(r.ended_at)},
+          {"duration_ms", DurationMs(r.started_at, r.ended_at)}};
+}
+
+Json ToJson(const store::StepRunRecord& r) {
+  return {{"step", r.step_name},
+          {"type", r.step_type},
+          {"status", r.status},
+          {"attempts", r.attempts},
+          {"started_at", Time(r.started_at)},
+          {"ended_at", Time(r.ended_at)},
+          {"duration_ms", DurationMs(r.started_at, r.ended_at)},
+          {"failure_reason", r.failure_reason},
+          {"cache_hit", !r.cache_hit_source.empty()},
+          {"cache_hit_source", r.cache_hit_source},
+          {"cache_key", r.cache_key},
+          {"outputs", r.outputs},
+          {"metadata", r.metadata},
+          {"log", r.log_digest}};
+}
+
+Json ToJson(const store::ModelGroupRecord& r) {
+  return {{"name", r.name}, {"description", r.description}, {"versions", r.version_count},
+          {"created_at", Time(r.created_at)}};
+}
+
+Json ToJson(const store::ModelVersionRecord& r) {
+  return {{"group", r.group},
+          {"version", r.version},
+          {"approval_status", r.approval_status},
+          {"approval_comment", r.approval_comment},
+          {"approval_changed_by", r.approved_by},
+          {"approval_changed_at", Time(r.approval_changed_at)},
+          {"model", r.model_digest},
+          {"metrics", r.metrics},
+          {"metadata", r.metadata},
+          {"execution_id", r.execution_id},
+          {"step", r.step_name},
+          {"created_at", Time(r.created_at)}};
+}
+
+Json ToJson(const store::ArtifactRecord& r) {
+  return {{"digest", r.digest}, {"uri", r.uri}, {"is_directory", r.is_directory}, {"size_bytes", r.size_bytes},
+          {"created_at", Time(r.created_at)}};
+}
+
+Json ToJson(const store::ArtifactLink& r) {
+  return {{"execution_id", r.execution_id}, {"step", r.step_name}, {"role", r.role}, {"name", r.name},
+          {"digest", r.digest}};
+}
+
+Json ToJson(const store::PromotionRecord& r) {
+  Json models = Json::array();
+  for (const auto& m : r.models) models.push_back(store::VersionRef(m.group, m.version));
+  return {{"id", r.id},           {"source", r.source},        {"target", r.target},
+          {"models", models},     {"by", r.promoted_by},       {"at", Time(r.promoted_at)},
+          {"comment", r.comment}, {"test", r.test}};
+}
+
+Json ToJson(const serving::EndpointState& state) {
+  Json models = Json::array();
+  for (const serving::ServedModelState& m : state.models) {
+    Json model = {{"name", m.group},       {"version", m.version}, {"pinned", m.pinned},
+                  {"approved_versions", m.approved}, {"state", m.state}};
+    if (!m.error.empty()) model["error"] = m.error;
+    models.push_back(std::move(model));
+  }
+  return {{"name", state.name},
+          {"multi_model", state.multi_model},
+          {"follow", state.follow},
+          {"capture_percent", state.capture_percent},
+          {"status", state.status},
+          {"models", std::move(models)}};
+}
+
+Json ToJson(const store::TrialRecord& t, const std::string& step, bool best) {
+  return Json{{"step", step},
+              {"execution_id", t.execution_id},
+              {"number", t.number},
+              {"family", t.family},
+              {"hyperparameters", t.hyperparameters},
+              {"fold_scores", t.fold_scores},
+              {"mean_score", std::isfinite(t.mean_score) ? Json(t.mean_score) : Json()},
+              {"status", t.status},
+              {"duration_ms", t.duration_ms},
+              {"error", t.error},
+              {"best", best}};
+}
+
+}  // namespace grove::app

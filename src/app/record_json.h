@@ -1,0 +1,51 @@
+#pragma once
+
+// The JSON views of Grove's records: one shape per record, used by every
+// `--json` output and by the HTTP API, so an object looks the same
+// everywhere. docs/cli.md documents the shapes; fields may be added, never
+// renamed. Times are ISO-8601 UTC strings, or null when unset.
+
+#include <vector>
+
+#include "common/json.h"
+#include "serving/endpoint_service.h"
+#include "store/records.h"
+
+namespace grove::app {
+
+// {name, description, latest_version, created_at, updated_at}
+Json ToJson(const store::PipelineRecord& r);
+// {version, digest, source_path, created_at, body}
+Json ToJson(const store::DefinitionRecord& r);
+// {id, pipeline, version, status, parameters, failure_reason, started_at, ended_at, duration_ms}
+Json ToJson(const store::ExecutionRecord& r);
+// {step, type, status, attempts, started_at, ended_at, duration_ms, failure_reason, cache_hit,
+//  cache_hit_source, cache_key, outputs, metadata, log}
+Json ToJson(const store::StepRunRecord& r);
+// {name, description, versions, created_at}
+Json ToJson(const store::ModelGroupRecord& r);
+// {group, version, approval_status, approval_comment, approval_changed_by, approval_changed_at,
+//  model, metrics, metadata, execution_id, step, created_at}
+Json ToJson(const store::ModelVersionRecord& r);
+// {digest, uri, is_directory, size_bytes, created_at}
+Json ToJson(const store::ArtifactRecord& r);
+// {execution_id, step, role, name, digest}
+Json ToJson(const store::ArtifactLink& r);
+// {id, source, target, models: ["G/N", ...], by, at, comment, test}
+Json ToJson(const store::PromotionRecord& r);
+// {name, multi_model, follow, capture_percent, status,
+//  models: [{name, version, pinned, approved_versions, state, error?}]}
+Json ToJson(const serving::EndpointState& state);
+// {step, execution_id, number, family, hyperparameters, fold_scores, mean_score, status, duration_ms,
+//  error, best}: a tuning trial of step `step`, `best` when the step's search chose it.
+Json ToJson(const store::TrialRecord& t, const std::string& step, bool best);
+
+// An array of the views of `records`.
+template <typename T>
+Json ToJsonArray(const std::vector<T>& records) {
+  Json out = Json::array();
+  for (const T& r : records) out.push_back(ToJson(r));
+  return out;
+}
+
+}  // namespace grove::app
