@@ -51,7 +51,7 @@ TEST_F(ExecutionsTest, StartRunsAndEveryReadSeesTheExecution) {
 }
 
 TEST_F(ExecutionsTest, NothingIsStoredWhenAParameterIsBad) {
-  auto executor = home_->NewExecutor(1);
+  auto executor = std::move(home_->NewExecutor(1).value());
   Executions executions(*home_, executor.get());
   auto bad = executions.Start(Write("p.yaml", kScriptPipeline).string(),
                               std::map<std::string, std::string>{{"Wrd", "x"}});
@@ -62,7 +62,7 @@ TEST_F(ExecutionsTest, NothingIsStoredWhenAParameterIsBad) {
 }
 
 TEST_F(ExecutionsTest, StartWithTypedJsonParameters) {
-  auto executor = home_->NewExecutor(1);
+  auto executor = std::move(home_->NewExecutor(1).value());
   Executions executions(*home_, executor.get());
   auto started = executions.Start(Write("p.yaml", kScriptPipeline).string(), Json{{"Word", "json"}});
   ASSERT_TRUE(started.ok()) << started.status().ToString();

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/json.h"
@@ -16,6 +17,9 @@ const char* ArgTypeName(ArgType type);
 
 // One argument of a step type (StepType::ArgumentSchema).
 struct ArgumentSpec {
+  ArgumentSpec(std::string name, ArgType type, std::vector<std::string> keywords = {})
+      : name(std::move(name)), type(type), keywords(std::move(keywords)) {}
+
   std::string name;
   ArgType type = ArgType::kAny;
   // Strings also accepted where the type is another, e.g. "newest-approved"
