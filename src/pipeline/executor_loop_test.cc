@@ -2,7 +2,9 @@
 // test decides when each attempt ends and when time passes, so nothing sleeps.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "common/file_util.h"
 #include "pipeline/executor.h"
@@ -107,6 +109,19 @@ class ExecutorLoopTest : public ::testing::Test {
     return task.value_or(StepTask{});
   }
 
+  // Waits until the executor has scheduled the retry after attempt `attempt`
+  // of `step` failed (it logs that line), so moving the clock afterwards counts.
+  void AwaitRetryScheduled(const std::string& id, const std::string& step, int attempt) {
+    const std::string line = "attempt " + std::to_string(attempt) + " failed";
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto log = ReadFile(dir_.path() / "work" / id / step / "log");
+      if (log.ok() && log->find(line) != std::string::npos) return;
+      std::this_thread::sleep_for(milliseconds(2));
+    }
+    ADD_FAILURE() << "the retry after attempt " << attempt << " was never scheduled";
+  }
+
   // Whether task `n` starts within a short while (for "must not start yet").
   bool StartsSoon(size_t n) { return launcher_->AwaitStart(n, milliseconds(300)).has_value(); }
 
@@ -173,6 +188,7 @@ steps:
   - {name: A, type: Echo, retry: {max_attempts: 3, interval_seconds: 60, backoff_rate: 2}}
 )");
   launcher_->Fail(Started(0), "flaky");
+  AwaitRetryScheduled(id, "A", 1);
   EXPECT_FALSE(StartsSoon(1));  // The first retry waits 60 s.
   clock_.Advance(59'000);
   EXPECT_FALSE(StartsSoon(1));
@@ -181,6 +197,7 @@ steps:
   EXPECT_EQ(second.attempt, 2);
   EXPECT_FALSE(second.use_cache);
   launcher_->Fail(second, "flaky again");
+  AwaitRetryScheduled(id, "A", 2);
   clock_.Advance(60'000);  // The second waits 60 s x 2.
   EXPECT_FALSE(StartsSoon(2));
   clock_.Advance(60'000);

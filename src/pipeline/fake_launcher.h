@@ -71,7 +71,9 @@ class FakeLauncher : public StepLauncher {
     Finish(task, std::move(r));
   }
   // Runs the task as the in-process launcher would, then ends it.
-  void RunForReal(const StepTask& task) { Finish(task, RunAttempt(services_, task)); }
+  void RunForReal(const StepTask& task) {
+    if (task.step != nullptr) Finish(task, RunAttempt(services_, task));  // Null: a task that never started.
+  }
 
   size_t started() const {
     std::lock_guard<std::mutex> lock(mu_);
