@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "common/file_util.h"
+#include "pipeline/expansion.h"
 #include "pipeline/step_attempt.h"
 #include "pipeline/step_inputs.h"
 #include "pipeline/yaml_reader.h"
@@ -42,13 +43,14 @@ Result<pipeline::AttemptResult> RunOneStep(app::Home& home, const StepRunOptions
                    home.metadata()->GetDefinition(execution.pipeline, execution.version));
   const auto& types = pipeline::StepTypeRegistry::BuiltIn();
   ASSIGN_OR_RETURN(pipeline::Definition def, pipeline::ReadDefinition(stored.body, stored.source_path, types));
+  ASSIGN_OR_RETURN(std::vector<store::StepRunRecord> runs, home.metadata()->ListStepRuns(execution.id));
+  RETURN_IF_ERROR(pipeline::AddRecordedExpansions(def, runs));
   const pipeline::StepDef* step = def.FindStep(opts.step);
   if (step == nullptr) {
     return Status::NotFound("pipeline " + def.name + " v" + std::to_string(execution.version) + " has no step '" +
                             opts.step + "'");
   }
   pipeline::StepOutputs outputs;
-  ASSIGN_OR_RETURN(std::vector<store::StepRunRecord> runs, home.metadata()->ListStepRuns(execution.id));
   for (const store::StepRunRecord& run : runs) {
     if (run.status != "Succeeded") continue;
     for (const auto& [name, digest] : run.outputs.items()) outputs[run.step_name][name] = digest.get<std::string>();

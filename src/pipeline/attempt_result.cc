@@ -4,27 +4,6 @@
 
 namespace grove::pipeline {
 
-namespace {
-
-Json ResultJson(const StepResult& r) {
-  return {{"kind", r.KindName()}, {"branch", r.branch}, {"message", r.message}};
-}
-
-Result<StepResult> ResultFromJson(const Json& j) {
-  std::string kind = j.value("kind", "outputs");
-  StepResult r;
-  if (kind == "branch") {
-    r = StepResult::Branch(j.value("branch", ""));
-  } else if (kind == "fail") {
-    r = StepResult::FailExecution(j.value("message", ""));
-  } else if (kind != "outputs") {
-    return Status::InvalidArgument("step result kind '" + kind + "' cannot cross processes");
-  }
-  return r;
-}
-
-}  // namespace
-
 Json AttemptResult::ToJson() const {
   Json artifacts_json = Json::array();
   for (const auto& a : artifacts) {
@@ -37,7 +16,7 @@ Json AttemptResult::ToJson() const {
                           {"name", l.name}, {"digest", l.digest}});
   }
   return {{"task_id", task_id},   {"status", status},           {"failure_reason", failure_reason},
-          {"result", ResultJson(result)}, {"cache_key", cache_key}, {"cache_hit_source", cache_hit_source},
+          {"result", result.ToJson()}, {"cache_key", cache_key}, {"cache_hit_source", cache_hit_source},
           {"outputs", outputs},   {"metadata", metadata},       {"effects", effects},
           {"input_digests", input_digests}, {"arguments", arguments}, {"log_digest", log_digest},
           {"artifacts", artifacts_json}, {"links", links_json}};
@@ -49,7 +28,7 @@ Result<AttemptResult> AttemptResult::FromJson(const Json& j) {
     r.task_id = j.at("task_id").get<uint64_t>();
     r.status = j.at("status").get<std::string>();
     r.failure_reason = j.value("failure_reason", "");
-    ASSIGN_OR_RETURN(r.result, ResultFromJson(j.value("result", Json::object())));
+    ASSIGN_OR_RETURN(r.result, StepResult::FromJson(j.value("result", Json::object())));
     r.cache_key = j.value("cache_key", "");
     r.cache_hit_source = j.value("cache_hit_source", "");
     r.outputs = j.value("outputs", Json::object());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -63,12 +64,14 @@ struct StepDef {
 };
 
 // A parsed pipeline definition. Steps are flattened: branch steps of
-// conditions appear in `steps` after their condition.
+// conditions appear in `steps` after their condition. `steps` is a deque so
+// that steps added while an execution runs (expansion.h) leave references to
+// the others valid.
 struct Definition {
   std::string name;
   std::string description;
   std::vector<ParameterDef> parameters;
-  std::vector<StepDef> steps;
+  std::deque<StepDef> steps;
 
   std::string source_path;  // For messages; may be empty.
   std::string source_text;  // The exact text parsed, stored as the definition version.
@@ -85,5 +88,13 @@ struct Definition {
   // recorded parent).
   Status ErrorAt(const std::string& field, const std::string& message) const;
 };
+
+// Steps as JSON, the form in which steps added while an execution runs are
+// recorded and cross processes: a list of {name, type, arguments,
+// depends_on, description, cache: {enabled, expire_after_ms}, retry:
+// {max_attempts, interval_seconds, backoff_rate}, branches, guard_step,
+// guard_branch}.
+Json StepDefsToJson(const std::vector<StepDef>& steps);
+Result<std::vector<StepDef>> StepDefsFromJson(const Json& steps);
 
 }  // namespace grove::pipeline

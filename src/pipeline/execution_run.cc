@@ -1,10 +1,20 @@
 #include "pipeline/execution_run.h"
 
+#include "pipeline/expansion.h"
+
 namespace grove::pipeline {
 
 ExecutionRun::ExecutionRun(const ExecutorServices& services, Definition def,
                            std::map<std::string, std::set<std::string>> deps, store::ExecutionRecord record)
     : services_(services), def_(std::move(def)), record_(std::move(record)), planner_(def_, std::move(deps)) {}
+
+Status ExecutionRun::Expand(const std::string& parent, const std::vector<StepDef>& steps,
+                            const StepTypeRegistry& types) {
+  ASSIGN_OR_RETURN(auto waits_for, CheckExpansion(def_, parent, steps, types));
+  RETURN_IF_ERROR(planner_.AddSteps(parent, waits_for));
+  def_.steps.insert(def_.steps.end(), steps.begin(), steps.end());
+  return Status::OK();
+}
 
 store::StepRunRecord& ExecutionRun::StepRun(const std::string& step) {
   store::StepRunRecord& run = steps_[step];

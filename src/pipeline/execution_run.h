@@ -25,6 +25,9 @@ class ExecutionRun {
   const std::string& id() const { return record_.id; }
   const store::ExecutionRecord& record() const { return record_; }
   const Definition& def() const { return def_; }
+  // Adds the steps that `parent` returned in a StepResult::Expansion (see
+  // expansion.h); on success they run like written steps.
+  Status Expand(const std::string& parent, const std::vector<StepDef>& steps, const StepTypeRegistry& types);
   Planner& planner() { return planner_; }
   StepOutputs& outputs() { return outputs_; }
   const std::shared_ptr<std::atomic<bool>>& stop_flag() const { return stop_; }
@@ -52,7 +55,7 @@ class ExecutionRun {
 
  private:
   const ExecutorServices& services_;
-  const Definition def_;
+  Definition def_;  // Grows by expansions; its steps never move.
   store::ExecutionRecord record_;
   Planner planner_;
   StepOutputs outputs_;

@@ -223,10 +223,6 @@ void Executor::Finished(AttemptResult result) {
   if (!result.log_digest.empty()) record.log_digest = result.log_digest;
 
   bool fail_step = result.status == "Succeeded" && result.result.kind == StepResult::Kind::kExecutionFailure;
-  if (result.status == "Succeeded" && result.result.kind == StepResult::Kind::kExpansion) {
-    result.status = "Failed";
-    result.failure_reason = "this executor cannot expand the graph yet";
-  }
   if (result.status == "Succeeded" && !fail_step && result.cache_hit_source.empty()) {
     CommitContext commit;
     commit.step = &step;
@@ -247,7 +243,16 @@ void Executor::Finished(AttemptResult result) {
       for (const auto& [key, value] : commit.metadata.items()) result.metadata[key] = value;
     }
   }
-  if (result.status == "Failed" && !fail_step && !run.stopped() && task.attempt < step.retry.max_attempts) {
+  if (result.status == "Succeeded" && result.result.kind == StepResult::Kind::kExpansion) {
+    // Not retried when refused: the same arguments would expand the same way.
+    Status s = run.Expand(task.step, result.result.steps, *services_.step_types);
+    if (!s.ok()) {
+      result.status = "Failed";
+      result.failure_reason = s.message();
+    }
+  }
+  if (result.status == "Failed" && !fail_step && !run.stopped() && task.attempt < step.retry.max_attempts &&
+      result.result.kind != StepResult::Kind::kExpansion) {
     run.Record(task.step, observer_, result.artifacts, {});
     Retry(task, result.failure_reason);
     return;
@@ -275,9 +280,7 @@ void Executor::Finished(AttemptResult result) {
     run.Fail("step " + task.step + " failed: " + record.failure_reason);
   }
   run.Record(task.step, observer_, result.artifacts, result.links);
-  std::string branch = result.result.kind == StepResult::Kind::kBranch ? result.result.branch
-                                                                        : result.metadata.value("branch", "");
-  run.planner().StepFinished(task.step, ok, branch);
+  run.planner().StepFinished(task.step, ok, result.result.kind == StepResult::Kind::kBranch ? result.result.branch : "");
 }
 
 void Executor::Retry(const InFlight& task, const std::string& reason) {

@@ -47,16 +47,25 @@ class ForkStep : public StepType {
   }
 };
 
-// Asks to grow the graph, which only the fleet work will support.
+// Adds one Echo step "E-<item>" per item of its `items`, each with `text`
+// the item and, when `waits_for` is given, depending on that step.
 class GrowStep : public StepType {
  public:
   std::string_view Name() const override { return "Grow"; }
   int Version() const override { return 1; }
-  bool Cacheable() const override { return false; }
   std::vector<std::string> Outputs(const StepDef&) const override { return {}; }
   Status Validate(const StepDef&, const Definition&) const override { return Status::OK(); }
   Status Run(StepContext& ctx) const override {
-    ctx.result = StepResult::Expansion({});
+    std::vector<StepDef> added;
+    for (const Json& item : ctx.arguments.value("items", Json::array())) {
+      StepDef step;
+      step.name = "E-" + item.get<std::string>();
+      step.type = "Echo";
+      step.arguments = {{"text", item}};
+      if (ctx.arguments.contains("waits_for")) step.depends_on = {ctx.arguments["waits_for"].get<std::string>()};
+      added.push_back(std::move(step));
+    }
+    ctx.result = StepResult::Expansion(std::move(added));
     return Status::OK();
   }
 };
@@ -328,13 +337,85 @@ steps:
   EXPECT_FALSE(metadata_->GetStepRun(id, "L").ok());
 }
 
-TEST_F(ExecutorLoopTest, AnExpansionResultFailsClearlyUntilTheGraphCanGrow) {
+constexpr char kGrowing[] = R"(
+pipeline: grow
+steps:
+  - {name: G, type: Grow, arguments: {items: [a, b]}}
+  - {name: After, type: Echo, depends_on: [G]}
+)";
+
+TEST_F(ExecutorLoopTest, AnExpansionAddsStepsThatRunBeforeTheStepsAfterIt) {
+  auto ex = NewExecutor(2);
+  std::string id = Start(*ex, kGrowing);
+  StepTask grow = Started(0);
+  EXPECT_EQ(grow.step->name, "G");
+  launcher_->RunForReal(grow);
+  StepTask first = Started(1);
+  StepTask second = Started(2);
+  EXPECT_EQ(first.step->name, "E-a");
+  EXPECT_EQ(second.step->name, "E-b");
+  launcher_->RunForReal(first);
+  EXPECT_FALSE(StartsSoon(3)) << "After must wait for every added step";
+  launcher_->RunForReal(second);
+  StepTask after = Started(3);
+  EXPECT_EQ(after.step->name, "After");
+  launcher_->RunForReal(after);
+  EXPECT_EQ(ex->Wait(id)->status, "Succeeded");
+
+  const Json expansion = StepRun(id, "G").metadata["expansion"];
+  ASSERT_EQ(expansion.size(), 2u);
+  EXPECT_EQ(expansion[1]["name"], "E-b");
+  store::StepRunRecord b = StepRun(id, "E-b");
+  EXPECT_EQ(b.status, "Succeeded");
+  EXPECT_EQ(b.step_type, "Echo");
+  EXPECT_EQ(ReadFile(artifacts_->LocalPath(b.outputs["out"].get<std::string>()).value()).value(), "b");
+}
+
+TEST_F(ExecutorLoopTest, ACachedExpansionAddsTheSameSteps) {
   auto ex = NewExecutor(1);
-  std::string id = Start(*ex, "pipeline: g\nsteps:\n  - {name: G, type: Grow}\n");
+  std::string first = Start(*ex, kGrowing);
+  for (size_t n = 0; n < 4; ++n) launcher_->RunForReal(Started(n));
+  ASSERT_EQ(ex->Wait(first)->status, "Succeeded");
+  std::string second = Start(*ex, kGrowing);
+  for (size_t n = 4; n < 8; ++n) launcher_->RunForReal(Started(n));
+  ASSERT_EQ(ex->Wait(second)->status, "Succeeded");
+  EXPECT_EQ(StepRun(second, "G").cache_hit_source, first);
+  EXPECT_EQ(StepRun(second, "E-b").cache_hit_source, first);
+  EXPECT_EQ(StepRun(second, "After").status, "Succeeded");
+}
+
+TEST_F(ExecutorLoopTest, AnExpansionThatWouldWaitForItsOwnDependantIsRefused) {
+  auto ex = NewExecutor(1);
+  std::string id = Start(*ex, R"(
+pipeline: loop
+steps:
+  - {name: G, type: Grow, arguments: {items: [a], waits_for: After}}
+  - {name: After, type: Echo, depends_on: [G]}
+)");
   launcher_->RunForReal(Started(0));
   auto e = ex->Wait(id);
   EXPECT_EQ(e->status, "Failed");
-  EXPECT_NE(e->failure_reason.find("cannot expand the graph"), std::string::npos) << e->failure_reason;
+  EXPECT_NE(e->failure_reason.find("added step E-a would wait for After, which waits for G"), std::string::npos)
+      << e->failure_reason;
+  EXPECT_EQ(StepRun(id, "G").status, "Failed");
+  EXPECT_FALSE(metadata_->GetStepRun(id, "E-a").ok());
+  EXPECT_FALSE(metadata_->GetStepRun(id, "After").ok());
+}
+
+TEST_F(ExecutorLoopTest, AnExpansionReusingAStepNameIsRefused) {
+  auto ex = NewExecutor(1);
+  std::string id = Start(*ex, R"(
+pipeline: clash
+steps:
+  - {name: G, type: Grow, arguments: {items: [a]}, retry: {max_attempts: 3, interval_seconds: 0}}
+  - {name: E-a, type: Echo, depends_on: [G]}
+)");
+  launcher_->RunForReal(Started(0));
+  auto e = ex->Wait(id);
+  EXPECT_EQ(e->status, "Failed");
+  EXPECT_NE(e->failure_reason.find("step G added steps that are not valid"), std::string::npos) << e->failure_reason;
+  EXPECT_NE(e->failure_reason.find("E-a"), std::string::npos) << e->failure_reason;
+  EXPECT_EQ(StepRun(id, "G").attempts, 1) << "a refused expansion is not retried";
 }
 
 TEST_F(ExecutorLoopTest, AStepThatThrowsFailsWithTheMessage) {

@@ -59,6 +59,47 @@ void Planner::StepFinished(const std::string& step, bool succeeded, const std::s
   }
 }
 
+std::set<std::string> Planner::Dependants(const std::string& step) const {
+  std::set<std::string> seen;
+  std::vector<std::string> todo{step};
+  while (!todo.empty()) {
+    std::string s = std::move(todo.back());
+    todo.pop_back();
+    auto it = dependants_.find(s);
+    if (it == dependants_.end()) continue;
+    for (const std::string& d : it->second) {
+      if (seen.insert(d).second) todo.push_back(d);
+    }
+  }
+  return seen;
+}
+
+Status Planner::AddSteps(const std::string& parent, const std::map<std::string, std::set<std::string>>& added) {
+  const std::set<std::string> after_parent = Dependants(parent);
+  for (const auto& [step, waits_for] : added) {
+    if (states_.count(step)) return Status::AlreadyExists("a step named " + step + " already exists");
+    for (const std::string& d : waits_for) {
+      if (after_parent.count(d)) {
+        return Status::InvalidArgument("added step " + step + " would wait for " + d + ", which waits for " +
+                                       parent + " and so for " + step + " (a dependency cycle)");
+      }
+    }
+  }
+  for (const auto& [step, waits_for] : added) {
+    states_[step] = State::kWaiting;
+    deps_[step] = waits_for;
+    for (const std::string& d : waits_for) dependants_[d].insert(step);
+  }
+  for (const std::string& waiting : std::set<std::string>(dependants_[parent])) {
+    if (added.count(waiting)) continue;
+    for (const auto& [step, waits_for] : added) {
+      deps_[waiting].insert(step);
+      dependants_[step].insert(waiting);
+    }
+  }
+  return Status::OK();
+}
+
 bool Planner::Done() const {
   if (running_ > 0) return false;
   if (halted_) return true;

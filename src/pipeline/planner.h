@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/status.h"
 #include "pipeline/definition.h"
 
 namespace grove::pipeline {
@@ -29,6 +30,14 @@ class Planner {
   // Reports a finished step. For a step with nested step lists, `branch` names
   // the list that runs (StepResult::Branch); the steps of the others are skipped.
   void StepFinished(const std::string& step, bool succeeded, const std::string& branch = "");
+  // Adds steps while the execution runs (StepResult::Expansion; see
+  // expansion.h): `added` maps each new step to what it waits for, `parent`
+  // (the running step that added them) included. Steps waiting for `parent`
+  // also wait for every added step. Refused, changing nothing, when a name is
+  // taken or an added step would wait for a step that waits for `parent`.
+  // The caller appends the steps' definitions to the Definition the planner
+  // reads before calling FindWork again.
+  Status AddSteps(const std::string& parent, const std::map<std::string, std::set<std::string>>& added);
   // Stop starting steps (a failure elsewhere or a stop request).
   void Halt() { halted_ = true; }
 
@@ -39,6 +48,8 @@ class Planner {
 
  private:
   void Skip(const std::string& step);
+  // Every step that waits, directly or not, for `step`.
+  std::set<std::string> Dependants(const std::string& step) const;
   bool IsReady(const std::string& step) const;
 
   const Definition& def_;

@@ -125,6 +125,9 @@ bool TryCache(const AttemptServices& services, const StepTask& task, AttemptResu
   result->outputs = source.outputs;
   result->metadata = source.metadata;
   result->log_digest = source.log_digest;
+  auto replayed = StepResult::FromMetadata(source.metadata);
+  if (!replayed.ok()) return false;  // Unreadable: run the step again.
+  result->result = std::move(*replayed);
   return true;
 }
 
@@ -164,7 +167,7 @@ Status Execute(const AttemptServices& services, const StepTask& task, const Json
   result->result = ctx.result;
   result->metadata = ctx.metadata;
   result->effects = ctx.effects;
-  if (ctx.result.kind == StepResult::Kind::kBranch) result->metadata["branch"] = ctx.result.branch;
+  ctx.result.RecordInMetadata(result->metadata);
   if (ctx.result.kind != StepResult::Kind::kOutputs) return Status::OK();
   for (const std::string& name : task.type->Outputs(*task.step)) {
     fs::path p = ctx.OutputPath(name);

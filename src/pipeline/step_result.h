@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/json.h"
+#include "common/status.h"
 #include "pipeline/definition.h"
 
 namespace grove::pipeline {
@@ -32,6 +33,16 @@ struct StepResult {
 
   // The kind as recorded in step run metadata: "outputs", "branch", "fail", "expansion".
   const char* KindName() const;
+
+  // The form that crosses processes: {kind, branch, message, steps}.
+  Json ToJson() const;
+  static Result<StepResult> FromJson(const Json& j);
+
+  // A step run's metadata keeps the branch ("branch") and the added steps
+  // ("expansion"), so a cache hit replays the same result. Outputs and
+  // execution failures leave no trace there.
+  void RecordInMetadata(Json& metadata) const;
+  static Result<StepResult> FromMetadata(const Json& metadata);
 };
 
 }  // namespace grove::pipeline

@@ -2,20 +2,6 @@
 
 namespace grove::pipeline {
 
-const char* StepResult::KindName() const {
-  switch (kind) {
-    case Kind::kOutputs:
-      return "outputs";
-    case Kind::kBranch:
-      return "branch";
-    case Kind::kExecutionFailure:
-      return "fail";
-    case Kind::kExpansion:
-      return "expansion";
-  }
-  return "outputs";
-}
-
 void StepTypeRegistry::Register(std::unique_ptr<StepType> type) {
   std::string name(type->Name());
   schemas_[name] = type->ArgumentSchema();
