@@ -83,6 +83,25 @@ steps:
   EXPECT_NE(e["failure_reason"].get<std::string>().find("killed by signal 6"), std::string::npos) << e.dump(2);
 }
 
+// A step that wants more memory than --step-memory-mb fails alone: its
+// allocation fails in its own process, and the owner records the failure.
+TEST_F(LauncherE2ETest, AStepOverItsMemoryLimitFailsAlone) {
+  fs::path def = home_.path() / "hungry.yaml";
+  ASSERT_TRUE(WriteFile(def, R"(
+pipeline: hungry
+steps:
+  - name: Hungry
+    type: Processing
+    arguments: {command: [python3, -c, 'x = bytearray(3 * 1024 ** 3)'], outputs: [out]}
+)")
+                  .ok());
+  auto r = Grove({"run", def.string(), "--launcher", "subprocess", "--step-memory-mb", "1024", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.json()["status"], "Failed");
+  auto logs = Grove({"execution", "logs", r.json()["id"], "Hungry"});
+  EXPECT_NE(logs.out.find("MemoryError"), std::string::npos) << logs.out;
+}
+
 TEST_F(LauncherE2ETest, StepRunIsAListedCommand) {
   auto r = Grove({"--help-all"});
   EXPECT_NE(r.out.find("step-run"), std::string::npos) << r.out;

@@ -1,5 +1,7 @@
 #include "app/home.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <thread>
 
@@ -37,7 +39,8 @@ Result<std::unique_ptr<serving::EndpointService>> Home::Endpoints() {
   return service;
 }
 
-Result<std::unique_ptr<pipeline::Executor>> Home::NewExecutor(int max_parallel_steps, const std::string& launcher) {
+Result<std::unique_ptr<pipeline::Executor>> Home::NewExecutor(int max_parallel_steps, const std::string& launcher,
+                                                             uint64_t step_memory_mb) {
   pipeline::ExecutorServices services;
   services.metadata = metadata_.get();
   services.artifacts = artifacts_.get();
@@ -59,6 +62,8 @@ Result<std::unique_ptr<pipeline::Executor>> Home::NewExecutor(int max_parallel_s
   sub.global_args = {"--home", root_.string()};
   sub.work_dir = options.work_dir;
   sub.slots = options.max_parallel_steps;
+  const uint64_t machine = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
+  sub.memory_limit_bytes = step_memory_mb > 0 ? step_memory_mb << 20 : machine / 4 * 3;
   return std::make_unique<pipeline::Executor>(services, options,
                                               std::make_unique<pipeline::SubprocessLauncher>(std::move(sub)));
 }

@@ -39,9 +39,12 @@ class Home {
   Result<std::unique_ptr<serving::EndpointService>> Endpoints();
   // An executor over this data folder. `max_parallel_steps` 0: the number of
   // cores. `launcher`: "in-process" (default) or "subprocess" (each step
-  // attempt runs as `grove step-run`, so a crashing step fails alone).
+  // attempt runs as `grove step-run`, so a crashing step fails alone, and
+  // under a memory limit of `step_memory_mb`; 0: three quarters of the
+  // machine's memory).
   Result<std::unique_ptr<pipeline::Executor>> NewExecutor(int max_parallel_steps,
-                                                          const std::string& launcher = "in-process");
+                                                          const std::string& launcher = "in-process",
+                                                          uint64_t step_memory_mb = 0);
 
  private:
   std::filesystem::path root_;

@@ -17,6 +17,7 @@ struct RunOptions {
   std::vector<std::string> parameters;
   int max_parallel = 0;
   std::string launcher = "in-process";
+  uint64_t step_memory_mb = 0;
   bool quiet = false;
 };
 
@@ -85,7 +86,7 @@ int RunPipeline(const GlobalOptions& global, const RunOptions& opts) {
   if (!assignments.ok()) return ReportError(assignments.status());
   auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  auto made = (*home)->NewExecutor(opts.max_parallel, opts.launcher);
+  auto made = (*home)->NewExecutor(opts.max_parallel, opts.launcher, opts.step_memory_mb);
   if (!made.ok()) return ReportError(made.status());
   std::unique_ptr<pipeline::Executor>& executor = *made;
   ProgressPrinter progress(!opts.quiet && !global.json);
@@ -114,6 +115,10 @@ void AddRunCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   cmd->add_option("--launcher", opts->launcher,
                   "Where steps run: in-process (default) or subprocess (each step in its own process)")
       ->check(CLI::IsMember({"in-process", "subprocess"}));
+  cmd->add_option("--step-memory-mb", opts->step_memory_mb,
+                  "With --launcher subprocess: memory each step's process may use, MiB; a step that needs more "
+                  "fails (default: 3/4 of the machine's memory)")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("-q,--quiet", opts->quiet, "Print only errors");
   cmd->callback([&global, opts, action] { *action = [&global, opts] { return RunPipeline(global, *opts); }; });
 }

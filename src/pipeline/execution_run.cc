@@ -1,6 +1,7 @@
 #include "pipeline/execution_run.h"
 
 #include "pipeline/expansion.h"
+#include "store/step_run_records.h"
 
 namespace grove::pipeline {
 
@@ -38,6 +39,21 @@ void ExecutionRun::Record(const std::string& step, const StepObserver& observer,
     (void)services_.metadata->PutStepRun(run, {}, {});
   }
   if (observer) observer(run);
+}
+
+Status ExecutionRun::RecordWith(const std::string& step, store::StepRunRecord done,
+                                const std::vector<store::ArtifactRecord>& artifacts,
+                                const std::vector<store::ArtifactLink>& links,
+                                const std::function<Status(store::StoreTransaction&, store::StepRunRecord&)>& effects,
+                                const StepObserver& observer) {
+  RETURN_IF_ERROR(services_.metadata->Transact([&](store::StoreTransaction& txn) {
+    RETURN_IF_ERROR(effects(txn, done));
+    return store::WriteStepRun(txn, done, artifacts, links, services_.clock->Now());
+  }));
+  store::StepRunRecord& run = StepRun(step);
+  run = std::move(done);
+  if (observer) observer(run);
+  return Status::OK();
 }
 
 void ExecutionRun::EndStep(const std::string& step, const std::string& status, const std::string& reason,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -42,6 +43,13 @@ class ExecutionRun {
   void Record(const std::string& step, const StepObserver& observer,
               const std::vector<store::ArtifactRecord>& artifacts = {},
               const std::vector<store::ArtifactLink>& links = {});
+  // Stores `done` as the step run, with what `effects` writes in the same
+  // transaction (it may add to the record, e.g. its metadata), then tells the
+  // observer. On error nothing is stored and the step run is as it was.
+  Status RecordWith(const std::string& step, store::StepRunRecord done,
+                    const std::vector<store::ArtifactRecord>& artifacts, const std::vector<store::ArtifactLink>& links,
+                    const std::function<Status(store::StoreTransaction&, store::StepRunRecord&)>& effects,
+                    const StepObserver& observer);
   // Ends the step run with `status` (and reason) now.
   void EndStep(const std::string& step, const std::string& status, const std::string& reason,
                const StepObserver& observer);

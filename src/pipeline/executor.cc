@@ -217,70 +217,84 @@ void Executor::Finished(AttemptResult result) {
   ExecutionRun& run = *task.run;
   --run.in_flight;
   const StepDef& step = *run.def().FindStep(task.step);
-  const StepType& type = *services_.step_types->Find(step.type);
   store::StepRunRecord& record = run.StepRun(task.step);
   record.cache_key = result.cache_key;
   if (!result.log_digest.empty()) record.log_digest = result.log_digest;
 
-  bool fail_step = result.status == "Succeeded" && result.result.kind == StepResult::Kind::kExecutionFailure;
-  if (result.status == "Succeeded" && !fail_step && result.cache_hit_source.empty()) {
-    CommitContext commit;
-    commit.step = &step;
-    commit.execution_id = run.id();
-    commit.pipeline = run.record().pipeline;
-    commit.arguments = result.arguments;
-    commit.input_digests = result.input_digests;
-    commit.effects = result.effects;
-    commit.registry = services_.registry;
-    commit.store = services_.metadata;
-    auto log_path = StepLogPath(options_.work_dir, run.id(), task.step);
-    commit.log = [&log_path](const std::string& line) { AppendLogLine(log_path, line); };
-    Status s = CommitEffects(type, commit);
-    if (!s.ok()) {
-      result.status = "Failed";
-      result.failure_reason = s.message();
-    } else {
-      for (const auto& [key, value] : commit.metadata.items()) result.metadata[key] = value;
-    }
+  const bool succeeded = result.status == "Succeeded";
+  const bool fail_step = succeeded && result.result.kind == StepResult::Kind::kExecutionFailure;
+  const bool expansion = succeeded && result.result.kind == StepResult::Kind::kExpansion;
+  if (succeeded && !fail_step) {
+    Status s = expansion ? run.Expand(task.step, result.result.steps, *services_.step_types) : Status::OK();
+    if (s.ok()) s = RecordSuccess(run, task.step, result);
+    if (s.ok()) return;
+    result.status = "Failed";
+    result.failure_reason = s.message();
   }
-  if (result.status == "Succeeded" && result.result.kind == StepResult::Kind::kExpansion) {
-    // Not retried when refused: the same arguments would expand the same way.
-    Status s = run.Expand(task.step, result.result.steps, *services_.step_types);
-    if (!s.ok()) {
-      result.status = "Failed";
-      result.failure_reason = s.message();
-    }
-  }
-  if (result.status == "Failed" && !fail_step && !run.stopped() && task.attempt < step.retry.max_attempts &&
-      result.result.kind != StepResult::Kind::kExpansion) {
+  // A refused expansion is not retried: the same arguments would expand the same way.
+  if (result.status == "Failed" && !fail_step && !expansion && !run.stopped() &&
+      task.attempt < step.retry.max_attempts) {
     run.Record(task.step, observer_, result.artifacts, {});
     Retry(task, result.failure_reason);
     return;
   }
 
   record.ended_at = services_.clock->Now();
-  record.failure_reason = result.failure_reason;
   record.metadata = result.metadata;
   if (fail_step) {
     record.status = "Failed";
     record.failure_reason = result.result.message;
     run.Fail(result.result.message);
+  } else if (run.stopped() || result.status == "Stopped") {
+    record.status = "Stopped";
+    record.failure_reason = "stopped on request";
   } else {
-    record.status = run.stopped() && result.status != "Succeeded" ? "Stopped" : result.status;
-    if (record.status == "Stopped") record.failure_reason = "stopped on request";
-  }
-  bool ok = record.status == "Succeeded";
-  if (ok) {
-    record.outputs = result.outputs;
-    record.cache_hit_source = result.cache_hit_source;
-    for (const auto& [name, digest] : result.outputs.items()) {
-      run.outputs()[task.step][name] = digest.get<std::string>();
-    }
-  } else if (record.status == "Failed" && !fail_step) {
+    record.status = "Failed";
+    record.failure_reason = result.failure_reason;
     run.Fail("step " + task.step + " failed: " + record.failure_reason);
   }
   run.Record(task.step, observer_, result.artifacts, result.links);
-  run.planner().StepFinished(task.step, ok, result.result.kind == StepResult::Kind::kBranch ? result.result.branch : "");
+  run.planner().StepFinished(task.step, false);
+}
+
+Status Executor::RecordSuccess(ExecutionRun& run, const std::string& step_name, const AttemptResult& result) {
+  const StepDef& step = *run.def().FindStep(step_name);
+  const StepType& type = *services_.step_types->Find(step.type);
+  store::StepRunRecord done = run.StepRun(step_name);
+  done.status = "Succeeded";
+  done.failure_reason.clear();
+  done.ended_at = services_.clock->Now();
+  done.metadata = result.metadata;
+  done.outputs = result.outputs;
+  done.cache_hit_source = result.cache_hit_source;
+
+  // A cache hit replays outputs; its effects were committed by the run it reuses.
+  const bool commit = result.cache_hit_source.empty();
+  auto log_path = StepLogPath(options_.work_dir, run.id(), step_name);
+  auto effects = [&](store::StoreTransaction& txn, store::StepRunRecord& record) -> Status {
+    if (!commit) return Status::OK();
+    CommitContext ctx;
+    ctx.step = &step;
+    ctx.execution_id = run.id();
+    ctx.pipeline = run.record().pipeline;
+    ctx.arguments = result.arguments;
+    ctx.input_digests = result.input_digests;
+    ctx.effects = result.effects;
+    ctx.registry = services_.registry;
+    ctx.store = services_.metadata;
+    ctx.txn = &txn;
+    ctx.log = [&log_path](const std::string& line) { AppendLogLine(log_path, line); };
+    RETURN_IF_ERROR(CommitEffects(type, ctx));
+    for (const auto& [key, value] : ctx.metadata.items()) record.metadata[key] = value;
+    return Status::OK();
+  };
+  RETURN_IF_ERROR(run.RecordWith(step_name, std::move(done), result.artifacts, result.links, effects, observer_));
+  for (const auto& [name, digest] : result.outputs.items()) {
+    run.outputs()[step_name][name] = digest.get<std::string>();
+  }
+  run.planner().StepFinished(step_name, true,
+                             result.result.kind == StepResult::Kind::kBranch ? result.result.branch : "");
+  return Status::OK();
 }
 
 void Executor::Retry(const InFlight& task, const std::string& reason) {

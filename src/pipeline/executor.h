@@ -96,6 +96,10 @@ class Executor {
   int StartReady(TimeMs now);  // Returns ms until the next queued retry is due (or -1).
   void Launch(const Queued& item);
   void Finished(AttemptResult result);
+  // Records a succeeded attempt: the step's effects (StepType::Commit) and
+  // its step run in one transaction, then its outputs and the planner. On
+  // error nothing is recorded and the caller fails (or retries) the attempt.
+  Status RecordSuccess(ExecutionRun& run, const std::string& step, const AttemptResult& result);
   void Retry(const InFlight& task, const std::string& reason);
   void RequestStop(ExecutionRun& run);
   void FinishEndedRuns();

@@ -90,6 +90,7 @@ class ExecutorLoopTest : public ::testing::Test {
     types_.Register(std::make_unique<GrowStep>());
     types_.Register(std::make_unique<Throws>());
     types_.Register(MakeFailStep());
+    types_.Register(MakeRegisterModelStep());
   }
 
   // An executor over a fake launcher with `slots`; the launcher stays reachable as launcher_.
@@ -416,6 +417,42 @@ steps:
   EXPECT_NE(e->failure_reason.find("step G added steps that are not valid"), std::string::npos) << e->failure_reason;
   EXPECT_NE(e->failure_reason.find("E-a"), std::string::npos) << e->failure_reason;
   EXPECT_EQ(StepRun(id, "G").attempts, 1) << "a refused expansion is not retried";
+}
+
+// What a RegisterModel attempt reports, linking `output_digest` as an output.
+AttemptResult Registering(const std::string& execution_id, const std::string& output_digest) {
+  AttemptResult r;
+  r.status = "Succeeded";
+  r.arguments = {{"group", "churn"}};
+  r.effects = {{"register",
+                {{"group", "churn"},
+                 {"approval_status", "Approved"},
+                 {"model_digest", "m"},
+                 {"metrics", Json::object()},
+                 {"metadata", Json::object()}}}};
+  r.links = {{execution_id, "R", "output", "model", output_digest}};
+  return r;
+}
+
+TEST_F(ExecutorLoopTest, AVersionIsRegisteredOnlyWithTheStepRunThatMadeIt) {
+  auto ex = NewExecutor(1);
+  const std::string yaml = "pipeline: r\nsteps:\n  - {name: R, type: RegisterModel, arguments: {group: churn, model: m}}\n";
+  std::string bad = Start(*ex, yaml);
+  // The step run cannot be stored (its output is no stored artifact): the version must not stay registered.
+  launcher_->Finish(Started(0), Registering(bad, "0000"));
+  auto failed = ex->Wait(bad);
+  EXPECT_EQ(failed->status, "Failed");
+  EXPECT_EQ(StepRun(bad, "R").status, "Failed");
+  EXPECT_TRUE(StepRun(bad, "R").metadata.is_object() && !StepRun(bad, "R").metadata.contains("model_version"));
+  EXPECT_FALSE(registry_->Versions("churn").ok()) << "the version outlived its failed step run";
+
+  std::string good = Start(*ex, yaml);
+  auto stored = artifacts_->PutBytes("model bytes").value();
+  ASSERT_TRUE(metadata_->PutStepRun(StepRun(good, "R"), {stored}, {}).ok());
+  launcher_->Finish(Started(1), Registering(good, stored.digest));
+  EXPECT_EQ(ex->Wait(good)->status, "Succeeded");
+  EXPECT_EQ(StepRun(good, "R").metadata["model_version"]["version"], 1);
+  EXPECT_EQ(registry_->Versions("churn")->size(), 1u);
 }
 
 TEST_F(ExecutorLoopTest, AStepThatThrowsFailsWithTheMessage) {

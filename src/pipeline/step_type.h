@@ -21,6 +21,7 @@ class Registry;
 }
 namespace grove::store {
 class MetadataStore;
+class StoreTransaction;
 }
 
 namespace grove::pipeline {
@@ -64,7 +65,9 @@ struct StepContext {
 };
 
 // What StepType::Commit sees: the step's arguments and effects, and the
-// registry and store of the process that owns the execution.
+// registry and store of the process that owns the execution. Commit writes
+// through `txn`, the transaction that also records the step run Succeeded,
+// so a crash leaves both or neither.
 struct CommitContext {
   const StepDef* step = nullptr;
   std::string execution_id;
@@ -74,6 +77,7 @@ struct CommitContext {
   Json effects;        // StepContext::effects.
   registry::Registry* registry = nullptr;
   store::MetadataStore* store = nullptr;
+  store::StoreTransaction* txn = nullptr;
   std::function<void(const std::string&)> log;
 
   Json metadata = Json::object();  // Merged into the step run's metadata.

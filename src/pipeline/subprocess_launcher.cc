@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,6 +89,10 @@ void SubprocessLauncher::Start(StepTask task) {
   pid_t pid = ::fork();
   if (pid == 0) {
     ::setpgid(0, 0);
+    if (options_.memory_limit_bytes > 0) {
+      struct rlimit limit = {options_.memory_limit_bytes, options_.memory_limit_bytes};
+      ::setrlimit(RLIMIT_AS, &limit);
+    }
     if (log_fd >= 0) {
       ::dup2(log_fd, STDOUT_FILENO);
       ::dup2(log_fd, STDERR_FILENO);

@@ -15,8 +15,8 @@ namespace grove::pipeline {
 
 // Runs each attempt as a child process, `<binary> [global args] step-run
 // <execution> <step> --attempt N --threads T --task-id ID --result FILE
-// [--use-cache]`, in a process group of its own, with its output appended to
-// the step's live log. A crash, abort() or kill of the child fails that
+// [--use-cache]`, in a process group of its own and under a memory limit,
+// with its output appended to the step's live log. A crash, abort() or kill of the child fails that
 // attempt with the reason (exit code or signal) and nothing else: the owner
 // carries on and retries per policy. Cancel sends SIGTERM to the child's
 // group, then SIGKILL after the grace period. One thread waits for all
@@ -29,6 +29,10 @@ class SubprocessLauncher : public StepLauncher {
     std::filesystem::path work_dir;        // As ExecutorOptions::work_dir.
     int slots = 1;
     int kill_grace_ms = 5000;
+    // The address space each step's process may use (RLIMIT_AS), so a runaway
+    // step fails its own allocation instead of waking the OOM killer, which
+    // may pick the owner. 0: no limit.
+    uint64_t memory_limit_bytes = 0;
   };
 
   explicit SubprocessLauncher(Options options);

@@ -73,7 +73,7 @@ class DeployStep : public StepType {
   }
 
   Status Commit(CommitContext& ctx) const override {
-    if (ctx.store == nullptr) return Status::Internal("no metadata store available");
+    if (ctx.txn == nullptr || ctx.store == nullptr) return Status::Internal("no metadata store available");
     std::string endpoint = ArgumentText(ctx.arguments, "endpoint");
     store::EndpointDeployment pin;
     pin.group = ArgumentText(ctx.arguments, "group");
@@ -83,21 +83,22 @@ class DeployStep : public StepType {
     if (requested.is_number_integer()) {
       pin.version = requested.get<int>();
     } else {
-      ASSIGN_OR_RETURN(pin.version, NewestApproved(*ctx.store, pin.group));
+      ASSIGN_OR_RETURN(pin.version, NewestApproved(*ctx.txn, pin.group));
     }
 
     registry::Endpoints endpoints(ctx.store, ctx.store->clock());
-    Result<store::EndpointRecord> deployed = endpoints.Deploy(endpoint, pin);
-    if (deployed.status().code() == StatusCode::kNotFound && !ctx.store->GetEndpoint(endpoint).ok()) {
+    ASSIGN_OR_RETURN(std::optional<store::EndpointRecord> existing, ctx.txn->FindEndpoint(endpoint));
+    if (existing) {
+      RETURN_IF_ERROR(endpoints.Deploy(*ctx.txn, endpoint, pin).status());
+    } else {
       store::EndpointRecord created;
       created.name = endpoint;
       created.multi_model = ArgumentText(ctx.arguments, "multi_model", "false") == "true";
       created.capture_percent = std::strtod(ArgumentText(ctx.arguments, "capture_percent", "0").c_str(), nullptr);
       created.deployments = {pin};
-      deployed = endpoints.Create(created);
-      if (deployed.ok()) ctx.log("created endpoint " + endpoint);
+      RETURN_IF_ERROR(endpoints.Create(*ctx.txn, created).status());
+      ctx.log("created endpoint " + endpoint);
     }
-    if (!deployed.ok()) return deployed.status();
     std::string ref = store::VersionRef(pin.group, pin.version);
     ctx.metadata = {{"deployment", {{"endpoint", endpoint}, {"group", pin.group}, {"version", pin.version}}}};
     ctx.log("deployed " + ref + " to endpoint " + endpoint);
@@ -126,8 +127,8 @@ class DeployStep : public StepType {
     return std::optional<int>(static_cast<int>(number));
   }
 
-  static Result<int> NewestApproved(store::MetadataStore& store, const std::string& group) {
-    ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> versions, store.ListModelVersions(group));
+  static Result<int> NewestApproved(store::StoreReader& rows, const std::string& group) {
+    ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> versions, rows.ListModelVersions(group));
     for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
       if (it->approval_status == store::kApproved) return it->version;
     }

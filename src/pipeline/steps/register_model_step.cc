@@ -75,7 +75,7 @@ class RegisterModelStep : public StepType {
   }
 
   Status Commit(CommitContext& ctx) const override {
-    if (ctx.registry == nullptr) return Status::Internal("no model registry available");
+    if (ctx.registry == nullptr || ctx.txn == nullptr) return Status::Internal("no model registry available");
     const Json& v = ctx.effects.at("register");
     store::ModelVersionRecord version;
     version.group = v.at("group").get<std::string>();
@@ -85,19 +85,14 @@ class RegisterModelStep : public StepType {
     version.metadata = v.at("metadata");
     version.execution_id = ctx.execution_id;
     version.step_name = ctx.step->name;
-    std::vector<store::ModelVersionRecord> earlier;
-    if (auto listed = ctx.registry->Versions(version.group); listed.ok()) {
-      earlier = std::move(*listed);
-    } else if (listed.status().code() != StatusCode::kNotFound) {
-      return listed.status();
-    }
+    ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> earlier, ctx.txn->ListModelVersions(version.group));
     for (auto it = earlier.rbegin(); it != earlier.rend(); ++it) {
       if (!version.model_digest.empty() && it->model_digest == version.model_digest) {
         version.metadata["same_model_as"] = it->version;
         break;
       }
     }
-    ASSIGN_OR_RETURN(store::ModelVersionRecord stored, ctx.registry->Register(version));
+    ASSIGN_OR_RETURN(store::ModelVersionRecord stored, ctx.registry->Register(*ctx.txn, version));
     ctx.metadata = {{"model_version",
                      {{"group", stored.group}, {"version", stored.version},
                       {"approval_status", stored.approval_status}}}};
