@@ -310,6 +310,29 @@ TEST(PreparationTest, BadCellErrorNamesFileLineAndColumn) {
   EXPECT_EQ(summary.status().message(), (dir.path() / "in.csv").string() + ":2: row has 8 fields, expected 9");
 }
 
+// Issue 8: a value beyond float range in an unscaled column or a regression
+// label passed preparation and failed later, in training or evaluation, naming
+// a split file instead of the input cell.
+TEST(PreparationTest, ValuesTrainingCannotHoldAreRefusedAtTheirCell) {
+  TempDir dir;
+  const std::string in = (dir.path() / "in.csv").string();
+  const Json args = Json::parse(R"({"label": "y", "shuffle": false})");
+  auto feature = RunOn(dir, "x,y\n1,1\n1e308,2\n", args);
+  ASSERT_FALSE(feature.ok());
+  EXPECT_EQ(feature.status().message(), in + ":3:1: column 'x': '1e+308' is outside the float range "
+                                             "(|x| <= 3.4028235e+38) of training; fix or rescale it, or filter the row out");
+  auto label = RunOn(dir, "x,y\n1,1\n2,-1e39\n", args);
+  ASSERT_FALSE(label.ok());
+  EXPECT_NE(label.status().message().find(in + ":3:2: the label 'y': '-1e+39' is outside the float range"),
+            std::string::npos)
+      << label.status().message();
+  // Scaled, the same magnitude is fine: what training sees is (x - mean) / std.
+  Json scaled = args;
+  scaled["transforms"] = Json::parse(R"([{"columns": ["x"], "scale": "standard"}])");
+  EXPECT_TRUE(RunOn(dir, "x,y\n1,1\n1e308,2\n", scaled).ok());
+  EXPECT_TRUE(RunOn(dir, "x,y\n,1\n3.4e38,2\n", args).ok()) << "missing cells and FLT_MAX itself pass";
+}
+
 TEST(PreparationTest, ChurnTextColumnsMustBeEncodedOrDropped) {
   TempDir out;
   Json args = testing::ChurnArgs();

@@ -1,6 +1,7 @@
 #include "data/table_transform.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <set>
 
@@ -125,6 +126,17 @@ Status CheckLabelCells(const Table& table, size_t j) {
   return Status::OK();
 }
 
+// Refuses a prepared value that training (XGBoost, in float32) would read as
+// infinite, naming the input cell it came from. Missing values (NaN) pass.
+Status CheckFloatRange(const Table& table, size_t row, size_t column, double value, const char* what) {
+  if (!(std::fabs(value) > FLT_MAX)) return Status::OK();
+  const Column& c = table.column(column);
+  const std::string text = c.kind == ColumnKind::kNumeric ? ScalarText(Json(c.numbers[row])) : c.texts[row];
+  return Status::InvalidArgument(table.CellLocation(row, column) + ": " + what + " '" + c.name + "': '" + text +
+                                 "' is outside the float range (|x| <= 3.4028235e+38) of training; fix or rescale "
+                                 "it, or filter the row out");
+}
+
 // Encodes the label column into column 0 of `matrix` (see FittedTransform::EncodeLabel).
 Status EncodeLabels(const FittedTransform& transform, Table* table, LabeledMatrix* matrix) {
   const LabelInfo& label = transform.label();
@@ -143,6 +155,7 @@ Status EncodeLabels(const FittedTransform& transform, Table* table, LabeledMatri
       positives += out == 1.0;
     } else {
       out = column.numbers[r];
+      RETURN_IF_ERROR(CheckFloatRange(*table, r, j, out, "the label"));
     }
   }
   if (label.classification && matrix->rows > 0 && (positives == 0 || positives == matrix->rows)) {
@@ -151,18 +164,23 @@ Status EncodeLabels(const FittedTransform& transform, Table* table, LabeledMatri
   return Status::OK();
 }
 
-void ApplyColumn(const FittedTransform& transform, size_t input, const Column& column, LabeledMatrix* matrix) {
+// Writes input column `input` (table column `j`) into its place in `matrix`.
+Status ApplyColumn(const FittedTransform& transform, size_t input, const Table& table, size_t j,
+                   LabeledMatrix* matrix) {
   const FeatureColumn& c = transform.input_columns()[input];
+  const Column& column = table.column(j);
   const size_t offset = 1 + transform.feature_offset(input);
   for (size_t r = 0; r < matrix->rows; ++r) {
     double* out = matrix->values.data() + r * matrix->width + offset;
     if (c.kind == FeatureKind::kNumeric) {
       *out = FittedTransform::TransformNumber(c, column.numbers[r]);
+      RETURN_IF_ERROR(CheckFloatRange(table, r, j, *out, c.scale ? "scaled column" : "column"));
     } else {
       int category = transform.FindCategory(input, column.texts[r]);
       if (category >= 0) out[category] = 1.0;
     }
   }
+  return Status::OK();
 }
 
 }  // namespace
@@ -199,7 +217,7 @@ Result<LabeledMatrix> ApplyTransform(const FittedTransform& transform, Table* ta
     if (!numeric && table->column(*j).kind != ColumnKind::kText) {
       return Status::Internal("one-hot column '" + inputs[i].name + "' is not text");
     }
-    ApplyColumn(transform, i, table->column(*j), &matrix);
+    RETURN_IF_ERROR(ApplyColumn(transform, i, *table, *j, &matrix));
   }
   return matrix;
 }
