@@ -83,6 +83,18 @@ struct ArtifactLink {
 // hyperparameters, scored by cross-validation (or on a validation channel).
 // Status: Completed (all folds scored), Pruned (stopped early; fold_scores
 // holds the folds run and mean_score their mean) or Failed (`error` says why).
+// A row of the resource table: a JSON document named `name` within `kind`,
+// for the resources of the interfaces above the engine that need no table of
+// their own (SageMaker models and endpoint configs, S3 buckets and object
+// keys, access keys, tags, ...). Each kind's owner keeps its rules.
+struct ResourceRecord {
+  std::string kind;  // E.g. "s3-object/my-bucket", "access-key".
+  std::string name;  // Unique within `kind`; listed in byte order.
+  Json body = Json::object();
+  TimeMs created_at = 0;
+  TimeMs updated_at = 0;
+};
+
 struct TrialRecord {
   std::string execution_id;
   std::string step_name;

@@ -196,12 +196,27 @@ constexpr const char* kHeartbeatSchema = R"sql(
 ALTER TABLE executions ADD COLUMN heartbeat_at INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// JSON documents by kind and name (ResourceRecord), for what the interfaces
+// above the engine keep. Its own entry for renumbering, like trials.
+constexpr int kResourcesMigrationVersion = 5;
+constexpr const char* kResourcesSchema = R"sql(
+CREATE TABLE resources (
+  kind       TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  body       TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (kind, name)
+) WITHOUT ROWID;
+)sql";
+
 const std::vector<Migration>& SchemaMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "pipelines, executions, step runs, artifacts, lineage, model registry, events", kInitialSchema},
       {2, "endpoints, their deployments and promotions", kEndpointSchema},
       {kTrialsMigrationVersion, "tuning trials", kTrialsSchema},
       {kHeartbeatMigrationVersion, "execution heartbeats", kHeartbeatSchema},
+      {kResourcesMigrationVersion, "resources (JSON documents by kind and name)", kResourcesSchema},
   };
   return kMigrations;
 }

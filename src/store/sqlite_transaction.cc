@@ -8,6 +8,7 @@ SqliteTransaction::SqliteTransaction(SqliteDb* db)
       step_runs_(db),
       artifacts_(db),
       trials_(db),
+      resources_(db),
       models_(db),
       endpoints_(db),
       events_(db) {}
@@ -117,6 +118,23 @@ Status SqliteTransaction::ReplaceArtifactLinks(const std::string& execution_id, 
 }
 
 Status SqliteTransaction::PutTrial(const TrialRecord& trial) { return trials_.Put(trial); }
+
+Result<std::optional<ResourceRecord>> SqliteTransaction::FindResource(const std::string& kind,
+                                                                     const std::string& name) {
+  return resources_.Find(kind, name);
+}
+
+Result<std::vector<ResourceRecord>> SqliteTransaction::ListResources(const std::string& kind,
+                                                                     const std::string& prefix,
+                                                                     const std::string& after, int limit) {
+  return resources_.List(kind, prefix, after, limit);
+}
+
+Status SqliteTransaction::PutResource(const ResourceRecord& resource) { return resources_.Put(resource); }
+
+Result<bool> SqliteTransaction::DeleteResource(const std::string& kind, const std::string& name) {
+  return resources_.Delete(kind, name);
+}
 
 Status SqliteTransaction::PutModelGroup(const ModelGroupRecord& group) { return models_.PutGroup(group); }
 

@@ -12,6 +12,7 @@
 #include "store/sqlite_db.h"
 #include "store/step_run_table.h"
 #include "store/store_transaction.h"
+#include "store/resource_table.h"
 #include "store/trial_table.h"
 
 namespace grove::store {
@@ -44,6 +45,9 @@ class SqliteTransaction : public StoreTransaction {
   Result<std::optional<EndpointRecord>> FindEndpoint(const std::string& name) override;
   Result<std::vector<EndpointRecord>> ListEndpoints() override;
   Result<std::vector<PromotionRecord>> ListPromotions(const std::string& endpoint) override;
+  Result<std::optional<ResourceRecord>> FindResource(const std::string& kind, const std::string& name) override;
+  Result<std::vector<ResourceRecord>> ListResources(const std::string& kind, const std::string& prefix,
+                                                    const std::string& after, int limit) override;
   Result<std::vector<EventRecord>> ListEvents(int64_t after, int limit) override;
 
   Status PutPipeline(const PipelineRecord& pipeline) override;
@@ -54,6 +58,8 @@ class SqliteTransaction : public StoreTransaction {
   Status ReplaceArtifactLinks(const std::string& execution_id, const std::string& step_name,
                               const std::vector<ArtifactLink>& links) override;
   Status PutTrial(const TrialRecord& trial) override;
+  Status PutResource(const ResourceRecord& resource) override;
+  Result<bool> DeleteResource(const std::string& kind, const std::string& name) override;
   Status PutModelGroup(const ModelGroupRecord& group) override;
   Result<int> NextModelVersion(const std::string& group) override;
   Status PutModelVersion(const ModelVersionRecord& version) override;
@@ -71,6 +77,7 @@ class SqliteTransaction : public StoreTransaction {
   StepRunTable step_runs_;
   ArtifactTable artifacts_;
   TrialTable trials_;
+  ResourceTable resources_;
   ModelTable models_;
   EndpointTable endpoints_;
   EventTable events_;

@@ -73,6 +73,13 @@ class StoreReader {
   // Promotions from or to `endpoint`, newest first.
   virtual Result<std::vector<PromotionRecord>> ListPromotions(const std::string& endpoint) = 0;
 
+  // --- Resources: JSON documents by kind and name (ResourceRecord). --------
+  virtual Result<std::optional<ResourceRecord>> FindResource(const std::string& kind, const std::string& name) = 0;
+  // The resources of `kind` whose name starts with `prefix` and sorts after
+  // `after` (byte order), in that order; at most `limit` (all when limit <= 0).
+  virtual Result<std::vector<ResourceRecord>> ListResources(const std::string& kind, const std::string& prefix,
+                                                            const std::string& after, int limit) = 0;
+
   // --- Events. ---------------------------------------------------------------
   // Events with seq > `after`, by seq; at most `limit` (all when limit <= 0).
   virtual Result<std::vector<EventRecord>> ListEvents(int64_t after, int limit) = 0;
@@ -109,6 +116,11 @@ class StoreTransaction : public StoreReader {
                                       const std::vector<ArtifactLink>& links) = 0;
 
   virtual Status PutTrial(const TrialRecord& trial) = 0;
+
+  // Inserts or replaces the resource of (kind, name), all fields as given.
+  virtual Status PutResource(const ResourceRecord& resource) = 0;
+  // Whether a resource was there to delete.
+  virtual Result<bool> DeleteResource(const std::string& kind, const std::string& name) = 0;
 
   // The group row (name, description, created_at; version_count is derived).
   virtual Status PutModelGroup(const ModelGroupRecord& group) = 0;
