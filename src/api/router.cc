@@ -140,7 +140,14 @@ const Router::Rule* Router::FindRule(
   return nullptr;
 }
 
+void Router::AddForHeader(std::string name, std::shared_ptr<Handler> handler) {
+  header_rules_.emplace_back(std::move(name), std::move(handler));
+}
+
 HttpResponse Router::Route(HttpRequest* request) const {
+  for (const auto& [header, handler] : header_rules_) {
+    if (request->headers.Has(header)) return handler->Handle(*request);
+  }
   std::string_view path = request->path.empty() ? std::string_view("/") : request->path;
   std::vector<std::string_view> parts = SplitPath(path);
   std::vector<std::pair<std::string, std::string_view>> captures;

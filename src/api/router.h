@@ -35,6 +35,11 @@ class Router {
   Status Add(std::string_view method, std::string_view pattern, std::shared_ptr<Handler> handler);
   Status Add(std::string_view method, std::string_view pattern, HandlerFunction function);
 
+  // Sends every request that carries header `name` to `handler`, before any
+  // path rule: SageMaker's control plane names its operation in X-Amz-Target
+  // on POST /. Header rules are tried in the order added.
+  void AddForHeader(std::string name, std::shared_ptr<Handler> handler);
+
   // Finds the rule for request->method and request->path, fills
   // request->path_params and returns the handler's response. Without a rule:
   // 404 {"error": {"code": "NotFound", "message", "path", "similar": [...]}}
@@ -76,6 +81,7 @@ class Router {
                                                const std::vector<std::string_view>& parts) const;
 
   std::vector<Rule> rules_;
+  std::vector<std::pair<std::string, std::shared_ptr<Handler>>> header_rules_;
 };
 
 }  // namespace grove::api

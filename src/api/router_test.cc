@@ -160,3 +160,23 @@ TEST(RouterAddTest, OneHandlerCanServeSeveralRules) {
 
 }  // namespace
 }  // namespace grove::api
+
+namespace grove::api {
+namespace {
+
+TEST(RouterHeaderTest, RequestsCarryingTheHeaderGoToItsHandlerWhateverThePath) {
+  Router router;
+  ASSERT_TRUE(router.Add("POST", "/", Named("root")).ok());
+  router.AddForHeader("X-Amz-Target", std::make_shared<FunctionHandler>(Named("control-plane")));
+  HttpRequest plain = Request("POST", "/");
+  EXPECT_EQ(Json::parse(router.Route(&plain).body)["rule"], "root");
+  HttpRequest targeted = Request("POST", "/");
+  targeted.headers.Add("x-amz-target", "SageMaker.ListPipelines");
+  EXPECT_EQ(Json::parse(router.Route(&targeted).body)["rule"], "control-plane");
+  HttpRequest elsewhere = Request("GET", "/no/such/path");
+  elsewhere.headers.Add("X-Amz-Target", "SageMaker.ListPipelines");
+  EXPECT_EQ(Json::parse(router.Route(&elsewhere).body)["rule"], "control-plane");
+}
+
+}  // namespace
+}  // namespace grove::api

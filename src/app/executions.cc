@@ -45,6 +45,16 @@ Result<StartedExecution> Executions::Start(const std::string& file, const Json& 
   return StartWith(file, parameters);
 }
 
+Result<StartedExecution> Executions::StartStored(const std::string& name,
+                                                 const std::map<std::string, std::string>& parameters) {
+  if (executor_ == nullptr) return Status::Internal("Executions::StartStored without an executor");
+  ASSIGN_OR_RETURN(PipelineDescription stored, Pipelines(home_).Describe(name, 0));
+  ASSIGN_OR_RETURN(pipeline::Definition def, Pipelines::Parse(stored.definition));
+  ASSIGN_OR_RETURN(Json values, pipeline::CoerceParameters(def, parameters));
+  ASSIGN_OR_RETURN(std::string id, executor_->Start(def, stored.definition.version, values));
+  return StartedExecution{id, def.name, stored.definition.version};
+}
+
 Result<store::ExecutionRecord> Executions::Wait(const std::string& id) {
   if (executor_ == nullptr) return Status::Internal("Executions::Wait without an executor");
   return executor_->Wait(id);

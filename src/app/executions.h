@@ -63,6 +63,11 @@ class Executions {
   Result<StartedExecution> Start(const std::string& file, const std::map<std::string, std::string>& parameters);
   // The same with typed JSON values (the REST API); strings are parsed as on the command line.
   Result<StartedExecution> Start(const std::string& file, const Json& parameters);
+  // Starts the latest stored version of pipeline `name` (registered before,
+  // e.g. by `grove pipeline create`), as SageMaker's StartPipelineExecution
+  // does. Parameters are text, as on the command line. NotFound for an
+  // unknown pipeline. REQUIRES: an executor.
+  Result<StartedExecution> StartStored(const std::string& name, const std::map<std::string, std::string>& parameters);
   // Blocks until an execution started by this executor ends; its final record.
   Result<store::ExecutionRecord> Wait(const std::string& id);
 

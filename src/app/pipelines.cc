@@ -63,6 +63,10 @@ Result<RegisteredDefinition> Pipelines::Store(pipeline::Definition definition) {
   return RegisteredDefinition{std::move(definition), version, version > latest};
 }
 
+Result<pipeline::Definition> Pipelines::Parse(const store::DefinitionRecord& stored) {
+  return pipeline::ReadDefinition(stored.body, stored.source_path, pipeline::StepTypeRegistry::BuiltIn());
+}
+
 Result<std::vector<store::PipelineRecord>> Pipelines::List() { return home_.metadata()->ListPipelines(); }
 
 Result<PipelineDescription> Pipelines::Describe(const std::string& name, int version) {

@@ -41,6 +41,9 @@ class Pipelines {
   // latest version has the same text; returns the version that holds it.
   Result<RegisteredDefinition> Store(pipeline::Definition definition);
 
+  // The stored definition version read back (it validated when stored).
+  static Result<pipeline::Definition> Parse(const store::DefinitionRecord& stored);
+
   Result<std::vector<store::PipelineRecord>> List();
   // `version` 0: the latest.
   Result<PipelineDescription> Describe(const std::string& name, int version);

@@ -10,6 +10,8 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "events/event_follower.h"
+#include "pipeline/executor.h"
+#include "sagemaker/control_plane.h"
 #include "serving/data_capture.h"
 #include "serving/endpoint_service.h"
 
@@ -24,6 +26,10 @@ struct ServerArgs {
   size_t max_memory_mb = 0;
   size_t body_limit_mb = 6;
   int poll_ms = 200;
+  std::string region = "us-east-1";
+  int max_parallel = 0;
+  std::string launcher = "in-process";
+  uint64_t step_memory_mb = 0;
 };
 
 Status ParseListen(const std::string& listen, api::HttpServerOptions* options) {
@@ -68,8 +74,13 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
 
   serving::DataCapture capture((*home)->root() / "capture", (*home)->clock(), std::random_device{}());
   api::InvocationCounters counters;
+  // Pipelines started through the APIs run here, as `grove run` runs them.
+  auto executor = (*home)->NewExecutor(args.max_parallel, args.launcher, args.step_memory_mb);
+  if (!executor.ok()) return ReportError(executor.status());
   api::Router router;
   if (Status s = api::AddServingRoutes(&router, &service, &capture, &counters); !s.ok()) return ReportError(s);
+  router.AddForHeader("X-Amz-Target", std::make_shared<sagemaker::ControlPlane>(sagemaker::OperationContext{
+                                          home->get(), executor->get(), &service, sagemaker::Arns(args.region)}));
   api::HttpServer server(options, router);
   if (Status s = server.Start(); !s.ok()) return ReportError(s);
 
@@ -98,7 +109,7 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
 
 void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   auto args = std::make_shared<ServerArgs>();
-  CLI::App* cmd = app.add_subcommand("server", "Serve endpoints over HTTP (Grove and SageMaker runtime APIs)");
+  CLI::App* cmd = app.add_subcommand("server", "Serve endpoints, the SageMaker API and pipeline runs over HTTP");
   cmd->add_option("--listen", args->listen, "[host:]port to listen on (default 127.0.0.1:8080; port 0 picks one)");
   cmd->add_option("--io-threads", args->io_threads, "HTTP I/O threads (default: one per core)");
   cmd->add_option("--max-models", args->max_models, "Loaded models kept at most (default: no limit)");
@@ -106,6 +117,15 @@ void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   cmd->add_option("--body-limit-mb", args->body_limit_mb, "Largest request body, MiB (default 6)");
   cmd->add_option("--poll-ms", args->poll_ms, "How often to read the event log, ms (default 200)")
       ->check(CLI::Range(10, 60000));
+  cmd->add_option("--region", args->region, "The AWS region the SageMaker API reports in ARNs (default us-east-1)");
+  cmd->add_option("--max-parallel", args->max_parallel,
+                  "Pipeline steps running at once, across executions (default: number of cores)");
+  cmd->add_option("--launcher", args->launcher,
+                  "Where pipeline steps run: in-process (default) or subprocess (each step in its own process)")
+      ->check(CLI::IsMember({"in-process", "subprocess"}));
+  cmd->add_option("--step-memory-mb", args->step_memory_mb,
+                  "With --launcher subprocess: memory each step's process may use, MiB (default: 3/4 of the machine)")
+      ->check(CLI::PositiveNumber);
   cmd->callback([&global, action, args] { *action = [&global, args] { return Serve(global, *args); }; });
 }
 

@@ -8,13 +8,13 @@
 #include <iostream>
 
 #include "app/home.h"
+#include "app/pipelines.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "common/file_util.h"
 #include "pipeline/expansion.h"
 #include "pipeline/step_attempt.h"
 #include "pipeline/step_inputs.h"
-#include "pipeline/yaml_reader.h"
 
 namespace grove::cli {
 
@@ -42,7 +42,7 @@ Result<pipeline::AttemptResult> RunOneStep(app::Home& home, const StepRunOptions
   ASSIGN_OR_RETURN(store::DefinitionRecord stored,
                    home.metadata()->GetDefinition(execution.pipeline, execution.version));
   const auto& types = pipeline::StepTypeRegistry::BuiltIn();
-  ASSIGN_OR_RETURN(pipeline::Definition def, pipeline::ReadDefinition(stored.body, stored.source_path, types));
+  ASSIGN_OR_RETURN(pipeline::Definition def, app::Pipelines::Parse(stored));
   ASSIGN_OR_RETURN(std::vector<store::StepRunRecord> runs, home.metadata()->ListStepRuns(execution.id));
   RETURN_IF_ERROR(pipeline::AddRecordedExpansions(def, runs));
   const pipeline::StepDef* step = def.FindStep(opts.step);

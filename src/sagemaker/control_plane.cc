@@ -1,0 +1,57 @@
+#include "sagemaker/control_plane.h"
+
+#include "sagemaker/wire.h"
+
+namespace grove::sagemaker {
+
+namespace {
+
+constexpr std::string_view kTargetPrefix = "SageMaker.";
+
+}  // namespace
+
+void AddOperation(OperationTable& table, const OperationContext& ctx, const char* name, ContextOperation op) {
+  table[name] = [&ctx, op](const Json& request, const Caller&) { return op(ctx, request); };
+}
+
+ControlPlane::ControlPlane(OperationContext context) : context_(std::move(context)) {
+  AddPipelineOperations(context_, operations_);
+  AddModelPackageOperations(context_, operations_);
+  AddEndpointOperations(context_, operations_);
+}
+
+bool ControlPlane::Accepts(const api::HttpRequest& request) { return request.headers.Has("X-Amz-Target"); }
+
+std::vector<std::string> ControlPlane::Operations() const {
+  std::vector<std::string> names;
+  for (const auto& [name, op] : operations_) names.push_back(name);
+  return names;
+}
+
+api::HttpResponse ControlPlane::Handle(const api::HttpRequest& request) {
+  const std::string target(request.headers.Get("X-Amz-Target").value_or(""));
+  if (request.method != "POST") {
+    return ErrorResponse("UnknownOperationException", "the control plane takes POST /, not " + request.method);
+  }
+  if (target.rfind(kTargetPrefix, 0) != 0) {
+    return ErrorResponse("UnknownOperationException", "X-Amz-Target '" + target + "' is not a SageMaker operation");
+  }
+  const std::string name = target.substr(kTargetPrefix.size());
+  auto op = operations_.find(name);
+  if (op == operations_.end()) {
+    return ErrorResponse("UnknownOperationException", "Grove does not implement the SageMaker operation " + name);
+  }
+  Json body = request.body.empty() ? Json::object() : Json::parse(request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return ErrorResponse("SerializationException", "the request body is not a JSON object");
+  }
+  Caller caller;
+  try {
+    Result<Json> result = op->second(body, caller);
+    return result.ok() ? OkResponse(*result) : ErrorResponse(result.status());
+  } catch (const std::exception& e) {
+    return ErrorResponse("InternalFailure", std::string("internal error in ") + name + ": " + e.what(), 500);
+  }
+}
+
+}  // namespace grove::sagemaker

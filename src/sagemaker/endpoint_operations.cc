@@ -1,0 +1,109 @@
+// DescribeEndpoint and ListEndpoints over the server's EndpointService (what
+// it serves right now) and the stored endpoint records (when they changed).
+#include <algorithm>
+#include <climits>
+
+#include "sagemaker/operations.h"
+#include "sagemaker/wire.h"
+#include "serving/endpoint_service.h"
+#include "store/metadata_store.h"
+
+namespace grove::sagemaker {
+
+namespace {
+
+// SageMaker's EndpointStatus for Grove's endpoint status: an endpoint with no
+// Approved version to serve is OutOfService.
+std::string EndpointStatus(const serving::EndpointState& state) {
+  if (state.status == "NoModels") return "OutOfService";
+  return state.status;  // InService | Creating
+}
+
+Json SummaryJson(const OperationContext& ctx, const serving::EndpointState& state, const store::EndpointRecord& r) {
+  return {{"EndpointName", state.name},
+          {"EndpointArn", ctx.arns.Resource("endpoint", state.name)},
+          {"CreationTime", Timestamp(r.created_at)},
+          {"LastModifiedTime", Timestamp(std::max(r.created_at, r.updated_at))},
+          {"EndpointStatus", EndpointStatus(state)}};
+}
+
+// The endpoint's state and record; ValidationException "Could not find
+// endpoint" (waiters and the SageMaker SDK depend on it) when missing.
+Result<std::pair<serving::EndpointState, store::EndpointRecord>> FindEndpoint(const OperationContext& ctx,
+                                                                             const std::string& name) {
+  const Status missing =
+      Status::InvalidArgument("Could not find endpoint \"" + ctx.arns.Resource("endpoint", name) + "\".");
+  Result<store::EndpointRecord> record = ctx.home->metadata()->GetEndpoint(name);
+  if (record.status().code() == StatusCode::kNotFound) return missing;
+  RETURN_IF_ERROR(record.status());
+  for (serving::EndpointState& state : ctx.endpoints->Describe()) {
+    if (state.name == name) return std::make_pair(std::move(state), std::move(*record));
+  }
+  return missing;  // Stored, but not yet in this server's snapshot.
+}
+
+Result<Json> DescribeEndpoint(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(std::string name, Members(request).Required("EndpointName"));
+  ASSIGN_OR_RETURN(auto found, FindEndpoint(ctx, name));
+  const auto& [state, record] = found;
+  Json out = SummaryJson(ctx, state, record);
+  out["EndpointConfigName"] = state.name;
+  Json images = Json::array();
+  for (const serving::ServedModelState& m : state.models) {
+    images.push_back({{"SpecifiedImage", "grove/" + m.group + ":" + std::to_string(m.version)},
+                      {"ResolutionTime", Timestamp(std::max(record.created_at, record.updated_at))}});
+  }
+  // One variant serves every model of the endpoint, as a multi-model endpoint's does.
+  out["ProductionVariants"] = Json::array({{{"VariantName", "AllTraffic"},
+                                            {"DeployedImages", std::move(images)},
+                                            {"CurrentWeight", 1.0},
+                                            {"DesiredWeight", 1.0},
+                                            {"CurrentInstanceCount", 1},
+                                            {"DesiredInstanceCount", 1}}});
+  if (state.capture_percent > 0) {
+    out["DataCaptureConfig"] = {{"EnableCapture", true},
+                                {"CaptureStatus", "Started"},
+                                {"CurrentSamplingPercentage", static_cast<int>(state.capture_percent)}};
+  }
+  for (const serving::ServedModelState& m : state.models) {
+    if (!m.error.empty()) out["FailureReason"] = store::VersionRef(m.group, m.version) + ": " + m.error;
+  }
+  return out;
+}
+
+Result<Json> ListEndpoints(const OperationContext& ctx, const Json& request) {
+  Members m(request);
+  ASSIGN_OR_RETURN(std::string contains, m.Optional("NameContains"));
+  ASSIGN_OR_RETURN(std::string status, m.Optional("StatusEquals"));
+  ASSIGN_OR_RETURN(std::string sort_by, m.OneOf("SortBy", {"Name", "CreationTime", "Status"}, "CreationTime"));
+  ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, "Descending"));
+  ASSIGN_OR_RETURN(std::vector<store::EndpointRecord> records, ctx.home->metadata()->ListEndpoints());
+  std::map<std::string, store::EndpointRecord> by_name;
+  for (auto& r : records) by_name[r.name] = std::move(r);
+  std::vector<Json> endpoints;
+  for (const serving::EndpointState& state : ctx.endpoints->Describe()) {
+    auto it = by_name.find(state.name);
+    if (it == by_name.end() || state.name.find(contains) == std::string::npos) continue;
+    if (!status.empty() && EndpointStatus(state) != status) continue;
+    endpoints.push_back(SummaryJson(ctx, state, it->second));
+  }
+  const char* key = sort_by == "Name" ? "EndpointName" : sort_by == "Status" ? "EndpointStatus" : "CreationTime";
+  std::stable_sort(endpoints.begin(), endpoints.end(), [&](const Json& a, const Json& b) {
+    return order == "Ascending" ? a[key] < b[key] : b[key] < a[key];
+  });
+  ASSIGN_OR_RETURN(Page page, PageOf(request, endpoints.size(), 10));
+  Json list = Json::array();
+  for (size_t i = page.offset; i < page.offset + page.size; ++i) list.push_back(endpoints[i]);
+  Json out = {{"Endpoints", std::move(list)}};
+  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
+  return out;
+}
+
+}  // namespace
+
+void AddEndpointOperations(const OperationContext& ctx, OperationTable& table) {
+  AddOperation(table, ctx, "DescribeEndpoint", DescribeEndpoint);
+  AddOperation(table, ctx, "ListEndpoints", ListEndpoints);
+}
+
+}  // namespace grove::sagemaker

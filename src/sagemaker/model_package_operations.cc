@@ -1,0 +1,232 @@
+// Model package groups and versions over app::ModelRegistry. A Grove model
+// group is a model package group; its version N is the versioned model
+// package "<group>/N". Approving or rejecting through UpdateModelPackage is
+// the registry's approval, so endpoints follow it exactly as after
+// `grove registry approve`.
+#include <algorithm>
+#include <climits>
+
+#include "app/model_registry.h"
+#include "sagemaker/operations.h"
+#include "sagemaker/wire.h"
+
+namespace grove::sagemaker {
+
+namespace {
+
+// The stored group named by `text` (a name or an ARN), matched without regard
+// to case as ARNs lowercase it; nullopt when there is none.
+Result<std::optional<store::ModelGroupRecord>> FindGroup(const OperationContext& ctx, const std::string& text) {
+  std::optional<std::string> name = NameOrArn(text, "model-package-group");
+  if (!name) return ValidationError("modelPackageGroupName", text, "Member must be a model package group name or ARN");
+  ASSIGN_OR_RETURN(std::vector<store::ModelGroupRecord> groups, app::ModelRegistry(*ctx.home).Groups());
+  for (auto& g : groups) {
+    if (g.name == *name) return std::optional<store::ModelGroupRecord>(std::move(g));
+  }
+  for (auto& g : groups) {
+    if (Lowercase(g.name) == Lowercase(*name)) return std::optional<store::ModelGroupRecord>(std::move(g));
+  }
+  return std::optional<store::ModelGroupRecord>();
+}
+
+// The version named by a model package ARN or "group/N". ValidationException
+// "ModelPackage <arn> does not exist." when there is none, as SageMaker says it.
+Result<store::ModelVersionRecord> FindPackage(const OperationContext& ctx, const std::string& text) {
+  std::optional<std::pair<std::string, int>> ref = ModelPackageOf(text);
+  if (!ref) return ValidationError("modelPackageName", text, "Member must be a versioned model package ARN");
+  const std::string arn = ctx.arns.ModelPackage(ref->first, ref->second);
+  const Status missing = Status::InvalidArgument("ModelPackage " + arn + " does not exist.");
+  ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> group, FindGroup(ctx, ref->first));
+  if (!group) return missing;
+  Result<store::ModelVersionRecord> version =
+      app::ModelRegistry(*ctx.home).Get(store::VersionRef(group->name, ref->second));
+  if (version.status().code() == StatusCode::kNotFound) return missing;
+  return version;
+}
+
+Json GroupJson(const OperationContext& ctx, const store::ModelGroupRecord& g) {
+  return {{"ModelPackageGroupName", g.name},
+          {"ModelPackageGroupArn", ctx.arns.ModelPackageGroup(g.name)},
+          {"ModelPackageGroupDescription", g.description},
+          {"CreationTime", Timestamp(g.created_at)},
+          {"ModelPackageGroupStatus", "Completed"}};
+}
+
+TimeMs LastModified(const store::ModelVersionRecord& v) { return std::max(v.created_at, v.approval_changed_at); }
+
+Json SummaryJson(const OperationContext& ctx, const store::ModelVersionRecord& v) {
+  return {{"ModelPackageGroupName", v.group},
+          {"ModelPackageVersion", v.version},
+          {"ModelPackageArn", ctx.arns.ModelPackage(v.group, v.version)},
+          {"ModelPackageDescription", v.metadata.value("description", "")},
+          {"CreationTime", Timestamp(v.created_at)},
+          {"ModelPackageStatus", "Completed"},
+          {"ModelApprovalStatus", v.approval_status}};
+}
+
+Json PackageJson(const OperationContext& ctx, const store::ModelVersionRecord& v) {
+  Json out = SummaryJson(ctx, v);
+  out["ModelPackageStatusDetails"] = {
+      {"ValidationStatuses", Json::array()},
+      {"ImageScanStatuses", Json::array()}};
+  Json container = {{"Image", "grove/" + v.metadata.value("family", std::string("xgboost"))},
+                    {"ModelDataUrl", ArtifactS3Uri(v.model_digest)}};
+  out["InferenceSpecification"] = {{"Containers", Json::array({container})},
+                                   {"SupportedContentTypes", {"text/csv", "application/json"}},
+                                   {"SupportedResponseMIMETypes", {"application/json", "text/csv"}}};
+  if (v.metrics.contains("model_quality") && v.metrics["model_quality"].is_string()) {
+    out["ModelMetrics"] = {{"ModelQuality",
+                            {{"Statistics",
+                              {{"ContentType", "application/json"},
+                               {"S3Uri", ArtifactS3Uri(v.metrics["model_quality"].get<std::string>())}}}}}};
+  }
+  if (!v.execution_id.empty()) {
+    // The registering execution; the pipeline name is in the version's metadata.
+    out["MetadataProperties"] = {
+        {"GeneratedBy", ctx.arns.Execution(v.metadata.value("pipeline", std::string()), v.execution_id)}};
+  }
+  if (!v.approval_comment.empty()) out["ApprovalDescription"] = v.approval_comment;
+  Json custom = Json::object();
+  for (const auto& [key, value] : v.metadata.items()) {
+    if (value.is_string()) custom[key] = value;
+  }
+  out["CustomerMetadataProperties"] = std::move(custom);
+  out["LastModifiedTime"] = Timestamp(LastModified(v));
+  if (!v.approved_by.empty()) out["LastModifiedBy"] = {{"UserProfileName", v.approved_by}};
+  out["CreatedBy"] = Json::object();
+  return out;
+}
+
+// Sorts `items` by SortBy (Name or CreationTime) and SortOrder (Ascending by default).
+template <typename T, typename NameOf>
+Status SortItems(const Json& request, std::vector<T>& items, NameOf name_of) {
+  Members m(request);
+  ASSIGN_OR_RETURN(std::string sort_by, m.OneOf("SortBy", {"Name", "CreationTime"}, "CreationTime"));
+  ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, "Ascending"));
+  std::stable_sort(items.begin(), items.end(), [&](const T& a, const T& b) {
+    if (sort_by == "Name") return order == "Ascending" ? name_of(a) < name_of(b) : name_of(b) < name_of(a);
+    return order == "Ascending" ? a.created_at < b.created_at : b.created_at < a.created_at;
+  });
+  return Status::OK();
+}
+
+// CreationTimeAfter/Before as a range (exclusive).
+Result<std::pair<TimeMs, TimeMs>> CreationRange(const Json& request) {
+  Members m(request);
+  std::pair<TimeMs, TimeMs> range{LLONG_MIN, LLONG_MAX};
+  if (m.Has("CreationTimeAfter")) {
+    ASSIGN_OR_RETURN(range.first, TimestampOf(request["CreationTimeAfter"], "creationTimeAfter"));
+  }
+  if (m.Has("CreationTimeBefore")) {
+    ASSIGN_OR_RETURN(range.second, TimestampOf(request["CreationTimeBefore"], "creationTimeBefore"));
+  }
+  return range;
+}
+
+Result<Json> ListModelPackageGroups(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(std::string contains, Members(request).Optional("NameContains"));
+  ASSIGN_OR_RETURN(auto range, CreationRange(request));
+  ASSIGN_OR_RETURN(std::vector<store::ModelGroupRecord> all, app::ModelRegistry(*ctx.home).Groups());
+  std::vector<store::ModelGroupRecord> groups;
+  for (auto& g : all) {
+    if (g.name.find(contains) != std::string::npos && g.created_at > range.first && g.created_at < range.second) {
+      groups.push_back(std::move(g));
+    }
+  }
+  RETURN_IF_ERROR(SortItems(request, groups, [](const store::ModelGroupRecord& g) { return g.name; }));
+  ASSIGN_OR_RETURN(Page page, PageOf(request, groups.size(), 100));
+  Json list = Json::array();
+  for (size_t i = page.offset; i < page.offset + page.size; ++i) list.push_back(GroupJson(ctx, groups[i]));
+  Json out = {{"ModelPackageGroupSummaryList", std::move(list)}};
+  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
+  return out;
+}
+
+Result<Json> DescribeModelPackageGroup(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(std::string text, Members(request).Required("ModelPackageGroupName"));
+  ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> group, FindGroup(ctx, text));
+  if (!group) return Status::InvalidArgument("ModelPackageGroup " + text + " does not exist.");
+  Json out = GroupJson(ctx, *group);
+  out["CreatedBy"] = Json::object();
+  return out;
+}
+
+Result<Json> ListModelPackages(const OperationContext& ctx, const Json& request) {
+  Members m(request);
+  ASSIGN_OR_RETURN(std::string group_text, m.Optional("ModelPackageGroupName"));
+  ASSIGN_OR_RETURN(std::string status, m.OneOf("ModelApprovalStatus", {"Approved", "Rejected", "PendingManualApproval"}, ""));
+  ASSIGN_OR_RETURN(std::string contains, m.Optional("NameContains"));
+  ASSIGN_OR_RETURN(std::string type, m.OneOf("ModelPackageType", {"Versioned", "Unversioned", "Both"}, "Both"));
+  ASSIGN_OR_RETURN(auto range, CreationRange(request));
+  app::ModelRegistry registry(*ctx.home);
+  std::vector<store::ModelGroupRecord> groups;
+  if (!group_text.empty()) {
+    ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> group, FindGroup(ctx, group_text));
+    if (group) groups.push_back(std::move(*group));
+  } else {
+    ASSIGN_OR_RETURN(groups, registry.Groups());
+  }
+  std::vector<store::ModelVersionRecord> versions;
+  if (type != "Unversioned") {  // Every Grove model version is a versioned package.
+    for (const store::ModelGroupRecord& g : groups) {
+      ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> vs, registry.Versions(g.name));
+      for (auto& v : vs) {
+        if ((status.empty() || v.approval_status == status) && v.group.find(contains) != std::string::npos &&
+            v.created_at > range.first && v.created_at < range.second) {
+          versions.push_back(std::move(v));
+        }
+      }
+    }
+  }
+  RETURN_IF_ERROR(SortItems(request, versions, [](const store::ModelVersionRecord& v) {
+    return store::VersionRef(v.group, v.version);
+  }));
+  ASSIGN_OR_RETURN(Page page, PageOf(request, versions.size(), 100));
+  Json list = Json::array();
+  for (size_t i = page.offset; i < page.offset + page.size; ++i) list.push_back(SummaryJson(ctx, versions[i]));
+  Json out = {{"ModelPackageSummaryList", std::move(list)}};
+  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
+  return out;
+}
+
+Result<Json> DescribeModelPackage(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(std::string text, Members(request).Required("ModelPackageName"));
+  ASSIGN_OR_RETURN(store::ModelVersionRecord v, FindPackage(ctx, text));
+  return PackageJson(ctx, v);
+}
+
+Result<Json> UpdateModelPackage(const OperationContext& ctx, const Json& request, const Caller& caller) {
+  Members m(request);
+  ASSIGN_OR_RETURN(std::string arn, m.Required("ModelPackageArn"));
+  ASSIGN_OR_RETURN(std::string status, m.OneOf("ModelApprovalStatus", {"Approved", "Rejected", "PendingManualApproval"}, ""));
+  ASSIGN_OR_RETURN(std::string comment, m.Optional("ApprovalDescription"));
+  ASSIGN_OR_RETURN(store::ModelVersionRecord v, FindPackage(ctx, arn));
+  app::ModelRegistry registry(*ctx.home);
+  const std::string ref = store::VersionRef(v.group, v.version);
+  if (status == "Approved" && v.approval_status != status) {
+    RETURN_IF_ERROR(registry.Approve(ref, comment, caller.identity).status());
+  } else if (status == "Rejected" && v.approval_status != status) {
+    RETURN_IF_ERROR(registry.Reject(ref, comment, caller.identity).status());
+  } else if (status == "PendingManualApproval" && v.approval_status != status) {
+    return Status::InvalidArgument("ModelApprovalStatus: a version that was " + v.approval_status +
+                                   " cannot go back to PendingManualApproval; approve or reject it");
+  }
+  // Setting the status a version already has changes nothing, as in SageMaker.
+  return Json{{"ModelPackageArn", ctx.arns.ModelPackage(v.group, v.version)}};
+}
+
+}  // namespace
+
+std::string ArtifactS3Uri(const std::string& digest) { return "s3://grove-artifacts/sha256/" + digest; }
+
+void AddModelPackageOperations(const OperationContext& ctx, OperationTable& table) {
+  AddOperation(table, ctx, "ListModelPackageGroups", ListModelPackageGroups);
+  AddOperation(table, ctx, "DescribeModelPackageGroup", DescribeModelPackageGroup);
+  AddOperation(table, ctx, "ListModelPackages", ListModelPackages);
+  AddOperation(table, ctx, "DescribeModelPackage", DescribeModelPackage);
+  table["UpdateModelPackage"] = [&ctx](const Json& request, const Caller& caller) {
+    return UpdateModelPackage(ctx, request, caller);
+  };
+}
+
+}  // namespace grove::sagemaker

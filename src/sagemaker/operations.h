@@ -1,0 +1,61 @@
+#pragma once
+
+// The SageMaker control-plane operations Grove implements, by area. Each
+// takes the request body (a JSON object) and answers the response body or a
+// Status that wire.h turns into the service's error form.
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "app/home.h"
+#include "common/json.h"
+#include "common/status.h"
+#include "sagemaker/arn.h"
+
+namespace grove::pipeline {
+class Executor;
+}
+namespace grove::serving {
+class EndpointService;
+}
+
+namespace grove::sagemaker {
+
+// Who is calling, for attribution (approvals record it).
+struct Caller {
+  std::string identity = "sagemaker-api";
+};
+
+// What the operations work on. Not owned.
+struct OperationContext {
+  app::Home* home = nullptr;
+  pipeline::Executor* executor = nullptr;  // Null: executions cannot start here.
+  serving::EndpointService* endpoints = nullptr;
+  Arns arns;
+};
+
+using Operation = std::function<Result<Json>(const Json& request, const Caller& caller)>;
+using OperationTable = std::map<std::string, Operation, std::less<>>;
+
+// Adds an operation that needs no caller identity.
+using ContextOperation = Result<Json> (*)(const OperationContext& ctx, const Json& request);
+void AddOperation(OperationTable& table, const OperationContext& ctx, const char* name, ContextOperation op);
+
+// Pipelines and their executions: DescribePipeline, ListPipelines,
+// StartPipelineExecution, DescribePipelineExecution, ListPipelineExecutions,
+// ListPipelineExecutionSteps, ListPipelineParametersForExecution,
+// DescribePipelineDefinitionForExecution, StopPipelineExecution.
+void AddPipelineOperations(const OperationContext& ctx, OperationTable& table);
+// Model package groups and versions: ListModelPackageGroups,
+// DescribeModelPackageGroup, ListModelPackages, DescribeModelPackage,
+// UpdateModelPackage.
+void AddModelPackageOperations(const OperationContext& ctx, OperationTable& table);
+// Endpoints: DescribeEndpoint, ListEndpoints.
+void AddEndpointOperations(const OperationContext& ctx, OperationTable& table);
+
+// The S3 URI under which an artifact is served by Grove's S3 API:
+// s3://grove-artifacts/sha256/<digest>.
+std::string ArtifactS3Uri(const std::string& digest);
+
+}  // namespace grove::sagemaker

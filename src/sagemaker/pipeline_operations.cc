@@ -1,0 +1,296 @@
+// DescribePipeline, ListPipelines and the pipeline-execution operations over
+// app::Pipelines and app::Executions.
+#include <algorithm>
+#include <climits>
+
+#include "app/executions.h"
+#include "app/pipelines.h"
+#include "sagemaker/definition_json.h"
+#include "sagemaker/operations.h"
+#include "sagemaker/wire.h"
+#include "store/metadata_store.h"
+
+namespace grove::sagemaker {
+
+namespace {
+
+constexpr const char* kStartTokenKind = "sagemaker-start-token";
+
+// The stored name of the pipeline named by `text` (a name or an ARN, whose
+// name is lowercased). ResourceNotFound when there is none.
+Result<std::string> PipelineName(const OperationContext& ctx, const std::string& text) {
+  std::optional<std::string> name = NameOrArn(text, "pipeline");
+  if (!name) return ValidationError("pipelineName", text, "Member must be a pipeline name or ARN");
+  ASSIGN_OR_RETURN(std::vector<store::PipelineRecord> pipelines, app::Pipelines(*ctx.home).List());
+  for (const auto& p : pipelines) {
+    if (p.name == *name) return p.name;
+  }
+  for (const auto& p : pipelines) {
+    if (Lowercase(p.name) == Lowercase(*name)) return p.name;
+  }
+  return Status::NotFound("Pipeline '" + ctx.arns.Pipeline(*name) + "' does not exist.");
+}
+
+Result<store::ExecutionRecord> FindExecution(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(std::string arn, Members(request).Required("PipelineExecutionArn"));
+  std::optional<std::string> id = ExecutionIdOf(arn);
+  if (!id) return ValidationError("pipelineExecutionArn", arn, "Member must be a pipeline execution ARN");
+  Result<store::ExecutionRecord> found = app::Executions(*ctx.home).Describe(*id);
+  if (found.status().code() == StatusCode::kNotFound) {
+    return Status::NotFound("Pipeline execution '" + arn + "' does not exist.");
+  }
+  return found;
+}
+
+TimeMs LastModified(const store::ExecutionRecord& e) { return std::max(e.started_at, e.ended_at); }
+
+Json ExecutionJson(const OperationContext& ctx, const store::ExecutionRecord& e) {
+  const std::string arn = ctx.arns.Execution(e.pipeline, e.id);
+  return {{"PipelineArn", ctx.arns.Pipeline(e.pipeline)},
+          {"PipelineExecutionArn", arn},
+          {"PipelineExecutionDisplayName", "execution-" + e.id},
+          {"PipelineExecutionStatus", e.status},
+          {"PipelineExperimentConfig", {{"ExperimentName", e.pipeline}, {"TrialName", e.id}}},
+          {"FailureReason", e.failure_reason},
+          {"PipelineVersionId", e.version},
+          {"CreationTime", Timestamp(e.started_at)},
+          {"LastModifiedTime", Timestamp(LastModified(e))},
+          {"CreatedBy", Json::object()},
+          {"LastModifiedBy", Json::object()}};
+}
+
+// A parameter value as SageMaker reports it: always a string.
+std::string ParameterText(const Json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  return value.dump();
+}
+
+// The step's metadata in SageMaker's form: one key for what the step made.
+Json StepMetadata(const OperationContext& ctx, const store::StepRunRecord& run) {
+  const std::string job = "pipelines-" + run.execution_id + "-" + Lowercase(run.step_name);
+  const Json& m = run.metadata;
+  if (run.step_type == "RegisterModel" && m.contains("model_version")) {
+    const Json& v = m["model_version"];
+    return {{"RegisterModel", {{"Arn", ctx.arns.ModelPackage(v.value("group", ""), v.value("version", 0))}}}};
+  }
+  if (run.step_type == "Condition" && m.contains("outcome")) {
+    return {{"Condition", {{"Outcome", m["outcome"].get<bool>() ? "True" : "False"}}}};
+  }
+  if (run.step_type == "Fail") return {{"Fail", {{"ErrorMessage", run.failure_reason}}}};
+  if (run.step_type == "Training" || run.step_type == "Refit") {
+    return {{"TrainingJob", {{"Arn", ctx.arns.Resource("training-job", job)}}}};
+  }
+  if (run.step_type == "Tuning") {
+    return {{"TuningJob", {{"Arn", ctx.arns.Resource("hyper-parameter-tuning-job", job)}}}};
+  }
+  if (run.step_type == "Processing" || run.step_type == "Evaluation") {
+    return {{"ProcessingJob", {{"Arn", ctx.arns.Resource("processing-job", job)}}}};
+  }
+  return Json::object();
+}
+
+Json StepJson(const OperationContext& ctx, const store::ExecutionRecord& e, const store::StepRunRecord& run) {
+  Json step = {{"StepName", run.step_name},
+               {"StepStatus", run.status},
+               {"AttemptCount", run.attempts},
+               {"Metadata", StepMetadata(ctx, run)}};
+  if (run.started_at > 0) step["StartTime"] = Timestamp(run.started_at);
+  if (run.ended_at > 0) step["EndTime"] = Timestamp(run.ended_at);
+  if (!run.failure_reason.empty()) step["FailureReason"] = run.failure_reason;
+  if (!run.cache_hit_source.empty()) {
+    step["CacheHitResult"] = {{"SourcePipelineExecutionArn", ctx.arns.Execution(e.pipeline, run.cache_hit_source)}};
+  }
+  return step;
+}
+
+Result<Json> DescribePipeline(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(std::string text, Members(request).Required("PipelineName"));
+  ASSIGN_OR_RETURN(std::string name, PipelineName(ctx, text));
+  ASSIGN_OR_RETURN(app::PipelineDescription d, app::Pipelines(*ctx.home).Describe(name, 0));
+  ASSIGN_OR_RETURN(pipeline::Definition def, app::Pipelines::Parse(d.definition));
+  return Json{{"PipelineArn", ctx.arns.Pipeline(name)},
+              {"PipelineName", name},
+              {"PipelineDisplayName", name},
+              {"PipelineDefinition", SageMakerDefinition(def).dump()},
+              {"PipelineDescription", d.pipeline.description},
+              {"PipelineStatus", "Active"},
+              {"PipelineVersionId", d.definition.version},
+              {"CreationTime", Timestamp(d.pipeline.created_at)},
+              {"LastModifiedTime", Timestamp(d.pipeline.updated_at)},
+              {"CreatedBy", Json::object()},
+              {"LastModifiedBy", Json::object()}};
+}
+
+Result<Json> ListPipelines(const OperationContext& ctx, const Json& request) {
+  Members m(request);
+  ASSIGN_OR_RETURN(std::string prefix, m.Optional("PipelineNamePrefix"));
+  ASSIGN_OR_RETURN(std::string sort_by, m.OneOf("SortBy", {"Name", "CreationTime"}, "CreationTime"));
+  ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, "Descending"));
+  TimeMs after = 0, before = LLONG_MAX;
+  if (m.Has("CreatedAfter")) {
+    ASSIGN_OR_RETURN(after, TimestampOf(request["CreatedAfter"], "createdAfter"));
+  }
+  if (m.Has("CreatedBefore")) {
+    ASSIGN_OR_RETURN(before, TimestampOf(request["CreatedBefore"], "createdBefore"));
+  }
+  ASSIGN_OR_RETURN(std::vector<store::PipelineRecord> all, app::Pipelines(*ctx.home).List());
+  std::vector<store::PipelineRecord> pipelines;
+  for (auto& p : all) {
+    if (p.name.rfind(prefix, 0) == 0 && p.created_at > after && p.created_at < before) pipelines.push_back(std::move(p));
+  }
+  std::stable_sort(pipelines.begin(), pipelines.end(), [&](const auto& a, const auto& b) {
+    bool less = sort_by == "Name" ? a.name < b.name : a.created_at < b.created_at;
+    bool greater = sort_by == "Name" ? b.name < a.name : b.created_at < a.created_at;
+    return order == "Ascending" ? less : greater;
+  });
+  ASSIGN_OR_RETURN(Page page, PageOf(request, pipelines.size(), 50));
+  Json summaries = Json::array();
+  for (size_t i = page.offset; i < page.offset + page.size; ++i) {
+    const store::PipelineRecord& p = pipelines[i];
+    summaries.push_back({{"PipelineArn", ctx.arns.Pipeline(p.name)},
+                         {"PipelineName", p.name},
+                         {"PipelineDisplayName", p.name},
+                         {"PipelineDescription", p.description},
+                         {"CreationTime", Timestamp(p.created_at)},
+                         {"LastModifiedTime", Timestamp(p.updated_at)}});
+  }
+  Json out = {{"PipelineSummaries", std::move(summaries)}};
+  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
+  return out;
+}
+
+Result<Json> StartPipelineExecution(const OperationContext& ctx, const Json& request) {
+  Members m(request);
+  ASSIGN_OR_RETURN(std::string text, m.Required("PipelineName"));
+  ASSIGN_OR_RETURN(std::string token, m.Optional("ClientRequestToken"));
+  ASSIGN_OR_RETURN(std::string name, PipelineName(ctx, text));
+  std::map<std::string, std::string> parameters;
+  for (const Json& p : request.value("PipelineParameters", Json::array())) {
+    if (!p.is_object() || !p.contains("Name") || !p["Name"].is_string() || !p.contains("Value") ||
+        !p["Value"].is_string()) {
+      return ValidationError("pipelineParameters", p, "Member must be {Name: string, Value: string}");
+    }
+    parameters[p["Name"].get<std::string>()] = p["Value"].get<std::string>();
+  }
+  store::MetadataStore& metadata = *ctx.home->metadata();
+  const std::string token_name = name + "/" + token;
+  if (!token.empty()) {
+    // A retried request (the same ClientRequestToken) gets the execution the first one started.
+    ASSIGN_OR_RETURN(std::optional<store::ResourceRecord> seen,
+                     store::ReadValue(metadata, [&](store::StoreReader& r) { return r.FindResource(kStartTokenKind, token_name); }));
+    if (seen) return Json{{"PipelineExecutionArn", ctx.arns.Execution(name, seen->body.value("execution", ""))}};
+  }
+  if (ctx.executor == nullptr) return Status::FailedPrecondition("this server does not run pipelines");
+  ASSIGN_OR_RETURN(app::StartedExecution started, app::Executions(*ctx.home, ctx.executor).StartStored(name, parameters));
+  if (!token.empty()) {
+    const TimeMs now = ctx.home->clock()->Now();
+    (void)metadata.Transact([&](store::StoreTransaction& txn) {
+      return txn.PutResource({kStartTokenKind, token_name, {{"execution", started.id}}, now, now});
+    });
+  }
+  return Json{{"PipelineExecutionArn", ctx.arns.Execution(name, started.id)}};
+}
+
+Result<Json> DescribePipelineExecution(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(store::ExecutionRecord e, FindExecution(ctx, request));
+  return ExecutionJson(ctx, e);
+}
+
+Result<Json> ListPipelineExecutions(const OperationContext& ctx, const Json& request) {
+  Members m(request);
+  ASSIGN_OR_RETURN(std::string text, m.Required("PipelineName"));
+  ASSIGN_OR_RETURN(std::string name, PipelineName(ctx, text));
+  ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, "Descending"));
+  ASSIGN_OR_RETURN(std::string sort_by, m.OneOf("SortBy", {"CreationTime", "PipelineExecutionArn"}, "CreationTime"));
+  TimeMs after = 0, before = LLONG_MAX;
+  if (m.Has("CreatedAfter")) {
+    ASSIGN_OR_RETURN(after, TimestampOf(request["CreatedAfter"], "createdAfter"));
+  }
+  if (m.Has("CreatedBefore")) {
+    ASSIGN_OR_RETURN(before, TimestampOf(request["CreatedBefore"], "createdBefore"));
+  }
+  ASSIGN_OR_RETURN(std::vector<store::ExecutionRecord> all,
+                   app::Executions(*ctx.home).List(app::ExecutionQuery{name, INT_MAX}));  // Newest first.
+  std::vector<store::ExecutionRecord> executions;
+  for (auto& e : all) {
+    if (e.started_at > after && e.started_at < before) executions.push_back(std::move(e));
+  }
+  if (sort_by == "PipelineExecutionArn") {
+    std::stable_sort(executions.begin(), executions.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
+  }
+  if (order == "Ascending") std::reverse(executions.begin(), executions.end());
+  ASSIGN_OR_RETURN(Page page, PageOf(request, executions.size(), 50));
+  Json summaries = Json::array();
+  for (size_t i = page.offset; i < page.offset + page.size; ++i) {
+    const store::ExecutionRecord& e = executions[i];
+    Json s = {{"PipelineExecutionArn", ctx.arns.Execution(e.pipeline, e.id)},
+              {"StartTime", Timestamp(e.started_at)},
+              {"PipelineExecutionStatus", e.status},
+              {"PipelineExecutionDisplayName", "execution-" + e.id}};
+    if (!e.failure_reason.empty()) s["PipelineExecutionFailureReason"] = e.failure_reason;
+    summaries.push_back(std::move(s));
+  }
+  Json out = {{"PipelineExecutionSummaries", std::move(summaries)}};
+  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
+  return out;
+}
+
+Result<Json> ListPipelineExecutionSteps(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(store::ExecutionRecord e, FindExecution(ctx, request));
+  ASSIGN_OR_RETURN(std::string order, Members(request).OneOf("SortOrder", {"Ascending", "Descending"}, "Descending"));
+  ASSIGN_OR_RETURN(std::vector<store::StepRunRecord> runs, app::Executions(*ctx.home).Steps(e.id));  // Oldest first.
+  if (order == "Descending") std::reverse(runs.begin(), runs.end());
+  ASSIGN_OR_RETURN(Page page, PageOf(request, runs.size(), 50));
+  Json steps = Json::array();
+  for (size_t i = page.offset; i < page.offset + page.size; ++i) steps.push_back(StepJson(ctx, e, runs[i]));
+  Json out = {{"PipelineExecutionSteps", std::move(steps)}};
+  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
+  return out;
+}
+
+Result<Json> ListPipelineParametersForExecution(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(store::ExecutionRecord e, FindExecution(ctx, request));
+  std::vector<std::pair<std::string, std::string>> all;
+  for (const auto& [name, value] : e.parameters.items()) all.emplace_back(name, ParameterText(value));
+  ASSIGN_OR_RETURN(Page page, PageOf(request, all.size(), 50));
+  Json parameters = Json::array();
+  for (size_t i = page.offset; i < page.offset + page.size; ++i) {
+    parameters.push_back({{"Name", all[i].first}, {"Value", all[i].second}});
+  }
+  Json out = {{"PipelineParameters", std::move(parameters)}};
+  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
+  return out;
+}
+
+Result<Json> DescribePipelineDefinitionForExecution(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(store::ExecutionRecord e, FindExecution(ctx, request));
+  ASSIGN_OR_RETURN(app::PipelineDescription d, app::Pipelines(*ctx.home).Describe(e.pipeline, e.version));
+  ASSIGN_OR_RETURN(pipeline::Definition def, app::Pipelines::Parse(d.definition));
+  return Json{{"PipelineDefinition", SageMakerDefinition(def).dump()},
+              {"CreationTime", Timestamp(d.definition.created_at)}};
+}
+
+Result<Json> StopPipelineExecution(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(store::ExecutionRecord e, FindExecution(ctx, request));
+  Status s = app::Executions(*ctx.home).Stop(e.id);
+  // Stopping an execution that already ended is a conflict, as SageMaker answers it.
+  if (!s.ok()) return s.code() == StatusCode::kFailedPrecondition ? Status::FailedPrecondition(s.message()) : s;
+  return Json{{"PipelineExecutionArn", ctx.arns.Execution(e.pipeline, e.id)}};
+}
+
+}  // namespace
+
+void AddPipelineOperations(const OperationContext& ctx, OperationTable& table) {
+  AddOperation(table, ctx, "DescribePipeline", DescribePipeline);
+  AddOperation(table, ctx, "ListPipelines", ListPipelines);
+  AddOperation(table, ctx, "StartPipelineExecution", StartPipelineExecution);
+  AddOperation(table, ctx, "DescribePipelineExecution", DescribePipelineExecution);
+  AddOperation(table, ctx, "ListPipelineExecutions", ListPipelineExecutions);
+  AddOperation(table, ctx, "ListPipelineExecutionSteps", ListPipelineExecutionSteps);
+  AddOperation(table, ctx, "ListPipelineParametersForExecution", ListPipelineParametersForExecution);
+  AddOperation(table, ctx, "DescribePipelineDefinitionForExecution", DescribePipelineDefinitionForExecution);
+  AddOperation(table, ctx, "StopPipelineExecution", StopPipelineExecution);
+}
+
+}  // namespace grove::sagemaker

@@ -1,0 +1,120 @@
+#include "sagemaker/wire.h"
+
+#include <charconv>
+#include <cmath>
+
+namespace grove::sagemaker {
+
+namespace {
+
+constexpr std::string_view kContentType = "application/x-amz-json-1.1";
+constexpr std::string_view kTokenPrefix = "grove-page-";
+
+}  // namespace
+
+api::HttpResponse OkResponse(const Json& body) {
+  api::HttpResponse response = api::JsonResponse(200, body);
+  response.content_type = kContentType;
+  return response;
+}
+
+api::HttpResponse ErrorResponse(std::string_view code, const std::string& message, int status) {
+  api::HttpResponse response = api::JsonResponse(status, {{"__type", code}, {"Message", message}});
+  response.content_type = kContentType;
+  response.headers.Set("x-amzn-ErrorType", std::string(code));
+  return response;
+}
+
+api::HttpResponse ErrorResponse(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kCancelled:
+      return ErrorResponse("ValidationException", status.message());
+    case StatusCode::kNotFound:
+      return ErrorResponse("ResourceNotFound", status.message());
+    case StatusCode::kFailedPrecondition:
+      return ErrorResponse("ConflictException", status.message());
+    case StatusCode::kUnimplemented:
+      return ErrorResponse("UnknownOperationException", status.message());
+    default:
+      return ErrorResponse("InternalFailure", status.message(), 500);
+  }
+}
+
+Status ValidationError(std::string_view member, const Json& value, std::string_view constraint) {
+  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+  if (text.size() > 200) text = text.substr(0, 200) + "...";
+  return Status::InvalidArgument("1 validation error detected: Value '" + text + "' at '" + std::string(member) +
+                                 "' failed to satisfy constraint: " + std::string(constraint));
+}
+
+Json Timestamp(TimeMs ms) { return static_cast<double>(ms) / 1000.0; }
+
+Result<TimeMs> TimestampOf(const Json& value, std::string_view member) {
+  if (!value.is_number() || !std::isfinite(value.get<double>())) {
+    return ValidationError(member, value, "Member must be a timestamp");
+  }
+  return static_cast<TimeMs>(std::llround(value.get<double>() * 1000.0));
+}
+
+bool Members::Has(std::string_view name) const {
+  return body_.is_object() && body_.contains(name) && !body_[std::string(name)].is_null();
+}
+
+Result<std::string> Members::Optional(std::string_view name) const {
+  if (!Has(name)) return std::string();
+  const Json& v = body_[std::string(name)];
+  if (!v.is_string()) return ValidationError(name, v, "Member must be a string");
+  return v.get<std::string>();
+}
+
+Result<std::string> Members::Required(std::string_view name) const {
+  if (!Has(name)) {
+    return Status::InvalidArgument("1 validation error detected: Value null at '" + std::string(name) +
+                                   "' failed to satisfy constraint: Member must not be null");
+  }
+  return Optional(name);
+}
+
+Result<std::string> Members::OneOf(std::string_view name, std::initializer_list<std::string_view> allowed,
+                                   std::string_view fallback) const {
+  ASSIGN_OR_RETURN(std::string value, Optional(name));
+  if (value.empty()) return std::string(fallback);
+  std::string set;
+  for (std::string_view a : allowed) {
+    if (value == a) return value;
+    set += (set.empty() ? "" : ", ") + std::string(a);
+  }
+  return ValidationError(name, value, "Member must satisfy enum value set: [" + set + "]");
+}
+
+Result<Page> PageOf(const Json& request, size_t total, int fallback) {
+  Page page;
+  int max_results = fallback;
+  if (request.contains("MaxResults") && !request["MaxResults"].is_null()) {
+    const Json& v = request["MaxResults"];
+    if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > 100) {
+      return ValidationError("maxResults", v, "Member must have value less than or equal to 100");
+    }
+    max_results = v.get<int>();
+  }
+  if (request.contains("NextToken") && request["NextToken"].is_string() && !request["NextToken"].get<std::string>().empty()) {
+    const std::string token = request["NextToken"].get<std::string>();
+    std::string_view digits(token);
+    size_t offset = 0;
+    bool ok = digits.substr(0, kTokenPrefix.size()) == kTokenPrefix;
+    if (ok) {
+      digits.remove_prefix(kTokenPrefix.size());
+      auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), offset);
+      ok = ec == std::errc() && ptr == digits.data() + digits.size() && !digits.empty();
+    }
+    if (!ok) return Status::InvalidArgument("Invalid pagination token: " + token);
+    page.offset = std::min(offset, total);
+  }
+  page.size = std::min<size_t>(static_cast<size_t>(max_results), total - page.offset);
+  if (page.offset + page.size < total) page.next_token = std::string(kTokenPrefix) + std::to_string(page.offset + page.size);
+  return page;
+}
+
+}  // namespace grove::sagemaker

@@ -1,0 +1,69 @@
+#pragma once
+
+// The JSON 1.1 protocol of SageMaker's control plane as boto3 reads it
+// (sagemaker-api.md §1): request members, timestamps, pagination and errors.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/http_types.h"
+#include "common/clock.h"
+#include "common/json.h"
+#include "common/status.h"
+
+namespace grove::sagemaker {
+
+// A successful answer: 200, application/x-amz-json-1.1.
+api::HttpResponse OkResponse(const Json& body);
+
+// An error answer, `{"__type": code, "Message": message}` with the code also
+// in x-amzn-ErrorType. Status 400 unless it is Grove's own failure (500,
+// which clients retry).
+api::HttpResponse ErrorResponse(std::string_view code, const std::string& message, int status = 400);
+
+// The error a Status becomes: InvalidArgument and AlreadyExists ->
+// ValidationException, NotFound -> ResourceNotFound, FailedPrecondition ->
+// ConflictException, Unimplemented -> UnknownOperationException, anything
+// else -> 500 InternalFailure.
+api::HttpResponse ErrorResponse(const Status& status);
+
+// A ValidationException Status in the service's wording:
+// "1 validation error detected: Value 'x' at 'member' failed to satisfy constraint: ...".
+Status ValidationError(std::string_view member, const Json& value, std::string_view constraint);
+
+// Epoch seconds with milliseconds, the timestamp form every client parses.
+Json Timestamp(TimeMs ms);
+// Epoch milliseconds from a request timestamp (epoch seconds, a number).
+Result<TimeMs> TimestampOf(const Json& value, std::string_view member);
+
+// Members of a request body, with ValidationException errors naming them.
+class Members {
+ public:
+  explicit Members(const Json& body) : body_(body) {}
+  const Json& body() const { return body_; }
+  bool Has(std::string_view name) const;
+  // A required string member.
+  Result<std::string> Required(std::string_view name) const;
+  // An optional string member ("" when absent).
+  Result<std::string> Optional(std::string_view name) const;
+  // An optional string member that must be one of `allowed`; `fallback` when absent.
+  Result<std::string> OneOf(std::string_view name, std::initializer_list<std::string_view> allowed,
+                            std::string_view fallback) const;
+
+ private:
+  const Json& body_;
+};
+
+// One page of a list of `total` items: [offset, offset + size).
+struct Page {
+  size_t offset = 0;
+  size_t size = 0;
+  // The NextToken for the page after this one, or "" on the last page.
+  std::string next_token;
+};
+// Reads MaxResults (1..100, `fallback` when absent) and NextToken from
+// `request`. ValidationException for a bad value or token.
+Result<Page> PageOf(const Json& request, size_t total, int fallback = 100);
+
+}  // namespace grove::sagemaker
