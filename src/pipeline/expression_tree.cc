@@ -58,6 +58,15 @@ std::vector<std::string> SplitDots(const std::string& text) {
   }
 }
 
+// Why `arg` is not an object with no keys but `a` and `b`; "" when it is.
+std::string ObjectShapeProblem(const Json& arg, std::string_view a, std::string_view b) {
+  if (!arg.is_object()) return "takes an object, not " + arg.dump();
+  for (const auto& [key, v] : arg.items()) {
+    if (key != a && key != b) return "unknown key '" + key + "'";
+  }
+  return "";
+}
+
 // Where a value is written: its JSON pointer and its field path.
 struct Where {
   std::string pointer;
@@ -157,10 +166,7 @@ class Parser {
     auto bad = [&](const std::string& why) {
       return Invalid(at, "JsonGet: " + why + " (expected {step: <Step>, path: a.b[0].c})");
     };
-    if (!arg.is_object()) return bad("takes an object, not " + arg.dump());
-    for (const auto& [key, v] : arg.items()) {
-      if (key != "step" && key != "path") return bad("unknown key '" + key + "'");
-    }
+    if (std::string why = ObjectShapeProblem(arg, "step", "path"); !why.empty()) return bad(why);
     if (!arg.contains("step") || !arg["step"].is_string()) return bad("'step' must be a step name");
     if (!arg.contains("path") || !arg["path"].is_string()) return bad("'path' must be a string");
     Result<std::vector<PathSegment>> segments = ParseJsonPath(arg["path"].get<std::string>());
@@ -176,10 +182,7 @@ class Parser {
     auto bad = [&](const std::string& why) {
       return Invalid(at, "Join: " + why + " (expected {on: <separator>, values: [...]})");
     };
-    if (!arg.is_object()) return bad("takes an object, not " + arg.dump());
-    for (const auto& [key, v] : arg.items()) {
-      if (key != "on" && key != "values") return bad("unknown key '" + key + "'");
-    }
+    if (std::string why = ObjectShapeProblem(arg, "on", "values"); !why.empty()) return bad(why);
     if (arg.contains("on") && !arg["on"].is_string()) return bad("'on' must be a string");
     if (!arg.contains("values") || !arg["values"].is_array()) return bad("'values' must be a list");
     Expr node = Node(Expr::Kind::kJoin, at);
