@@ -44,7 +44,7 @@ Result<pipeline::AttemptResult> RunOneStep(app::Home& home, const StepRunOptions
   const auto& types = pipeline::StepTypeRegistry::BuiltIn();
   ASSIGN_OR_RETURN(pipeline::Definition def, app::Pipelines::Parse(stored));
   ASSIGN_OR_RETURN(std::vector<store::StepRunRecord> runs, home.metadata()->ListStepRuns(execution.id));
-  RETURN_IF_ERROR(pipeline::AddRecordedExpansions(def, runs));
+  RETURN_IF_ERROR(pipeline::AddRecordedExpansions(def, runs, types));
   const pipeline::StepDef* step = def.FindStep(opts.step);
   if (step == nullptr) {
     return Status::NotFound("pipeline " + def.name + " v" + std::to_string(execution.version) + " has no step '" +

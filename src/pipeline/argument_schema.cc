@@ -51,6 +51,8 @@ const char* ArgTypeName(ArgType type) {
       return "list";
     case ArgType::kObject:
       return "mapping";
+    case ArgType::kConditions:
+      return "condition list";
   }
   return "value";
 }
@@ -91,6 +93,7 @@ Status CoerceArgument(const ArgumentSpec& spec, Json& value) {
       return value.is_array() ? Status::OK() : Expected(spec, value);
     case ArgType::kObject:
       return value.is_object() ? Status::OK() : Expected(spec, value);
+    case ArgType::kConditions:  // Its shape is checked by parsing (ParseStepExpressions).
     case ArgType::kAny:
       break;
   }

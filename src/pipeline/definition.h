@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/json.h"
 #include "common/status.h"
+#include "pipeline/expression_tree.h"
 
 namespace grove::pipeline {
 
@@ -44,7 +45,10 @@ struct CachePolicy {
 struct StepDef {
   std::string name;
   std::string type;
-  Json arguments = Json::object();  // Literals and expressions, unresolved.
+  Json arguments = Json::object();  // Literals and expressions, unresolved: the written form.
+  // `arguments` parsed (ParseStepExpressions, called by every front end): what
+  // the validator, the graph and resolution read.
+  ArgumentExpressions expressions;
   std::vector<std::string> depends_on;
   CachePolicy cache;
   RetryPolicy retry;

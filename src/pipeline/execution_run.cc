@@ -9,7 +9,7 @@ ExecutionRun::ExecutionRun(const ExecutorServices& services, Definition def,
                            std::map<std::string, std::set<std::string>> deps, store::ExecutionRecord record)
     : services_(services), def_(std::move(def)), record_(std::move(record)), planner_(def_, std::move(deps)) {}
 
-Status ExecutionRun::Expand(const std::string& parent, const std::vector<StepDef>& steps,
+Status ExecutionRun::Expand(const std::string& parent, std::vector<StepDef> steps,
                             const StepTypeRegistry& types) {
   ASSIGN_OR_RETURN(auto waits_for, CheckExpansion(def_, parent, steps, types));
   RETURN_IF_ERROR(planner_.AddSteps(parent, waits_for));

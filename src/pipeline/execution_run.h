@@ -28,7 +28,7 @@ class ExecutionRun {
   const Definition& def() const { return def_; }
   // Adds the steps that `parent` returned in a StepResult::Expansion (see
   // expansion.h); on success they run like written steps.
-  Status Expand(const std::string& parent, const std::vector<StepDef>& steps, const StepTypeRegistry& types);
+  Status Expand(const std::string& parent, std::vector<StepDef> steps, const StepTypeRegistry& types);
   Planner& planner() { return planner_; }
   StepOutputs& outputs() { return outputs_; }
   const std::shared_ptr<std::atomic<bool>>& stop_flag() const { return stop_; }

@@ -1,5 +1,6 @@
 #include "pipeline/expansion.h"
 
+#include "pipeline/expression_tree.h"
 #include "pipeline/graph.h"
 #include "pipeline/validator.h"
 
@@ -7,8 +8,9 @@ namespace grove::pipeline {
 
 Result<std::map<std::string, std::set<std::string>>> CheckExpansion(const Definition& def,
                                                                    const std::string& parent,
-                                                                   const std::vector<StepDef>& added,
+                                                                   std::vector<StepDef>& added,
                                                                    const StepTypeRegistry& types) {
+  for (StepDef& step : added) ParseStepExpressions(step, types);
   Definition candidate = def;
   candidate.steps.insert(candidate.steps.end(), added.begin(), added.end());
   Status valid = ValidateDefinition(candidate, types);
@@ -25,13 +27,16 @@ Result<std::map<std::string, std::set<std::string>>> CheckExpansion(const Defini
   return deps;
 }
 
-Status AddRecordedExpansions(Definition& def, const std::vector<store::StepRunRecord>& runs) {
+Status AddRecordedExpansions(Definition& def, const std::vector<store::StepRunRecord>& runs,
+                             const StepTypeRegistry& types) {
   for (const store::StepRunRecord& run : runs) {
     if (run.status != "Succeeded" || !run.metadata.contains("expansion")) continue;
     auto steps = StepDefsFromJson(run.metadata["expansion"]);
     if (!steps.ok()) return Status::Internal("step run " + run.step_name + ": " + steps.status().message());
     for (StepDef& s : *steps) {
-      if (def.FindStep(s.name) == nullptr) def.steps.push_back(std::move(s));
+      if (def.FindStep(s.name) != nullptr) continue;
+      ParseStepExpressions(s, types);
+      def.steps.push_back(std::move(s));
     }
   }
   return Status::OK();

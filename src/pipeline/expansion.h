@@ -28,15 +28,17 @@
 
 namespace grove::pipeline {
 
-// Checks `added` (returned by step `parent` of `def`) and returns what each
-// added step waits for, by name, `parent` included.
+// Parses the expressions of `added` (returned by step `parent` of `def`;
+// ParseStepExpressions), checks them, and returns what each added step
+// waits for, by name, `parent` included.
 Result<std::map<std::string, std::set<std::string>>> CheckExpansion(const Definition& def,
                                                                    const std::string& parent,
-                                                                   const std::vector<StepDef>& added,
+                                                                   std::vector<StepDef>& added,
                                                                    const StepTypeRegistry& types);
 
 // Appends to `def` the steps that `runs` (an execution's step runs) record as
-// added, so they can be found by name. Malformed records are an error.
-Status AddRecordedExpansions(Definition& def, const std::vector<store::StepRunRecord>& runs);
+// added, parsed, so they can be found by name. Malformed records are an error.
+Status AddRecordedExpansions(Definition& def, const std::vector<store::StepRunRecord>& runs,
+                             const StepTypeRegistry& types);
 
 }  // namespace grove::pipeline

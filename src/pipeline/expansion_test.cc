@@ -77,6 +77,9 @@ class CheckExpansionTest : public ::testing::Test {
     EXPECT_TRUE(def.ok()) << def.status().ToString();
     return def.ok() ? *def : Definition{};
   }
+  Result<std::map<std::string, std::set<std::string>>> Check(const Definition& def, std::vector<StepDef> added) {
+    return CheckExpansion(def, "G", added, types_);
+  }
   const StepTypeRegistry& types_ = StepTypeRegistry::BuiltIn();
 };
 
@@ -90,7 +93,7 @@ steps:
   StepDef first = MakeStep("F-1", "Fail", {{"message", {{"Get", "Parameters.Why"}}}});
   StepDef second = MakeStep("F-2", "Fail", {{"message", "y"}});
   second.depends_on = {"F-1"};
-  auto deps = CheckExpansion(def, "G", {first, second}, types_);
+  auto deps = Check(def, {first, second});
   ASSERT_TRUE(deps.ok()) << deps.status().ToString();
   EXPECT_EQ(deps->at("F-1"), (std::set<std::string>{"G"}));
   EXPECT_EQ(deps->at("F-2"), (std::set<std::string>{"G", "F-1"}));
@@ -98,14 +101,14 @@ steps:
 
 TEST_F(CheckExpansionTest, AddedStepsAreValidatedLikeWrittenOnes) {
   Definition def = Read("pipeline: p\nsteps:\n  - {name: G, type: Fail, arguments: {message: x}}\n");
-  auto unknown = CheckExpansion(def, "G", {MakeStep("X", "Teleport")}, types_);
+  auto unknown = Check(def, {MakeStep("X", "Teleport")});
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.status().message().find("step G added steps that are not valid"), std::string::npos);
   EXPECT_NE(unknown.status().message().find("Teleport"), std::string::npos) << unknown.status().message();
-  auto missing = CheckExpansion(def, "G", {MakeStep("X", "Fail", {{"message", {{"Get", "Parameters.Nope"}}}})}, types_);
+  auto missing = Check(def, {MakeStep("X", "Fail", {{"message", {{"Get", "Parameters.Nope"}}}})});
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("Nope"), std::string::npos) << missing.status().message();
-  EXPECT_FALSE(CheckExpansion(def, "G", {MakeStep("G", "Fail", {{"message", "again"}})}, types_).ok());
+  EXPECT_FALSE(Check(def, {MakeStep("G", "Fail", {{"message", "again"}})}).ok());
 }
 
 TEST_F(CheckExpansionTest, RecordedExpansionsMakeAddedStepsFindable) {
@@ -117,12 +120,13 @@ TEST_F(CheckExpansionTest, RecordedExpansionsMakeAddedStepsFindable) {
   store::StepRunRecord failed = grow;
   failed.status = "Failed";
   failed.metadata = {{"expansion", StepDefsToJson({MakeStep("F-9", "Fail")})}};
-  ASSERT_TRUE(AddRecordedExpansions(def, {grow, failed}).ok());
+  ASSERT_TRUE(AddRecordedExpansions(def, {grow, failed}, types_).ok());
   ASSERT_NE(def.FindStep("F-1"), nullptr);
   EXPECT_EQ(def.FindStep("F-1")->arguments["message"], "m");
+  EXPECT_TRUE(def.FindStep("F-1")->expressions.parsed) << "added steps are parsed like read ones";
   EXPECT_EQ(def.FindStep("F-9"), nullptr) << "only a succeeded step's expansion counts";
   grow.metadata["expansion"] = "garbage";
-  EXPECT_FALSE(AddRecordedExpansions(def, {grow}).ok());
+  EXPECT_FALSE(AddRecordedExpansions(def, {grow}, types_).ok());
 }
 
 TEST(PlannerExpansionTest, StepsAfterTheParentWaitForEveryAddedStep) {

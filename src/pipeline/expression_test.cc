@@ -130,43 +130,54 @@ TEST_F(ExpressionTest, ResolveErrorsNameTheExpression) {
   EXPECT_THAT(out.status().message(), HasSubstr("step outputs are not available here"));
 }
 
+// Adjusted when ScanExpressions and CollectReferences were replaced by the
+// parsed tree (ParseValue): the same references and issues, as tree nodes.
+std::vector<const Expr*> References(const Expr& tree) {
+  std::vector<const Expr*> refs;
+  ForEachNode(tree, [&refs](const Expr& node) {
+    if (IsReference(node.kind)) refs.push_back(&node);
+  });
+  return refs;
+}
+
 TEST_F(ExpressionTest, CollectsReferencesWithFields) {
   Json args = J(R"({"a": {"Get": "Parameters.X"}, "b": [{"Get": "Steps.S.Outputs.o"}],
                     "c": {"Join": {"values": [{"JsonGet": {"step": "E", "path": "m.v"}}, {"Get": "Execution.ExecutionId"}]}},
                     "bad": {"Get": 5}})");
-  ExpressionScan scan = ScanExpressions(args, "steps.T.arguments");
-  ASSERT_EQ(scan.references.size(), 4u);
-  EXPECT_EQ(scan.references[0].kind, Reference::Kind::kParameter);
-  EXPECT_EQ(scan.references[0].name, "X");
-  EXPECT_EQ(scan.references[0].field, "steps.T.arguments.a");
-  EXPECT_EQ(scan.references[1].kind, Reference::Kind::kStepOutput);
-  EXPECT_EQ(scan.references[1].name, "S");
-  EXPECT_EQ(scan.references[1].output, "o");
-  EXPECT_EQ(scan.references[1].field, "steps.T.arguments.b[0]");
-  EXPECT_EQ(scan.references[2].kind, Reference::Kind::kJsonGet);
-  EXPECT_EQ(scan.references[2].name, "E");
-  EXPECT_EQ(scan.references[2].path, "m.v");
-  EXPECT_EQ(scan.references[2].field, "steps.T.arguments.c.Join.values[0]");
-  EXPECT_EQ(scan.references[3].kind, Reference::Kind::kExecution);
-  ASSERT_EQ(scan.issues.size(), 1u);
-  EXPECT_EQ(scan.issues[0].field, "steps.T.arguments.bad");
-  EXPECT_THAT(scan.issues[0].message, HasSubstr("Get: takes a string, not 5"));
-  EXPECT_EQ(CollectReferences(args, "x").size(), 4u);
+  std::vector<ExpressionIssue> issues;
+  Expr tree = ParseValue(args, "steps.T.arguments", &issues);
+  std::vector<const Expr*> refs = References(tree);
+  ASSERT_EQ(refs.size(), 4u);
+  EXPECT_EQ(refs[0]->kind, Expr::Kind::kParameter);
+  EXPECT_EQ(refs[0]->name, "X");
+  EXPECT_EQ(refs[0]->field, "steps.T.arguments.a");
+  EXPECT_EQ(refs[1]->kind, Expr::Kind::kStepOutput);
+  EXPECT_EQ(refs[1]->name, "S");
+  EXPECT_EQ(refs[1]->output, "o");
+  EXPECT_EQ(refs[1]->field, "steps.T.arguments.b[0]");
+  EXPECT_EQ(refs[2]->kind, Expr::Kind::kJsonGet);
+  EXPECT_EQ(refs[2]->name, "E");
+  EXPECT_EQ(refs[2]->path, "m.v");
+  EXPECT_EQ(refs[2]->field, "steps.T.arguments.c.Join.values[0]");
+  EXPECT_EQ(refs[3]->kind, Expr::Kind::kExecutionVariable);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].field, "steps.T.arguments.bad");
+  EXPECT_THAT(issues[0].message, HasSubstr("Get: takes a string, not 5"));
 }
 
 TEST_F(ExpressionTest, ScanReportsMalformedJsonGetAndJoin) {
-  ExpressionScan scan =
-      ScanExpressions(J(R"([{"JsonGet": {"step": "E"}}, {"JsonGet": {"step": "E", "path": "a..b"}},
+  std::vector<ExpressionIssue> issues;
+  Expr tree = ParseValue(J(R"([{"JsonGet": {"step": "E"}}, {"JsonGet": {"step": "E", "path": "a..b"}},
             {"JsonGet": {"step": "E", "path": "a", "file": "x"}}, {"Join": {"values": "ab"}}, {"Join": {"on": 1, "values": []}}])"),
-                      "f");
-  ASSERT_EQ(scan.issues.size(), 5u);
-  EXPECT_THAT(scan.issues[0].message, HasSubstr("'path' must be a string"));
-  EXPECT_THAT(scan.issues[1].message, HasSubstr("bad path 'a..b'"));
-  EXPECT_THAT(scan.issues[2].message, HasSubstr("unknown key 'file'"));
-  EXPECT_THAT(scan.issues[3].message, HasSubstr("'values' must be a list"));
-  EXPECT_THAT(scan.issues[4].message, HasSubstr("'on' must be a string"));
-  EXPECT_EQ(scan.issues[4].field, "f[4]");
-  EXPECT_TRUE(scan.references.empty());
+                         "f", &issues);
+  ASSERT_EQ(issues.size(), 5u);
+  EXPECT_THAT(issues[0].message, HasSubstr("'path' must be a string"));
+  EXPECT_THAT(issues[1].message, HasSubstr("bad path 'a..b'"));
+  EXPECT_THAT(issues[2].message, HasSubstr("unknown key 'file'"));
+  EXPECT_THAT(issues[3].message, HasSubstr("'values' must be a list"));
+  EXPECT_THAT(issues[4].message, HasSubstr("'on' must be a string"));
+  EXPECT_EQ(issues[4].field, "f[4]");
+  EXPECT_TRUE(References(tree).empty());
 }
 
 TEST_F(ExpressionTest, ScalarTextIsShortest) {
@@ -261,10 +272,13 @@ TEST_F(ConditionTest, MalformedConditionsAreErrors) {
   EXPECT_THAT(EvalError(R"([{"Equals": [1, 1], "Or": []}])"), HasSubstr("one operator"));
   EXPECT_THAT(EvalError(R"([{"Equals": [{"Get": "Nope.X"}, 1]}])"),
               HasSubstr("conditions[0].Equals[0]: Get: 'Nope.X' is not a known form"));
-  EXPECT_FALSE(CheckConditions(J(R"([{"Not": {"Or": [{"==": [1, 2]}]}}])"), "c").has_value());
-  std::optional<ExpressionIssue> issue = CheckConditions(J(R"([{"Not": {"Or": [{"==": 1}]}}])"), "c");
-  ASSERT_TRUE(issue.has_value());
-  EXPECT_EQ(issue->field, "c[0].Not.Or[0].==");
+  // Adjusted when CheckConditions was replaced by ParseConditions' issues.
+  std::vector<ExpressionIssue> issues;
+  ParseConditions(J(R"([{"Not": {"Or": [{"==": [1, 2]}]}}])"), "c", &issues);
+  EXPECT_TRUE(issues.empty());
+  ParseConditions(J(R"([{"Not": {"Or": [{"==": 1}]}}])"), "c", &issues);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].field, "c[0].Not.Or[0].==");
 }
 
 TEST_F(ConditionTest, ResolutionErrorsPropagate) {

@@ -4,7 +4,6 @@
 #include <functional>
 #include <queue>
 
-#include "pipeline/expression.h"
 
 namespace grove::pipeline {
 
@@ -21,11 +20,11 @@ StepGraph::StepGraph(const Definition& def) {
     for (size_t d = 0; d < step.depends_on.size(); ++d) {
       AddEdge(i, step.depends_on[d], field + ".depends_on[" + std::to_string(d) + "]");
     }
-    for (const Reference& ref : CollectReferences(step.arguments, field + ".arguments")) {
-      if (ref.kind == Reference::Kind::kStepOutput || ref.kind == Reference::Kind::kJsonGet) {
-        AddEdge(i, ref.name, ref.field);
+    step.expressions.ForEachNode([&](const Expr& node) {
+      if (node.kind == Expr::Kind::kStepOutput || node.kind == Expr::Kind::kJsonGet) {
+        AddEdge(i, node.name, node.field);
       }
-    }
+    });
     if (!step.guard_step.empty()) AddEdge(i, step.guard_step, field);
   }
   for (size_t i = 0; i < deps_.size(); ++i) {

@@ -13,7 +13,8 @@ namespace grove::pipeline {
 
 // The dependency graph of a definition's steps; node i is def.steps[i]. A step
 // depends on the steps in its depends_on, the steps its arguments reference
-// (Get Steps.X.Outputs.y, JsonGet {step: X}) and the condition guarding it.
+// (Get Steps.X.Outputs.y, JsonGet {step: X}, as parsed in StepDef::expressions)
+// and the condition guarding it.
 // Names that are not steps are ignored here (ValidateDefinition reports them).
 // Immutable after construction; safe to share between threads.
 class StepGraph {

@@ -52,7 +52,14 @@ Result<Json> ResolveStepArguments(const Definition& def, const StepDef& step, co
     return doc;
   };
   const std::string field = "steps." + step.name + ".arguments";
-  ASSIGN_OR_RETURN(Json resolved, Resolve(step.arguments, ctx, field));
+  if (!step.expressions.parsed && !step.arguments.empty()) {
+    return Status::Internal(field + ": not parsed; call ParseStepExpressions after building a step");
+  }
+  if (!step.expressions.issues.empty()) {
+    const ExpressionIssue& issue = step.expressions.issues.front();
+    return Status::InvalidArgument(issue.field + ": " + issue.message);
+  }
+  ASSIGN_OR_RETURN(Json resolved, ResolveWritten(step.arguments, step.expressions.nodes, ctx));
   if (!resolved.is_object()) return resolved;
   // Values from parameters and property files follow the same quoted-scalar rule as literals.
   for (auto& [name, value] : resolved.items()) {

@@ -7,7 +7,7 @@
 #include <tuple>
 
 #include "common/edit_distance.h"
-#include "pipeline/expression.h"
+#include "pipeline/expression_tree.h"
 #include "pipeline/graph.h"
 #include "pipeline/parameters.h"
 
@@ -40,18 +40,11 @@ std::string ValueText(const Json& v) { return v.is_string() ? "'" + v.get<std::s
 
 }  // namespace
 
-TypedExpression ExpressionType(const Json& expression, const Definition& def) {
-  const std::string key = expression.begin().key();
-  const Json& arg = expression.begin().value();
-  if (key == "Join") return {ArgType::kString, "Join", ""};
-  if (key == "JsonGet") return {ArgType::kAny, "JsonGet", ""};
-  ExpressionScan scan = ScanExpressions(expression, "");
-  if (scan.references.size() != 1 || !arg.is_string()) return {ArgType::kAny, "the expression", ""};
-  const Reference& ref = scan.references.front();
-  const std::string what = "Get " + arg.get<std::string>();
-  switch (ref.kind) {
-    case Reference::Kind::kParameter: {
-      const ParameterDef* p = def.FindParameter(ref.name);
+TypedExpression ExpressionType(const Expr& expression, const Definition& def) {
+  const std::string what = Label(expression);
+  switch (expression.kind) {
+    case Expr::Kind::kParameter: {
+      const ParameterDef* p = def.FindParameter(expression.name);
       if (p == nullptr) return {ArgType::kAny, what, ""};
       const std::string hint = "declare parameter " + p->name + " with the type the argument takes";
       switch (p->type) {
@@ -66,14 +59,14 @@ TypedExpression ExpressionType(const Json& expression, const Definition& def) {
       }
       return {ArgType::kAny, what, ""};
     }
-    case Reference::Kind::kExecution:
+    case Expr::Kind::kExecutionVariable:
+    case Expr::Kind::kJoin:
       return {ArgType::kString, what, ""};
-    case Reference::Kind::kStepOutput:
+    case Expr::Kind::kStepOutput:
       return {ArgType::kPath, what, ""};
-    case Reference::Kind::kJsonGet:
-      break;
+    default:
+      return {ArgType::kAny, expression.kind == Expr::Kind::kJsonGet ? "JsonGet" : what, ""};
   }
-  return {ArgType::kAny, what, ""};
 }
 
 namespace {
@@ -106,7 +99,7 @@ class Validator {
   SourceLocation LocationOf(std::string field) const;
   void CheckParameter(const ParameterDef& p);
   void CheckStep(const StepDef& step);
-  void CheckReference(const Reference& ref);
+  void CheckReference(const Expr& ref);
   void CheckBranches(const StepDef& step);
   void CheckArgumentTypes(const StepDef& step);
   void CheckBranchDependencies(size_t i);
@@ -174,9 +167,9 @@ void Validator::CheckParameter(const ParameterDef& p) {
   }
 }
 
-void Validator::CheckReference(const Reference& ref) {
+void Validator::CheckReference(const Expr& ref) {
   switch (ref.kind) {
-    case Reference::Kind::kParameter:
+    case Expr::Kind::kParameter:
       if (def_.FindParameter(ref.name) == nullptr) {
         Add(ref.field, "unknown parameter '" + ref.name + "' (" +
                            (parameter_names_.empty() ? std::string("the pipeline declares none")
@@ -184,22 +177,21 @@ void Validator::CheckReference(const Reference& ref) {
                            ")" + Suggestion(ref.name, parameter_names_));
       }
       return;
-    case Reference::Kind::kExecution:
+    case Expr::Kind::kExecutionVariable:
       if (std::find(std::begin(kExecutionVariables), std::end(kExecutionVariables), ref.name) ==
           std::end(kExecutionVariables)) {
         Add(ref.field, "unknown execution variable '" + ref.name +
                            "' (expected ExecutionId, StartDateTime or PipelineName)");
       }
       return;
-    case Reference::Kind::kStepOutput:
-    case Reference::Kind::kJsonGet: break;
+    default: break;  // A step output or a property file.
   }
   const StepDef* target = def_.FindStep(ref.name);
   if (target == nullptr) return Add(ref.field, UnknownStep(ref.name));
   const StepType* type = types_.Find(target->type);
   if (type == nullptr) return;  // Reported at the target.
   const std::string what = "step " + target->name + " (" + target->type + ")";
-  if (ref.kind == Reference::Kind::kJsonGet) {
+  if (ref.kind == Expr::Kind::kJsonGet) {
     if (!type->PropertyFile(*target)) {
       Add(ref.field, what +
                          " writes no property file, so JsonGet cannot read from it; "
@@ -258,23 +250,32 @@ void Validator::CheckStep(const StepDef& step) {
                      step.guard_branch + "'");
     }
   }
-  ExpressionScan scan = ScanExpressions(step.arguments, field + ".arguments");
-  for (const ExpressionIssue& issue : scan.issues) Add(issue.field, issue.message);
-  for (const Reference& ref : scan.references) CheckReference(ref);
+  if (!step.expressions.parsed && !step.arguments.empty()) {
+    Add(field + ".arguments", "not parsed; call ParseStepExpressions after building a step");
+  }
+  for (const ExpressionIssue& issue : step.expressions.issues) Add(issue.field, issue.message);
+  step.expressions.ForEachNode([this](const Expr& node) {
+    if (IsReference(node.kind)) CheckReference(node);
+  });
   CheckBranches(step);
-  if (scan.issues.empty()) CheckArgumentTypes(step);
+  if (step.expressions.issues.empty()) CheckArgumentTypes(step);
 }
 
 // An expression feeding a typed argument must be of a fitting type: a String
 // parameter cannot feed a Number, a Float parameter cannot feed an Integer.
+// REQUIRES: the step's expressions have no issues.
 void Validator::CheckArgumentTypes(const StepDef& step) {
   if (!step.arguments.is_object()) return;
-  for (const auto& [name, value] : step.arguments.items()) {
+  const std::string prefix = "steps." + step.name + ".arguments.";
+  for (const Expr& node : step.expressions.nodes) {
+    // Only a whole argument has a type: its pointer is "/<name>" and its field prefix + name.
+    if (IsCondition(node.kind) || node.pointer.find('/', 1) != std::string::npos) continue;
+    const std::string name = node.field.substr(prefix.size());
     const ArgumentSpec* spec = types_.FindArgument(step, name);
-    if (spec == nullptr || !IsExpression(value)) continue;
-    TypedExpression given = ExpressionType(value, def_);
+    if (spec == nullptr) continue;
+    TypedExpression given = ExpressionType(node, def_);
     if (Assignable(given.type, spec->type)) continue;
-    Add("steps." + step.name + ".arguments." + name,
+    Add(node.field,
         given.what + " is " + (given.type == ArgType::kInteger ? "an " : "a ") + ArgTypeName(given.type) +
             ", but the argument takes " + (spec->type == ArgType::kInteger ? "an " : "a ") +
             ArgTypeName(spec->type) + (given.hint.empty() ? "" : "; " + given.hint));

@@ -21,13 +21,13 @@ struct TypedExpression {
   std::string what;
   std::string hint;
 };
-// REQUIRES: IsExpression(expression).
-TypedExpression ExpressionType(const Json& expression, const Definition& def);
+// REQUIRES: IsReference(expression.kind) or expression.kind is kJoin.
+TypedExpression ExpressionType(const Expr& expression, const Definition& def);
 
 // Checks what the reader cannot: parameter defaults and enum values are of the
 // declared type and defaults are in the enum; step names are valid and unique;
 // step types are known; depends_on names exist; every expression is
-// well-formed and resolves (parameter exists, execution variable known, step
+// well-formed (the issues ParseStepExpressions recorded) and resolves (parameter exists, execution variable known, step
 // exists, output among that step type's Outputs, JsonGet target has a
 // PropertyFile); nested steps are guarded by a step whose type declares their
 // list; no step depends on a nested step unless it is inside that list too;

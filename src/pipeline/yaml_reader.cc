@@ -10,6 +10,7 @@
 
 #include "common/file_util.h"
 #include "pipeline/expression.h"
+#include "pipeline/expression_tree.h"
 #include "pipeline/validator.h"
 
 namespace grove::pipeline {
@@ -464,6 +465,11 @@ Result<Definition> Reader::Read(const YAML::Node& root) {
   }
   RETURN_IF_ERROR(ReadSteps(steps->value, steps->Mark(), "steps", "", "").status());
   RETURN_IF_ERROR(CoerceLiterals());
+  // The reader is a front end of the expression tree: each step's arguments
+  // are parsed here, once. Malformed expressions are kept on the step rather
+  // than failing the read, so that ValidateDefinition reports them together
+  // with every other error (the reader stops at its first).
+  for (StepDef& step : def_.steps) ParseStepExpressions(step, types_);
   return std::move(def_);
 }
 

@@ -34,7 +34,9 @@
 // Errors are InvalidArgument "<file>:<line>:<column>: <field>: <what is wrong
 // and what is expected>"; malformed YAML is "<file>:<line>:<column>: <yaml-cpp's message>".
 // Structure only is checked here (keys, kinds, names, durations, duplicates);
-// references, types and the graph are ValidateDefinition's.
+// references, types and the graph are ValidateDefinition's. Each step's
+// arguments are parsed into StepDef::expressions (ParseStepExpressions); a
+// malformed expression is recorded there and reported by ValidateDefinition.
 
 #include <filesystem>
 #include <string>

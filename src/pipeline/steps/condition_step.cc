@@ -7,19 +7,18 @@ namespace grove::pipeline {
 
 namespace {
 
-// Evaluates its conditions (already resolved to literals) and tells the
-// executor which branch to take. Always evaluated, never cached: it is instant.
 // The kind of a comparison operand as far as the definition tells.
 // kAny: unknown until run time (JsonGet) or a string that reads as a number,
 // which compares with numbers and strings alike.
-TypedExpression OperandType(const Json& operand, const Definition& def) {
-  if (IsExpression(operand)) return ExpressionType(operand, def);
-  if (operand.is_number()) return {ArgType::kNumber, operand.dump(), ""};
-  if (operand.is_boolean()) return {ArgType::kBoolean, operand.dump(), ""};
-  if (operand.is_string() && !ReadNumberText(operand.get<std::string>())) {
-    return {ArgType::kString, operand.dump(), ""};
+TypedExpression OperandType(const Expr& operand, const Definition& def) {
+  if (operand.kind != Expr::Kind::kLiteral) return ExpressionType(operand, def);
+  const Json& value = operand.literal;
+  if (value.is_number()) return {ArgType::kNumber, value.dump(), ""};
+  if (value.is_boolean()) return {ArgType::kBoolean, value.dump(), ""};
+  if (value.is_string() && !ReadNumberText(value.get<std::string>())) {
+    return {ArgType::kString, value.dump(), ""};
   }
-  return {ArgType::kAny, operand.dump(), ""};
+  return {ArgType::kAny, value.dump(), ""};
 }
 
 bool Comparable(ArgType a, ArgType b) {
@@ -31,25 +30,38 @@ bool Comparable(ArgType a, ArgType b) {
 
 // Comparisons whose operands can never compare (a number with a word, a
 // Boolean with a number) are refused before anything runs.
-Status CheckOperandTypes(const Json& conditions, const std::string& field, const Definition& def) {
+// REQUIRES: `conditions` has no kInvalid node.
+Status CheckOperandTypes(const Expr& conditions, const Definition& def) {
   Status first;
-  ForEachComparison(conditions, field, [&](const Json& left, const Json& right, const std::string& at) {
-    TypedExpression l = OperandType(left, def);
-    std::vector<const Json*> rights = {&right};
-    if (at.size() >= 3 && (at.ends_with(".In") || at.ends_with(".in")) && right.is_array()) {
+  ForEachNode(conditions, [&](const Expr& node) {
+    if (!first.ok() || (node.kind != Expr::Kind::kCompare && node.kind != Expr::Kind::kIn)) return;
+    TypedExpression l = OperandType(node.children[0], def);
+    const Expr& right = node.children[1];
+    std::vector<const Expr*> rights = {&right};
+    if (right.kind == Expr::Kind::kList) {  // In's written list: each value.
       rights.clear();
-      for (const Json& r : right) rights.push_back(&r);
+      for (const Expr& r : right.children) rights.push_back(&r);
     }
-    for (const Json* r : rights) {
+    for (const Expr* r : rights) {
       TypedExpression t = OperandType(*r, def);
       if (!first.ok() || Comparable(l.type, t.type)) continue;
-      first = def.ErrorAt(at, "compares " + l.what + " (" + ArgTypeName(l.type) + ") with " + t.what + " (" +
-                                  ArgTypeName(t.type) + "), which can never match; make both numbers or both text");
+      first = def.ErrorAt(node.field, "compares " + l.what + " (" + ArgTypeName(l.type) + ") with " + t.what +
+                                          " (" + ArgTypeName(t.type) +
+                                          "), which can never match; make both numbers or both text");
     }
   });
   return first;
 }
 
+bool HasInvalid(const Expr& tree) {
+  bool invalid = false;
+  ForEachNode(tree, [&invalid](const Expr& node) { invalid = invalid || node.kind == Expr::Kind::kInvalid; });
+  return invalid;
+}
+
+// Evaluates its conditions (parsed once into StepDef::expressions, their
+// operands read from the resolved arguments) and tells the executor which
+// branch to take. Always evaluated, never cached: it is instant.
 class ConditionStep : public StepType {
  public:
   std::string_view Name() const override { return "Condition"; }
@@ -66,13 +78,19 @@ class ConditionStep : public StepType {
                          "a Condition step needs a non-empty 'conditions' list, e.g. "
                          "[{LessThanOrEqualTo: [{Get: Parameters.X}, 6.0]}]");
     }
-    if (auto issue = CheckConditions(conditions, field)) return def.ErrorAt(issue->field, issue->message);
+    // A malformed condition is reported by the validator, from the parse's issues.
+    const Expr* tree = step.expressions.Find("/conditions");
+    if (tree == nullptr || HasInvalid(*tree)) return Status::OK();
     RETURN_IF_ERROR(CheckArgumentKeys(step, def, {"conditions"}, {}));
-    return CheckOperandTypes(conditions, field, def);
+    return CheckOperandTypes(*tree, def);
   }
 
+  std::vector<ArgumentSpec> ArgumentSchema() const override { return {{"conditions", ArgType::kConditions}}; }
+
   Status Run(StepContext& ctx) const override {
-    ASSIGN_OR_RETURN(bool outcome, EvaluateConditions(ctx.arguments["conditions"], ResolveContext{}));
+    const Expr* tree = ctx.step != nullptr ? ctx.step->expressions.Find("/conditions") : nullptr;
+    if (tree == nullptr) return Status::Internal("the step's conditions were not parsed (ParseStepExpressions)");
+    ASSIGN_OR_RETURN(bool outcome, EvaluateResolvedConditions(*tree, ctx.arguments));
     ctx.result = StepResult::Branch(outcome ? "if_steps" : "else_steps");
     ctx.metadata = {{"outcome", outcome}, {"conditions", ctx.arguments["conditions"]}};
     ctx.log("conditions " + ctx.arguments["conditions"].dump() + " -> " + (outcome ? "true" : "false"));
