@@ -48,14 +48,35 @@ int ShowPipeline(const GlobalOptions& global, const std::string& name, int versi
   return kExitOk;
 }
 
+// Stores FILE as a new version of its pipeline (unless the latest has the same
+// text), without running it, so the APIs can describe and start it.
+int CreatePipeline(const GlobalOptions& global, const std::string& file) {
+  auto home = OpenHome(global);
+  if (!home.ok()) return ReportError(home.status());
+  auto registered = app::Pipelines(**home).Register(file);
+  if (!registered.ok()) return ReportError(registered.status());
+  const std::string& name = registered->definition.name;
+  if (global.json) {
+    PrintJson(std::cout, {{"pipeline", name}, {"version", registered->version}, {"new_version", registered->new_version}});
+    return kExitOk;
+  }
+  std::cout << "pipeline " << name << " version " << registered->version
+            << (registered->new_version ? " stored" : " unchanged (the latest version has the same text)") << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddPipelineCommand(CLI::App& app, GlobalOptions& global, Action* action) {
-  CLI::App* cmd = app.add_subcommand("pipeline", "List pipelines and show their definitions");
+  CLI::App* cmd = app.add_subcommand("pipeline", "Store, list and show pipeline definitions");
   cmd->require_subcommand(1);
   cmd->add_subcommand("list", "List pipelines")->callback([&global, action] {
     *action = [&global] { return ListPipelines(global); };
   });
+  auto file = std::make_shared<std::string>();
+  CLI::App* create = cmd->add_subcommand("create", "Store a definition as a new version of its pipeline, without running it");
+  create->add_option("file", *file, "Pipeline definition file")->required();
+  create->callback([&global, action, file] { *action = [&global, file] { return CreatePipeline(global, *file); }; });
   auto name = std::make_shared<std::string>();
   auto version = std::make_shared<int>(0);
   CLI::App* show = cmd->add_subcommand("show", "Show a pipeline's definition");

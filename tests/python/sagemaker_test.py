@@ -1,0 +1,206 @@
+"""End to end: SageMaker's control plane and runtime driven by real boto3 and aws-cli.
+
+Seed 000's "Running Pipeline with Boto3" flow, unmodified but for the endpoint
+and keys, against examples/multimodel.yaml with DatasetName=breast-cancer; the
+errors clients depend on; pagination.
+"""
+
+import json
+import os
+import sys
+import subprocess
+import time
+import unittest
+
+from grove_server import GroveServer, SOURCE_DIR, grove, require_boto3
+
+ROW = ("17.99,10.38,122.8,1001,0.1184,0.2776,0.3001,0.1471,0.2419,0.07871,1.095,0.9053,8.589,153.4,0.006399,"
+       "0.04904,0.05373,0.01587,0.03003,0.006193,25.38,17.33,184.6,2019,0.1622,0.6656,0.7119,0.2654,0.4601,0.1189")
+
+
+def wait_for_execution(sm, arn, timeout=180):
+    deadline = time.time() + timeout
+    while True:
+        described = sm.describe_pipeline_execution(PipelineExecutionArn=arn)
+        if described["PipelineExecutionStatus"] not in ("Executing", "Stopping"):
+            return described
+        if time.time() > deadline:
+            raise AssertionError(f"{arn} still {described['PipelineExecutionStatus']} after {timeout} s")
+        time.sleep(0.1)
+
+
+@require_boto3
+class SeedFlowTest(unittest.TestCase):
+    """Seed 000's notebook, cell by cell."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = GroveServer()
+        grove(cls.server.home, "pipeline", "create", "examples/multimodel.yaml")
+        grove(cls.server.home, "endpoint", "create", "models", "--multi-model", "--follow", "sklearn-multimodel-*")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def run_seed_flow(self, sm_client, rt_client):
+        pipeline_name = "sklearn-multimodel"
+        parameters = json.loads(sm_client.describe_pipeline(PipelineName=pipeline_name)["PipelineDefinition"])["Parameters"]
+        by_name = {p["Name"]: p for p in parameters}
+        self.assertEqual(by_name["TestSetSize"]["Type"], "Float")
+        self.assertEqual(by_name["TestSetSize"]["DefaultValue"], 0.2)
+        self.assertEqual(by_name["DatasetName"]["EnumValues"], ["breast-cancer", "banknote-authentication"])
+
+        pipeline_start_resp = sm_client.start_pipeline_execution(
+            PipelineName=pipeline_name,
+            PipelineParameters=[
+                {'Name': 'DatasetName', 'Value': 'breast-cancer'},
+                {'Name': 'MaxTuningJobs', 'Value': '4'},
+                {'Name': 'MaxTuningParallelJobs', 'Value': '2'},
+                {'Name': 'RegisterModelApprovalStatus', 'Value': 'PendingManualApproval'},
+            ],
+        )
+        arn = pipeline_start_resp["PipelineExecutionArn"]
+        self.assertRegex(arn, r"^arn:aws:sagemaker:us-east-1:\d{12}:pipeline/sklearn-multimodel/execution/[a-z0-9]{12}$")
+        described = wait_for_execution(sm_client, arn)
+        self.assertEqual(described["PipelineExecutionStatus"], "Succeeded", described.get("FailureReason"))
+
+        response = sm_client.list_pipeline_execution_steps(PipelineExecutionArn=arn, MaxResults=100,
+                                                           SortOrder='Descending')
+        latest_model_package_arn = response["PipelineExecutionSteps"][0]["Metadata"]["RegisterModel"]["Arn"]
+        self.assertRegex(latest_model_package_arn, r":model-package/sklearn-multimodel-breast-cancer/\d+$")
+        by_step = {s["StepName"]: s for s in response["PipelineExecutionSteps"]}
+        self.assertEqual(by_step["RegisterConditionCheck"]["Metadata"]["Condition"]["Outcome"], "True")
+        self.assertIn("TuningJob", by_step["TuningWithCrossValidation"]["Metadata"])
+
+        model_package_resp = sm_client.describe_model_package(ModelPackageName=latest_model_package_arn)
+        self.assertEqual(model_package_resp["ModelApprovalStatus"], "PendingManualApproval")
+        model_eval_s3_path = model_package_resp["ModelMetrics"]["ModelQuality"]["Statistics"]["S3Uri"]
+        self.assertTrue(model_eval_s3_path.startswith("s3://"), model_eval_s3_path)
+
+        sm_client.update_model_package(ModelPackageArn=latest_model_package_arn, ModelApprovalStatus='Approved',
+                                       ApprovalDescription='good enough')
+        approved = sm_client.describe_model_package(ModelPackageName=latest_model_package_arn)
+        self.assertEqual(approved["ModelApprovalStatus"], "Approved")
+        self.assertEqual(approved["ApprovalDescription"], "good enough")
+
+        # The endpoint follows the group: the approval reaches it like `grove registry approve` does.
+        deadline = time.time() + 10
+        while True:
+            try:
+                answer = rt_client.invoke_endpoint(EndpointName="models", ContentType="text/csv", Body=ROW,
+                                                   TargetModel="sklearn-multimodel-breast-cancer",
+                                                   CustomAttributes="input=raw")
+                break
+            except Exception:  # Not yet serving: the server refreshes on the approval event.
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.1)
+        predictions = json.loads(answer["Body"].read())["predictions"]
+        self.assertEqual(len(predictions), 1)
+        return latest_model_package_arn
+
+    def test_the_seed_notebook_with_explicit_endpoints(self):
+        sm = self.server.client("sagemaker")
+        rt = self.server.client("sagemaker-runtime")
+        arn = self.run_seed_flow(sm, rt)
+        sm.update_model_package(ModelPackageArn=arn, ModelApprovalStatus='Rejected', ApprovalDescription='no')
+        self.assertEqual(sm.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"], "Rejected")
+
+    def test_the_seed_notebook_through_aws_endpoint_url(self):
+        env = self.server.aws_env()
+        code = ("import boto3, json, sys\n"
+                "sm = boto3.client('sagemaker')\n"
+                "print(json.dumps([p['Name'] for p in json.loads(sm.describe_pipeline("
+                "PipelineName='sklearn-multimodel')['PipelineDefinition'])['Parameters']]))\n")
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=SOURCE_DIR)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("DatasetName", json.loads(out.stdout))
+
+    def test_aws_cli_lists_pipelines_and_invokes(self):
+        env = self.server.aws_env()
+        listed = subprocess.run(["aws", "sagemaker", "list-pipelines"], env=env, capture_output=True, text=True)
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        names = [p["PipelineName"] for p in json.loads(listed.stdout)["PipelineSummaries"]]
+        self.assertIn("sklearn-multimodel", names)
+        missing = subprocess.run(["aws", "sagemaker", "describe-pipeline", "--pipeline-name", "nope"], env=env,
+                                 capture_output=True, text=True)
+        self.assertEqual(missing.returncode, 255)
+        self.assertIn("An error occurred (ResourceNotFound) when calling the DescribePipeline operation", missing.stderr)
+
+
+@require_boto3
+class ErrorsAndPaginationTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = GroveServer()
+        cls.definition = os.path.join(cls.server.home, "tiny.yaml")
+        with open(cls.definition, "w") as f:
+            f.write("pipeline: tiny\nparameters:\n  Word: {type: String, default: hi}\n"
+                    "steps:\n  - {name: Stop, type: Fail, arguments: {message: {Get: Parameters.Word}}}\n")
+        grove(cls.server.home, "pipeline", "create", cls.definition)
+        cls.sm = cls.server.client("sagemaker")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def assert_error(self, code, call, *, message=None):
+        import botocore.exceptions
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            call()
+        error = raised.exception.response["Error"]
+        self.assertEqual(error["Code"], code, error)
+        if message is not None:
+            self.assertIn(message, error["Message"])
+        return raised.exception
+
+    def test_errors_clients_check(self):
+        e = self.assert_error("ResourceNotFound", lambda: self.sm.describe_pipeline(PipelineName="nope"))
+        self.assertIsInstance(e, self.sm.exceptions.ResourceNotFound)
+        self.assert_error("ValidationException", lambda: self.sm.describe_endpoint(EndpointName="nope"),
+                          message='Could not find endpoint "arn:aws:sagemaker:us-east-1:')
+        self.assert_error("ValidationException", lambda: self.sm.describe_model_package(
+            ModelPackageName="arn:aws:sagemaker:us-east-1:123456789012:model-package/nope/1"),
+            message="ModelPackage arn:aws:sagemaker:us-east-1:123456789012:model-package/nope/1 does not exist.")
+        self.assert_error("ValidationException", lambda: self.sm.list_pipelines(MaxResults=1000))
+        self.assert_error("ValidationException", lambda: self.sm.list_pipelines(SortBy="Bogus"))
+        self.assert_error("ResourceNotFound", lambda: self.sm.describe_pipeline_execution(
+            PipelineExecutionArn="arn:aws:sagemaker:us-east-1:123456789012:pipeline/tiny/execution/zzzzzzzzzzzz"))
+        self.assert_error("UnknownOperationException", lambda: self.sm.describe_domain(DomainId="d-1"))
+
+    def test_a_failing_execution_reports_its_reason_and_parameters(self):
+        arn = self.sm.start_pipeline_execution(PipelineName="tiny", PipelineParameters=[{"Name": "Word", "Value": "bye"}])[
+            "PipelineExecutionArn"]
+        described = wait_for_execution(self.sm, arn)
+        self.assertEqual(described["PipelineExecutionStatus"], "Failed")
+        self.assertIn("bye", described["FailureReason"])
+        steps = self.sm.list_pipeline_execution_steps(PipelineExecutionArn=arn)["PipelineExecutionSteps"]
+        self.assertEqual(steps[0]["Metadata"]["Fail"]["ErrorMessage"], "bye")
+        parameters = self.sm.list_pipeline_parameters_for_execution(PipelineExecutionArn=arn)["PipelineParameters"]
+        self.assertEqual(parameters, [{"Name": "Word", "Value": "bye"}])
+        self.assert_error("ValidationException", lambda: self.sm.start_pipeline_execution(
+            PipelineName="tiny", PipelineParameters=[{"Name": "Nope", "Value": "x"}]), message="Nope")
+
+    def test_a_retried_start_with_the_same_token_starts_once(self):
+        first = self.sm.start_pipeline_execution(PipelineName="tiny", ClientRequestToken="t" * 36)
+        again = self.sm.start_pipeline_execution(PipelineName="tiny", ClientRequestToken="t" * 36)
+        self.assertEqual(first["PipelineExecutionArn"], again["PipelineExecutionArn"])
+
+    def test_paginators_walk_more_than_a_hundred_executions(self):
+        started = {self.sm.start_pipeline_execution(PipelineName="tiny")["PipelineExecutionArn"] for _ in range(105)}
+        seen = []
+        pages = 0
+        for page in self.sm.get_paginator("list_pipeline_executions").paginate(PipelineName="tiny"):
+            pages += 1
+            seen += [s["PipelineExecutionArn"] for s in page["PipelineExecutionSummaries"]]
+        self.assertGreaterEqual(pages, 3)  # 50 per page by default.
+        self.assertEqual(len(seen), len(set(seen)))
+        self.assertTrue(started <= set(seen))
+        small = list(self.sm.get_paginator("list_pipelines").paginate(PaginationConfig={"PageSize": 1}))
+        self.assertEqual([p["PipelineName"] for page in small for p in page["PipelineSummaries"]], ["tiny"])
+
+
+if __name__ == "__main__":
+    unittest.main()
