@@ -202,5 +202,28 @@ class ErrorsAndPaginationTest(unittest.TestCase):
         self.assertEqual([p["PipelineName"] for page in small for p in page["PipelineSummaries"]], ["tiny"])
 
 
+@require_boto3
+class StepIsolationTest(unittest.TestCase):
+    """With --launcher subprocess, a step that aborts fails alone; the server stays up."""
+
+    def test_an_aborting_step_fails_its_execution_and_the_server_carries_on(self):
+        server = GroveServer("--launcher", "subprocess")
+        try:
+            definition = os.path.join(server.home, "abort.yaml")
+            with open(definition, "w") as f:
+                f.write("pipeline: abort\nsteps:\n  - {name: Boom, type: Processing, arguments: "
+                        "{command: [sh, -c, 'kill -ABRT $PPID; sleep 5'], outputs: [out]}}\n")
+            grove(server.home, "pipeline", "create", definition)
+            sm = server.client("sagemaker")
+            arn = sm.start_pipeline_execution(PipelineName="abort")["PipelineExecutionArn"]
+            described = wait_for_execution(sm, arn)
+            self.assertEqual(described["PipelineExecutionStatus"], "Failed")
+            self.assertIn("killed by signal 6", described["FailureReason"])
+            self.assertIsNone(server.process.poll(), "the server died with the step")
+            self.assertEqual(sm.list_pipelines()["PipelineSummaries"][0]["PipelineName"], "abort")
+        finally:
+            server.close()
+
+
 if __name__ == "__main__":
     unittest.main()
