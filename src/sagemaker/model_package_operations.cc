@@ -19,6 +19,9 @@ namespace {
 Result<std::optional<store::ModelGroupRecord>> FindGroup(const OperationContext& ctx, const std::string& text) {
   std::optional<std::string> name = NameOrArn(text, "model-package-group");
   if (!name) return ValidationError("modelPackageGroupName", text, "Member must be a model package group name or ARN");
+  ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> exact,
+                   store::ReadValue(*ctx.home->metadata(), [&](store::StoreReader& r) { return r.FindModelGroup(*name); }));
+  if (exact) return exact;
   ASSIGN_OR_RETURN(std::vector<store::ModelGroupRecord> groups, app::ModelRegistry(*ctx.home).Groups());
   for (auto& g : groups) {
     if (g.name == *name) return std::optional<store::ModelGroupRecord>(std::move(g));
@@ -151,6 +154,52 @@ Result<Json> DescribeModelPackageGroup(const OperationContext& ctx, const Json& 
   return out;
 }
 
+// The versions of one group that pass `keep`, a page at a time from a version
+// cursor (NextToken "grove-version-N"), so listing stays fast with any number
+// of versions.
+Result<Json> ListGroupPackages(const OperationContext& ctx, const Json& request, const std::string& group,
+                               const std::function<bool(const store::ModelVersionRecord&)>& keep) {
+  Members m(request);
+  ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, "Ascending"));
+  RETURN_IF_ERROR(m.OneOf("SortBy", {"Name", "CreationTime"}, "CreationTime").status());  // Both are version order.
+  ASSIGN_OR_RETURN(const int max_results, MaxResultsOf(request, 100));
+  int cursor = 0;
+  const std::string token = request.value("NextToken", std::string());
+  constexpr std::string_view kPrefix = "grove-version-";
+  if (!token.empty()) {
+    if (token.rfind(kPrefix, 0) != 0) return Status::InvalidArgument("Invalid pagination token: " + token);
+    try {
+      size_t used = 0;
+      cursor = std::stoi(token.substr(kPrefix.size()), &used);
+      if (used + kPrefix.size() != token.size() || cursor < 1) throw std::invalid_argument(token);
+    } catch (const std::exception&) {
+      return Status::InvalidArgument("Invalid pagination token: " + token);
+    }
+  }
+  const bool descending = order == "Descending";
+  Json list = Json::array();
+  bool more = true;
+  while (more && static_cast<int>(list.size()) < max_results) {
+    ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> rows,
+                     store::ReadValue(*ctx.home->metadata(), [&](store::StoreReader& r) {
+                       return r.ListModelVersionsAfter(group, cursor, max_results + 1, descending);
+                     }));
+    more = static_cast<int>(rows.size()) > max_results;
+    for (const store::ModelVersionRecord& v : rows) {
+      if (static_cast<int>(list.size()) == max_results) {
+        more = true;
+        break;
+      }
+      cursor = v.version;
+      if (keep(v)) list.push_back(SummaryJson(ctx, v));
+    }
+    if (rows.empty()) more = false;
+  }
+  Json out = {{"ModelPackageSummaryList", std::move(list)}};
+  if (more) out["NextToken"] = std::string(kPrefix) + std::to_string(cursor);
+  return out;
+}
+
 Result<Json> ListModelPackages(const OperationContext& ctx, const Json& request) {
   Members m(request);
   ASSIGN_OR_RETURN(std::string group_text, m.Optional("ModelPackageGroupName"));
@@ -158,24 +207,28 @@ Result<Json> ListModelPackages(const OperationContext& ctx, const Json& request)
   ASSIGN_OR_RETURN(std::string contains, m.Optional("NameContains"));
   ASSIGN_OR_RETURN(std::string type, m.OneOf("ModelPackageType", {"Versioned", "Unversioned", "Both"}, "Both"));
   ASSIGN_OR_RETURN(auto range, CreationRange(request));
+  auto keep = [&](const store::ModelVersionRecord& v) {
+    return (status.empty() || v.approval_status == status) && v.group.find(contains) != std::string::npos &&
+           v.created_at > range.first && v.created_at < range.second;
+  };
+  if (type == "Unversioned") {  // Every Grove model version is a versioned package.
+    return Json{{"ModelPackageSummaryList", Json::array()}};
+  }
   app::ModelRegistry registry(*ctx.home);
   std::vector<store::ModelGroupRecord> groups;
   if (!group_text.empty()) {
     ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> group, FindGroup(ctx, group_text));
-    if (group) groups.push_back(std::move(*group));
+    if (!group) return Json{{"ModelPackageSummaryList", Json::array()}};
+    if (!m.Has("SortBy") || request["SortBy"] != "Name") return ListGroupPackages(ctx, request, group->name, keep);
+    groups.push_back(std::move(*group));
   } else {
     ASSIGN_OR_RETURN(groups, registry.Groups());
   }
   std::vector<store::ModelVersionRecord> versions;
-  if (type != "Unversioned") {  // Every Grove model version is a versioned package.
-    for (const store::ModelGroupRecord& g : groups) {
-      ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> vs, registry.Versions(g.name));
-      for (auto& v : vs) {
-        if ((status.empty() || v.approval_status == status) && v.group.find(contains) != std::string::npos &&
-            v.created_at > range.first && v.created_at < range.second) {
-          versions.push_back(std::move(v));
-        }
-      }
+  for (const store::ModelGroupRecord& g : groups) {
+    ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> vs, registry.Versions(g.name));
+    for (auto& v : vs) {
+      if (keep(v)) versions.push_back(std::move(v));
     }
   }
   RETURN_IF_ERROR(SortItems(request, versions, [](const store::ModelVersionRecord& v) {

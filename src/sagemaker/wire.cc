@@ -89,16 +89,18 @@ Result<std::string> Members::OneOf(std::string_view name, std::initializer_list<
   return ValidationError(name, value, "Member must satisfy enum value set: [" + set + "]");
 }
 
+Result<int> MaxResultsOf(const Json& request, int fallback) {
+  if (!request.contains("MaxResults") || request["MaxResults"].is_null()) return fallback;
+  const Json& v = request["MaxResults"];
+  if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > 100) {
+    return ValidationError("maxResults", v, "Member must have value less than or equal to 100");
+  }
+  return v.get<int>();
+}
+
 Result<Page> PageOf(const Json& request, size_t total, int fallback) {
   Page page;
-  int max_results = fallback;
-  if (request.contains("MaxResults") && !request["MaxResults"].is_null()) {
-    const Json& v = request["MaxResults"];
-    if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > 100) {
-      return ValidationError("maxResults", v, "Member must have value less than or equal to 100");
-    }
-    max_results = v.get<int>();
-  }
+  ASSIGN_OR_RETURN(const int max_results, MaxResultsOf(request, fallback));
   if (request.contains("NextToken") && request["NextToken"].is_string() && !request["NextToken"].get<std::string>().empty()) {
     const std::string token = request["NextToken"].get<std::string>();
     std::string_view digits(token);

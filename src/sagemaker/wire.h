@@ -55,6 +55,9 @@ class Members {
   const Json& body_;
 };
 
+// MaxResults of `request`: 1..100, `fallback` when absent; ValidationException otherwise.
+Result<int> MaxResultsOf(const Json& request, int fallback);
+
 // One page of a list of `total` items: [offset, offset + size).
 struct Page {
   size_t offset = 0;

@@ -150,5 +150,42 @@ TYPED_TEST(ModelStoreTest, ConcurrentProcessesGetEachVersionExactlyOnce) {
   EXPECT_EQ(per_process["process1"], kPerProcess);
 }
 
+TYPED_TEST(ModelStoreTest, VersionsPageFromACursorEitherWay) {
+  Status s = this->store_->Transact([&](StoreTransaction& txn) -> Status {
+    RETURN_IF_ERROR(txn.PutModelGroup({"G", "", 0, 1}));
+    RETURN_IF_ERROR(txn.PutModelGroup({"Other", "", 0, 1}));
+    for (int v = 1; v <= 7; ++v) {
+      ModelVersionRecord r;
+      r.group = "G";
+      r.version = v;
+      r.approval_status = kPendingManualApproval;
+      RETURN_IF_ERROR(txn.PutModelVersion(r));
+    }
+    return Status::OK();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  auto versions = [&](int after, int limit, bool descending) {
+    std::vector<int> out;
+    auto rows = ReadValue(*this->store_, [&](StoreReader& r) {
+      return r.ListModelVersionsAfter("G", after, limit, descending);
+    });
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    if (rows.ok()) {
+      for (const auto& v : *rows) out.push_back(v.version);
+    }
+    return out;
+  };
+  EXPECT_EQ(versions(0, 3, false), (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(versions(3, 3, false), (std::vector<int>{4, 5, 6}));
+  EXPECT_EQ(versions(6, 3, false), (std::vector<int>{7}));
+  EXPECT_EQ(versions(0, 3, true), (std::vector<int>{7, 6, 5}));
+  EXPECT_EQ(versions(5, 0, true), (std::vector<int>{4, 3, 2, 1}));
+  auto groups = this->store_->ListModelGroups();
+  ASSERT_TRUE(groups.ok());
+  EXPECT_EQ((*groups)[0].name, "G");
+  EXPECT_EQ((*groups)[0].version_count, 7);
+  EXPECT_EQ((*groups)[1].version_count, 0) << "a group without versions counts none";
+}
+
 }  // namespace
 }  // namespace grove::store

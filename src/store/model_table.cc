@@ -5,7 +5,8 @@ namespace grove::store {
 namespace {
 
 #define GROVE_MODEL_GROUP_COLUMNS                                                                      \
-  "SELECT g.name, g.description, (SELECT COUNT(*) FROM model_versions v WHERE v.group_name = g.name), " \
+  "SELECT g.name, g.description, " \
+  "COALESCE((SELECT MAX(v.version) FROM model_versions v WHERE v.group_name = g.name), 0), " \
   "g.created_at FROM model_groups g "
 
 #define GROVE_MODEL_VERSION_COLUMNS                                                                 \
@@ -79,6 +80,17 @@ Result<std::optional<ModelVersionRecord>> ModelTable::FindVersion(const std::str
 Result<std::vector<ModelVersionRecord>> ModelTable::ListVersions(const std::string& group) {
   ASSIGN_OR_RETURN(Statement select, db_->Prepare(GROVE_MODEL_VERSION_COLUMNS "WHERE group_name = ? ORDER BY version"));
   select.BindAll(group);
+  return CollectRows(select, VersionFromRow);
+}
+
+Result<std::vector<ModelVersionRecord>> ModelTable::ListVersionsAfter(const std::string& group, int after, int limit,
+                                                                    bool descending) {
+  ASSIGN_OR_RETURN(Statement select,
+                   db_->Prepare(descending ? GROVE_MODEL_VERSION_COLUMNS
+                                    "WHERE group_name = ? AND version < ? ORDER BY version DESC LIMIT ?"
+                                           : GROVE_MODEL_VERSION_COLUMNS
+                                    "WHERE group_name = ? AND version > ? ORDER BY version LIMIT ?"));
+  select.BindAll(group, descending && after <= 0 ? INT32_MAX : after, limit > 0 ? int64_t{limit} : int64_t{-1});
   return CollectRows(select, VersionFromRow);
 }
 

@@ -29,6 +29,9 @@ class ModelTable {
   Result<std::optional<ModelVersionRecord>> FindVersion(const std::string& group, int version);
   // Ascending by version.
   Result<std::vector<ModelVersionRecord>> ListVersions(const std::string& group);
+  // See StoreReader::ListModelVersionsAfter.
+  Result<std::vector<ModelVersionRecord>> ListVersionsAfter(const std::string& group, int after, int limit,
+                                                           bool descending);
   // Inserts or replaces the row of (group, version).
   Status PutVersion(const ModelVersionRecord& version);
 

@@ -84,6 +84,11 @@ Result<std::vector<ModelVersionRecord>> SqliteTransaction::ListModelVersions(con
   return models_.ListVersions(group);
 }
 
+Result<std::vector<ModelVersionRecord>> SqliteTransaction::ListModelVersionsAfter(const std::string& group, int after,
+                                                                                  int limit, bool descending) {
+  return models_.ListVersionsAfter(group, after, limit, descending);
+}
+
 Result<std::optional<EndpointRecord>> SqliteTransaction::FindEndpoint(const std::string& name) {
   return endpoints_.Find(name);
 }

@@ -42,6 +42,8 @@ class SqliteTransaction : public StoreTransaction {
   Result<std::vector<ModelGroupRecord>> ListModelGroups() override;
   Result<std::optional<ModelVersionRecord>> FindModelVersion(const std::string& group, int version) override;
   Result<std::vector<ModelVersionRecord>> ListModelVersions(const std::string& group) override;
+  Result<std::vector<ModelVersionRecord>> ListModelVersionsAfter(const std::string& group, int after, int limit,
+                                                                 bool descending) override;
   Result<std::optional<EndpointRecord>> FindEndpoint(const std::string& name) override;
   Result<std::vector<EndpointRecord>> ListEndpoints() override;
   Result<std::vector<PromotionRecord>> ListPromotions(const std::string& endpoint) override;
