@@ -131,6 +131,20 @@ TEST_F(HttpServerTest, HeadSendsLengthWithoutBody) {
   EXPECT_EQ(get->body, "hello");
 }
 
+TEST_F(HttpServerTest, HeadAnnouncesTheHandlersLengthWithoutBody) {
+  StartServer();
+  auto client = TestClient::Connect(port());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->Send(BuildRequest("HEAD", "/sized") + BuildRequest("GET", "/hello")));
+  auto head = client->ReadResponse(/*head=*/true);
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->Header("Content-Length"), "12345");
+  auto get = client->ReadResponse();  // Would be garbled had HEAD sent a body.
+  ASSERT_TRUE(get.has_value());
+  EXPECT_EQ(get->body, "hello");
+}
+
 TEST_F(HttpServerTest, Http10ClosesUnlessKeepAliveIsAsked) {
   StartServer();
   auto client = TestClient::Connect(port());
