@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "events/event_follower.h"
+#include "s3/s3_routes.h"
 #include "serving/data_capture.h"
 #include "serving/endpoint_service.h"
 
@@ -70,6 +71,9 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   api::InvocationCounters counters;
   api::Router router;
   if (Status s = api::AddServingRoutes(&router, &service, &capture, &counters); !s.ok()) return ReportError(s);
+  // S3 last: its /{bucket}/{key...} rules would shadow any route added after them.
+  app::ObjectStore objects(**home);
+  if (Status s = s3::AddS3Routes(&router, &objects); !s.ok()) return ReportError(s);
   api::HttpServer server(options, router);
   if (Status s = server.Start(); !s.ok()) return ReportError(s);
 
@@ -98,7 +102,7 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
 
 void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   auto args = std::make_shared<ServerArgs>();
-  CLI::App* cmd = app.add_subcommand("server", "Serve endpoints over HTTP (Grove and SageMaker runtime APIs)");
+  CLI::App* cmd = app.add_subcommand("server", "Serve endpoints over HTTP (Grove and SageMaker runtime APIs, and S3)");
   cmd->add_option("--listen", args->listen, "[host:]port to listen on (default 127.0.0.1:8080; port 0 picks one)");
   cmd->add_option("--io-threads", args->io_threads, "HTTP I/O threads (default: one per core)");
   cmd->add_option("--max-models", args->max_models, "Loaded models kept at most (default: no limit)");
