@@ -2,21 +2,11 @@
 
 #include <openssl/evp.h>
 
-#include <fstream>
-#include <vector>
+#include <charconv>
+
+#include "common/file_chunks.h"
 
 namespace grove {
-
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 Md5::Md5() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_md5(), nullptr); }
 
@@ -54,23 +44,18 @@ std::string HexDecodeMd5(std::string_view hex) {
   if (hex.size() != 32) return "";
   std::string out(16, '\0');
   for (size_t i = 0; i < 16; ++i) {
-    int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return "";
-    out[i] = static_cast<char>(hi * 16 + lo);
+    unsigned value = 0;
+    const char* begin = hex.data() + 2 * i;
+    auto [end, ec] = std::from_chars(begin, begin + 2, value, 16);
+    if (ec != std::errc() || end != begin + 2) return "";
+    out[i] = static_cast<char>(value);
   }
   return out;
 }
 
 Result<std::string> Md5File(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError("cannot open " + path.string() + " for reading");
   Md5 h;
-  std::vector<char> buf(1 << 16);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    h.Update(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
-  }
-  if (in.bad()) return Status::IOError("cannot read " + path.string());
+  RETURN_IF_ERROR(ReadChunks(path, [&h](std::string_view bytes) { h.Update(bytes); }));
   return HexEncode(h.Digest());
 }
 

@@ -27,6 +27,13 @@ HttpResponse Empty(int status) {
   return response;
 }
 
+// The answer to a stored PutObject or UploadPart: 200 with the quoted ETag.
+HttpResponse Stored(const std::string& etag) {
+  HttpResponse response = Empty(200);
+  response.headers.Set("ETag", "\"" + etag + "\"");
+  return response;
+}
+
 std::optional<int> ParseInt(std::string_view text) {
   int value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -133,10 +140,7 @@ class S3Api {
     if (request.headers.Has("x-amz-copy-source")) return CopyObject(request);
     ErrorSubject subject = Subject(request);
     auto put = objects_->PutObject(subject.bucket, subject.key, request.body, ContentFromHeaders(request.headers));
-    if (!put.ok()) return StatusErrorResponse(put.status(), subject);
-    HttpResponse response = Empty(200);
-    response.headers.Set("ETag", "\"" + put->etag + "\"");
-    return response;
+    return put.ok() ? Stored(put->etag) : StatusErrorResponse(put.status(), subject);
   }
 
   HttpResponse Get(const HttpRequest& request) {
@@ -234,10 +238,7 @@ class S3Api {
     auto number = ParseInt(request.QueryParam("partNumber").value_or(""));
     if (!number) return S3ErrorResponse(400, "InvalidArgument", "partNumber must be a number from 1 to 10000", subject);
     auto part = objects_->UploadPart(subject.bucket, subject.key, subject.upload_id, *number, request.body);
-    if (!part.ok()) return StatusErrorResponse(part.status(), subject);
-    HttpResponse response = Empty(200);
-    response.headers.Set("ETag", "\"" + part->etag + "\"");
-    return response;
+    return part.ok() ? Stored(part->etag) : StatusErrorResponse(part.status(), subject);
   }
 
   HttpResponse CopyObject(const HttpRequest& request) {
