@@ -165,9 +165,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadHeader() {
     SetState(State::kReading);
+    body_limit_ = std::max(server_.options.body_limit, server_.router.LargestBodyLimit());
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(server_.options.header_limit));
-    parser_->body_limit(server_.options.body_limit);
+    // The largest any route accepts, until the header says which route it is.
+    parser_->body_limit(body_limit_);
     http::async_read_header(socket_, buffer_, *parser_,
                             [self = shared_from_this()](ErrorCode ec, size_t) {
                               if (self->state_ == State::kClosed) return;
@@ -179,6 +181,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader() {
     if (parser_->is_done()) return HandleRequest();
     const auto& message = parser_->get();
+    if (!ApplyBodyLimit()) return OnReadError(http::error::body_limit);
     auto expect = message.find(http::field::expect);
     if (message.version() >= 11 && expect != message.end() &&
         EqualsIgnoreCase(View(expect->value()), "100-continue")) {
@@ -191,6 +194,28 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     ReadBody();
+  }
+
+  // Limits the body to what the request's route accepts (before the 100
+  // Continue, so a refused upload is never sent). False when the declared
+  // Content-Length is over it.
+  bool ApplyBodyLimit() {
+    body_limit_ = RouteBodyLimit();
+    auto length = parser_->content_length();
+    if (length && *length > body_limit_) return false;
+    parser_->body_limit(body_limit_);
+    return true;
+  }
+
+  // The body limit of the route of the request whose header was read.
+  size_t RouteBodyLimit() const {
+    const auto& message = parser_->get();
+    HttpRequest target;
+    size_t route_limit = 0;
+    if (ParseRequestTarget(View(message.target()), &target).ok()) {
+      route_limit = server_.router.BodyLimit(View(message.method_string()), target.path);
+    }
+    return route_limit > 0 ? route_limit : server_.options.body_limit;
   }
 
   void ReadBody() {
@@ -211,9 +236,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     Bump(worker_.bad_requests);
     if (ec == http::error::body_limit) {
+      if (parser_ && parser_->is_header_done()) body_limit_ = RouteBodyLimit();
       return Reject(ErrorResponse(413, "PayloadTooLarge",
                                   "request body is larger than the limit of " +
-                                      std::to_string(server_.options.body_limit) + " bytes"));
+                                      std::to_string(body_limit_) + " bytes"));
     }
     if (ec == http::error::header_limit) {
       return Reject(ErrorResponse(431, "HeaderTooLarge",
@@ -286,7 +312,10 @@ class Session : public std::enable_shared_from_this<Session> {
       response_.insert(beast::string_view(name.data(), name.size()), value);
     }
     const bool no_body = response.status == 204 || response.status == 304;
-    if (!no_body) response_.content_length(response.body.size());
+    if (!no_body) {
+      response_.content_length(head && response.head_content_length ? *response.head_content_length
+                                                                     : response.body.size());
+    }
     if (!no_body && !head) response_.body() = std::move(response.body);
     keep_alive = keep_alive && !server_.stopping.load(std::memory_order_relaxed);
     response_.keep_alive(keep_alive);
@@ -341,6 +370,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool close_after_write_ = false;
   bool drain_after_write_ = false;
   size_t drained_budget_ = 0;
+  size_t body_limit_ = 0;  // Of the request being read (its route's, once the header is in).
   std::unique_ptr<char[]> drain_buffer_;
 };
 

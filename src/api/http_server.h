@@ -24,7 +24,8 @@ struct HttpServerOptions {
   // them round-robin. Handlers run on these threads. Default 0: one per core.
   int io_threads = 0;
   // Largest request body accepted; larger ones get 413 and the connection is
-  // closed. Default: 6 MiB (SageMaker's invocation limit).
+  // closed. A route may set its own (Router::Add's body_limit, e.g. S3
+  // uploads). Default: 6 MiB (SageMaker's invocation limit).
   size_t body_limit = 6 * 1024 * 1024;
   // Largest request line plus headers; larger ones get 431. Default: 16 KiB.
   size_t header_limit = 16 * 1024;

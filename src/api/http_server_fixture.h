@@ -45,6 +45,8 @@ class HttpServerTest : public ::testing::Test {
   // GET /big's body: more than the kernel buffers between a server and a
   // client that does not read, so the server's write stalls.
   static constexpr size_t kBigBodyBytes = 64 << 20;
+  // PUT /upload/...'s body limit.
+  static constexpr size_t kUploadLimit = 16 << 20;
 
   HttpServerTest() {
     Check(router_.Add("GET", "/hello", [](const HttpRequest&) {
@@ -76,6 +78,16 @@ class HttpServerTest : public ::testing::Test {
     Check(router_.Add("GET", "/empty", [](const HttpRequest&) { return TextResponse(204, ""); }));
     Check(router_.Add("GET", "/big", [](const HttpRequest&) {
       return TextResponse(200, std::string(kBigBodyBytes, 'b'));
+    }));
+    // An upload route with its own, larger body limit, and a HEAD that
+    // announces a length without sending a body.
+    Check(router_.Add("PUT", "/upload/{name...}", [](const HttpRequest& r) {
+      return TextResponse(200, std::to_string(r.body.size()));
+    }, kUploadLimit));
+    Check(router_.Add("HEAD", "/sized", [](const HttpRequest&) {
+      HttpResponse response = TextResponse(200, "");
+      response.head_content_length = 12345;
+      return response;
     }));
     Check(router_.Add("GET", "/slow", [this](const HttpRequest&) {
       gate_.Arrive();

@@ -83,6 +83,52 @@ TEST_F(HttpServerTest, ExpectContinueGetsAnInterimResponse) {
   EXPECT_EQ(Json::parse(response->body)["body"], "abc");
 }
 
+TEST_F(HttpServerTest, RouteBodyLimitAdmitsLargerUploadsOnlyOnItsRoute) {
+  StartServer();  // Default body limit: 6 MiB; PUT /upload/...: 16 MiB.
+  std::string body(7 * 1024 * 1024, 'u');
+  auto upload = Fetch(port(), "PUT", "/upload/a/b", body);
+  ASSERT_TRUE(upload.has_value());
+  EXPECT_EQ(upload->status, 200);
+  EXPECT_EQ(upload->body, std::to_string(body.size()));
+  auto invocation = Fetch(port(), "POST", "/api/v1/endpoints/e/invocations", body);
+  ASSERT_TRUE(invocation.has_value());
+  EXPECT_EQ(invocation->status, 413);
+  EXPECT_NE(invocation->body.find("6291456 bytes"), std::string::npos);
+  auto over = Fetch(port(), "PUT", "/upload/a", std::string(kUploadLimit + 1, 'u'));
+  ASSERT_TRUE(over.has_value());
+  EXPECT_EQ(over->status, 413);
+  EXPECT_NE(over->body.find(std::to_string(kUploadLimit) + " bytes"), std::string::npos);
+  ExpectServing();
+}
+
+TEST_F(HttpServerTest, ExpectContinueIsRefusedBeforeABodyOverTheRouteLimit) {
+  StartServer();
+  auto client = TestClient::Connect(port());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->Send("PUT /upload/x HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                           std::to_string(kUploadLimit + 1) + "\r\nExpect: 100-continue\r\n\r\n"));
+  auto response = client->ReadResponse(false, 5000, /*interim=*/true);
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 413);  // No 100 Continue: the body is never sent.
+}
+
+TEST_F(HttpServerTest, ExpectContinueOnALargeUploadRoute) {
+  StartServer();
+  auto client = TestClient::Connect(port());
+  ASSERT_TRUE(client);
+  std::string body(8 * 1024 * 1024, 'p');  // An S3 part: over the default limit.
+  ASSERT_TRUE(client->Send("PUT /upload/part HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n\r\n"));
+  auto interim = client->ReadResponse(false, 5000, /*interim=*/true);
+  ASSERT_TRUE(interim.has_value());
+  EXPECT_EQ(interim->status, 100);
+  ASSERT_TRUE(client->Send(body));
+  auto response = client->ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, std::to_string(body.size()));
+}
+
 TEST_F(HttpServerTest, HeadersOverTheLimitAre431) {
   HttpServerOptions options;
   options.header_limit = 4096;

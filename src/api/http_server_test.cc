@@ -121,11 +121,16 @@ TEST_F(HttpServerTest, HeadSendsLengthWithoutBody) {
   StartServer();
   auto client = TestClient::Connect(port());
   ASSERT_TRUE(client);
-  ASSERT_TRUE(client->Send(BuildRequest("HEAD", "/hello") + BuildRequest("GET", "/hello")));
+  ASSERT_TRUE(client->Send(BuildRequest("HEAD", "/hello") + BuildRequest("HEAD", "/sized") +
+                           BuildRequest("GET", "/hello")));
   auto head = client->ReadResponse(/*head=*/true);
   ASSERT_TRUE(head.has_value());
   EXPECT_EQ(head->status, 200);
   EXPECT_EQ(head->Header("Content-Length"), "5");
+  // A handler may announce the length GET would send (S3's HeadObject).
+  auto sized = client->ReadResponse(/*head=*/true);
+  ASSERT_TRUE(sized.has_value());
+  EXPECT_EQ(sized->Header("Content-Length"), "12345");
   auto get = client->ReadResponse();  // Would be garbled had HEAD sent a body.
   ASSERT_TRUE(get.has_value());
   EXPECT_EQ(get->body, "hello");

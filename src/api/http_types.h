@@ -3,6 +3,7 @@
 // Plain HTTP request and response values, free of Boost.Beast, so handlers and
 // their tests compile quickly and never see the network library. The server
 // (http_server.cc) converts between these and Beast's messages.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -69,6 +70,10 @@ struct HttpResponse {
   std::string content_type = "application/json";  // Empty: no Content-Type header.
   HttpHeaders headers;  // Extra headers (e.g. Allow, Location, X-Amzn-Invoked-Production-Variant).
   std::string body;
+  // For a HEAD request: the Content-Length to announce instead of body.size(),
+  // so a handler can state the size of what GET would send without reading it
+  // (S3's HeadObject). Ignored for other methods.
+  std::optional<uint64_t> head_content_length;
 };
 
 // A JSON body with the given status; `value` is dumped compactly.

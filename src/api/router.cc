@@ -87,7 +87,7 @@ Result<std::vector<Router::Segment>> Router::ParsePattern(std::string_view patte
 }
 
 Status Router::Add(std::string_view method, std::string_view pattern,
-                   std::shared_ptr<Handler> handler) {
+                   std::shared_ptr<Handler> handler, size_t body_limit) {
   if (method.empty()) return Status::InvalidArgument("route method must not be empty");
   if (!handler) return Status::InvalidArgument("route '" + std::string(pattern) + "' has no handler");
   ASSIGN_OR_RETURN(std::vector<Segment> segments, ParsePattern(pattern));
@@ -97,12 +97,27 @@ Status Router::Add(std::string_view method, std::string_view pattern,
     }
   }
   rules_.push_back(Rule{std::string(method), std::string(pattern), std::move(segments),
-                        std::move(handler)});
+                        std::move(handler), body_limit});
   return Status::OK();
 }
 
-Status Router::Add(std::string_view method, std::string_view pattern, HandlerFunction function) {
-  return Add(method, pattern, std::make_shared<FunctionHandler>(std::move(function)));
+Status Router::Add(std::string_view method, std::string_view pattern, HandlerFunction function,
+                   size_t body_limit) {
+  return Add(method, pattern, std::make_shared<FunctionHandler>(std::move(function)), body_limit);
+}
+
+size_t Router::BodyLimit(std::string_view method, std::string_view path) const {
+  if (path.empty()) path = "/";
+  std::vector<std::string_view> parts = SplitPath(path);
+  std::vector<std::pair<std::string, std::string_view>> captures;
+  const Rule* rule = FindRule(method, parts, path, &captures);
+  return rule == nullptr ? 0 : rule->body_limit;
+}
+
+size_t Router::LargestBodyLimit() const {
+  size_t largest = 0;
+  for (const Rule& rule : rules_) largest = std::max(largest, rule.body_limit);
+  return largest;
 }
 
 bool Router::Matches(const Rule& rule, const std::vector<std::string_view>& parts,

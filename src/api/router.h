@@ -32,8 +32,11 @@ class Router {
   // InvalidArgument for a malformed pattern (no leading '/', an unclosed or
   // empty capture, a capture name used twice, a rest capture not last);
   // AlreadyExists when the same method and pattern were added before.
-  Status Add(std::string_view method, std::string_view pattern, std::shared_ptr<Handler> handler);
-  Status Add(std::string_view method, std::string_view pattern, HandlerFunction function);
+  // `body_limit`, when not 0, is the largest request body this rule accepts
+  // instead of the server's (HttpServerOptions::body_limit), e.g. for uploads.
+  Status Add(std::string_view method, std::string_view pattern, std::shared_ptr<Handler> handler,
+             size_t body_limit = 0);
+  Status Add(std::string_view method, std::string_view pattern, HandlerFunction function, size_t body_limit = 0);
 
   // Sends every request that carries header `name` to `handler`, before any
   // path rule: SageMaker's control plane names its operation in X-Amz-Target
@@ -49,6 +52,12 @@ class Router {
   // Exceptions from handlers propagate (the server catches them).
   HttpResponse Route(HttpRequest* request) const;
 
+  // The body limit of the rule that would serve `method` on `path` (the raw
+  // request path), or 0 when that rule sets none or no rule matches.
+  size_t BodyLimit(std::string_view method, std::string_view path) const;
+  // The largest body limit any rule sets (0 when none does).
+  size_t LargestBodyLimit() const;
+
   // Every rule as "METHOD pattern", in order.
   std::vector<std::string> Describe() const;
 
@@ -63,6 +72,7 @@ class Router {
     std::string pattern;
     std::vector<Segment> segments;
     std::shared_ptr<Handler> handler;
+    size_t body_limit = 0;
   };
 
   static Result<std::vector<Segment>> ParsePattern(std::string_view pattern);

@@ -158,6 +158,18 @@ TEST(RouterAddTest, OneHandlerCanServeSeveralRules) {
   EXPECT_EQ(Call(router, "POST", "/b")["rule"], "shared");
 }
 
+TEST(RouterBodyLimitTest, TheMatchingRuleDecidesAndFirstMatchWins) {
+  Router router;
+  ASSERT_TRUE(router.Add("POST", "/endpoints/{name}/invocations", Named("invoke")).ok());
+  ASSERT_TRUE(router.Add("PUT", "/{bucket}/{key...}", Named("put"), 256 << 20).ok());
+  ASSERT_TRUE(router.Add("POST", "/{bucket}/{key...}", Named("post"), 1 << 20).ok());
+  EXPECT_EQ(router.BodyLimit("PUT", "/b/k/x"), size_t{256} << 20);
+  EXPECT_EQ(router.BodyLimit("POST", "/endpoints/e/invocations"), 0u);  // Its own rule: the server's limit.
+  EXPECT_EQ(router.BodyLimit("POST", "/b/k"), size_t{1} << 20);
+  EXPECT_EQ(router.BodyLimit("GET", "/b/k"), 0u);
+  EXPECT_EQ(router.LargestBodyLimit(), size_t{256} << 20);
+}
+
 }  // namespace
 }  // namespace grove::api
 

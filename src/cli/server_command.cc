@@ -11,6 +11,7 @@
 #include "cli/output.h"
 #include "events/event_follower.h"
 #include "pipeline/executor.h"
+#include "s3/s3_routes.h"
 #include "sagemaker/control_plane.h"
 #include "serving/data_capture.h"
 #include "serving/endpoint_service.h"
@@ -81,6 +82,9 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   if (Status s = api::AddServingRoutes(&router, &service, &capture, &counters); !s.ok()) return ReportError(s);
   router.AddForHeader("X-Amz-Target", std::make_shared<sagemaker::ControlPlane>(sagemaker::OperationContext{
                                           home->get(), executor->get(), &service, sagemaker::Arns(args.region)}));
+  // S3 last: its /{bucket}/{key...} rules would shadow any route added after them.
+  app::ObjectStore objects(**home);
+  if (Status s = s3::AddS3Routes(&router, &objects); !s.ok()) return ReportError(s);
   api::HttpServer server(options, router);
   if (Status s = server.Start(); !s.ok()) return ReportError(s);
 
@@ -109,7 +113,8 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
 
 void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   auto args = std::make_shared<ServerArgs>();
-  CLI::App* cmd = app.add_subcommand("server", "Serve endpoints, the SageMaker API and pipeline runs over HTTP");
+  CLI::App* cmd =
+      app.add_subcommand("server", "Serve endpoints, the SageMaker API, S3 and pipeline runs over HTTP");
   cmd->add_option("--listen", args->listen, "[host:]port to listen on (default 127.0.0.1:8080; port 0 picks one)");
   cmd->add_option("--io-threads", args->io_threads, "HTTP I/O threads (default: one per core)");
   cmd->add_option("--max-models", args->max_models, "Loaded models kept at most (default: no limit)");

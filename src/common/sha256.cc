@@ -6,6 +6,8 @@
 #include <fstream>
 #include <vector>
 
+#include "common/file_chunks.h"
+
 namespace grove {
 
 namespace fs = std::filesystem;
@@ -40,15 +42,8 @@ std::string Sha256::Of(std::string_view bytes) {
 }
 
 Result<std::string> Sha256File(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError("cannot open " + path.string() + " for reading");
   Sha256 h;
-  std::vector<char> buf(1 << 16);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    h.Update(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
-  }
-  if (in.bad()) return Status::IOError("error reading " + path.string());
+  RETURN_IF_ERROR(ReadChunks(path, [&h](std::string_view bytes) { h.Update(bytes); }));
   return h.HexDigest();
 }
 

@@ -8,6 +8,8 @@
 #include "common/sha256.h"
 #include "pipeline/cache_key.h"
 #include "pipeline/step_inputs.h"
+#include "store/metadata_store.h"
+#include "store/object_records.h"
 
 namespace grove::pipeline {
 
@@ -39,6 +41,15 @@ class Inputs {
   Inputs(const AttemptServices& services, const StepTask& task, AttemptResult* result)
       : services_(services), task_(task), result_(result) {}
 
+  // Replaces every S3 URI (s3://bucket/key, e.g. uploaded with `aws s3 cp`)
+  // among the input arguments with a reference to the artifact it names.
+  Status ResolveObjectUris(Json& arguments) {
+    for (const std::string& arg : task_.type->InputArguments(*task_.step)) {
+      if (arguments.contains(arg)) RETURN_IF_ERROR(ResolveObjectUri(arguments[arg], arg));
+    }
+    return Status::OK();
+  }
+
   // Fills result->input_digests from the step type's InputArguments.
   Status Ingest(const Json& arguments) {
     for (const std::string& arg : task_.type->InputArguments(*task_.step)) {
@@ -65,6 +76,20 @@ class Inputs {
   }
 
  private:
+  Status ResolveObjectUri(Json& value, const std::string& arg) {
+    if (value.is_array() || value.is_object()) {
+      for (auto it = value.begin(); it != value.end(); ++it) RETURN_IF_ERROR(ResolveObjectUri(it.value(), arg));
+      return Status::OK();
+    }
+    if (!value.is_string() || value.get_ref<const std::string&>().rfind("s3://", 0) != 0) return Status::OK();
+    auto digest = store::ReadValue(*services_.metadata, [&](store::StoreReader& rows) {
+      return store::ResolveS3Uri(rows, value.get_ref<const std::string&>());
+    });
+    if (!digest.ok()) return digest.status().WithContext("input '" + arg + "'");
+    value = ArtifactRef(*digest);
+    return Status::OK();
+  }
+
   Result<Json> IngestValue(const Json& value, const std::string& arg) {
     if (value.is_array() || value.is_object()) {
       Json out = value.is_array() ? Json::array() : Json::object();
@@ -188,16 +213,18 @@ AttemptResult RunAttemptOrThrow(const AttemptServices& services, const StepTask&
   Status s = MakeDirs(log_path.parent_path());
   LiveLog log(log_path);
   Inputs inputs(services, task, &result);
-  if (s.ok()) s = inputs.Ingest(task.arguments);
+  Json task_arguments = task.arguments;
+  if (s.ok()) s = inputs.ResolveObjectUris(task_arguments);
+  if (s.ok()) s = inputs.Ingest(task_arguments);
   if (s.ok() && task.type->Cacheable()) {
     std::map<std::string, Json> digests;
     for (const auto& [name, d] : result.input_digests.items()) digests[name] = d;
-    result.cache_key = ComputeCacheKey(task.step->type, task.type->Version(), task.arguments, digests);
+    result.cache_key = ComputeCacheKey(task.step->type, task.type->Version(), task_arguments, digests);
     if (task.use_cache && TryCache(services, task, &result)) return result;
   }
   Json arguments;
   if (s.ok()) {
-    auto materialised = inputs.Materialise(task.arguments);
+    auto materialised = inputs.Materialise(task_arguments);
     s = materialised.status();
     if (s.ok()) arguments = std::move(*materialised);
   }

@@ -9,6 +9,7 @@
 #include "app/model_registry.h"
 #include "sagemaker/operations.h"
 #include "sagemaker/wire.h"
+#include "store/object_records.h"
 
 namespace grove::sagemaker {
 
@@ -270,7 +271,9 @@ Result<Json> UpdateModelPackage(const OperationContext& ctx, const Json& request
 
 }  // namespace
 
-std::string ArtifactS3Uri(const std::string& digest) { return "s3://grove-artifacts/sha256/" + digest; }
+std::string ArtifactS3Uri(const std::string& digest) {
+  return "s3://" + std::string(store::kArtifactBucket) + "/" + store::ArtifactKey(digest);
+}
 
 void AddModelPackageOperations(const OperationContext& ctx, OperationTable& table) {
   AddOperation(table, ctx, "ListModelPackageGroups", ListModelPackageGroups);

@@ -43,7 +43,7 @@ class SeedFlowTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.close()
 
-    def run_seed_flow(self, sm_client, rt_client):
+    def run_seed_flow(self, sm_client, rt_client, s3_client):
         pipeline_name = "sklearn-multimodel"
         parameters = json.loads(sm_client.describe_pipeline(PipelineName=pipeline_name)["PipelineDefinition"])["Parameters"]
         by_name = {p["Name"]: p for p in parameters}
@@ -76,7 +76,9 @@ class SeedFlowTest(unittest.TestCase):
         model_package_resp = sm_client.describe_model_package(ModelPackageName=latest_model_package_arn)
         self.assertEqual(model_package_resp["ModelApprovalStatus"], "PendingManualApproval")
         model_eval_s3_path = model_package_resp["ModelMetrics"]["ModelQuality"]["Statistics"]["S3Uri"]
-        self.assertTrue(model_eval_s3_path.startswith("s3://"), model_eval_s3_path)
+        eval_results = s3_client.get_object(Bucket=model_eval_s3_path.split("/")[2],
+                                            Key="/".join(model_eval_s3_path.split("/")[3:]))["Body"].read().decode('utf-8')
+        self.assertIn("binary_classification_metrics", json.loads(eval_results))
 
         sm_client.update_model_package(ModelPackageArn=latest_model_package_arn, ModelApprovalStatus='Approved',
                                        ApprovalDescription='good enough')
@@ -103,7 +105,7 @@ class SeedFlowTest(unittest.TestCase):
     def test_the_seed_notebook_with_explicit_endpoints(self):
         sm = self.server.client("sagemaker")
         rt = self.server.client("sagemaker-runtime")
-        arn = self.run_seed_flow(sm, rt)
+        arn = self.run_seed_flow(sm, rt, self.server.client("s3"))
         sm.update_model_package(ModelPackageArn=arn, ModelApprovalStatus='Rejected', ApprovalDescription='no')
         self.assertEqual(sm.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"], "Rejected")
 
@@ -127,6 +129,33 @@ class SeedFlowTest(unittest.TestCase):
                                  capture_output=True, text=True)
         self.assertEqual(missing.returncode, 255)
         self.assertIn("An error occurred (ResourceNotFound) when calling the DescribePipeline operation", missing.stderr)
+
+
+@require_boto3
+class S3InputTest(unittest.TestCase):
+    """`aws s3 cp data.csv s3://<bucket>/inputs/` puts data where a pipeline parameter can name it."""
+
+    def test_a_pipeline_reads_its_input_from_an_uploaded_object(self):
+        server = GroveServer()
+        try:
+            env = server.aws_env()
+            for command in (["aws", "s3", "mb", "s3://data"],
+                            ["aws", "s3", "cp", "datasets/abalone/abalone-dataset.csv", "s3://data/inputs/"]):
+                done = subprocess.run(command, env=env, cwd=SOURCE_DIR, capture_output=True, text=True)
+                self.assertEqual(done.returncode, 0, done.stderr)
+            grove(server.home, "pipeline", "create", "examples/abalone.yaml")
+            sm = server.client("sagemaker")
+            arn = sm.start_pipeline_execution(PipelineName="abalone", PipelineParameters=[
+                {"Name": "InputData", "Value": "s3://data/inputs/abalone-dataset.csv"}])["PipelineExecutionArn"]
+            described = wait_for_execution(sm, arn)
+            self.assertEqual(described["PipelineExecutionStatus"], "Succeeded", described.get("FailureReason"))
+            missing = sm.start_pipeline_execution(PipelineName="abalone", PipelineParameters=[
+                {"Name": "InputData", "Value": "s3://data/inputs/nope.csv"}])["PipelineExecutionArn"]
+            failed = wait_for_execution(sm, missing)
+            self.assertEqual(failed["PipelineExecutionStatus"], "Failed")
+            self.assertIn("nope.csv", failed["FailureReason"])
+        finally:
+            server.close()
 
 
 @require_boto3
