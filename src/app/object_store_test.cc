@@ -71,7 +71,12 @@ TEST_F(ObjectStoreTest, MissingBucketsAndBadNamesAreNamed) {
   EXPECT_TRUE(objects_->DeleteBucket("empty").ok());
   auto buckets = objects_->ListBuckets();
   ASSERT_TRUE(buckets.ok());
-  ASSERT_EQ(buckets->size(), 1u);
+  ASSERT_EQ(buckets->size(), 2u) << "data and the read-only grove-artifacts";
+  EXPECT_EQ((*buckets)[0].name, "data");
+  EXPECT_EQ(ClassifyObjectError(objects_->PutObject("grove-artifacts", "sha256/x", "bytes", {}).status()),
+            ObjectError::kReadOnlyBucket);
+  EXPECT_EQ(ClassifyObjectError(objects_->CreateUpload("grove-artifacts", "k", {}).status()),
+            ObjectError::kReadOnlyBucket);
 }
 
 TEST_F(ObjectStoreTest, RangesReadSlicesOrSayUnsatisfiable) {
