@@ -91,12 +91,7 @@ Result<Json> ListEndpoints(const OperationContext& ctx, const Json& request) {
   std::stable_sort(endpoints.begin(), endpoints.end(), [&](const Json& a, const Json& b) {
     return order == "Ascending" ? a[key] < b[key] : b[key] < a[key];
   });
-  ASSIGN_OR_RETURN(Page page, PageOf(request, endpoints.size(), 10));
-  Json list = Json::array();
-  for (size_t i = page.offset; i < page.offset + page.size; ++i) list.push_back(endpoints[i]);
-  Json out = {{"Endpoints", std::move(list)}};
-  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
-  return out;
+  return PagedList(request, endpoints, 10, "Endpoints", [](const Json& e) { return e; });
 }
 
 }  // namespace

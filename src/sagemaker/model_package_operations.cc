@@ -114,22 +114,9 @@ Status SortItems(const Json& request, std::vector<T>& items, NameOf name_of) {
   return Status::OK();
 }
 
-// CreationTimeAfter/Before as a range (exclusive).
-Result<std::pair<TimeMs, TimeMs>> CreationRange(const Json& request) {
-  Members m(request);
-  std::pair<TimeMs, TimeMs> range{LLONG_MIN, LLONG_MAX};
-  if (m.Has("CreationTimeAfter")) {
-    ASSIGN_OR_RETURN(range.first, TimestampOf(request["CreationTimeAfter"], "creationTimeAfter"));
-  }
-  if (m.Has("CreationTimeBefore")) {
-    ASSIGN_OR_RETURN(range.second, TimestampOf(request["CreationTimeBefore"], "creationTimeBefore"));
-  }
-  return range;
-}
-
 Result<Json> ListModelPackageGroups(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(std::string contains, Members(request).Optional("NameContains"));
-  ASSIGN_OR_RETURN(auto range, CreationRange(request));
+  ASSIGN_OR_RETURN(auto range, TimeRangeOf(request, "CreationTimeAfter", "CreationTimeBefore"));
   ASSIGN_OR_RETURN(std::vector<store::ModelGroupRecord> all, app::ModelRegistry(*ctx.home).Groups());
   std::vector<store::ModelGroupRecord> groups;
   for (auto& g : all) {
@@ -138,12 +125,8 @@ Result<Json> ListModelPackageGroups(const OperationContext& ctx, const Json& req
     }
   }
   RETURN_IF_ERROR(SortItems(request, groups, [](const store::ModelGroupRecord& g) { return g.name; }));
-  ASSIGN_OR_RETURN(Page page, PageOf(request, groups.size(), 100));
-  Json list = Json::array();
-  for (size_t i = page.offset; i < page.offset + page.size; ++i) list.push_back(GroupJson(ctx, groups[i]));
-  Json out = {{"ModelPackageGroupSummaryList", std::move(list)}};
-  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
-  return out;
+  return PagedList(request, groups, 100, "ModelPackageGroupSummaryList",
+                   [&](const store::ModelGroupRecord& g) { return GroupJson(ctx, g); });
 }
 
 Result<Json> DescribeModelPackageGroup(const OperationContext& ctx, const Json& request) {
@@ -207,7 +190,7 @@ Result<Json> ListModelPackages(const OperationContext& ctx, const Json& request)
   ASSIGN_OR_RETURN(std::string status, m.OneOf("ModelApprovalStatus", {"Approved", "Rejected", "PendingManualApproval"}, ""));
   ASSIGN_OR_RETURN(std::string contains, m.Optional("NameContains"));
   ASSIGN_OR_RETURN(std::string type, m.OneOf("ModelPackageType", {"Versioned", "Unversioned", "Both"}, "Both"));
-  ASSIGN_OR_RETURN(auto range, CreationRange(request));
+  ASSIGN_OR_RETURN(auto range, TimeRangeOf(request, "CreationTimeAfter", "CreationTimeBefore"));
   auto keep = [&](const store::ModelVersionRecord& v) {
     return (status.empty() || v.approval_status == status) && v.group.find(contains) != std::string::npos &&
            v.created_at > range.first && v.created_at < range.second;
@@ -235,12 +218,8 @@ Result<Json> ListModelPackages(const OperationContext& ctx, const Json& request)
   RETURN_IF_ERROR(SortItems(request, versions, [](const store::ModelVersionRecord& v) {
     return store::VersionRef(v.group, v.version);
   }));
-  ASSIGN_OR_RETURN(Page page, PageOf(request, versions.size(), 100));
-  Json list = Json::array();
-  for (size_t i = page.offset; i < page.offset + page.size; ++i) list.push_back(SummaryJson(ctx, versions[i]));
-  Json out = {{"ModelPackageSummaryList", std::move(list)}};
-  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
-  return out;
+  return PagedList(request, versions, 100, "ModelPackageSummaryList",
+                   [&](const store::ModelVersionRecord& v) { return SummaryJson(ctx, v); });
 }
 
 Result<Json> DescribeModelPackage(const OperationContext& ctx, const Json& request) {

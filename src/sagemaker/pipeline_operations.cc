@@ -2,6 +2,7 @@
 // app::Pipelines and app::Executions.
 #include <algorithm>
 #include <climits>
+#include <utility>
 
 #include "app/executions.h"
 #include "app/pipelines.h"
@@ -127,37 +128,25 @@ Result<Json> ListPipelines(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(std::string prefix, m.Optional("PipelineNamePrefix"));
   ASSIGN_OR_RETURN(std::string sort_by, m.OneOf("SortBy", {"Name", "CreationTime"}, "CreationTime"));
   ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, "Descending"));
-  TimeMs after = 0, before = LLONG_MAX;
-  if (m.Has("CreatedAfter")) {
-    ASSIGN_OR_RETURN(after, TimestampOf(request["CreatedAfter"], "createdAfter"));
-  }
-  if (m.Has("CreatedBefore")) {
-    ASSIGN_OR_RETURN(before, TimestampOf(request["CreatedBefore"], "createdBefore"));
-  }
+  ASSIGN_OR_RETURN(auto range, TimeRangeOf(request, "CreatedAfter", "CreatedBefore"));
   ASSIGN_OR_RETURN(std::vector<store::PipelineRecord> all, app::Pipelines(*ctx.home).List());
   std::vector<store::PipelineRecord> pipelines;
   for (auto& p : all) {
-    if (p.name.rfind(prefix, 0) == 0 && p.created_at > after && p.created_at < before) pipelines.push_back(std::move(p));
+    if (p.name.rfind(prefix, 0) == 0 && p.created_at > range.first && p.created_at < range.second) pipelines.push_back(std::move(p));
   }
   std::stable_sort(pipelines.begin(), pipelines.end(), [&](const auto& a, const auto& b) {
     bool less = sort_by == "Name" ? a.name < b.name : a.created_at < b.created_at;
     bool greater = sort_by == "Name" ? b.name < a.name : b.created_at < a.created_at;
     return order == "Ascending" ? less : greater;
   });
-  ASSIGN_OR_RETURN(Page page, PageOf(request, pipelines.size(), 50));
-  Json summaries = Json::array();
-  for (size_t i = page.offset; i < page.offset + page.size; ++i) {
-    const store::PipelineRecord& p = pipelines[i];
-    summaries.push_back({{"PipelineArn", ctx.arns.Pipeline(p.name)},
-                         {"PipelineName", p.name},
-                         {"PipelineDisplayName", p.name},
-                         {"PipelineDescription", p.description},
-                         {"CreationTime", Timestamp(p.created_at)},
-                         {"LastModifiedTime", Timestamp(p.updated_at)}});
-  }
-  Json out = {{"PipelineSummaries", std::move(summaries)}};
-  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
-  return out;
+  return PagedList(request, pipelines, 50, "PipelineSummaries", [&](const store::PipelineRecord& p) {
+    return Json{{"PipelineArn", ctx.arns.Pipeline(p.name)},
+                {"PipelineName", p.name},
+                {"PipelineDisplayName", p.name},
+                {"PipelineDescription", p.description},
+                {"CreationTime", Timestamp(p.created_at)},
+                {"LastModifiedTime", Timestamp(p.updated_at)}};
+  });
 }
 
 Result<Json> StartPipelineExecution(const OperationContext& ctx, const Json& request) {
@@ -203,37 +192,25 @@ Result<Json> ListPipelineExecutions(const OperationContext& ctx, const Json& req
   ASSIGN_OR_RETURN(std::string name, PipelineName(ctx, text));
   ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, "Descending"));
   ASSIGN_OR_RETURN(std::string sort_by, m.OneOf("SortBy", {"CreationTime", "PipelineExecutionArn"}, "CreationTime"));
-  TimeMs after = 0, before = LLONG_MAX;
-  if (m.Has("CreatedAfter")) {
-    ASSIGN_OR_RETURN(after, TimestampOf(request["CreatedAfter"], "createdAfter"));
-  }
-  if (m.Has("CreatedBefore")) {
-    ASSIGN_OR_RETURN(before, TimestampOf(request["CreatedBefore"], "createdBefore"));
-  }
+  ASSIGN_OR_RETURN(auto range, TimeRangeOf(request, "CreatedAfter", "CreatedBefore"));
   ASSIGN_OR_RETURN(std::vector<store::ExecutionRecord> all,
                    app::Executions(*ctx.home).List(app::ExecutionQuery{name, INT_MAX}));  // Newest first.
   std::vector<store::ExecutionRecord> executions;
   for (auto& e : all) {
-    if (e.started_at > after && e.started_at < before) executions.push_back(std::move(e));
+    if (e.started_at > range.first && e.started_at < range.second) executions.push_back(std::move(e));
   }
   if (sort_by == "PipelineExecutionArn") {
     std::stable_sort(executions.begin(), executions.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
   }
   if (order == "Ascending") std::reverse(executions.begin(), executions.end());
-  ASSIGN_OR_RETURN(Page page, PageOf(request, executions.size(), 50));
-  Json summaries = Json::array();
-  for (size_t i = page.offset; i < page.offset + page.size; ++i) {
-    const store::ExecutionRecord& e = executions[i];
+  return PagedList(request, executions, 50, "PipelineExecutionSummaries", [&](const store::ExecutionRecord& e) {
     Json s = {{"PipelineExecutionArn", ctx.arns.Execution(e.pipeline, e.id)},
               {"StartTime", Timestamp(e.started_at)},
               {"PipelineExecutionStatus", e.status},
               {"PipelineExecutionDisplayName", "execution-" + e.id}};
     if (!e.failure_reason.empty()) s["PipelineExecutionFailureReason"] = e.failure_reason;
-    summaries.push_back(std::move(s));
-  }
-  Json out = {{"PipelineExecutionSummaries", std::move(summaries)}};
-  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
-  return out;
+    return s;
+  });
 }
 
 Result<Json> ListPipelineExecutionSteps(const OperationContext& ctx, const Json& request) {
@@ -241,26 +218,17 @@ Result<Json> ListPipelineExecutionSteps(const OperationContext& ctx, const Json&
   ASSIGN_OR_RETURN(std::string order, Members(request).OneOf("SortOrder", {"Ascending", "Descending"}, "Descending"));
   ASSIGN_OR_RETURN(std::vector<store::StepRunRecord> runs, app::Executions(*ctx.home).Steps(e.id));  // Oldest first.
   if (order == "Descending") std::reverse(runs.begin(), runs.end());
-  ASSIGN_OR_RETURN(Page page, PageOf(request, runs.size(), 50));
-  Json steps = Json::array();
-  for (size_t i = page.offset; i < page.offset + page.size; ++i) steps.push_back(StepJson(ctx, e, runs[i]));
-  Json out = {{"PipelineExecutionSteps", std::move(steps)}};
-  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
-  return out;
+  return PagedList(request, runs, 50, "PipelineExecutionSteps",
+                   [&](const store::StepRunRecord& run) { return StepJson(ctx, e, run); });
 }
 
 Result<Json> ListPipelineParametersForExecution(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(store::ExecutionRecord e, FindExecution(ctx, request));
   std::vector<std::pair<std::string, std::string>> all;
   for (const auto& [name, value] : e.parameters.items()) all.emplace_back(name, ParameterText(value));
-  ASSIGN_OR_RETURN(Page page, PageOf(request, all.size(), 50));
-  Json parameters = Json::array();
-  for (size_t i = page.offset; i < page.offset + page.size; ++i) {
-    parameters.push_back({{"Name", all[i].first}, {"Value", all[i].second}});
-  }
-  Json out = {{"PipelineParameters", std::move(parameters)}};
-  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
-  return out;
+  return PagedList(request, all, 50, "PipelineParameters", [](const std::pair<std::string, std::string>& p) {
+    return Json{{"Name", p.first}, {"Value", p.second}};
+  });
 }
 
 Result<Json> DescribePipelineDefinitionForExecution(const OperationContext& ctx, const Json& request) {

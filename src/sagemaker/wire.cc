@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 namespace grove::sagemaker {
 
@@ -87,6 +88,18 @@ Result<std::string> Members::OneOf(std::string_view name, std::initializer_list<
     set += (set.empty() ? "" : ", ") + std::string(a);
   }
   return ValidationError(name, value, "Member must satisfy enum value set: [" + set + "]");
+}
+
+Result<std::pair<TimeMs, TimeMs>> TimeRangeOf(const Json& request, std::string_view after, std::string_view before) {
+  Members m(request);
+  std::pair<TimeMs, TimeMs> range{std::numeric_limits<TimeMs>::min(), std::numeric_limits<TimeMs>::max()};
+  if (m.Has(after)) {
+    ASSIGN_OR_RETURN(range.first, TimestampOf(request[std::string(after)], after));
+  }
+  if (m.Has(before)) {
+    ASSIGN_OR_RETURN(range.second, TimestampOf(request[std::string(before)], before));
+  }
+  return range;
 }
 
 Result<int> MaxResultsOf(const Json& request, int fallback) {

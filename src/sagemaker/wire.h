@@ -55,6 +55,10 @@ class Members {
   const Json& body_;
 };
 
+// The range (exclusive) two timestamp members give, e.g. CreatedAfter and
+// CreatedBefore; unbounded where absent.
+Result<std::pair<TimeMs, TimeMs>> TimeRangeOf(const Json& request, std::string_view after, std::string_view before);
+
 // MaxResults of `request`: 1..100, `fallback` when absent; ValidationException otherwise.
 Result<int> MaxResultsOf(const Json& request, int fallback);
 
@@ -68,5 +72,18 @@ struct Page {
 // Reads MaxResults (1..100, `fallback` when absent) and NextToken from
 // `request`. ValidationException for a bad value or token.
 Result<Page> PageOf(const Json& request, size_t total, int fallback = 100);
+
+// One page of `items` as the response body {list_key: [to_json(item), ...],
+// NextToken (only when more remain)}.
+template <typename T, typename ToJson>
+Result<Json> PagedList(const Json& request, const std::vector<T>& items, int fallback, const char* list_key,
+                       ToJson to_json) {
+  ASSIGN_OR_RETURN(Page page, PageOf(request, items.size(), fallback));
+  Json list = Json::array();
+  for (size_t i = page.offset; i < page.offset + page.size; ++i) list.push_back(to_json(items[i]));
+  Json out = {{list_key, std::move(list)}};
+  if (!page.next_token.empty()) out["NextToken"] = page.next_token;
+  return out;
+}
 
 }  // namespace grove::sagemaker

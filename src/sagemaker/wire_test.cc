@@ -22,6 +22,22 @@ TEST(WireTest, TimestampsAreEpochSecondsWithMilliseconds) {
   EXPECT_DOUBLE_EQ(Timestamp(1700000000123).get<double>(), 1700000000.123);
   EXPECT_EQ(TimestampOf(Json(1672531200), "createdAfter").value(), 1672531200000);
   EXPECT_FALSE(TimestampOf(Json("yesterday"), "createdAfter").ok());
+  auto range = TimeRangeOf({{"CreatedAfter", 10}}, "CreatedAfter", "CreatedBefore");
+  ASSERT_TRUE(range.ok());
+  EXPECT_EQ(range->first, 10000);
+  EXPECT_GT(range->second, TimeMs{1} << 60) << "no CreatedBefore: unbounded";
+  EXPECT_FALSE(TimeRangeOf({{"CreatedBefore", "soon"}}, "CreatedAfter", "CreatedBefore").ok());
+}
+
+TEST(WireTest, PagedListsCarryTheirKeyAndTheNextToken) {
+  std::vector<int> items = {1, 2, 3};
+  auto first = PagedList(Json{{"MaxResults", 2}}, items, 50, "Items", [](int i) { return Json(i * 10); });
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ((*first)["Items"], Json::array({10, 20}));
+  ASSERT_TRUE(first->contains("NextToken"));
+  auto last = PagedList(Json{{"NextToken", (*first)["NextToken"]}}, items, 50, "Items", [](int i) { return Json(i); });
+  EXPECT_EQ((*last)["Items"], Json::array({3}));
+  EXPECT_FALSE(last->contains("NextToken"));
 }
 
 TEST(WireTest, PagesWalkTheListWithOpaqueTokens) {
