@@ -13,3 +13,5 @@ echo
 bench/http_bench.sh "$build/api_test"
 echo
 bench/serving_bench.sh "$build"
+echo
+bench/sagemaker_bench.sh "$build"
