@@ -11,8 +11,8 @@
 #include "cli/output.h"
 #include "events/event_follower.h"
 #include "pipeline/executor.h"
-#include "s3/s3_routes.h"
-#include "sagemaker/control_plane.h"
+#include "api/s3/s3_routes.h"
+#include "api/sagemaker/control_plane.h"
 #include "serving/data_capture.h"
 #include "serving/endpoint_service.h"
 
@@ -80,11 +80,11 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   if (!executor.ok()) return ReportError(executor.status());
   api::Router router;
   if (Status s = api::AddServingRoutes(&router, &service, &capture, &counters); !s.ok()) return ReportError(s);
-  router.AddForHeader("X-Amz-Target", std::make_shared<sagemaker::ControlPlane>(sagemaker::OperationContext{
-                                          home->get(), executor->get(), &service, sagemaker::Arns(args.region)}));
+  router.AddForHeader("X-Amz-Target", std::make_shared<api::sagemaker::ControlPlane>(api::sagemaker::OperationContext{
+                                          home->get(), executor->get(), &service, api::sagemaker::Arns(args.region)}));
   // S3 last: its /{bucket}/{key...} rules would shadow any route added after them.
   app::ObjectStore objects(**home);
-  if (Status s = s3::AddS3Routes(&router, &objects); !s.ok()) return ReportError(s);
+  if (Status s = api::s3::AddS3Routes(&router, &objects); !s.ok()) return ReportError(s);
   api::HttpServer server(options, router);
   if (Status s = server.Start(); !s.ok()) return ReportError(s);
 

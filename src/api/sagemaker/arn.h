@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-namespace grove::sagemaker {
+namespace grove::api::sagemaker {
 
 inline constexpr std::string_view kAccount = "123456789012";
 
@@ -56,4 +56,4 @@ std::optional<std::pair<std::string, int>> ModelPackageOf(std::string_view text)
 
 std::string Lowercase(std::string_view text);
 
-}  // namespace grove::sagemaker
+}  // namespace grove::api::sagemaker

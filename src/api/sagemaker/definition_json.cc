@@ -1,6 +1,6 @@
-#include "sagemaker/definition_json.h"
+#include "api/sagemaker/definition_json.h"
 
-namespace grove::sagemaker {
+namespace grove::api::sagemaker {
 
 namespace {
 
@@ -46,4 +46,4 @@ Json SageMakerDefinition(const pipeline::Definition& def) {
           {"Steps", std::move(steps)}};
 }
 
-}  // namespace grove::sagemaker
+}  // namespace grove::api::sagemaker

@@ -1,13 +1,13 @@
-#include "s3/s3_wire.h"
+#include "api/s3/s3_wire.h"
 
 #include <charconv>
 #include <ctime>
 
 #include "api/request_target.h"
 #include "common/ids.h"
-#include "s3/s3_xml.h"
+#include "api/s3/s3_xml.h"
 
-namespace grove::s3 {
+namespace grove::api::s3 {
 
 namespace {
 
@@ -145,4 +145,4 @@ api::HttpResponse StatusErrorResponse(const Status& status, const ErrorSubject& 
 
 std::string NewRequestId() { return NewExecutionId(); }
 
-}  // namespace grove::s3
+}  // namespace grove::api::s3

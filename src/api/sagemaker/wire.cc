@@ -1,10 +1,10 @@
-#include "sagemaker/wire.h"
+#include "api/sagemaker/wire.h"
 
 #include <charconv>
 #include <cmath>
 #include <limits>
 
-namespace grove::sagemaker {
+namespace grove::api::sagemaker {
 
 namespace {
 
@@ -132,4 +132,4 @@ Result<Page> PageOf(const Json& request, size_t total, int fallback) {
   return page;
 }
 
-}  // namespace grove::sagemaker
+}  // namespace grove::api::sagemaker

@@ -12,7 +12,7 @@
 #include "common/json.h"
 #include "common/status.h"
 
-namespace grove::sagemaker {
+namespace grove::api::sagemaker {
 
 // A successful answer: 200, application/x-amz-json-1.1.
 api::HttpResponse OkResponse(const Json& body);
@@ -86,4 +86,4 @@ Result<Json> PagedList(const Json& request, const std::vector<T>& items, int fal
   return out;
 }
 
-}  // namespace grove::sagemaker
+}  // namespace grove::api::sagemaker

@@ -1,8 +1,8 @@
-#include "s3/s3_xml.h"
+#include "api/s3/s3_xml.h"
 
 #include <gtest/gtest.h>
 
-namespace grove::s3 {
+namespace grove::api::s3 {
 namespace {
 
 TEST(S3XmlTest, ListObjectsV2AsBotocoreReadsIt) {
@@ -68,4 +68,4 @@ TEST(S3XmlTest, ReadsCompleteMultipartUpload) {
 }
 
 }  // namespace
-}  // namespace grove::s3
+}  // namespace grove::api::s3

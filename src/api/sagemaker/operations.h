@@ -11,7 +11,7 @@
 #include "app/home.h"
 #include "common/json.h"
 #include "common/status.h"
-#include "sagemaker/arn.h"
+#include "api/sagemaker/arn.h"
 
 namespace grove::pipeline {
 class Executor;
@@ -20,7 +20,7 @@ namespace grove::serving {
 class EndpointService;
 }
 
-namespace grove::sagemaker {
+namespace grove::api::sagemaker {
 
 // Who is calling, for attribution (approvals record it).
 struct Caller {
@@ -58,4 +58,4 @@ void AddEndpointOperations(const OperationContext& ctx, OperationTable& table);
 // s3://grove-artifacts/sha256/<digest>.
 std::string ArtifactS3Uri(const std::string& digest);
 
-}  // namespace grove::sagemaker
+}  // namespace grove::api::sagemaker

@@ -7,11 +7,11 @@
 #include <climits>
 
 #include "app/model_registry.h"
-#include "sagemaker/operations.h"
-#include "sagemaker/wire.h"
+#include "api/sagemaker/operations.h"
+#include "api/sagemaker/wire.h"
 #include "store/object_records.h"
 
-namespace grove::sagemaker {
+namespace grove::api::sagemaker {
 
 namespace {
 
@@ -264,4 +264,4 @@ void AddModelPackageOperations(const OperationContext& ctx, OperationTable& tabl
   };
 }
 
-}  // namespace grove::sagemaker
+}  // namespace grove::api::sagemaker

@@ -9,8 +9,8 @@
 #include "common/json.h"
 #include "pipeline/definition.h"
 
-namespace grove::sagemaker {
+namespace grove::api::sagemaker {
 
 Json SageMakerDefinition(const pipeline::Definition& def);
 
-}  // namespace grove::sagemaker
+}  // namespace grove::api::sagemaker

@@ -1,8 +1,8 @@
-#include "sagemaker/control_plane.h"
+#include "api/sagemaker/control_plane.h"
 
-#include "sagemaker/wire.h"
+#include "api/sagemaker/wire.h"
 
-namespace grove::sagemaker {
+namespace grove::api::sagemaker {
 
 namespace {
 
@@ -54,4 +54,4 @@ api::HttpResponse ControlPlane::Handle(const api::HttpRequest& request) {
   }
 }
 
-}  // namespace grove::sagemaker
+}  // namespace grove::api::sagemaker

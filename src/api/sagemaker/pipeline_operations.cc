@@ -6,12 +6,12 @@
 
 #include "app/executions.h"
 #include "app/pipelines.h"
-#include "sagemaker/definition_json.h"
-#include "sagemaker/operations.h"
-#include "sagemaker/wire.h"
+#include "api/sagemaker/definition_json.h"
+#include "api/sagemaker/operations.h"
+#include "api/sagemaker/wire.h"
 #include "store/metadata_store.h"
 
-namespace grove::sagemaker {
+namespace grove::api::sagemaker {
 
 namespace {
 
@@ -261,4 +261,4 @@ void AddPipelineOperations(const OperationContext& ctx, OperationTable& table) {
   AddOperation(table, ctx, "StopPipelineExecution", StopPipelineExecution);
 }
 
-}  // namespace grove::sagemaker
+}  // namespace grove::api::sagemaker

@@ -1,8 +1,8 @@
-#include "sagemaker/wire.h"
+#include "api/sagemaker/wire.h"
 
 #include <gtest/gtest.h>
 
-namespace grove::sagemaker {
+namespace grove::api::sagemaker {
 namespace {
 
 TEST(WireTest, ErrorsCarryTheCodeWhereBotocoreReadsIt) {
@@ -82,4 +82,4 @@ TEST(WireTest, MembersNameWhatIsWrong) {
 }
 
 }  // namespace
-}  // namespace grove::sagemaker
+}  // namespace grove::api::sagemaker

@@ -11,7 +11,7 @@
 #include "store/multipart_records.h"
 #include "store/object_records.h"
 
-namespace grove::s3 {
+namespace grove::api::s3 {
 
 // Escapes & < > " ' for element text.
 std::string XmlEscape(std::string_view text);
@@ -45,4 +45,4 @@ std::string ErrorXml(std::string_view code, std::string_view message,
 // PartNumber or ETag.
 Result<std::vector<store::CompletedPart>> ParseCompleteUpload(std::string_view xml);
 
-}  // namespace grove::s3
+}  // namespace grove::api::s3

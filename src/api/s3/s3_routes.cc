@@ -1,12 +1,12 @@
-#include "s3/s3_routes.h"
+#include "api/s3/s3_routes.h"
 
 #include <charconv>
 #include <memory>
 
-#include "s3/s3_wire.h"
-#include "s3/s3_xml.h"
+#include "api/s3/s3_wire.h"
+#include "api/s3/s3_xml.h"
 
-namespace grove::s3 {
+namespace grove::api::s3 {
 
 namespace {
 
@@ -293,4 +293,4 @@ Status AddS3Routes(api::Router* router, app::ObjectStore* objects) {
   return router->Add("POST", "/{bucket}/{key...}", bind(&S3Api::Post), kMaxUploadBytes);
 }
 
-}  // namespace grove::s3
+}  // namespace grove::api::s3

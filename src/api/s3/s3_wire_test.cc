@@ -1,8 +1,8 @@
-#include "s3/s3_wire.h"
+#include "api/s3/s3_wire.h"
 
 #include <gtest/gtest.h>
 
-namespace grove::s3 {
+namespace grove::api::s3 {
 namespace {
 
 TEST(S3WireTest, RangesAsDownloadFileSendsThem) {
@@ -64,4 +64,4 @@ TEST(S3WireTest, StatusesBecomeS3Errors) {
 }
 
 }  // namespace
-}  // namespace grove::s3
+}  // namespace grove::api::s3

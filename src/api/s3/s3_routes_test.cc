@@ -1,4 +1,4 @@
-#include "s3/s3_routes.h"
+#include "api/s3/s3_routes.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include "common/file_util.h"
 #include "common/md5.h"
 
-namespace grove::s3 {
+namespace grove::api::s3 {
 namespace {
 
 using api::HttpRequest;
@@ -160,4 +160,4 @@ TEST_F(S3RoutesTest, CopyDeleteAndMultipart) {
 }
 
 }  // namespace
-}  // namespace grove::s3
+}  // namespace grove::api::s3

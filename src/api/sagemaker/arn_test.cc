@@ -1,8 +1,8 @@
-#include "sagemaker/arn.h"
+#include "api/sagemaker/arn.h"
 
 #include <gtest/gtest.h>
 
-namespace grove::sagemaker {
+namespace grove::api::sagemaker {
 namespace {
 
 TEST(ArnTest, FormatsAsSageMakerDoes) {
@@ -42,4 +42,4 @@ TEST(ArnTest, ParsesNamesIdsAndVersions) {
 }
 
 }  // namespace
-}  // namespace grove::sagemaker
+}  // namespace grove::api::sagemaker

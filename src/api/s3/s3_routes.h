@@ -11,7 +11,7 @@
 #include "app/object_store.h"
 #include "common/status.h"
 
-namespace grove::s3 {
+namespace grove::api::s3 {
 
 // Largest body of one PutObject or UploadPart request, held in memory while
 // it is stored: 256 MiB. S3's own limits are 5 GiB per PUT and per part;
@@ -38,4 +38,4 @@ Status AddS3Routes(api::Router* router, app::ObjectStore* objects);
 // routes would shadow.
 std::set<std::string> ReservedBucketNames(const api::Router& router);
 
-}  // namespace grove::s3
+}  // namespace grove::api::s3

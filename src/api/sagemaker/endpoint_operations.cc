@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <climits>
 
-#include "sagemaker/operations.h"
-#include "sagemaker/wire.h"
+#include "api/sagemaker/operations.h"
+#include "api/sagemaker/wire.h"
 #include "serving/endpoint_service.h"
 #include "store/metadata_store.h"
 
-namespace grove::sagemaker {
+namespace grove::api::sagemaker {
 
 namespace {
 
@@ -101,4 +101,4 @@ void AddEndpointOperations(const OperationContext& ctx, OperationTable& table) {
   AddOperation(table, ctx, "ListEndpoints", ListEndpoints);
 }
 
-}  // namespace grove::sagemaker
+}  // namespace grove::api::sagemaker

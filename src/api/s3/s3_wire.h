@@ -13,7 +13,7 @@
 #include "common/status.h"
 #include "store/object_records.h"
 
-namespace grove::s3 {
+namespace grove::api::s3 {
 
 // A single "bytes=a-b", "bytes=a-" or "bytes=-n" range. nullopt for anything
 // else (no header, other units, several ranges, last < first): HTTP lets a
@@ -59,4 +59,4 @@ api::HttpResponse StatusErrorResponse(const Status& status, const ErrorSubject& 
 // A fresh id for x-amz-request-id and <RequestId>.
 std::string NewRequestId();
 
-}  // namespace grove::s3
+}  // namespace grove::api::s3

@@ -1,8 +1,8 @@
-#include "s3/s3_xml.h"
+#include "api/s3/s3_xml.h"
 
 #include <charconv>
 
-namespace grove::s3 {
+namespace grove::api::s3 {
 
 namespace {
 
@@ -192,4 +192,4 @@ Result<std::vector<store::CompletedPart>> ParseCompleteUpload(std::string_view x
   return parts;
 }
 
-}  // namespace grove::s3
+}  // namespace grove::api::s3

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "api/handler.h"
-#include "sagemaker/operations.h"
+#include "api/sagemaker/operations.h"
 
-namespace grove::sagemaker {
+namespace grove::api::sagemaker {
 
 class ControlPlane : public api::Handler {
  public:
@@ -33,4 +33,4 @@ class ControlPlane : public api::Handler {
   OperationTable operations_;
 };
 
-}  // namespace grove::sagemaker
+}  // namespace grove::api::sagemaker

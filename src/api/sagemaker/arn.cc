@@ -1,9 +1,9 @@
-#include "sagemaker/arn.h"
+#include "api/sagemaker/arn.h"
 
 #include <cctype>
 #include <charconv>
 
-namespace grove::sagemaker {
+namespace grove::api::sagemaker {
 
 namespace {
 
@@ -82,4 +82,4 @@ std::optional<std::pair<std::string, int>> ModelPackageOf(std::string_view text)
   return std::make_pair(path.substr(0, slash), version);
 }
 
-}  // namespace grove::sagemaker
+}  // namespace grove::api::sagemaker
