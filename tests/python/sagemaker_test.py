@@ -132,6 +132,53 @@ class SeedFlowTest(unittest.TestCase):
 
 
 @require_boto3
+class ModelsAndEndpointsTest(unittest.TestCase):
+    """The SageMaker SDK's deploy path: CreateModel, CreateEndpointConfig, CreateEndpoint, the waiters, invoke."""
+
+    def test_an_endpoint_made_from_a_model_package_serves_it(self):
+        import botocore.exceptions
+        server = GroveServer()
+        try:
+            grove(server.home, "run", "examples/abalone.yaml", "-q", "-p", "ModelApprovalStatus=Approved")
+            sm = server.client("sagemaker")
+            package = sm.list_model_packages(ModelPackageGroupName="AbalonePackageGroup")["ModelPackageSummaryList"][0]
+            container = {"Image": "xgboost", "ModelPackageName": package["ModelPackageArn"]}
+            sm.create_model(ModelName="abalone", PrimaryContainer=container,
+                            ExecutionRoleArn="arn:aws:iam::123456789012:role/r")
+            with self.assertRaises(botocore.exceptions.ClientError) as again:
+                sm.create_model(ModelName="abalone", PrimaryContainer=container,
+                                ExecutionRoleArn="arn:aws:iam::123456789012:role/r")
+            self.assertIn("Cannot create already existing model", again.exception.response["Error"]["Message"])
+            sm.create_endpoint_config(EndpointConfigName="abalone-config", ProductionVariants=[
+                {"VariantName": "AllTraffic", "ModelName": "abalone", "InitialInstanceCount": 1,
+                 "InstanceType": "ml.m5.large", "InitialVariantWeight": 1.0}])
+            sm.create_endpoint(EndpointName="abalone-prod", EndpointConfigName="abalone-config")
+            sm.get_waiter("endpoint_in_service").wait(EndpointName="abalone-prod", WaiterConfig={"Delay": 1})
+            described = sm.describe_endpoint(EndpointName="abalone-prod")
+            self.assertEqual(described["EndpointStatus"], "InService")
+            self.assertEqual(described["EndpointConfigName"], "abalone-config")
+            self.assertEqual(sm.describe_endpoint_config(EndpointConfigName="abalone-config")[
+                "ProductionVariants"][0]["ModelName"], "abalone")
+            self.assertEqual([m["ModelName"] for m in sm.list_models()["Models"]], ["abalone"])
+
+            rt = server.client("sagemaker-runtime")
+            answer = rt.invoke_endpoint(EndpointName="abalone-prod", ContentType="text/csv",
+                                        CustomAttributes="input=raw", Body="M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15")
+            self.assertEqual(len(json.loads(answer["Body"].read())["predictions"]), 1)
+
+            sm.delete_endpoint(EndpointName="abalone-prod")
+            sm.get_waiter("endpoint_deleted").wait(EndpointName="abalone-prod", WaiterConfig={"Delay": 1})
+            sm.delete_endpoint_config(EndpointConfigName="abalone-config")
+            sm.delete_model(ModelName="abalone")
+            with self.assertRaises(botocore.exceptions.ClientError) as missing:
+                sm.describe_model(ModelName="abalone")
+            self.assertIn('Could not find model "arn:aws:sagemaker:us-east-1:123456789012:model/abalone".',
+                          missing.exception.response["Error"]["Message"])
+        finally:
+            server.close()
+
+
+@require_boto3
 class S3InputTest(unittest.TestCase):
     """`aws s3 cp data.csv s3://<bucket>/inputs/` puts data where a pipeline parameter can name it."""
 

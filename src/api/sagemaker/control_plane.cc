@@ -18,6 +18,7 @@ ControlPlane::ControlPlane(OperationContext context) : context_(std::move(contex
   AddPipelineOperations(context_, operations_);
   AddModelPackageOperations(context_, operations_);
   AddEndpointOperations(context_, operations_);
+  AddModelOperations(context_, operations_);
 }
 
 bool ControlPlane::Accepts(const api::HttpRequest& request) { return request.headers.Has("X-Amz-Target"); }

@@ -4,6 +4,8 @@
 #include <climits>
 
 #include "api/sagemaker/operations.h"
+#include "api/sagemaker/resource_documents.h"
+#include "app/endpoints.h"
 #include "api/sagemaker/wire.h"
 #include "serving/endpoint_service.h"
 #include "store/metadata_store.h"
@@ -47,7 +49,10 @@ Result<Json> DescribeEndpoint(const OperationContext& ctx, const Json& request) 
   ASSIGN_OR_RETURN(auto found, FindEndpoint(ctx, name));
   const auto& [state, record] = found;
   Json out = SummaryJson(ctx, state, record);
-  out["EndpointConfigName"] = state.name;
+  ASSIGN_OR_RETURN(std::optional<store::ResourceRecord> source,
+                   ResourceDocuments(ctx.home->metadata(), ctx.home->clock()).Find(kEndpointSourceKind, name));
+  // An endpoint made by Grove's own commands has no config: it is its own.
+  out["EndpointConfigName"] = source ? source->body.value("EndpointConfigName", name) : name;
   Json images = Json::array();
   for (const serving::ServedModelState& m : state.models) {
     images.push_back({{"SpecifiedImage", "grove/" + m.group + ":" + std::to_string(m.version)},
@@ -94,11 +99,73 @@ Result<Json> ListEndpoints(const OperationContext& ctx, const Json& request) {
   return PagedList(request, endpoints, 10, "Endpoints", [](const Json& e) { return e; });
 }
 
+// What an endpoint made from `config` pins: the version its model names.
+Result<std::string> PinnedRef(const OperationContext& ctx, const std::string& config_name) {
+  ASSIGN_OR_RETURN(store::ResourceRecord config, FindEndpointConfig(ctx, config_name));
+  ASSIGN_OR_RETURN(store::ModelVersionRecord version, ServedVersion(ctx, config));
+  return store::VersionRef(version.group, version.version);
+}
+
+Result<Json> CreateEndpoint(const OperationContext& ctx, const Json& request, const Caller& caller) {
+  Members m(request);
+  ASSIGN_OR_RETURN(std::string name, m.Required("EndpointName"));
+  ASSIGN_OR_RETURN(std::string config, m.Required("EndpointConfigName"));
+  ASSIGN_OR_RETURN(std::string ref, PinnedRef(ctx, config));
+  ResourceDocuments documents(ctx.home->metadata(), ctx.home->clock());
+  app::EndpointSpec spec;
+  spec.name = name;
+  spec.deploy = {ref};
+  spec.by = caller.identity;
+  spec.comment = "CreateEndpoint from endpoint configuration " + config;
+  Result<app::EndpointDescription> created = app::Endpoints(*ctx.home, *ctx.endpoints).Create(spec);
+  if (created.status().code() == StatusCode::kAlreadyExists) {
+    return Status::InvalidArgument("Cannot create already existing endpoint \"" +
+                                   ctx.arns.Resource("endpoint", name) + "\".");
+  }
+  RETURN_IF_ERROR(created.status());
+  RETURN_IF_ERROR(documents.Put(kEndpointSourceKind, name, {{"EndpointConfigName", config}}));
+  return Json{{"EndpointArn", ctx.arns.Resource("endpoint", name)}};
+}
+
+Result<Json> UpdateEndpoint(const OperationContext& ctx, const Json& request, const Caller& caller) {
+  Members m(request);
+  ASSIGN_OR_RETURN(std::string name, m.Required("EndpointName"));
+  ASSIGN_OR_RETURN(std::string config, m.Required("EndpointConfigName"));
+  ASSIGN_OR_RETURN(auto found, FindEndpoint(ctx, name));
+  ASSIGN_OR_RETURN(std::string ref, PinnedRef(ctx, config));
+  app::Endpoints endpoints(*ctx.home, *ctx.endpoints);
+  const std::string comment = "UpdateEndpoint to endpoint configuration " + config;
+  RETURN_IF_ERROR(endpoints.Deploy(name, ref, caller.identity, comment).status());
+  // The new config's model replaces what the old one pinned.
+  const std::string group = ref.substr(0, ref.rfind('/'));
+  for (const store::EndpointDeployment& d : found.second.deployments) {
+    if (d.group != group) RETURN_IF_ERROR(endpoints.Undeploy(name, d.group, caller.identity).status());
+  }
+  RETURN_IF_ERROR(ResourceDocuments(ctx.home->metadata(), ctx.home->clock())
+                      .Put(kEndpointSourceKind, name, {{"EndpointConfigName", config}}));
+  return Json{{"EndpointArn", ctx.arns.Resource("endpoint", name)}};
+}
+
+Result<Json> DeleteEndpoint(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(std::string name, Members(request).Required("EndpointName"));
+  RETURN_IF_ERROR(FindEndpoint(ctx, name).status());
+  RETURN_IF_ERROR(app::Endpoints(*ctx.home, *ctx.endpoints).Delete(name));
+  RETURN_IF_ERROR(ResourceDocuments(ctx.home->metadata(), ctx.home->clock()).Delete(kEndpointSourceKind, name).status());
+  return Json::object();
+}
+
 }  // namespace
 
 void AddEndpointOperations(const OperationContext& ctx, OperationTable& table) {
   AddOperation(table, ctx, "DescribeEndpoint", DescribeEndpoint);
   AddOperation(table, ctx, "ListEndpoints", ListEndpoints);
+  AddOperation(table, ctx, "DeleteEndpoint", DeleteEndpoint);
+  table["CreateEndpoint"] = [&ctx](const Json& request, const Caller& caller) {
+    return CreateEndpoint(ctx, request, caller);
+  };
+  table["UpdateEndpoint"] = [&ctx](const Json& request, const Caller& caller) {
+    return UpdateEndpoint(ctx, request, caller);
+  };
 }
 
 }  // namespace grove::api::sagemaker

@@ -33,21 +33,6 @@ Result<std::optional<store::ModelGroupRecord>> FindGroup(const OperationContext&
   return std::optional<store::ModelGroupRecord>();
 }
 
-// The version named by a model package ARN or "group/N". ValidationException
-// "ModelPackage <arn> does not exist." when there is none, as SageMaker says it.
-Result<store::ModelVersionRecord> FindPackage(const OperationContext& ctx, const std::string& text) {
-  std::optional<std::pair<std::string, int>> ref = ModelPackageOf(text);
-  if (!ref) return ValidationError("modelPackageName", text, "Member must be a versioned model package ARN");
-  const std::string arn = ctx.arns.ModelPackage(ref->first, ref->second);
-  const Status missing = Status::InvalidArgument("ModelPackage " + arn + " does not exist.");
-  ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> group, FindGroup(ctx, ref->first));
-  if (!group) return missing;
-  Result<store::ModelVersionRecord> version =
-      app::ModelRegistry(*ctx.home).Get(store::VersionRef(group->name, ref->second));
-  if (version.status().code() == StatusCode::kNotFound) return missing;
-  return version;
-}
-
 Json GroupJson(const OperationContext& ctx, const store::ModelGroupRecord& g) {
   return {{"ModelPackageGroupName", g.name},
           {"ModelPackageGroupArn", ctx.arns.ModelPackageGroup(g.name)},
@@ -224,7 +209,7 @@ Result<Json> ListModelPackages(const OperationContext& ctx, const Json& request)
 
 Result<Json> DescribeModelPackage(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(std::string text, Members(request).Required("ModelPackageName"));
-  ASSIGN_OR_RETURN(store::ModelVersionRecord v, FindPackage(ctx, text));
+  ASSIGN_OR_RETURN(store::ModelVersionRecord v, FindModelPackage(ctx, text));
   return PackageJson(ctx, v);
 }
 
@@ -233,7 +218,7 @@ Result<Json> UpdateModelPackage(const OperationContext& ctx, const Json& request
   ASSIGN_OR_RETURN(std::string arn, m.Required("ModelPackageArn"));
   ASSIGN_OR_RETURN(std::string status, m.OneOf("ModelApprovalStatus", {"Approved", "Rejected", "PendingManualApproval"}, ""));
   ASSIGN_OR_RETURN(std::string comment, m.Optional("ApprovalDescription"));
-  ASSIGN_OR_RETURN(store::ModelVersionRecord v, FindPackage(ctx, arn));
+  ASSIGN_OR_RETURN(store::ModelVersionRecord v, FindModelPackage(ctx, arn));
   app::ModelRegistry registry(*ctx.home);
   const std::string ref = store::VersionRef(v.group, v.version);
   if (status == "Approved" && v.approval_status != status) {
@@ -249,6 +234,21 @@ Result<Json> UpdateModelPackage(const OperationContext& ctx, const Json& request
 }
 
 }  // namespace
+
+// The version named by a model package ARN or "group/N". ValidationException
+// "ModelPackage <arn> does not exist." when there is none, as SageMaker says it.
+Result<store::ModelVersionRecord> FindModelPackage(const OperationContext& ctx, const std::string& text) {
+  std::optional<std::pair<std::string, int>> ref = ModelPackageOf(text);
+  if (!ref) return ValidationError("modelPackageName", text, "Member must be a versioned model package ARN");
+  const std::string arn = ctx.arns.ModelPackage(ref->first, ref->second);
+  const Status missing = Status::InvalidArgument("ModelPackage " + arn + " does not exist.");
+  ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> group, FindGroup(ctx, ref->first));
+  if (!group) return missing;
+  Result<store::ModelVersionRecord> version =
+      app::ModelRegistry(*ctx.home).Get(store::VersionRef(group->name, ref->second));
+  if (version.status().code() == StatusCode::kNotFound) return missing;
+  return version;
+}
 
 std::string ArtifactS3Uri(const std::string& digest) {
   return "s3://" + std::string(store::kArtifactBucket) + "/" + store::ArtifactKey(digest);

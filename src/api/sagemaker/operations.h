@@ -11,6 +11,7 @@
 #include "app/home.h"
 #include "common/json.h"
 #include "common/status.h"
+#include "store/records.h"
 #include "api/sagemaker/arn.h"
 
 namespace grove::pipeline {
@@ -51,8 +52,24 @@ void AddPipelineOperations(const OperationContext& ctx, OperationTable& table);
 // DescribeModelPackageGroup, ListModelPackages, DescribeModelPackage,
 // UpdateModelPackage.
 void AddModelPackageOperations(const OperationContext& ctx, OperationTable& table);
-// Endpoints: DescribeEndpoint, ListEndpoints.
+// Endpoints: DescribeEndpoint, ListEndpoints, and CreateEndpoint,
+// UpdateEndpoint, DeleteEndpoint from endpoint configs whose model names a
+// model package: the endpoint serves (pins) that registered version.
 void AddEndpointOperations(const OperationContext& ctx, OperationTable& table);
+
+// The registered version a versioned model package ARN (or "group/N") names.
+// ValidationException "ModelPackage <arn> does not exist." when there is none.
+Result<store::ModelVersionRecord> FindModelPackage(const OperationContext& ctx, const std::string& text);
+
+// Models (CreateModel, DescribeModel, ListModels, DeleteModel) and endpoint
+// configs (Create/Describe/List/DeleteEndpointConfig), kept as documents in
+// the store's resource table.
+void AddModelOperations(const OperationContext& ctx, OperationTable& table);
+// The endpoint config `name`; ValidationException "Could not find endpoint configuration" when missing.
+Result<store::ResourceRecord> FindEndpointConfig(const OperationContext& ctx, const std::string& name);
+// The registered version an endpoint config serves: its one production
+// variant's model's ModelPackageName. ValidationException otherwise.
+Result<store::ModelVersionRecord> ServedVersion(const OperationContext& ctx, const store::ResourceRecord& config);
 
 // The S3 URI under which an artifact is served by Grove's S3 API:
 // s3://grove-artifacts/sha256/<digest>.
