@@ -46,6 +46,17 @@ Result<store::ModelVersionRecord> Registry::Register(store::StoreTransaction& tx
   return version;
 }
 
+Result<store::ModelGroupRecord> Registry::CreateGroup(const std::string& name, const std::string& description) {
+  RETURN_IF_ERROR(ValidateModelGroupName(name));
+  store::ModelGroupRecord group{name, description, 0, clock_->Now()};
+  RETURN_IF_ERROR(metadata_->Transact([&](store::StoreTransaction& txn) -> Status {
+    ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> existing, txn.FindModelGroup(name));
+    if (existing) return Status::AlreadyExists("model group '" + name + "' already exists");
+    return txn.PutModelGroup(group);
+  }));
+  return group;
+}
+
 Result<store::ModelVersionRecord> Registry::SetStatus(store::StoreTransaction& txn, const std::string& group,
                                                       int version, const std::string& status,
                                                       const std::string& comment, const std::string& by) {

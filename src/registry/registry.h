@@ -31,6 +31,11 @@ class Registry {
   Result<store::ModelVersionRecord> Register(store::ModelVersionRecord version);
   Result<store::ModelVersionRecord> Register(store::StoreTransaction& txn, store::ModelVersionRecord version);
 
+  // Creates an empty group with `description` (SageMaker's
+  // CreateModelPackageGroup). InvalidArgument for a bad name; AlreadyExists
+  // when the group exists.
+  Result<store::ModelGroupRecord> CreateGroup(const std::string& name, const std::string& description);
+
   // NotFound for an unknown group or version; FailedPrecondition "G/1 is
   // already Approved". Nothing changes on error. An empty `by` is "unknown".
   Result<store::ModelVersionRecord> Approve(const std::string& group, int version, const std::string& comment,

@@ -40,6 +40,18 @@ TEST_F(RegistryTest, NumbersVersionsPerGroupAndDefaultsToPending) {
   EXPECT_EQ(registry_->Groups()->size(), 2u);
 }
 
+TEST_F(RegistryTest, CreatesEmptyGroupsOnceAndVersionsFillThem) {
+  auto created = registry_->CreateGroup("Churn", "one model per state");
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(registry_->Groups()->at(0).description, "one model per state");
+  EXPECT_EQ(registry_->Groups()->at(0).version_count, 0);
+  EXPECT_EQ(registry_->CreateGroup("Churn", "again").status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(registry_->Groups()->at(0).description, "one model per state") << "a refused create changes nothing";
+  EXPECT_EQ(registry_->CreateGroup("bad group/x", "").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Register("Churn").version, 1);
+  EXPECT_EQ(registry_->Groups()->at(0).description, "one model per state") << "registering keeps the description";
+}
+
 TEST_F(RegistryTest, ApproveRecordsWhoWhenAndWhy) {
   Register("A");
   clock_.Set(1'800'000'000'000);

@@ -259,6 +259,20 @@ class ErrorsAndPaginationTest(unittest.TestCase):
         self.assert_error("ValidationException", lambda: self.sm.start_pipeline_execution(
             PipelineName="tiny", PipelineParameters=[{"Name": "Nope", "Value": "x"}]), message="Nope")
 
+    def test_groups_are_created_and_tagged(self):
+        arn = self.sm.create_model_package_group(ModelPackageGroupName="Churn-StateCA", ModelPackageGroupDescription="CA",
+                                                 Tags=[{"Key": "team", "Value": "fleet"}])["ModelPackageGroupArn"]
+        self.assertEqual(self.sm.describe_model_package_group(ModelPackageGroupName="Churn-StateCA")[
+            "ModelPackageGroupDescription"], "CA")
+        self.assert_error("ValidationException", lambda: self.sm.create_model_package_group(
+            ModelPackageGroupName="Churn-StateCA"), message="already exists")
+        self.sm.add_tags(ResourceArn=arn, Tags=[{"Key": "stage", "Value": "dev"}])
+        tags = {t["Key"]: t["Value"] for t in self.sm.list_tags(ResourceArn=arn)["Tags"]}
+        self.assertEqual(tags, {"team": "fleet", "stage": "dev"})
+        self.sm.delete_tags(ResourceArn=arn, TagKeys=["team"])
+        self.assertEqual(self.sm.list_tags(ResourceArn=arn)["Tags"], [{"Key": "stage", "Value": "dev"}])
+        self.assertEqual(self.sm.list_model_packages(ModelPackageGroupName=arn)["ModelPackageSummaryList"], [])
+
     def test_a_retried_start_with_the_same_token_starts_once(self):
         first = self.sm.start_pipeline_execution(PipelineName="tiny", ClientRequestToken="t" * 36)
         again = self.sm.start_pipeline_execution(PipelineName="tiny", ClientRequestToken="t" * 36)

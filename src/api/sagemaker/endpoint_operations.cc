@@ -124,6 +124,7 @@ Result<Json> CreateEndpoint(const OperationContext& ctx, const Json& request, co
   }
   RETURN_IF_ERROR(created.status());
   RETURN_IF_ERROR(documents.Put(kEndpointSourceKind, name, {{"EndpointConfigName", config}}));
+  RETURN_IF_ERROR(AddTagsTo(ctx, ctx.arns.Resource("endpoint", name), request.value("Tags", Json::array())));
   return Json{{"EndpointArn", ctx.arns.Resource("endpoint", name)}};
 }
 

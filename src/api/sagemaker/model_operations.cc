@@ -71,6 +71,7 @@ Result<Json> CreateModel(const OperationContext& ctx, const Json& request) {
     return Status::InvalidArgument("Cannot create already existing model \"" + arn + "\".");
   }
   RETURN_IF_ERROR(created);
+  RETURN_IF_ERROR(AddTagsTo(ctx, arn, request.value("Tags", Json::array())));
   return Json{{"ModelArn", arn}};
 }
 
@@ -120,6 +121,7 @@ Result<Json> CreateEndpointConfig(const OperationContext& ctx, const Json& reque
     return Status::InvalidArgument("Cannot create already existing endpoint configuration \"" + arn + "\".");
   }
   RETURN_IF_ERROR(created);
+  RETURN_IF_ERROR(AddTagsTo(ctx, arn, request.value("Tags", Json::array())));
   return Json{{"EndpointConfigArn", arn}};
 }
 

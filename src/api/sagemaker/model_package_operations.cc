@@ -114,6 +114,19 @@ Result<Json> ListModelPackageGroups(const OperationContext& ctx, const Json& req
                    [&](const store::ModelGroupRecord& g) { return GroupJson(ctx, g); });
 }
 
+Result<Json> CreateModelPackageGroup(const OperationContext& ctx, const Json& request) {
+  Members m(request);
+  ASSIGN_OR_RETURN(std::string name, m.Required("ModelPackageGroupName"));
+  ASSIGN_OR_RETURN(std::string description, m.Optional("ModelPackageGroupDescription"));
+  Result<store::ModelGroupRecord> created = ctx.home->registry()->CreateGroup(name, description);
+  if (created.status().code() == StatusCode::kAlreadyExists) {
+    return Status::InvalidArgument("Model Package Group already exists: " + ctx.arns.ModelPackageGroup(name));
+  }
+  RETURN_IF_ERROR(created.status());
+  RETURN_IF_ERROR(AddTagsTo(ctx, ctx.arns.ModelPackageGroup(name), request.value("Tags", Json::array())));
+  return Json{{"ModelPackageGroupArn", ctx.arns.ModelPackageGroup(name)}};
+}
+
 Result<Json> DescribeModelPackageGroup(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(std::string text, Members(request).Required("ModelPackageGroupName"));
   ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> group, FindGroup(ctx, text));
@@ -257,6 +270,7 @@ std::string ArtifactS3Uri(const std::string& digest) {
 void AddModelPackageOperations(const OperationContext& ctx, OperationTable& table) {
   AddOperation(table, ctx, "ListModelPackageGroups", ListModelPackageGroups);
   AddOperation(table, ctx, "DescribeModelPackageGroup", DescribeModelPackageGroup);
+  AddOperation(table, ctx, "CreateModelPackageGroup", CreateModelPackageGroup);
   AddOperation(table, ctx, "ListModelPackages", ListModelPackages);
   AddOperation(table, ctx, "DescribeModelPackage", DescribeModelPackage);
   table["UpdateModelPackage"] = [&ctx](const Json& request, const Caller& caller) {

@@ -71,6 +71,11 @@ Result<store::ResourceRecord> FindEndpointConfig(const OperationContext& ctx, co
 // variant's model's ModelPackageName. ValidationException otherwise.
 Result<store::ModelVersionRecord> ServedVersion(const OperationContext& ctx, const store::ResourceRecord& config);
 
+// AddTags, ListTags, DeleteTags on any SageMaker ARN.
+void AddTagOperations(const OperationContext& ctx, OperationTable& table);
+// Adds `tags` ([{Key, Value}], as Create* requests carry them) to `arn`.
+Status AddTagsTo(const OperationContext& ctx, const std::string& arn, const Json& tags);
+
 // The S3 URI under which an artifact is served by Grove's S3 API:
 // s3://grove-artifacts/sha256/<digest>.
 std::string ArtifactS3Uri(const std::string& digest);
