@@ -35,6 +35,18 @@ Status WritePrivateFile(const fs::path& path, std::string_view contents) {
   return SyncPath(path.parent_path());
 }
 
+std::string SecretsExposureWarning(const fs::path& home) {
+  std::error_code ec;
+  fs::perms folder = fs::status(home, ec).permissions();
+  fs::perms db = fs::status(home / "grove.db", ec).permissions();
+  if (ec) return "";
+  bool enter = (folder & (fs::perms::group_exec | fs::perms::others_exec)) != fs::perms::none;
+  bool read = (db & (fs::perms::group_read | fs::perms::others_read)) != fs::perms::none;
+  if (!enter || !read) return "";
+  return "warning: other users can read " + (home / "grove.db").string() +
+         ", which holds the access keys' secrets; restrict the data folder: chmod 700 " + home.string();
+}
+
 Result<std::optional<AccessKey>> EnsureAdminKey(store::MetadataStore& store, const fs::path& home) {
   TimeMs now = store.clock()->Now();
   auto created = store::TransactValue(store, [&](store::StoreTransaction& txn) -> Result<std::optional<AccessKey>> {

@@ -5,6 +5,7 @@
 // client can be set up without another command.
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "auth/access_keys.h"
 #include "common/status.h"
@@ -20,6 +21,10 @@ std::filesystem::path AdminKeyPath(const std::filesystem::path& home);
 // returns it. nullopt when a key exists already. IOError when the file cannot
 // be written (the key is stored regardless; `grove key list` shows it).
 Result<std::optional<AccessKey>> EnsureAdminKey(store::MetadataStore& store, const std::filesystem::path& home);
+
+// A warning for when other users can read the keys' secrets: the data folder
+// lets them in and its grove.db is readable by them; empty otherwise.
+std::string SecretsExposureWarning(const std::filesystem::path& home);
 
 // Writes `contents` to `path` through a temporary file created with mode 0600,
 // fsynced and renamed into place, so the file is never readable by others.

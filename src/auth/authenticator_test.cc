@@ -5,6 +5,8 @@
 #include "auth/auth_test_util.h"
 #include "auth/aws_chunked.h"
 #include "common/clock.h"
+#include "common/file_util.h"
+#include "common/json.h"
 
 namespace grove::auth {
 namespace {
@@ -151,6 +153,33 @@ TEST_F(KeyAuthenticatorTest, BearerTakesASecret) {
   EXPECT_EQ(viewer.caller.role, Role::kViewer);
   EXPECT_EQ(Run("GET", "/api/v1/endpoints", "", {{"Authorization", "Bearer GRVKVIEWER0000000000"}}).error,
             AuthError::kUnknownKey);
+}
+
+// Requests signed by botocore 1.43 itself (testdata/botocore_signed.json):
+// the SageMaker control plane, the runtime, and an S3 PUT of a key with a
+// space and a '+' and a payload hash.
+TEST(BotocoreSignatures, AreAccepted) {
+  auto text = ReadFile(std::string(GROVE_SOURCE_DIR) + "/src/auth/testdata/botocore_signed.json");
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  Json captured = Json::parse(*text);
+  FakeKeySource keys;
+  keys.Add({"GRVKBOTOCORE00000000", "botocoreTestSecret0123456789abcdefghijKL", Role::kOperator, "boto", 1, 0});
+  FakeClock clock(ParseAmzDate("20261122T215049Z").value() + 60'000);
+  KeyAuthenticator authenticator(&keys, &clock);
+  ASSERT_EQ(captured["requests"].size(), 3u);
+  for (const Json& r : captured["requests"]) {
+    std::string method = r["method"], path = r["path"], query = r["query"], body = r["body"];
+    SCOPED_TRACE(method + " " + path);
+    Headers headers;
+    for (const Json& h : r["headers"]) headers.emplace_back(h[0].get<std::string>(), h[1].get<std::string>());
+    RequestView view{method, path, query, &headers, body};
+    AuthOutcome outcome = authenticator.Authenticate(view);
+    EXPECT_TRUE(outcome.ok()) << outcome.message;
+    EXPECT_EQ(outcome.caller.identity, "boto");
+    std::string changed = body + " ";
+    view.body = changed;
+    EXPECT_FALSE(authenticator.Authenticate(view).ok());
+  }
 }
 
 // The example of AWS's S3 documentation, "Transferring Payload in Multiple
