@@ -38,7 +38,8 @@ class AuthE2ETest : public ::testing::Test {
     pid_ = StartGrove(home_.path(), {"server", "--listen", "127.0.0.1:0"}, log);
     std::string text;
     bool listening = WaitUntil([&] {
-      text = ReadFile(log).value_or("");
+      auto read = ReadFile(log);
+      text = read.ok() ? *read : "";
       size_t at = text.find("AWS_ENDPOINT_URL=http://127.0.0.1:");
       if (at == std::string::npos || text.find('\n', at) == std::string::npos) return false;
       port_ = static_cast<uint16_t>(std::stoi(text.substr(at + 34)));

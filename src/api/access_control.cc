@@ -97,30 +97,26 @@ std::optional<auth::Role> DefaultRequiredRole(const HttpRequest& request) {
 
 HttpResponse AuthFailureResponse(Protocol protocol, auth::AuthError error, std::string_view message) {
   using auth::AuthError;
-  switch (error) {
-    case AuthError::kMissing:
-      return ProtocolError(protocol, protocol == Protocol::kNative ? 401 : 403, "MissingAuthenticationTokenException",
-                           "AccessDenied", "Unauthenticated", message);
-    case AuthError::kMalformed:
-      return ProtocolError(protocol, protocol == Protocol::kNative ? 401 : 400, "IncompleteSignatureException",
-                           "AuthorizationHeaderMalformed", "Unauthenticated", message);
-    case AuthError::kUnknownKey:
-      return ProtocolError(protocol, protocol == Protocol::kNative ? 401 : 403, "UnrecognizedClientException",
-                           "InvalidAccessKeyId", "Unauthenticated", message);
-    case AuthError::kBadSignature:
-      return ProtocolError(protocol, protocol == Protocol::kNative ? 401 : 403, "InvalidSignatureException",
-                           "SignatureDoesNotMatch", "Unauthenticated", message);
-    case AuthError::kExpired:
-      return ProtocolError(protocol, protocol == Protocol::kNative ? 401 : 403, "InvalidSignatureException",
-                           "RequestTimeTooSkewed", "Unauthenticated", message);
-    case AuthError::kPayloadMismatch:
-      return ProtocolError(protocol, 400, "InvalidSignatureException", "XAmzContentSHA256Mismatch", "InvalidArgument",
-                           message);
-    case AuthError::kUnavailable:
-    case AuthError::kNone:
-      break;
+  if (error == AuthError::kUnavailable || error == AuthError::kNone) {
+    return ProtocolError(protocol, 503, "ServiceUnavailable", "ServiceUnavailable", "Unavailable", message);
   }
-  return ProtocolError(protocol, 503, "ServiceUnavailable", "ServiceUnavailable", "Unavailable", message);
+  if (error == AuthError::kPayloadMismatch) {
+    return ProtocolError(protocol, 400, "InvalidSignatureException", "XAmzContentSHA256Mismatch", "InvalidArgument",
+                         message);
+  }
+  // Grove's routes: the caller is not known, whatever the reason (401 asks it to authenticate).
+  if (protocol == Protocol::kNative) return ProtocolError(protocol, 401, "", "", "Unauthenticated", message);
+  struct Form {
+    int status;
+    std::string_view aws_code;
+    std::string_view s3_code;
+  };
+  Form form = Form{403, "InvalidSignatureException", "SignatureDoesNotMatch"};  // kBadSignature.
+  if (error == AuthError::kMissing) form = {403, "MissingAuthenticationTokenException", "AccessDenied"};
+  if (error == AuthError::kMalformed) form = {400, "IncompleteSignatureException", "AuthorizationHeaderMalformed"};
+  if (error == AuthError::kUnknownKey) form = {403, "UnrecognizedClientException", "InvalidAccessKeyId"};
+  if (error == AuthError::kExpired) form = {403, "InvalidSignatureException", "RequestTimeTooSkewed"};
+  return ProtocolError(protocol, form.status, form.aws_code, form.s3_code, "", message);
 }
 
 HttpResponse AccessDeniedResponse(Protocol protocol, const HttpRequest& request, auth::Role needed) {

@@ -78,7 +78,8 @@ Result<AccessKey> CreateAccessKey(store::StoreTransaction& txn, Role role, const
 
 Result<AccessKey> CreateAccessKey(store::MetadataStore& store, Role role, const std::string& name) {
   TimeMs now = store.clock()->Now();
-  return store::TransactValue(store, [&](store::StoreTransaction& txn) { return CreateAccessKey(txn, role, name, now); });
+  return store::TransactValue(store,
+                              [&](store::StoreTransaction& txn) { return CreateAccessKey(txn, role, name, now); });
 }
 
 Result<std::optional<AccessKey>> FindAccessKey(store::StoreReader& rows, const std::string& id) {

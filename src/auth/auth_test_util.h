@@ -1,6 +1,8 @@
 #pragma once
 
 // Test helpers of the auth tests: keys in memory, and SigV4 signing of a request as a client does it.
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <string>
 #include <utility>

@@ -19,7 +19,9 @@ std::optional<std::string_view> Header(const RequestView& request, std::string_v
   for (const auto& [field, value] : *request.headers) {
     if (field.size() != name.size()) continue;
     bool same = true;
-    for (size_t i = 0; i < name.size() && same; ++i) same = std::tolower(field[i]) == std::tolower(name[i]);
+    for (size_t i = 0; i < name.size() && same; ++i) {
+      same = std::tolower(static_cast<unsigned char>(field[i])) == std::tolower(static_cast<unsigned char>(name[i]));
+    }
     if (same) return std::string_view(value);
   }
   return std::nullopt;
