@@ -53,7 +53,7 @@ class ServingE2ETest : public ::testing::Test {
   // Starts `grove server` on a free port and waits until it listens.
   void StartServer() {
     fs::path log = home_.path() / "server.log";
-    pid_ = StartGrove(home_.path(), {"server", "--listen", "127.0.0.1:0", "--poll-ms", "100"}, log);
+    pid_ = StartGrove(home_.path(), {"server", "--listen", "127.0.0.1:0", "--poll-ms", "100", "--auth", "off"}, log);
     bool listening = WaitUntil([&] {
       std::string text = Text(log);
       size_t at = text.find("http://127.0.0.1:");

@@ -22,6 +22,17 @@ class Handler {
   virtual HttpResponse Handle(const HttpRequest& request) = 0;
 };
 
+// What the server calls for every request: the Router, or a decorator around
+// it such as AccessControl (access_control.h). Unlike a Handler it may amend
+// the request before handlers see it (route captures, the caller's identity, a
+// decoded body), so nothing is copied on the way.
+// Thread safety: called concurrently from I/O threads.
+class Dispatcher {
+ public:
+  virtual ~Dispatcher() = default;
+  virtual HttpResponse Dispatch(HttpRequest* request) const = 0;
+};
+
 using HandlerFunction = std::function<HttpResponse(const HttpRequest&)>;
 
 // A Handler that calls a function: for small endpoints and tests.

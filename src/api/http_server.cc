@@ -82,7 +82,7 @@ struct Worker {
 
 // What sessions need from the server, shared by all workers.
 struct ServerCore {
-  ServerCore(HttpServerOptions o, const Router& r) : options(std::move(o)), router(r) {}
+  ServerCore(HttpServerOptions o, const Dispatcher& d) : options(std::move(o)), dispatcher(d) {}
 
   void SessionStarted() { open_sessions.fetch_add(1); }
   void SessionEnded() {
@@ -93,7 +93,7 @@ struct ServerCore {
   }
 
   const HttpServerOptions options;
-  const Router& router;
+  const Dispatcher& dispatcher;
   // Set by Stop() before anything else, read by every worker: responses from
   // then on carry "Connection: close".
   std::atomic<bool> stopping{false};
@@ -280,7 +280,7 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpResponse Dispatch(HttpRequest& request) {
     std::string failure;
     try {
-      return server_.router.Route(&request);
+      return server_.dispatcher.Dispatch(&request);
     } catch (const std::exception& e) {
       failure = e.what();
     } catch (...) {
@@ -398,7 +398,7 @@ std::chrono::milliseconds SweepPeriod(const HttpServerOptions& options) {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(HttpServerOptions options, const Router& router) : core(std::move(options), router) {}
+  Impl(HttpServerOptions options, const Dispatcher& dispatcher) : core(std::move(options), dispatcher) {}
   ~Impl() { Stop(); }
 
   Status Start();
@@ -529,8 +529,8 @@ void HttpServer::Impl::Stop() {
   for (auto& worker : workers) worker->thread.join();
 }
 
-HttpServer::HttpServer(HttpServerOptions options, const Router& router)
-    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+HttpServer::HttpServer(HttpServerOptions options, const Dispatcher& dispatcher)
+    : impl_(std::make_unique<Impl>(std::move(options), dispatcher)) {}
 
 HttpServer::~HttpServer() = default;
 

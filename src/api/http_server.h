@@ -51,7 +51,8 @@ struct HttpServerStats {
   uint64_t handler_errors = 0;  // Handlers that threw (answered 500).
 };
 
-// Accepts connections and answers each request with router.Route(). HTTP/1.1
+// Accepts connections and answers each request with dispatcher.Dispatch()
+// (a Router, or a decorator around one). HTTP/1.1
 // with keep-alive and pipelining, TCP_NODELAY, HEAD without body. It never
 // lets an exception or malformed input end the process: malformed HTTP gets
 // 400 and the connection is closed; a handler that throws gets 500.
@@ -61,8 +62,8 @@ struct HttpServerStats {
 // has returned.
 class HttpServer {
  public:
-  // REQUIRES: `router` outlives this server and is not modified while it runs.
-  HttpServer(HttpServerOptions options, const Router& router);
+  // REQUIRES: `dispatcher` outlives this server and is not modified while it runs.
+  HttpServer(HttpServerOptions options, const Dispatcher& dispatcher);
   ~HttpServer();  // Stop()s.
 
   HttpServer(const HttpServer&) = delete;

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "auth/role.h"
 #include "common/json.h"
 #include "common/status.h"
 
@@ -56,6 +57,11 @@ struct HttpRequest {
   std::string body;
   // Percent-decoded captures of the matched route, e.g. {"name": "churn-prod"}.
   std::map<std::string, std::string, std::less<>> path_params;
+  // The caller, set by AccessControl before handlers run: the access key's
+  // name, and its role (approvals and promotions record the identity). Under
+  // `--auth off`, "anonymous" as admin; empty when no AccessControl ran.
+  std::string identity;
+  auth::Role role = auth::Role::kViewer;
 
   // The first query parameter named `name` (exact case), if any.
   std::optional<std::string_view> QueryParam(std::string_view name) const;

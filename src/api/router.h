@@ -24,7 +24,7 @@ namespace grove::api {
 //
 // Thread safety: Add is not thread-safe; once built, Route may be called from
 // any number of threads at once.
-class Router {
+class Router : public Dispatcher {
  public:
   // Adds a rule after the existing ones; the first matching rule wins.
   // `method` is an HTTP method ("GET", "POST", ...). A GET rule also answers
@@ -51,6 +51,7 @@ class Router {
   // for this method; 400 when a capture is badly percent-encoded.
   // Exceptions from handlers propagate (the server catches them).
   HttpResponse Route(HttpRequest* request) const;
+  HttpResponse Dispatch(HttpRequest* request) const override { return Route(request); }
 
   // The body limit of the rule that would serve `method` on `path` (the raw
   // request path), or 0 when that rule sets none or no rule matches.

@@ -55,6 +55,7 @@ int Main(int argc, char** argv) {
   AddInvokeCommand(app, global, &action);
   AddArtifactCommand(app, global, &action);
   AddServerCommand(app, global, &action);
+  AddKeyCommand(app, global, &action);
   AddStepRunCommand(app, global, &action);
   try {
     app.parse(argc, argv);

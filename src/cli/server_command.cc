@@ -9,6 +9,7 @@
 #include "api/serving_routes.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/server_auth.h"
 #include "events/event_follower.h"
 #include "pipeline/executor.h"
 #include "api/s3/s3_routes.h"
@@ -31,6 +32,7 @@ struct ServerArgs {
   int max_parallel = 0;
   std::string launcher = "in-process";
   uint64_t step_memory_mb = 0;
+  std::string auth = "on";
 };
 
 Status ParseListen(const std::string& listen, api::HttpServerOptions* options) {
@@ -51,6 +53,7 @@ Status ParseListen(const std::string& listen, api::HttpServerOptions* options) {
 int Serve(const GlobalOptions& global, const ServerArgs& args) {
   api::HttpServerOptions options;
   if (Status s = ParseListen(args.listen, &options); !s.ok()) return ReportError(s);
+  if (Status s = CheckServerAuth(args.auth, options.host); !s.ok()) return ReportError(s);
   options.io_threads = args.io_threads;
   options.body_limit = args.body_limit_mb * 1024 * 1024;
 
@@ -63,6 +66,8 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
 
   auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
+  auto access = SetUpServerAuth(args.auth, **home);
+  if (!access.ok()) return ReportError(access.status());
   store::MetadataStore* metadata = (*home)->metadata();
   serving::ModelCacheOptions cache;
   cache.max_models = args.max_models;
@@ -85,7 +90,8 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   // S3 last: its /{bucket}/{key...} rules would shadow any route added after them.
   app::ObjectStore objects(**home);
   if (Status s = api::s3::AddS3Routes(&router, &objects); !s.ok()) return ReportError(s);
-  api::HttpServer server(options, router);
+  api::AccessControl guarded(router, access->authenticator.get());
+  api::HttpServer server(options, guarded);
   if (Status s = server.Start(); !s.ok()) return ReportError(s);
 
   events::EventFollower follower(metadata, std::chrono::milliseconds(args.poll_ms), *latest,
@@ -101,6 +107,7 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   std::cout << "grove server listening on http://" << options.host << ":" << server.port() << " (" << endpoints
             << " endpoint" << (endpoints == 1 ? "" : "s") << ", data folder " << (*home)->root().string()
             << "); Ctrl-C stops it" << std::endl;
+  PrintServerAuth(*access, **home, options.host, server.port());
   int signal = 0;
   sigwait(&stop_signals, &signal);
   std::cout << "stopping (" << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
@@ -120,6 +127,9 @@ void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   cmd->add_option("--max-models", args->max_models, "Loaded models kept at most (default: no limit)");
   cmd->add_option("--max-memory-mb", args->max_memory_mb, "Memory for loaded models, MiB (default: no limit)");
   cmd->add_option("--body-limit-mb", args->body_limit_mb, "Largest request body, MiB (default 6)");
+  cmd->add_option("--auth", args->auth, "on: answer only signed or keyed requests (default); off: anyone "
+                 "(loopback addresses only)")
+      ->check(CLI::IsMember({"on", "off"}));
   cmd->add_option("--poll-ms", args->poll_ms, "How often to read the event log, ms (default 200)")
       ->check(CLI::Range(10, 60000));
   cmd->add_option("--region", args->region, "The AWS region the SageMaker API reports in ARNs (default us-east-1)");

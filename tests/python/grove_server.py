@@ -46,6 +46,7 @@ class GroveServer:
         if home is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="grove-py-")
             home = self._tmp.name
+        os.makedirs(home, exist_ok=True)
         self.home = home
         self.log_path = os.path.join(home, "server.log")
         self._log = open(self.log_path, "w+")

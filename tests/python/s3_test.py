@@ -8,7 +8,6 @@ skipped) when boto3 is not installed.
 """
 import filecmp
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -23,31 +22,8 @@ except ImportError:  # pragma: no cover - depends on the machine
     print("SKIPPED: boto3 is not installed for " + sys.executable + "; pip install boto3 awscli to run this test")
     sys.exit(77)
 
-CREDENTIALS = dict(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
+from grove_server import GroveServer  # noqa: E402  (after the boto3 check)
 MIB = 1024 * 1024
-
-
-class GroveServer:
-    """`grove server` on a free port over a fresh data folder."""
-
-    def __init__(self, binary, home):
-        self.process = subprocess.Popen([binary, "--home", home, "server", "--listen", "127.0.0.1:0"],
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        line = self.process.stdout.readline()
-        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
-        if not match:
-            self.stop()
-            raise RuntimeError("grove server did not start: " + line + self.process.stdout.read())
-        self.url = match.group(1)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 class S3Test(unittest.TestCase):
@@ -57,13 +33,12 @@ class S3Test(unittest.TestCase):
         if not binary:
             raise unittest.SkipTest("set GROVE_BINARY to the grove binary (ctest does)")
         cls.tmp = tempfile.mkdtemp(prefix="grove-s3-test-")
-        cls.server = GroveServer(binary, os.path.join(cls.tmp, "home"))
-        cls.s3 = boto3.client("s3", endpoint_url=cls.server.url,
-                              config=botocore.config.Config(s3={"addressing_style": "path"}), **CREDENTIALS)
+        cls.server = GroveServer(home=os.path.join(cls.tmp, "home"))
+        cls.s3 = cls.server.client("s3")
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.stop()
+        cls.server.close()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def path(self, name):
@@ -73,7 +48,8 @@ class S3Test(unittest.TestCase):
         """Runs the aws cli against the server; returns its stdout."""
         aws = shutil.which("aws")
         command = [aws] if aws else [sys.executable, "-m", "awscli"]
-        env = dict(os.environ, AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION="us-east-1",
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=self.server.access_key_id,
+                   AWS_SECRET_ACCESS_KEY=self.server.secret_access_key, AWS_DEFAULT_REGION="us-east-1",
                    AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
                    AWS_EC2_METADATA_DISABLED="true")
         done = subprocess.run(command + ["--endpoint-url", self.server.url] + list(args), env=env,

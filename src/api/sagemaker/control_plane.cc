@@ -48,6 +48,7 @@ api::HttpResponse ControlPlane::Handle(const api::HttpRequest& request) {
     return ErrorResponse("SerializationException", "the request body is not a JSON object");
   }
   Caller caller;
+  if (!request.identity.empty()) caller.identity = request.identity;  // Set by access control.
   try {
     Result<Json> result = op->second(body, caller);
     return result.ok() ? OkResponse(*result) : ErrorResponse(result.status());

@@ -1,0 +1,51 @@
+#include "cli/server_auth.h"
+
+#include <iostream>
+
+#include "auth/admin_key.h"
+
+namespace grove::cli {
+
+Status CheckServerAuth(const std::string& mode, const std::string& host) {
+  if (mode == "off") {
+    if (!api::IsLoopbackHost(host)) {
+      return Status::InvalidArgument("--auth off is allowed only on a loopback address (127.0.0.1, ::1 or "
+                                     "localhost), not '" + host + "': anyone who can reach it could run pipelines "
+                                     "and read every artifact. Listen on 127.0.0.1, or keep --auth on and give "
+                                     "clients keys (grove key create)");
+    }
+    return Status::OK();
+  }
+  if (mode != "on") return Status::InvalidArgument("--auth '" + mode + "': expected on or off");
+  return Status::OK();
+}
+
+Result<ServerAuth> SetUpServerAuth(const std::string& mode, app::Home& home) {
+  ServerAuth out;
+  if (mode == "off") return out;
+  ASSIGN_OR_RETURN(out.created_admin_key, auth::EnsureAdminKey(*home.metadata(), home.root()));
+  out.keys = std::make_unique<auth::StoreKeySource>(home.metadata(), home.clock());
+  out.authenticator = std::make_unique<auth::KeyAuthenticator>(out.keys.get(), home.clock());
+  return out;
+}
+
+void PrintServerAuth(const ServerAuth& auth, const app::Home& home, const std::string& host, uint16_t port) {
+  if (!auth.authenticator) {
+    std::cerr << "warning: access control is off (--auth off): every local user and process can use this server "
+                 "as admin\n";
+    return;
+  }
+  std::string exposed = auth::SecretsExposureWarning(home.root());
+  if (!exposed.empty()) std::cerr << exposed << "\n";
+  if (!auth.created_admin_key) return;
+  const auth::AccessKey& key = *auth.created_admin_key;
+  std::string client_host = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host;
+  if (client_host.find(':') != std::string::npos) client_host = "[" + client_host + "]";
+  std::cout << "created the first admin access key " << key.id << ", saved to "
+            << auth::AdminKeyPath(home.root()).string() << " (readable only by you). To use it:\n"
+            << "  export AWS_ACCESS_KEY_ID=" << key.id << " AWS_SECRET_ACCESS_KEY=" << key.secret
+            << " AWS_ENDPOINT_URL=http://" << client_host << ":" << port << "\n"
+            << "Create keys for others with: grove key create --role viewer|operator|approver|admin" << std::endl;
+}
+
+}  // namespace grove::cli

@@ -1,0 +1,37 @@
+#pragma once
+
+// `grove server --auth on|off`: the server's access control, set up apart
+// from server_command.cc so the server's wiring stays short.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/access_control.h"
+#include "app/home.h"
+#include "auth/access_keys.h"
+#include "auth/authenticator.h"
+#include "common/status.h"
+
+namespace grove::cli {
+
+struct ServerAuth {
+  std::unique_ptr<auth::StoreKeySource> keys;
+  std::unique_ptr<auth::KeyAuthenticator> authenticator;  // Null with --auth off.
+  std::optional<auth::AccessKey> created_admin_key;       // Made on this (first) start.
+};
+
+// Checks --auth `mode` ("on" or "off") against the listen address, before
+// anything is opened: InvalidArgument for "off" on an address other than loopback.
+Status CheckServerAuth(const std::string& mode, const std::string& host);
+
+// With "on", creates the first admin key when the data folder has no active
+// key (auth/admin_key.h) and the authenticator over the folder's keys.
+// REQUIRES: CheckServerAuth(mode, ...) is OK.
+Result<ServerAuth> SetUpServerAuth(const std::string& mode, app::Home& home);
+
+// After the server listens: with --auth off a warning on stderr; with a newly
+// created admin key, how to use it.
+void PrintServerAuth(const ServerAuth& auth, const app::Home& home, const std::string& host, uint16_t port);
+
+}  // namespace grove::cli

@@ -1,0 +1,245 @@
+"""End-to-end: `grove server` access control as boto3 and the aws CLI meet it.
+
+Run by ctest (CMake passes the binary in GROVE_BINARY); exits 77 (skipped) when boto3 is missing.
+By hand: GROVE_BINARY=build/grove python3 tests/python/auth_test.py -v
+"""
+import datetime
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+from unittest import mock
+
+try:
+    import boto3
+    import botocore.auth
+    import botocore.exceptions
+    from botocore.config import Config
+except ImportError:
+    print("SKIPPED: boto3 is not installed for " + sys.executable + "; pip install boto3 to run these tests")
+    sys.exit(77)
+
+GROVE = os.environ.get("GROVE_BINARY", "")
+
+
+def grove(home, *args, check=True):
+    result = subprocess.run([GROVE, "--home", home, *args], capture_output=True, text=True, timeout=60)
+    if check and result.returncode != 0:
+        raise AssertionError("grove %s failed (%d): %s%s" % (" ".join(args), result.returncode, result.stdout,
+                                                              result.stderr))
+    return result
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+class Server:
+    """`grove server` on a free loopback port."""
+
+    def __init__(self, home, *extra):
+        self.log_path = os.path.join(home, "server.log")
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([GROVE, "--home", home, "server", "--listen", "127.0.0.1:0", *extra],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.port = int(self.wait_for(r"listening on http://127\.0\.0\.1:(\d+) ").group(1))
+
+    def wait_for(self, pattern):
+        """The first match of `pattern` in what the server printed, waiting for it up to 30 s."""
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            match = re.search(pattern, read(self.log_path))
+            if match:
+                return match
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.02)
+        raise AssertionError("the server did not print %r: %s" % (pattern, read(self.log_path)))
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+class AuthTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.home = tempfile.mkdtemp(prefix="grove-auth-")
+        cls.server = Server(cls.home)
+        cls.endpoint = "http://127.0.0.1:%d" % cls.server.port
+        # The first start's admin key: printed once, and kept in the data folder.
+        match = cls.server.wait_for(r"export AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+) "
+                                    r"AWS_ENDPOINT_URL=(\S+)\n")
+        key_file = json.loads(read(os.path.join(cls.home, "admin-key.json")))
+        assert key_file["access_key_id"] == match.group(1) and match.group(3) == cls.endpoint, match.group(0)
+        cls.admin = (key_file["access_key_id"], key_file["secret_access_key"])
+        viewer = json.loads(grove(cls.home, "key", "create", "--role", "viewer", "--name", "vera", "--json").stdout)
+        cls.viewer = (viewer["access_key_id"], viewer["secret_access_key"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.home, ignore_errors=True)
+
+    def client(self, service, key):
+        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id=key[0], aws_secret_access_key=key[1],
+                            config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}))
+
+    def assertError(self, call, status, code, message_part=""):
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            call()
+        error = raised.exception.response
+        self.assertEqual(error["ResponseMetadata"]["HTTPStatusCode"], status, error)
+        self.assertEqual(error["Error"]["Code"], code, error)
+        self.assertIn(message_part, error["Error"].get("Message", ""))
+
+    def assertPassesAuth(self, call):
+        """The call may fail for want of a route or a resource, but not for its credentials."""
+        try:
+            call()
+        except botocore.exceptions.ClientError as e:
+            self.assertNotIn(e.response["ResponseMetadata"]["HTTPStatusCode"], (400, 401, 403), e.response)
+
+    def invoke(self, key):
+        return lambda: self.client("sagemaker-runtime", key).invoke_endpoint(
+            EndpointName="nope", Body=b"1,2,3", ContentType="text/csv")
+
+    def test_the_key_file_is_readable_only_by_its_owner(self):
+        mode = os.stat(os.path.join(self.home, "admin-key.json")).st_mode & 0o777
+        self.assertEqual(mode, 0o600)
+
+    def test_the_admin_key_passes(self):
+        self.assertPassesAuth(lambda: self.client("sagemaker", self.admin).list_pipelines())
+        self.assertPassesAuth(lambda: self.client("s3", self.admin).put_object(Bucket="b", Key="a b+c.json",
+                                                                               Body=b"{}"))
+        self.assertPassesAuth(lambda: self.client("s3", self.admin).list_objects_v2(Bucket="b", Prefix="a/"))
+        # The runtime answers: the endpoint does not exist.
+        self.assertError(self.invoke(self.admin), 400, "ValidationError")
+
+    def test_a_wrong_secret_is_refused(self):
+        wrong = (self.admin[0], "x" * 40)
+        self.assertError(self.invoke(wrong), 403, "InvalidSignatureException", "signature")
+        self.assertError(lambda: self.client("sagemaker", wrong).list_pipelines(), 403, "InvalidSignatureException")
+        self.assertError(lambda: self.client("s3", wrong).get_object(Bucket="b", Key="k"), 403,
+                         "SignatureDoesNotMatch")
+
+    def test_a_wrong_key_id_is_refused(self):
+        unknown = ("GRVKAAAAAAAAAAAAAAAA", self.admin[1])
+        self.assertError(lambda: self.client("sagemaker", unknown).list_pipelines(), 403,
+                         "UnrecognizedClientException")
+        self.assertError(self.invoke(unknown), 403, "UnrecognizedClientException")
+        self.assertError(lambda: self.client("s3", unknown).list_objects_v2(Bucket="b"), 403, "InvalidAccessKeyId")
+
+    def test_an_old_signature_is_refused(self):
+        old = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=20)
+        sagemaker = self.client("sagemaker", self.admin)
+        s3 = self.client("s3", self.admin)
+        with mock.patch("botocore.auth.get_current_datetime", return_value=old):
+            self.assertError(lambda: sagemaker.list_pipelines(), 403, "InvalidSignatureException",
+                             "Signature expired")
+            self.assertError(lambda: s3.list_objects_v2(Bucket="b"), 403, "RequestTimeTooSkewed")
+
+    def test_a_viewer_cannot_write(self):
+        self.assertPassesAuth(lambda: self.client("sagemaker", self.viewer).list_pipelines())
+        self.assertError(lambda: self.client("s3", self.viewer).put_object(Bucket="b", Key="k", Body=b"x"), 403,
+                         "AccessDenied")
+        self.assertError(lambda: self.client("sagemaker", self.viewer).start_pipeline_execution(PipelineName="p"),
+                         403, "AccessDeniedException", "sagemaker:StartPipelineExecution")
+        self.assertError(self.invoke(self.viewer), 403, "AccessDeniedException")
+
+    def test_a_revoked_key_is_refused_within_a_second(self):
+        key = json.loads(grove(self.home, "key", "create", "--role", "operator", "--json").stdout)
+        operator = (key["access_key_id"], key["secret_access_key"])
+        client = self.client("sagemaker", operator)
+        self.assertPassesAuth(lambda: client.list_pipelines())
+        grove(self.home, "key", "revoke", operator[0])
+        revoked_at = time.monotonic()
+        while True:
+            try:
+                client.list_pipelines()
+            except botocore.exceptions.ClientError as e:
+                if e.response["Error"]["Code"] == "UnrecognizedClientException":
+                    break
+            self.assertLess(time.monotonic() - revoked_at, 1.0, "the revoked key still works")
+            time.sleep(0.02)
+
+    def native(self, method, path, secret=None):
+        request = urllib.request.Request(self.endpoint + path, method=method, data=b"{}" if method == "POST" else None)
+        if secret:
+            request.add_header("Authorization", "Bearer " + secret)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
+    def test_bearer_on_the_native_api(self):
+        self.assertEqual(self.native("GET", "/ping")[0], 200)
+        status, body = self.native("GET", "/api/v1/endpoints")
+        self.assertEqual(status, 401)
+        self.assertEqual(body["error"]["code"], "Unauthenticated")
+        self.assertEqual(self.native("GET", "/api/v1/endpoints", self.admin[1])[0], 200)
+        self.assertEqual(self.native("GET", "/api/v1/endpoints", self.viewer[1])[0], 200)
+        self.assertEqual(self.native("GET", "/api/v1/endpoints", self.viewer[0])[0], 401)  # The id is no secret.
+        status, body = self.native("POST", "/api/v1/endpoints/nope/invocations", self.viewer[1])
+        self.assertEqual(status, 403)
+        self.assertEqual(body["error"]["code"], "PermissionDenied")
+
+    def test_the_aws_cli(self):
+        if shutil.which("aws") is None:
+            self.skipTest("the aws CLI is not installed")
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=self.admin[0], AWS_SECRET_ACCESS_KEY="y" * 40,
+                   AWS_DEFAULT_REGION="us-east-1", AWS_ENDPOINT_URL=self.endpoint)
+        result = subprocess.run(["aws", "sagemaker", "list-pipelines"], env=env, capture_output=True, text=True,
+                                timeout=60)
+        self.assertEqual(result.returncode, 255, result.stderr)
+        self.assertIn("InvalidSignatureException", result.stderr)
+        env["AWS_SECRET_ACCESS_KEY"] = self.admin[1]
+        result = subprocess.run(["aws", "sagemaker-runtime", "invoke-endpoint", "--endpoint-name", "nope", "--body",
+                                 "1,2", "--content-type", "text/csv", os.path.join(self.home, "out.bin")],
+                                env=env, capture_output=True, text=True, timeout=60)
+        self.assertIn("ValidationError", result.stderr)  # Past access control: the endpoint does not exist.
+
+
+class AuthOffTest(unittest.TestCase):
+    def setUp(self):
+        self.home = tempfile.mkdtemp(prefix="grove-auth-off-")
+
+    def tearDown(self):
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def test_off_is_refused_beyond_loopback(self):
+        result = grove(self.home, "server", "--auth", "off", "--listen", "0.0.0.0:0", check=False)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--auth off is allowed only on a loopback address", result.stderr)
+
+    def test_off_on_loopback_warns_and_answers_anyone(self):
+        server = Server(self.home, "--auth", "off")
+        try:
+            server.wait_for("warning: access control is off")
+            self.assertFalse(os.path.exists(os.path.join(self.home, "admin-key.json")))
+            client = boto3.client("sagemaker", endpoint_url="http://127.0.0.1:%d" % server.port,
+                                  region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+            try:
+                client.list_pipelines()
+            except botocore.exceptions.ClientError as e:
+                self.assertNotEqual(e.response["ResponseMetadata"]["HTTPStatusCode"], 403, e.response)
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    if not GROVE or not os.access(GROVE, os.X_OK):
+        print("GROVE_BINARY must name the grove binary (got %r)" % GROVE)
+        sys.exit(2)
+    unittest.main()
