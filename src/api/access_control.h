@@ -62,6 +62,10 @@ class AccessControl final : public Dispatcher {
   // replaces an aws-chunked body with the data it carried), then returns
   // next.Dispatch(request); or the protocol's error without calling next.
   HttpResponse Dispatch(HttpRequest* request) const override;
+  size_t BodyLimit(std::string_view method, std::string_view path) const override {
+    return next_.BodyLimit(method, path);
+  }
+  size_t LargestBodyLimit() const override { return next_.LargestBodyLimit(); }
 
  private:
   const Dispatcher& next_;

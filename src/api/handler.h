@@ -2,7 +2,9 @@
 
 // The one-method interface every HTTP endpoint implements (one class per
 // endpoint, as in ClickHouse's src/Server), plus an adapter for lambdas.
+#include <cstddef>
 #include <functional>
+#include <string_view>
 #include <utility>
 
 #include "api/http_types.h"
@@ -31,6 +33,10 @@ class Dispatcher {
  public:
   virtual ~Dispatcher() = default;
   virtual HttpResponse Dispatch(HttpRequest* request) const = 0;
+  // The largest body the request `method path` may carry, read before the
+  // body is (0: the server's limit), and the largest of any request.
+  virtual size_t BodyLimit(std::string_view method, std::string_view path) const { return 0; }
+  virtual size_t LargestBodyLimit() const { return 0; }
 };
 
 using HandlerFunction = std::function<HttpResponse(const HttpRequest&)>;

@@ -165,7 +165,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadHeader() {
     SetState(State::kReading);
-    body_limit_ = std::max(server_.options.body_limit, server_.router.LargestBodyLimit());
+    body_limit_ = std::max(server_.options.body_limit, server_.dispatcher.LargestBodyLimit());
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(server_.options.header_limit));
     // The largest any route accepts, until the header says which route it is.
@@ -213,7 +213,7 @@ class Session : public std::enable_shared_from_this<Session> {
     HttpRequest target;
     size_t route_limit = 0;
     if (ParseRequestTarget(View(message.target()), &target).ok()) {
-      route_limit = server_.router.BodyLimit(View(message.method_string()), target.path);
+      route_limit = server_.dispatcher.BodyLimit(View(message.method_string()), target.path);
     }
     return route_limit > 0 ? route_limit : server_.options.body_limit;
   }

@@ -55,9 +55,9 @@ class Router : public Dispatcher {
 
   // The body limit of the rule that would serve `method` on `path` (the raw
   // request path), or 0 when that rule sets none or no rule matches.
-  size_t BodyLimit(std::string_view method, std::string_view path) const;
+  size_t BodyLimit(std::string_view method, std::string_view path) const override;
   // The largest body limit any rule sets (0 when none does).
-  size_t LargestBodyLimit() const;
+  size_t LargestBodyLimit() const override;
 
   // Every rule as "METHOD pattern", in order.
   std::vector<std::string> Describe() const;

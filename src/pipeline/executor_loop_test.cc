@@ -447,9 +447,10 @@ TEST_F(ExecutorLoopTest, AVersionIsRegisteredOnlyWithTheStepRunThatMadeIt) {
   EXPECT_FALSE(registry_->Versions("churn").ok()) << "the version outlived its failed step run";
 
   std::string good = Start(*ex, yaml);
+  StepTask task = Started(1);  // The executor has recorded the step run by now.
   auto stored = artifacts_->PutBytes("model bytes").value();
   ASSERT_TRUE(metadata_->PutStepRun(StepRun(good, "R"), {stored}, {}).ok());
-  launcher_->Finish(Started(1), Registering(good, stored.digest));
+  launcher_->Finish(task, Registering(good, stored.digest));
   EXPECT_EQ(ex->Wait(good)->status, "Succeeded");
   EXPECT_EQ(StepRun(good, "R").metadata["model_version"]["version"], 1);
   EXPECT_EQ(registry_->Versions("churn")->size(), 1u);
