@@ -19,7 +19,8 @@ DURATION=${DURATION:-10s}
 VERSIONS=${VERSIONS:-100000}
 GROVE_PORT=${GROVE_PORT:-18085}
 GROVE_THREADS=${GROVE_THREADS:-"1 2"}
-GROVE_SERVER_FLAGS=${GROVE_SERVER_FLAGS:-}
+# The benchmark measures the registry, not signatures: access control is off (loopback only).
+GROVE_SERVER_FLAGS=${GROVE_SERVER_FLAGS:---auth off}
 for binary in "$GROVE" "$BUILD/registry_setup"; do
   [[ -x $binary ]] || { echo "$binary not found: build first (make build)" >&2; exit 2; }
 done

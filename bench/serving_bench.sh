@@ -63,7 +63,7 @@ stop_last
 # --- (b) and (c) grove server -------------------------------------------------
 url="http://127.0.0.1:$GROVE_PORT/api/v1/endpoints"
 for threads in $GROVE_THREADS; do
-  "$GROVE" server --listen "127.0.0.1:$GROVE_PORT" --io-threads "$threads" --max-models "$BUDGET" \
+  "$GROVE" server --listen "127.0.0.1:$GROVE_PORT" --auth off --io-threads "$threads" --max-models "$BUDGET" \
     >"$work/server.log" 2>&1 &
   pids+=($!)
   wait_port "$GROVE_PORT"
