@@ -11,8 +11,8 @@
 
 #include "api/handler.h"
 #include "api/http_types.h"
-#include "auth/authenticator.h"
-#include "auth/role.h"
+#include "api/auth/authenticator.h"
+#include "api/auth/role.h"
 
 namespace grove::api {
 

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "auth/role.h"
+#include "api/auth/role.h"
 #include "common/json.h"
 #include "common/status.h"
 

@@ -2,8 +2,8 @@
 
 #include <iostream>
 
-#include "auth/access_keys.h"
-#include "auth/admin_key.h"
+#include "api/auth/access_keys.h"
+#include "api/auth/admin_key.h"
 #include "cli/bind.h"
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -19,10 +19,10 @@ struct KeyArgs {
 };
 
 // A key as `key list --json` shows it: never with its secret.
-Json KeyJson(const auth::AccessKey& key) {
+Json KeyJson(const api::auth::AccessKey& key) {
   Json out = {{"access_key_id", key.id},
               {"name", key.name},
-              {"role", auth::RoleName(key.role)},
+              {"role", api::auth::RoleName(key.role)},
               {"status", key.active() ? "Active" : "Revoked"},
               {"created_at", FormatIso8601(key.created_at)}};
   if (!key.active()) out["revoked_at"] = FormatIso8601(key.revoked_at);
@@ -30,24 +30,24 @@ Json KeyJson(const auth::AccessKey& key) {
 }
 
 int Create(const GlobalOptions& global, const KeyArgs& args) {
-  std::optional<auth::Role> role = auth::ParseRole(args.role);
+  std::optional<api::auth::Role> role = api::auth::ParseRole(args.role);
   if (!role) {
-    return ReportError(Status::InvalidArgument("--role '" + args.role + "': expected one of " + auth::RoleNames()));
+    return ReportError(Status::InvalidArgument("--role '" + args.role + "': expected one of " + api::auth::RoleNames()));
   }
   auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  auto key = auth::CreateAccessKey(*(*home)->metadata(), *role, args.name);
+  auto key = api::auth::CreateAccessKey(*(*home)->metadata(), *role, args.name);
   if (!key.ok()) return ReportError(key.status());
-  std::string exposed = auth::SecretsExposureWarning((*home)->root());
+  std::string exposed = api::auth::SecretsExposureWarning((*home)->root());
   if (!exposed.empty()) std::cerr << exposed << "\n";
   if (global.json) {
     PrintJson(std::cout, {{"access_key_id", key->id},
                           {"secret_access_key", key->secret},
-                          {"role", auth::RoleName(key->role)},
+                          {"role", api::auth::RoleName(key->role)},
                           {"name", key->name}});
     return kExitOk;
   }
-  std::cout << "created access key " << key->id << " (role " << auth::RoleName(key->role) << ", name " << key->name
+  std::cout << "created access key " << key->id << " (role " << api::auth::RoleName(key->role) << ", name " << key->name
             << ")\nsecret access key: " << key->secret
             << "\nThe secret is shown only now. For boto3 and the aws CLI:\n  export AWS_ACCESS_KEY_ID=" << key->id
             << " AWS_SECRET_ACCESS_KEY=" << key->secret << "\nFor Grove's API: Authorization: Bearer <secret>\n";
@@ -57,11 +57,11 @@ int Create(const GlobalOptions& global, const KeyArgs& args) {
 int List(const GlobalOptions& global, const KeyArgs&) {
   auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  auto keys = auth::ListAccessKeys(*(*home)->metadata());
+  auto keys = api::auth::ListAccessKeys(*(*home)->metadata());
   if (!keys.ok()) return ReportError(keys.status());
   if (global.json) {
     Json out = Json::array();
-    for (const auth::AccessKey& key : *keys) out.push_back(KeyJson(key));
+    for (const api::auth::AccessKey& key : *keys) out.push_back(KeyJson(key));
     PrintJson(std::cout, {{"keys", out}});
     return kExitOk;
   }
@@ -70,8 +70,8 @@ int List(const GlobalOptions& global, const KeyArgs&) {
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auth::AccessKey& key : *keys) {
-    rows.push_back({key.id, key.name, auth::RoleName(key.role), key.active() ? "Active" : "Revoked",
+  for (const api::auth::AccessKey& key : *keys) {
+    rows.push_back({key.id, key.name, api::auth::RoleName(key.role), key.active() ? "Active" : "Revoked",
                     FormatTime(key.created_at)});
   }
   PrintTable(std::cout, {"ID", "NAME", "ROLE", "STATUS", "CREATED"}, rows);
@@ -81,7 +81,7 @@ int List(const GlobalOptions& global, const KeyArgs&) {
 int Revoke(const GlobalOptions& global, const KeyArgs& args) {
   auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  auto key = auth::RevokeAccessKey(*(*home)->metadata(), args.id);
+  auto key = api::auth::RevokeAccessKey(*(*home)->metadata(), args.id);
   if (!key.ok()) return ReportError(key.status());
   if (global.json) {
     PrintJson(std::cout, KeyJson(*key));

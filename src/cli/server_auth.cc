@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "auth/admin_key.h"
+#include "api/auth/admin_key.h"
 
 namespace grove::cli {
 
@@ -23,9 +23,9 @@ Status CheckServerAuth(const std::string& mode, const std::string& host) {
 Result<ServerAuth> SetUpServerAuth(const std::string& mode, app::Home& home) {
   ServerAuth out;
   if (mode == "off") return out;
-  ASSIGN_OR_RETURN(out.created_admin_key, auth::EnsureAdminKey(*home.metadata(), home.root()));
-  out.keys = std::make_unique<auth::StoreKeySource>(home.metadata(), home.clock());
-  out.authenticator = std::make_unique<auth::KeyAuthenticator>(out.keys.get(), home.clock());
+  ASSIGN_OR_RETURN(out.created_admin_key, api::auth::EnsureAdminKey(*home.metadata(), home.root()));
+  out.keys = std::make_unique<api::auth::StoreKeySource>(home.metadata(), home.clock());
+  out.authenticator = std::make_unique<api::auth::KeyAuthenticator>(out.keys.get(), home.clock());
   return out;
 }
 
@@ -35,14 +35,14 @@ void PrintServerAuth(const ServerAuth& auth, const app::Home& home, const std::s
                  "as admin\n";
     return;
   }
-  std::string exposed = auth::SecretsExposureWarning(home.root());
+  std::string exposed = api::auth::SecretsExposureWarning(home.root());
   if (!exposed.empty()) std::cerr << exposed << "\n";
   if (!auth.created_admin_key) return;
-  const auth::AccessKey& key = *auth.created_admin_key;
+  const api::auth::AccessKey& key = *auth.created_admin_key;
   std::string client_host = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host;
   if (client_host.find(':') != std::string::npos) client_host = "[" + client_host + "]";
   std::cout << "created the first admin access key " << key.id << ", saved to "
-            << auth::AdminKeyPath(home.root()).string() << " (readable only by you). To use it:\n"
+            << api::auth::AdminKeyPath(home.root()).string() << " (readable only by you). To use it:\n"
             << "  export AWS_ACCESS_KEY_ID=" << key.id << " AWS_SECRET_ACCESS_KEY=" << key.secret
             << " AWS_ENDPOINT_URL=http://" << client_host << ":" << port << "\n"
             << "Create keys for others with: grove key create --role viewer|operator|approver|admin" << std::endl;

@@ -9,16 +9,16 @@
 
 #include "api/access_control.h"
 #include "app/home.h"
-#include "auth/access_keys.h"
-#include "auth/authenticator.h"
+#include "api/auth/access_keys.h"
+#include "api/auth/authenticator.h"
 #include "common/status.h"
 
 namespace grove::cli {
 
 struct ServerAuth {
-  std::unique_ptr<auth::StoreKeySource> keys;
-  std::unique_ptr<auth::KeyAuthenticator> authenticator;  // Null with --auth off.
-  std::optional<auth::AccessKey> created_admin_key;       // Made on this (first) start.
+  std::unique_ptr<api::auth::StoreKeySource> keys;
+  std::unique_ptr<api::auth::KeyAuthenticator> authenticator;  // Null with --auth off.
+  std::optional<api::auth::AccessKey> created_admin_key;       // Made on this (first) start.
 };
 
 // Checks --auth `mode` ("on" or "off") against the listen address, before

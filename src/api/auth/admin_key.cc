@@ -1,4 +1,4 @@
-#include "auth/admin_key.h"
+#include "api/auth/admin_key.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 
 #include "common/file_util.h"
 
-namespace grove::auth {
+namespace grove::api::auth {
 
 namespace fs = std::filesystem;
 
@@ -65,4 +65,4 @@ Result<std::optional<AccessKey>> EnsureAdminKey(store::MetadataStore& store, con
   return created;
 }
 
-}  // namespace grove::auth
+}  // namespace grove::api::auth

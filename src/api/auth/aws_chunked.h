@@ -11,7 +11,7 @@
 
 #include "common/status.h"
 
-namespace grove::auth {
+namespace grove::api::auth {
 
 inline constexpr std::string_view kStreamingPayload = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
 
@@ -33,4 +33,4 @@ std::string ChunkStringToSign(const ChunkSigningContext& context, std::string_vi
 Result<std::string> DecodeSignedChunks(std::string_view body, const ChunkSigningContext& context,
                                        std::string seed_signature);
 
-}  // namespace grove::auth
+}  // namespace grove::api::auth

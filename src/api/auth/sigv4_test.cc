@@ -1,4 +1,4 @@
-#include "auth/sigv4.h"
+#include "api/auth/sigv4.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include "common/file_util.h"
 #include "common/sha256.h"
 
-namespace grove::auth {
+namespace grove::api::auth {
 namespace {
 
 // One case of testdata/aws_sigv4_suite.txt (see testdata/README.md).
@@ -25,7 +25,7 @@ struct SuiteCase {
 };
 
 std::vector<SuiteCase> LoadSuite() {
-  auto text = ReadFile(std::string(GROVE_SOURCE_DIR) + "/src/auth/testdata/aws_sigv4_suite.txt");
+  auto text = ReadFile(std::string(GROVE_SOURCE_DIR) + "/src/api/auth/testdata/aws_sigv4_suite.txt");
   EXPECT_TRUE(text.ok()) << text.status().ToString();
   std::vector<SuiteCase> cases;
   if (!text.ok()) return cases;
@@ -156,4 +156,4 @@ TEST(SigV4, ConstantTimeEquals) {
 }
 
 }  // namespace
-}  // namespace grove::auth
+}  // namespace grove::api::auth

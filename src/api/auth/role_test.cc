@@ -1,8 +1,8 @@
-#include "auth/role.h"
+#include "api/auth/role.h"
 
 #include <gtest/gtest.h>
 
-namespace grove::auth {
+namespace grove::api::auth {
 namespace {
 
 TEST(Role, NamesRoundTripAndRolesAreOrdered) {
@@ -18,4 +18,4 @@ TEST(Role, NamesRoundTripAndRolesAreOrdered) {
 }
 
 }  // namespace
-}  // namespace grove::auth
+}  // namespace grove::api::auth

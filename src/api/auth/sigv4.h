@@ -14,7 +14,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 
-namespace grove::auth {
+namespace grove::api::auth {
 
 // "AWS4-HMAC-SHA256": the only signing algorithm accepted.
 inline constexpr std::string_view kSigV4Algorithm = "AWS4-HMAC-SHA256";
@@ -99,4 +99,4 @@ std::string Signature(std::string_view signing_key, std::string_view string_to_s
 // Compares two strings in time that depends on their lengths only.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
-}  // namespace grove::auth
+}  // namespace grove::api::auth

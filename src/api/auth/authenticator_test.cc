@@ -1,14 +1,14 @@
-#include "auth/authenticator.h"
+#include "api/auth/authenticator.h"
 
 #include <gtest/gtest.h>
 
-#include "auth/auth_test_util.h"
-#include "auth/aws_chunked.h"
+#include "api/auth/auth_test_util.h"
+#include "api/auth/aws_chunked.h"
 #include "common/clock.h"
 #include "common/file_util.h"
 #include "common/json.h"
 
-namespace grove::auth {
+namespace grove::api::auth {
 namespace {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -159,7 +159,7 @@ TEST_F(KeyAuthenticatorTest, BearerTakesASecret) {
 // the SageMaker control plane, the runtime, and an S3 PUT of a key with a
 // space and a '+' and a payload hash.
 TEST(BotocoreSignatures, AreAccepted) {
-  auto text = ReadFile(std::string(GROVE_SOURCE_DIR) + "/src/auth/testdata/botocore_signed.json");
+  auto text = ReadFile(std::string(GROVE_SOURCE_DIR) + "/src/api/auth/testdata/botocore_signed.json");
   ASSERT_TRUE(text.ok()) << text.status().ToString();
   Json captured = Json::parse(*text);
   FakeKeySource keys;
@@ -227,4 +227,4 @@ TEST(StreamingPayload, VerifiesAndDecodesTheS3DocumentationExample) {
 }
 
 }  // namespace
-}  // namespace grove::auth
+}  // namespace grove::api::auth

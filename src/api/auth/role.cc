@@ -1,6 +1,6 @@
-#include "auth/role.h"
+#include "api/auth/role.h"
 
-namespace grove::auth {
+namespace grove::api::auth {
 
 namespace {
 constexpr Role kRoles[] = {Role::kViewer, Role::kOperator, Role::kApprover, Role::kAdmin};
@@ -29,4 +29,4 @@ std::string RoleNames() {
   return out;
 }
 
-}  // namespace grove::auth
+}  // namespace grove::api::auth

@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "auth/role.h"
+#include "api/auth/role.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "store/metadata_store.h"
 
-namespace grove::auth {
+namespace grove::api::auth {
 
 inline constexpr char kAccessKeyKind[] = "access-key";
 // Key ids are "GRVK" and 16 characters of A-Z2-7 (20 in all, like AWS's "AKIA..." ids).
@@ -61,4 +61,4 @@ Result<AccessKey> RevokeAccessKey(store::MetadataStore& store, const std::string
 // system's cryptographic generator. Internal error when it fails.
 Result<std::string> RandomString(size_t count, std::string_view alphabet);
 
-}  // namespace grove::auth
+}  // namespace grove::api::auth

@@ -13,13 +13,13 @@
 #include <utility>
 #include <vector>
 
-#include "auth/access_keys.h"
-#include "auth/role.h"
+#include "api/auth/access_keys.h"
+#include "api/auth/role.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "store/metadata_store.h"
 
-namespace grove::auth {
+namespace grove::api::auth {
 
 // A request as the authenticator needs it (free of any HTTP library). The
 // views must outlive the Authenticate call.
@@ -132,4 +132,4 @@ class KeyAuthenticator : public Authenticator {
   const Clock* clock_;
 };
 
-}  // namespace grove::auth
+}  // namespace grove::api::auth

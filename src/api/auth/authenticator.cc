@@ -1,13 +1,13 @@
-#include "auth/authenticator.h"
+#include "api/auth/authenticator.h"
 
 #include <cctype>
 #include <ctime>
 
-#include "auth/aws_chunked.h"
-#include "auth/sigv4.h"
+#include "api/auth/aws_chunked.h"
+#include "api/auth/sigv4.h"
 #include "common/sha256.h"
 
-namespace grove::auth {
+namespace grove::api::auth {
 
 namespace {
 
@@ -204,4 +204,4 @@ AuthOutcome KeyAuthenticator::SigV4(const RequestView& request, std::string_view
   return outcome;
 }
 
-}  // namespace grove::auth
+}  // namespace grove::api::auth

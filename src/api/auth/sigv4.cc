@@ -1,4 +1,4 @@
-#include "auth/sigv4.h"
+#include "api/auth/sigv4.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -9,7 +9,7 @@
 
 #include "common/sha256.h"
 
-namespace grove::auth {
+namespace grove::api::auth {
 
 namespace {
 
@@ -284,4 +284,4 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-}  // namespace grove::auth
+}  // namespace grove::api::auth

@@ -1,9 +1,9 @@
-#include "auth/aws_chunked.h"
+#include "api/auth/aws_chunked.h"
 
-#include "auth/sigv4.h"
+#include "api/auth/sigv4.h"
 #include "common/sha256.h"
 
-namespace grove::auth {
+namespace grove::api::auth {
 
 namespace {
 
@@ -64,4 +64,4 @@ Result<std::string> DecodeSignedChunks(std::string_view body, const ChunkSigning
   }
 }
 
-}  // namespace grove::auth
+}  // namespace grove::api::auth

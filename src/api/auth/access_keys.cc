@@ -1,8 +1,8 @@
-#include "auth/access_keys.h"
+#include "api/auth/access_keys.h"
 
 #include <openssl/rand.h>
 
-namespace grove::auth {
+namespace grove::api::auth {
 
 namespace {
 
@@ -118,4 +118,4 @@ Result<AccessKey> RevokeAccessKey(store::MetadataStore& store, const std::string
   return store::TransactValue(store, [&](store::StoreTransaction& txn) { return RevokeAccessKey(txn, id, now); });
 }
 
-}  // namespace grove::auth
+}  // namespace grove::api::auth

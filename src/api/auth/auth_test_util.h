@@ -8,11 +8,11 @@
 #include <utility>
 #include <vector>
 
-#include "auth/authenticator.h"
-#include "auth/sigv4.h"
+#include "api/auth/authenticator.h"
+#include "api/auth/sigv4.h"
 #include "common/sha256.h"
 
-namespace grove::auth {
+namespace grove::api::auth {
 
 // Keys held in a map; Add replaces a key of the same id.
 class FakeKeySource : public KeySource {
@@ -67,4 +67,4 @@ inline void SignHeaders(std::vector<std::pair<std::string, std::string>>* header
                                              ", SignedHeaders=" + signed_list + ", Signature=" + signature);
 }
 
-}  // namespace grove::auth
+}  // namespace grove::api::auth

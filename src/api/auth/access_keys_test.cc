@@ -1,16 +1,16 @@
-#include "auth/access_keys.h"
+#include "api/auth/access_keys.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <set>
 
-#include "auth/admin_key.h"
-#include "auth/authenticator.h"
+#include "api/auth/admin_key.h"
+#include "api/auth/authenticator.h"
 #include "common/file_util.h"
 #include "store/store_test_fixture.h"
 
-namespace grove::auth {
+namespace grove::api::auth {
 namespace {
 
 using store::StoreBackends;
@@ -139,4 +139,4 @@ TYPED_TEST(AccessKeysTest, TheFirstStartWritesAnAdminKeyOnlyItsOwnerCanRead) {
 }
 
 }  // namespace
-}  // namespace grove::auth
+}  // namespace grove::api::auth

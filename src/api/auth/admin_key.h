@@ -7,11 +7,11 @@
 #include <optional>
 #include <string>
 
-#include "auth/access_keys.h"
+#include "api/auth/access_keys.h"
 #include "common/status.h"
 #include "store/metadata_store.h"
 
-namespace grove::auth {
+namespace grove::api::auth {
 
 // <home>/admin-key.json: {"access_key_id", "secret_access_key", "role", "name"}.
 std::filesystem::path AdminKeyPath(const std::filesystem::path& home);
@@ -30,4 +30,4 @@ std::string SecretsExposureWarning(const std::filesystem::path& home);
 // fsynced and renamed into place, so the file is never readable by others.
 Status WritePrivateFile(const std::filesystem::path& path, std::string_view contents);
 
-}  // namespace grove::auth
+}  // namespace grove::api::auth
