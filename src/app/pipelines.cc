@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "common/file_util.h"
 #include "common/sha256.h"
+#include "pipeline/sagemaker_json_reader.h"
 #include "pipeline/validator.h"
 #include "pipeline/yaml_reader.h"
 
@@ -37,7 +39,14 @@ Status DirectoryError(const fs::path& dir) {
 Result<pipeline::Definition> Pipelines::Read(const fs::path& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) return DirectoryError(path);
-  ASSIGN_OR_RETURN(pipeline::Definition def, pipeline::ReadDefinitionFile(path));
+  pipeline::Definition def;
+  if (auto text = ReadFile(path); text.ok() && pipeline::IsSageMakerDefinition(*text)) {
+    // SageMaker's definition carries no name: the file's stem names the pipeline.
+    ASSIGN_OR_RETURN(def, pipeline::ReadSageMakerDefinition(*text, path.stem().string(), path.string(),
+                                                            pipeline::StepTypeRegistry::BuiltIn()));
+  } else {
+    ASSIGN_OR_RETURN(def, pipeline::ReadDefinitionFile(path));
+  }
   RETURN_IF_ERROR(pipeline::ValidateDefinition(def, pipeline::StepTypeRegistry::BuiltIn()));
   return def;
 }
@@ -64,7 +73,11 @@ Result<RegisteredDefinition> Pipelines::Store(pipeline::Definition definition) {
 }
 
 Result<pipeline::Definition> Pipelines::Parse(const store::DefinitionRecord& stored) {
-  return pipeline::ReadDefinition(stored.body, stored.source_path, pipeline::StepTypeRegistry::BuiltIn());
+  const auto& types = pipeline::StepTypeRegistry::BuiltIn();
+  if (pipeline::IsSageMakerDefinition(stored.body)) {
+    return pipeline::ReadSageMakerDefinition(stored.body, stored.pipeline, stored.source_path, types);
+  }
+  return pipeline::ReadDefinition(stored.body, stored.source_path, types);
 }
 
 Result<std::vector<store::PipelineRecord>> Pipelines::List() { return home_.metadata()->ListPipelines(); }

@@ -178,6 +178,88 @@ class ModelsAndEndpointsTest(unittest.TestCase):
             server.close()
 
 
+THRESHOLD_DEFINITION = {
+    "Version": "2020-12-01", "Metadata": {},
+    "Parameters": [{"Name": "Value", "Type": "Float", "DefaultValue": 1.0},
+                   {"Name": "Threshold", "Type": "Float", "DefaultValue": 5.0}],
+    "PipelineExperimentConfig": {"ExperimentName": {"Get": "Execution.PipelineName"},
+                                 "TrialName": {"Get": "Execution.PipelineExecutionId"}},
+    "Steps": [{"Name": "CheckValue", "Type": "Condition", "Arguments": {
+        "Conditions": [{"Type": "LessThanOrEqualTo", "LeftValue": {"Get": "Parameters.Value"},
+                        "RightValue": {"Get": "Parameters.Threshold"}}],
+        "IfSteps": [{"Name": "TooSmall", "Type": "Fail", "Arguments": {"ErrorMessage": {"Std:Join": {
+            "On": " ", "Values": ["Value at most", {"Get": "Parameters.Threshold"}]}}}}],
+        "ElseSteps": []}}]}
+
+
+@require_boto3
+class SageMakerDefinitionTest(unittest.TestCase):
+    """A definition as the SageMaker Python SDK writes it, sent with CreatePipeline and run locally."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = GroveServer()
+        cls.sm = cls.server.client("sagemaker")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def test_create_describe_start_update(self):
+        import botocore.exceptions
+        text = json.dumps(THRESHOLD_DEFINITION, indent=1)
+        arn = self.sm.create_pipeline(PipelineName="threshold", PipelineDefinition=text,
+                                      RoleArn="arn:aws:iam::123456789012:role/r")["PipelineArn"]
+        self.assertTrue(arn.endswith(":pipeline/threshold"))
+        self.assertEqual(self.sm.describe_pipeline(PipelineName="threshold")["PipelineDefinition"], text)
+        with self.assertRaises(botocore.exceptions.ClientError) as again:
+            self.sm.create_pipeline(PipelineName="threshold", PipelineDefinition=text, RoleArn="arn:aws:iam::1:role/r")
+        message = again.exception.response["Error"]["Message"]
+        self.assertIn("Pipeline names must be unique within", message)
+        self.assertIn("already exists", message)
+
+        failing = self.sm.start_pipeline_execution(PipelineName="threshold")["PipelineExecutionArn"]
+        described = wait_for_execution(self.sm, failing)
+        self.assertEqual(described["PipelineExecutionStatus"], "Failed")
+        self.assertIn("Value at most 5", described["FailureReason"])
+        passing = self.sm.start_pipeline_execution(PipelineName="threshold", PipelineParameters=[
+            {"Name": "Value", "Value": "9"}])["PipelineExecutionArn"]
+        self.assertEqual(wait_for_execution(self.sm, passing)["PipelineExecutionStatus"], "Succeeded")
+        steps = self.sm.list_pipeline_execution_steps(PipelineExecutionArn=passing)["PipelineExecutionSteps"]
+        self.assertEqual(steps[0]["Metadata"]["Condition"]["Outcome"], "False")
+
+        changed = dict(THRESHOLD_DEFINITION, Parameters=[{"Name": "Value", "Type": "Float", "DefaultValue": 1.0},
+                                                         {"Name": "Threshold", "Type": "Float", "DefaultValue": 0.5}])
+        updated = self.sm.update_pipeline(PipelineName="threshold", PipelineDefinition=json.dumps(changed))
+        self.assertEqual(updated["PipelineVersionId"], 2)
+        now = self.sm.start_pipeline_execution(PipelineName="threshold")["PipelineExecutionArn"]
+        self.assertEqual(wait_for_execution(self.sm, now)["PipelineExecutionStatus"], "Succeeded")
+
+    def test_bad_definitions_are_refused_with_the_field(self):
+        import botocore.exceptions
+        bad = dict(THRESHOLD_DEFINITION, Steps=[{"Name": "C", "Type": "Condition", "Arguments": {
+            "Conditions": [{"Type": "Between", "LeftValue": 1, "RightValue": 2}]}}])
+        with self.assertRaises(botocore.exceptions.ClientError) as refused:
+            self.sm.create_pipeline(PipelineName="bad", PipelineDefinition=json.dumps(bad), RoleArn="arn:aws:iam::1:role/r")
+        self.assertEqual(refused.exception.response["Error"]["Code"], "ValidationException")
+        self.assertIn("/Steps/0/Arguments/Conditions/0/Type", refused.exception.response["Error"]["Message"])
+
+    def test_the_sdks_abalone_definition_is_accepted_and_fails_clearly_where_grove_cannot_run_it(self):
+        with open(os.path.join(SOURCE_DIR, "src/pipeline/testdata/sagemaker/abalone-batch-transform.json")) as f:
+            text = f.read()
+        s3 = self.server.client("s3")
+        s3.create_bucket(Bucket="definitions")
+        s3.put_object(Bucket="definitions", Key="abalone", Body=text.encode())
+        self.sm.create_pipeline(PipelineName="sdk-abalone", RoleArn="arn:aws:iam::1:role/r",
+                                PipelineDefinitionS3Location={"Bucket": "definitions", "ObjectKey": "abalone"})
+        self.assertEqual(self.sm.describe_pipeline(PipelineName="sdk-abalone")["PipelineDefinition"], text)
+        arn = self.sm.start_pipeline_execution(PipelineName="sdk-abalone")["PipelineExecutionArn"]
+        described = wait_for_execution(self.sm, arn)
+        self.assertEqual(described["PipelineExecutionStatus"], "Failed")
+        self.assertIn("Grove cannot run SageMaker Processing steps yet (image", described["FailureReason"])
+        self.assertIn("sagemaker-scikit-learn", described["FailureReason"])
+
+
 @require_boto3
 class S3InputTest(unittest.TestCase):
     """`aws s3 cp data.csv s3://<bucket>/inputs/` puts data where a pipeline parameter can name it."""

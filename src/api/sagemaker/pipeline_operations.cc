@@ -5,7 +5,10 @@
 #include <utility>
 
 #include "app/executions.h"
+#include "app/object_store.h"
 #include "app/pipelines.h"
+#include "pipeline/sagemaker_json_reader.h"
+#include "pipeline/validator.h"
 #include "api/sagemaker/definition_json.h"
 #include "api/sagemaker/operations.h"
 #include "api/sagemaker/wire.h"
@@ -105,15 +108,82 @@ Json StepJson(const OperationContext& ctx, const store::ExecutionRecord& e, cons
   return step;
 }
 
+// The definition as DescribePipeline shows it: a SageMaker definition exactly
+// as it was sent, a YAML one rendered in SageMaker's form.
+Result<std::string> DefinitionJson(const store::DefinitionRecord& stored) {
+  if (pipeline::IsSageMakerDefinition(stored.body)) return stored.body;
+  ASSIGN_OR_RETURN(pipeline::Definition def, app::Pipelines::Parse(stored));
+  return SageMakerDefinition(def).dump();
+}
+
+// The text CreatePipeline and UpdatePipeline carry: PipelineDefinition, or
+// the object PipelineDefinitionS3Location names (the SDK's form for 100 KiB and more).
+Result<std::string> DefinitionText(const OperationContext& ctx, const Json& request) {
+  Members m(request);
+  if (m.Has("PipelineDefinition")) return m.Required("PipelineDefinition");
+  if (!m.Has("PipelineDefinitionS3Location")) {
+    return Status::InvalidArgument("either PipelineDefinition or PipelineDefinitionS3Location is required");
+  }
+  Members location(request["PipelineDefinitionS3Location"]);
+  ASSIGN_OR_RETURN(std::string bucket, location.Required("Bucket"));
+  ASSIGN_OR_RETURN(std::string key, location.Required("ObjectKey"));
+  Result<app::ObjectRead> object = app::ObjectStore(*ctx.home).GetObject(bucket, key);
+  if (!object.ok()) {
+    return Status::InvalidArgument("PipelineDefinitionS3Location s3://" + bucket + "/" + key + ": " +
+                                   object.status().message());
+  }
+  return object->bytes;
+}
+
+// CreatePipeline (`create`) or UpdatePipeline: reads, validates and stores the
+// definition as the pipeline's next version.
+Result<Json> StorePipeline(const OperationContext& ctx, const Json& request, bool create) {
+  Members m(request);
+  ASSIGN_OR_RETURN(std::string name, m.Required("PipelineName"));
+  ASSIGN_OR_RETURN(std::string description, m.Optional("PipelineDescription"));
+  if (!pipeline::IsValidName(name)) {
+    return ValidationError("pipelineName", name, "Member must satisfy regular expression pattern: "
+                                                 "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}");
+  }
+  Result<std::string> existing = PipelineName(ctx, name);
+  if (create && existing.ok()) {
+    return Status::InvalidArgument("Pipeline names must be unique within an AWS account and region. Pipeline with "
+                                   "name (" + name + ") already exists.");
+  }
+  if (!create) RETURN_IF_ERROR(existing.status());
+  ASSIGN_OR_RETURN(std::string text, DefinitionText(ctx, request));
+  const auto& types = pipeline::StepTypeRegistry::BuiltIn();
+  if (!pipeline::IsSageMakerDefinition(text)) {
+    return Status::InvalidArgument("PipelineDefinition: expected a SageMaker pipeline definition (JSON with "
+                                   "\"Version\": \"2020-12-01\" and \"Steps\")");
+  }
+  ASSIGN_OR_RETURN(pipeline::Definition def,
+                   pipeline::ReadSageMakerDefinition(text, create ? name : *existing, "PipelineDefinition", types));
+  def.description = description;
+  RETURN_IF_ERROR(pipeline::ValidateDefinition(def, types));
+  ASSIGN_OR_RETURN(app::RegisteredDefinition stored, app::Pipelines(*ctx.home).Store(std::move(def)));
+  const std::string arn = ctx.arns.Pipeline(stored.definition.name);
+  RETURN_IF_ERROR(AddTagsTo(ctx, arn, request.value("Tags", Json::array())));
+  return Json{{"PipelineArn", arn}, {"PipelineVersionId", stored.version}};
+}
+
+Result<Json> CreatePipeline(const OperationContext& ctx, const Json& request) {
+  return StorePipeline(ctx, request, /*create=*/true);
+}
+
+Result<Json> UpdatePipeline(const OperationContext& ctx, const Json& request) {
+  return StorePipeline(ctx, request, /*create=*/false);
+}
+
 Result<Json> DescribePipeline(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(std::string text, Members(request).Required("PipelineName"));
   ASSIGN_OR_RETURN(std::string name, PipelineName(ctx, text));
   ASSIGN_OR_RETURN(app::PipelineDescription d, app::Pipelines(*ctx.home).Describe(name, 0));
-  ASSIGN_OR_RETURN(pipeline::Definition def, app::Pipelines::Parse(d.definition));
+  ASSIGN_OR_RETURN(std::string definition, DefinitionJson(d.definition));
   return Json{{"PipelineArn", ctx.arns.Pipeline(name)},
               {"PipelineName", name},
               {"PipelineDisplayName", name},
-              {"PipelineDefinition", SageMakerDefinition(def).dump()},
+              {"PipelineDefinition", definition},
               {"PipelineDescription", d.pipeline.description},
               {"PipelineStatus", "Active"},
               {"PipelineVersionId", d.definition.version},
@@ -234,8 +304,8 @@ Result<Json> ListPipelineParametersForExecution(const OperationContext& ctx, con
 Result<Json> DescribePipelineDefinitionForExecution(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(store::ExecutionRecord e, FindExecution(ctx, request));
   ASSIGN_OR_RETURN(app::PipelineDescription d, app::Pipelines(*ctx.home).Describe(e.pipeline, e.version));
-  ASSIGN_OR_RETURN(pipeline::Definition def, app::Pipelines::Parse(d.definition));
-  return Json{{"PipelineDefinition", SageMakerDefinition(def).dump()},
+  ASSIGN_OR_RETURN(std::string definition, DefinitionJson(d.definition));
+  return Json{{"PipelineDefinition", definition},
               {"CreationTime", Timestamp(d.definition.created_at)}};
 }
 
@@ -250,6 +320,8 @@ Result<Json> StopPipelineExecution(const OperationContext& ctx, const Json& requ
 }  // namespace
 
 void AddPipelineOperations(const OperationContext& ctx, OperationTable& table) {
+  AddOperation(table, ctx, "CreatePipeline", CreatePipeline);
+  AddOperation(table, ctx, "UpdatePipeline", UpdatePipeline);
   AddOperation(table, ctx, "DescribePipeline", DescribePipeline);
   AddOperation(table, ctx, "ListPipelines", ListPipelines);
   AddOperation(table, ctx, "StartPipelineExecution", StartPipelineExecution);

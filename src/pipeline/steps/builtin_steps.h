@@ -17,5 +17,6 @@ std::unique_ptr<StepType> MakeFailStep();
 std::unique_ptr<StepType> MakeTuningStep();
 std::unique_ptr<StepType> MakeRefitStep();
 std::unique_ptr<StepType> MakeDeployStep();
+std::unique_ptr<StepType> MakeSageMakerJobStep();
 
 }  // namespace grove::pipeline

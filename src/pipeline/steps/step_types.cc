@@ -14,6 +14,7 @@ const StepTypeRegistry& StepTypeRegistry::BuiltIn() {
     r->Register(MakeTuningStep());
     r->Register(MakeRefitStep());
     r->Register(MakeDeployStep());
+    r->Register(MakeSageMakerJobStep());
     return r;
   }();
   return *registry;
