@@ -47,8 +47,9 @@ step grove invoke demo --model CustomerChurnPackageGroup --input raw --data "\"$
 cat <<MSG
 
 Data folder: $GROVE_HOME (delete it to start over). To keep serving over HTTP:
-  $grove server                      # http://127.0.0.1:8080, Ctrl-C stops it
-  curl -d '{"model": "AbalonePackageGroup", "input": "raw", "data": "$abalone_row"}' \\
+  $grove server                      # http://127.0.0.1:8080, Ctrl-C stops it; its first start makes an admin key
+  curl -H "Authorization: Bearer \$(sed -n 's/.*"secret_access_key": "\\(.*\\)".*/\\1/p' $GROVE_HOME/admin-key.json)" \\
+       -d '{"model": "AbalonePackageGroup", "input": "raw", "data": "$abalone_row"}' \\
        localhost:8080/api/v1/endpoints/demo/invocations
 Next:
   $grove execution list
