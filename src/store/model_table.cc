@@ -12,6 +12,10 @@ namespace {
 #define GROVE_MODEL_VERSION_COLUMNS                                                                 \
   "SELECT group_name, version, approval_status, approval_comment, approved_by, approval_changed_at, " \
   "model_digest, metrics, metadata, execution_id, step_name, created_at FROM model_versions "
+// The same columns without the two JSON documents, for pages of summaries.
+#define GROVE_MODEL_SUMMARY_COLUMNS                                                                 \
+  "SELECT group_name, version, approval_status, approval_comment, approved_by, approval_changed_at, " \
+  "model_digest, '', '', execution_id, step_name, created_at FROM model_versions "
 
 ModelGroupRecord GroupFromRow(const Statement& row) {
   return {row.Text(0), row.Text(1), row.Int(2), row.Int64(3)};
@@ -86,9 +90,9 @@ Result<std::vector<ModelVersionRecord>> ModelTable::ListVersions(const std::stri
 Result<std::vector<ModelVersionRecord>> ModelTable::ListVersionsAfter(const std::string& group, int after, int limit,
                                                                     bool descending) {
   ASSIGN_OR_RETURN(Statement select,
-                   db_->Prepare(descending ? GROVE_MODEL_VERSION_COLUMNS
+                   db_->Prepare(descending ? GROVE_MODEL_SUMMARY_COLUMNS
                                     "WHERE group_name = ? AND version < ? ORDER BY version DESC LIMIT ?"
-                                           : GROVE_MODEL_VERSION_COLUMNS
+                                           : GROVE_MODEL_SUMMARY_COLUMNS
                                     "WHERE group_name = ? AND version > ? ORDER BY version LIMIT ?"));
   select.BindAll(group, descending && after <= 0 ? INT32_MAX : after, limit > 0 ? int64_t{limit} : int64_t{-1});
   return CollectRows(select, VersionFromRow);
@@ -104,5 +108,6 @@ Status ModelTable::PutVersion(const ModelVersionRecord& v) {
 
 #undef GROVE_MODEL_GROUP_COLUMNS
 #undef GROVE_MODEL_VERSION_COLUMNS
+#undef GROVE_MODEL_SUMMARY_COLUMNS
 
 }  // namespace grove::store

@@ -43,11 +43,11 @@ Json GroupJson(const OperationContext& ctx, const store::ModelGroupRecord& g) {
 
 TimeMs LastModified(const store::ModelVersionRecord& v) { return std::max(v.created_at, v.approval_changed_at); }
 
+// A version as ListModelPackages shows it (as in SageMaker's own listing: no description).
 Json SummaryJson(const OperationContext& ctx, const store::ModelVersionRecord& v) {
   return {{"ModelPackageGroupName", v.group},
           {"ModelPackageVersion", v.version},
           {"ModelPackageArn", ctx.arns.ModelPackage(v.group, v.version)},
-          {"ModelPackageDescription", v.metadata.value("description", "")},
           {"CreationTime", Timestamp(v.created_at)},
           {"ModelPackageStatus", "Completed"},
           {"ModelApprovalStatus", v.approval_status}};
@@ -55,6 +55,7 @@ Json SummaryJson(const OperationContext& ctx, const store::ModelVersionRecord& v
 
 Json PackageJson(const OperationContext& ctx, const store::ModelVersionRecord& v) {
   Json out = SummaryJson(ctx, v);
+  out["ModelPackageDescription"] = v.metadata.value("description", "");
   out["ModelPackageStatusDetails"] = {
       {"ValidationStatuses", Json::array()},
       {"ImageScanStatuses", Json::array()}};
