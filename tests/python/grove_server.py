@@ -32,7 +32,8 @@ def require_boto3(test_case):
 
 def grove(home, *args, check=True, cwd=None):
     """Runs a grove command on data folder `home`; returns the CompletedProcess."""
-    result = subprocess.run([GROVE, "--home", home, *args], cwd=cwd or SOURCE_DIR, capture_output=True, text=True)
+    result = subprocess.run([GROVE, "--home", home, *args], cwd=cwd or SOURCE_DIR, capture_output=True, text=True,
+                            timeout=600)
     if check and result.returncode != 0:
         raise AssertionError(f"grove {' '.join(args)} exited {result.returncode}: {result.stderr}")
     return result
@@ -57,16 +58,21 @@ class GroveServer:
         self.access_key_id, self.secret_access_key = self._credentials()
 
     def _wait_for_port(self):
+        return int(self.wait_for(r"listening on http://[^:]+:(\d+)").group(1))
+
+    def wait_for(self, pattern):
+        """The first match of `pattern` in what the server printed, waiting for it up to 30 s."""
         deadline = time.time() + 30
         while time.time() < deadline:
             with open(self.log_path) as f:
-                match = re.search(r"listening on http://[^:]+:(\d+)", f.read())
+                match = re.search(pattern, f.read())
             if match:
-                return int(match.group(1))
+                return match
             if self.process.poll() is not None:
-                raise AssertionError("grove server exited: " + open(self.log_path).read())
-            time.sleep(0.05)
-        raise AssertionError("grove server did not start: " + open(self.log_path).read())
+                break
+            time.sleep(0.02)
+        with open(self.log_path) as f:
+            raise AssertionError("grove server did not print %r: %s" % (pattern, f.read()))
 
     def _credentials(self):
         """The admin key the server created on first start, if access control made one."""
