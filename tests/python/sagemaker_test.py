@@ -73,6 +73,19 @@ class SeedFlowTest(unittest.TestCase):
         self.assertEqual(by_step["RegisterConditionCheck"]["Metadata"]["Condition"]["Outcome"], "True")
         self.assertIn("TuningJob", by_step["TuningWithCrossValidation"]["Metadata"])
 
+        # PipelineExperimentConfig's default: the pipeline is an experiment, the execution a trial.
+        execution_id = arn.rsplit("/", 1)[1]
+        experiments = [e["ExperimentName"] for e in sm_client.list_experiments()["ExperimentSummaries"]]
+        self.assertIn(pipeline_name, experiments)
+        trials = sm_client.list_trials(ExperimentName=pipeline_name)["TrialSummaries"]
+        self.assertIn(execution_id, [t["TrialName"] for t in trials])
+        components = sm_client.list_trial_components(TrialName=execution_id)["TrialComponentSummaries"]
+        evaluation = [c for c in components if c["DisplayName"] == "EvaluateBestModel"][0]
+        self.assertEqual(evaluation["Status"]["PrimaryStatus"], "Completed")
+        component = sm_client.describe_trial_component(TrialComponentName=evaluation["TrialComponentName"])
+        self.assertEqual(component["Parameters"]["DatasetName"], {"StringValue": "breast-cancer"})
+        self.assertIn("auc", [m["MetricName"] for m in component["Metrics"]])
+
         model_package_resp = sm_client.describe_model_package(ModelPackageName=latest_model_package_arn)
         self.assertEqual(model_package_resp["ModelApprovalStatus"], "PendingManualApproval")
         model_eval_s3_path = model_package_resp["ModelMetrics"]["ModelQuality"]["Statistics"]["S3Uri"]

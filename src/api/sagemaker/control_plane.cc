@@ -20,6 +20,7 @@ ControlPlane::ControlPlane(OperationContext context) : context_(std::move(contex
   AddEndpointOperations(context_, operations_);
   AddModelOperations(context_, operations_);
   AddTagOperations(context_, operations_);
+  AddExperimentOperations(context_, operations_);
 }
 
 bool ControlPlane::Accepts(const api::HttpRequest& request) { return request.headers.Has("X-Amz-Target"); }

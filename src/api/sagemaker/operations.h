@@ -57,6 +57,17 @@ void AddModelPackageOperations(const OperationContext& ctx, OperationTable& tabl
 // model package: the endpoint serves (pins) that registered version.
 void AddEndpointOperations(const OperationContext& ctx, OperationTable& table);
 
+// The stored name of the pipeline `text` names (a name or an ARN, whose name
+// is lowercased; matched without regard to case). ResourceNotFound when there is none.
+Result<std::string> PipelineName(const OperationContext& ctx, const std::string& text);
+
+// Experiments as SageMaker Pipelines make them (PipelineExperimentConfig's
+// default): each pipeline is an experiment, each execution a trial, each step
+// run a trial component carrying the execution's parameters and the step's
+// metrics. ListExperiments, DescribeExperiment, ListTrials, DescribeTrial,
+// ListTrialComponents, DescribeTrialComponent.
+void AddExperimentOperations(const OperationContext& ctx, OperationTable& table);
+
 // The registered version a versioned model package ARN (or "group/N") names.
 // ValidationException "ModelPackage <arn> does not exist." when there is none.
 Result<store::ModelVersionRecord> FindModelPackage(const OperationContext& ctx, const std::string& text);

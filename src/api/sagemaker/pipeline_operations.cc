@@ -20,8 +20,8 @@ namespace {
 
 constexpr const char* kStartTokenKind = "sagemaker-start-token";
 
-// The stored name of the pipeline named by `text` (a name or an ARN, whose
-// name is lowercased). ResourceNotFound when there is none.
+}  // namespace
+
 Result<std::string> PipelineName(const OperationContext& ctx, const std::string& text) {
   std::optional<std::string> name = NameOrArn(text, "pipeline");
   if (!name) return ValidationError("pipelineName", text, "Member must be a pipeline name or ARN");
@@ -34,6 +34,8 @@ Result<std::string> PipelineName(const OperationContext& ctx, const std::string&
   }
   return Status::NotFound("Pipeline '" + ctx.arns.Pipeline(*name) + "' does not exist.");
 }
+
+namespace {
 
 Result<store::ExecutionRecord> FindExecution(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(std::string arn, Members(request).Required("PipelineExecutionArn"));

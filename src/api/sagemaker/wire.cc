@@ -45,9 +45,18 @@ api::HttpResponse ErrorResponse(const Status& status) {
 
 Status ValidationError(std::string_view member, const Json& value, std::string_view constraint) {
   std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-  if (text.size() > 200) text = text.substr(0, 200) + "...";
-  return Status::InvalidArgument("1 validation error detected: Value '" + text + "' at '" + std::string(member) +
-                                 "' failed to satisfy constraint: " + std::string(constraint));
+  if (text.size() > 200) {
+    text.resize(200);
+    text += "...";
+  }
+  // Appended piece by piece: GCC 12 misreads the bounds of a chain of temporaries here (-Warray-bounds).
+  std::string message = "1 validation error detected: Value '";
+  message += text;
+  message += "' at '";
+  message.append(member);
+  message += "' failed to satisfy constraint: ";
+  message.append(constraint);
+  return Status::InvalidArgument(std::move(message));
 }
 
 Json Timestamp(TimeMs ms) { return static_cast<double>(ms) / 1000.0; }
