@@ -19,20 +19,6 @@ std::string ComponentName(const store::StepRunRecord& run) { return run.executio
 
 Json Source(const std::string& arn, const char* type) { return {{"SourceArn", arn}, {"SourceType", type}}; }
 
-// Runs SortBy (Name|CreationTime) and SortOrder over `items` with created_at and `name_of`.
-template <typename T, typename NameOf>
-Status Sort(const Json& request, std::vector<T>& items, NameOf name_of, TimeMs (*created)(const T&)) {
-  Members m(request);
-  ASSIGN_OR_RETURN(std::string sort_by, m.OneOf("SortBy", {"Name", "CreationTime"}, "CreationTime"));
-  ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, "Descending"));
-  std::stable_sort(items.begin(), items.end(), [&](const T& a, const T& b) {
-    const bool less = sort_by == "Name" ? name_of(a) < name_of(b) : created(a) < created(b);
-    const bool greater = sort_by == "Name" ? name_of(b) < name_of(a) : created(b) < created(a);
-    return order == "Ascending" ? less : greater;
-  });
-  return Status::OK();
-}
-
 Json ExperimentJson(const OperationContext& ctx, const store::PipelineRecord& p) {
   return {{"ExperimentName", p.name},
           {"ExperimentArn", ctx.arns.Resource("experiment", Lowercase(p.name))},
@@ -95,7 +81,8 @@ Result<Json> ListExperiments(const OperationContext& ctx, const Json& request) {
   for (auto& p : all) {
     if (p.created_at > range.first && p.created_at < range.second) pipelines.push_back(std::move(p));
   }
-  RETURN_IF_ERROR(Sort(request, pipelines, [](const store::PipelineRecord& p) { return p.name; }, PipelineCreated));
+  RETURN_IF_ERROR(SortAsRequested(
+      request, pipelines, [](const store::PipelineRecord& p) { return p.name; }, PipelineCreated, "Descending"));
   return PagedList(request, pipelines, 50, "ExperimentSummaries",
                    [&](const store::PipelineRecord& p) { return ExperimentJson(ctx, p); });
 }
@@ -118,7 +105,8 @@ Result<Json> ListTrials(const OperationContext& ctx, const Json& request) {
   for (auto& e : all) {
     if (e.started_at > range.first && e.started_at < range.second) trials.push_back(std::move(e));
   }
-  RETURN_IF_ERROR(Sort(request, trials, [](const store::ExecutionRecord& e) { return e.id; }, ExecutionCreated));
+  RETURN_IF_ERROR(SortAsRequested(
+      request, trials, [](const store::ExecutionRecord& e) { return e.id; }, ExecutionCreated, "Descending"));
   return PagedList(request, trials, 50, "TrialSummaries",
                    [&](const store::ExecutionRecord& e) { return TrialJson(ctx, e); });
 }
@@ -148,7 +136,7 @@ Result<Json> ListTrialComponents(const OperationContext& ctx, const Json& reques
     ASSIGN_OR_RETURN(std::vector<store::StepRunRecord> steps, app::Executions(*ctx.home).Steps(e.id));
     for (auto& run : steps) runs.push_back(std::move(run));
   }
-  RETURN_IF_ERROR(Sort(request, runs, ComponentName, RunCreated));
+  RETURN_IF_ERROR(SortAsRequested(request, runs, ComponentName, RunCreated, "Descending"));
   std::map<std::string, store::ExecutionRecord> by_id;
   for (const store::ExecutionRecord& e : executions) by_id[e.id] = e;
   return PagedList(request, runs, 50, "TrialComponentSummaries",

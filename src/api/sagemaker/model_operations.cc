@@ -37,8 +37,6 @@ Result<std::vector<store::ResourceRecord>> Filtered(const OperationContext& ctx,
                                                     const Json& request) {
   Members m(request);
   ASSIGN_OR_RETURN(std::string contains, m.Optional("NameContains"));
-  ASSIGN_OR_RETURN(std::string sort_by, m.OneOf("SortBy", {"Name", "CreationTime"}, "CreationTime"));
-  ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, "Descending"));
   ASSIGN_OR_RETURN(auto range, TimeRangeOf(request, "CreationTimeAfter", "CreationTimeBefore"));
   ASSIGN_OR_RETURN(std::vector<store::ResourceRecord> all, Documents(ctx).List(kind));
   std::vector<store::ResourceRecord> kept;
@@ -47,11 +45,9 @@ Result<std::vector<store::ResourceRecord>> Filtered(const OperationContext& ctx,
       kept.push_back(std::move(r));
     }
   }
-  std::stable_sort(kept.begin(), kept.end(), [&](const auto& a, const auto& b) {
-    const bool less = sort_by == "Name" ? a.name < b.name : a.created_at < b.created_at;
-    const bool greater = sort_by == "Name" ? b.name < a.name : b.created_at < a.created_at;
-    return order == "Ascending" ? less : greater;
-  });
+  RETURN_IF_ERROR(SortAsRequested(
+      request, kept, [](const store::ResourceRecord& r) { return r.name; },
+      [](const store::ResourceRecord& r) { return r.created_at; }, "Descending"));
   return kept;
 }
 

@@ -87,19 +87,6 @@ Json PackageJson(const OperationContext& ctx, const store::ModelVersionRecord& v
   return out;
 }
 
-// Sorts `items` by SortBy (Name or CreationTime) and SortOrder (Ascending by default).
-template <typename T, typename NameOf>
-Status SortItems(const Json& request, std::vector<T>& items, NameOf name_of) {
-  Members m(request);
-  ASSIGN_OR_RETURN(std::string sort_by, m.OneOf("SortBy", {"Name", "CreationTime"}, "CreationTime"));
-  ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, "Ascending"));
-  std::stable_sort(items.begin(), items.end(), [&](const T& a, const T& b) {
-    if (sort_by == "Name") return order == "Ascending" ? name_of(a) < name_of(b) : name_of(b) < name_of(a);
-    return order == "Ascending" ? a.created_at < b.created_at : b.created_at < a.created_at;
-  });
-  return Status::OK();
-}
-
 Result<Json> ListModelPackageGroups(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(std::string contains, Members(request).Optional("NameContains"));
   ASSIGN_OR_RETURN(auto range, TimeRangeOf(request, "CreationTimeAfter", "CreationTimeBefore"));
@@ -110,7 +97,9 @@ Result<Json> ListModelPackageGroups(const OperationContext& ctx, const Json& req
       groups.push_back(std::move(g));
     }
   }
-  RETURN_IF_ERROR(SortItems(request, groups, [](const store::ModelGroupRecord& g) { return g.name; }));
+  RETURN_IF_ERROR(SortAsRequested(
+      request, groups, [](const store::ModelGroupRecord& g) { return g.name; },
+      [](const store::ModelGroupRecord& g) { return g.created_at; }, "Ascending"));
   return PagedList(request, groups, 100, "ModelPackageGroupSummaryList",
                    [&](const store::ModelGroupRecord& g) { return GroupJson(ctx, g); });
 }
@@ -214,9 +203,9 @@ Result<Json> ListModelPackages(const OperationContext& ctx, const Json& request)
       if (keep(v)) versions.push_back(std::move(v));
     }
   }
-  RETURN_IF_ERROR(SortItems(request, versions, [](const store::ModelVersionRecord& v) {
-    return store::VersionRef(v.group, v.version);
-  }));
+  RETURN_IF_ERROR(SortAsRequested(
+      request, versions, [](const store::ModelVersionRecord& v) { return store::VersionRef(v.group, v.version); },
+      [](const store::ModelVersionRecord& v) { return v.created_at; }, "Ascending"));
   return PagedList(request, versions, 100, "ModelPackageSummaryList",
                    [&](const store::ModelVersionRecord& v) { return SummaryJson(ctx, v); });
 }

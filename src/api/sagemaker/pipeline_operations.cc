@@ -198,19 +198,15 @@ Result<Json> DescribePipeline(const OperationContext& ctx, const Json& request) 
 Result<Json> ListPipelines(const OperationContext& ctx, const Json& request) {
   Members m(request);
   ASSIGN_OR_RETURN(std::string prefix, m.Optional("PipelineNamePrefix"));
-  ASSIGN_OR_RETURN(std::string sort_by, m.OneOf("SortBy", {"Name", "CreationTime"}, "CreationTime"));
-  ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, "Descending"));
   ASSIGN_OR_RETURN(auto range, TimeRangeOf(request, "CreatedAfter", "CreatedBefore"));
   ASSIGN_OR_RETURN(std::vector<store::PipelineRecord> all, app::Pipelines(*ctx.home).List());
   std::vector<store::PipelineRecord> pipelines;
   for (auto& p : all) {
     if (p.name.rfind(prefix, 0) == 0 && p.created_at > range.first && p.created_at < range.second) pipelines.push_back(std::move(p));
   }
-  std::stable_sort(pipelines.begin(), pipelines.end(), [&](const auto& a, const auto& b) {
-    bool less = sort_by == "Name" ? a.name < b.name : a.created_at < b.created_at;
-    bool greater = sort_by == "Name" ? b.name < a.name : b.created_at < a.created_at;
-    return order == "Ascending" ? less : greater;
-  });
+  RETURN_IF_ERROR(SortAsRequested(
+      request, pipelines, [](const store::PipelineRecord& p) { return p.name; },
+      [](const store::PipelineRecord& p) { return p.created_at; }, "Descending"));
   return PagedList(request, pipelines, 50, "PipelineSummaries", [&](const store::PipelineRecord& p) {
     return Json{{"PipelineArn", ctx.arns.Pipeline(p.name)},
                 {"PipelineName", p.name},

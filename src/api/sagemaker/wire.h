@@ -3,7 +3,9 @@
 // The JSON 1.1 protocol of SageMaker's control plane as boto3 reads it
 // (sagemaker-api.md §1): request members, timestamps, pagination and errors.
 
+#include <algorithm>
 #include <optional>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -72,6 +74,25 @@ struct Page {
 // Reads MaxResults (1..100, `fallback` when absent) and NextToken from
 // `request`. ValidationException for a bad value or token.
 Result<Page> PageOf(const Json& request, size_t total, int fallback = 100);
+
+// Sorts `items` as the request's SortBy (Name, or CreationTime, the default)
+// and SortOrder (`default_order` when absent) say; `name_of` and `created_of`
+// give an item's name and creation time. ValidationException for other values.
+template <typename T, typename NameOf, typename CreatedOf>
+Status SortAsRequested(const Json& request, std::vector<T>& items, NameOf name_of, CreatedOf created_of,
+                       std::string_view default_order) {
+  Members m(request);
+  ASSIGN_OR_RETURN(std::string sort_by, m.OneOf("SortBy", {"Name", "CreationTime"}, "CreationTime"));
+  ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, default_order));
+  const bool by_name = sort_by == "Name";
+  const bool ascending = order == "Ascending";
+  std::stable_sort(items.begin(), items.end(), [&](const T& a, const T& b) {
+    const T& x = ascending ? a : b;
+    const T& y = ascending ? b : a;
+    return by_name ? name_of(x) < name_of(y) : created_of(x) < created_of(y);
+  });
+  return Status::OK();
+}
 
 // One page of `items` as the response body {list_key: [to_json(item), ...],
 // NextToken (only when more remain)}.
