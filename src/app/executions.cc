@@ -55,6 +55,19 @@ Result<StartedExecution> Executions::StartStored(const std::string& name,
   return StartedExecution{id, def.name, stored.definition.version};
 }
 
+Result<StartedExecution> Executions::Retry(const std::string& id) {
+  if (executor_ == nullptr) return Status::Internal("Executions::Retry without an executor");
+  ASSIGN_OR_RETURN(store::ExecutionRecord failed, Describe(id));
+  if (failed.status != store::kFailed && failed.status != store::kStopped) {
+    return Status::FailedPrecondition("execution " + id + " is " + failed.status +
+                                      "; only a Failed or Stopped execution can be retried");
+  }
+  ASSIGN_OR_RETURN(PipelineDescription stored, Pipelines(home_).Describe(failed.pipeline, failed.version));
+  ASSIGN_OR_RETURN(pipeline::Definition def, Pipelines::Parse(stored.definition));
+  ASSIGN_OR_RETURN(std::string started, executor_->Start(def, failed.version, failed.parameters));
+  return StartedExecution{started, def.name, failed.version};
+}
+
 Result<store::ExecutionRecord> Executions::Wait(const std::string& id) {
   if (executor_ == nullptr) return Status::Internal("Executions::Wait without an executor");
   return executor_->Wait(id);

@@ -68,6 +68,12 @@ class Executions {
   // does. Parameters are text, as on the command line. NotFound for an
   // unknown pipeline. REQUIRES: an executor.
   Result<StartedExecution> StartStored(const std::string& name, const std::map<std::string, std::string>& parameters);
+  // Retries a Failed or Stopped execution from its failed step: starts a new
+  // execution of the same definition version with the same parameters, in
+  // which every step that succeeded before is served from the cache (steps
+  // that are never cached, like RegisterModel, run again). FailedPrecondition
+  // for an execution that has not ended, or that succeeded. REQUIRES: an executor.
+  Result<StartedExecution> Retry(const std::string& id);
   // Blocks until an execution started by this executor ends; its final record.
   Result<store::ExecutionRecord> Wait(const std::string& id);
 

@@ -70,6 +70,41 @@ TEST_F(ExecutionsTest, StartWithTypedJsonParameters) {
   EXPECT_EQ(Executions(*home_).Start("p.yaml", Json::object()).status().code(), StatusCode::kInternal);
 }
 
+// A failed execution is retried from its failed step: what succeeded comes from the cache.
+TEST_F(ExecutionsTest, RetryRunsAgainFromTheFailedStep) {
+  const std::filesystem::path marker = dir_.path() / "fail-once";
+  ASSERT_TRUE(WriteFileAtomic(marker, "x").ok());
+  const std::string yaml = R"(pipeline: retry
+parameters:
+  Word: {type: String, default: w}
+steps:
+  - name: First
+    type: Processing
+    arguments: {command: [sh, -c, 'echo one > "$GROVE_OUTPUT_OUT/a"'], outputs: [out]}
+  - name: Second
+    type: Processing
+    depends_on: [First]
+    arguments: {command: [sh, -c, 'if [ -e )" + marker.string() + R"( ]; then exit 3; fi; echo two > "$GROVE_OUTPUT_OUT/b"'], outputs: [out]}
+)";
+  store::ExecutionRecord failed = Run(Write("r.yaml", yaml), {{"Word", "given"}});
+  ASSERT_EQ(failed.status, "Failed");
+  auto executor = std::move(home_->NewExecutor(1).value());
+  Executions executions(*home_, executor.get());
+  std::filesystem::remove(marker);
+  auto retried = executions.Retry(failed.id);
+  ASSERT_TRUE(retried.ok()) << retried.status().ToString();
+  EXPECT_NE(retried->id, failed.id);
+  store::ExecutionRecord done = executions.Wait(retried->id).value();
+  EXPECT_EQ(done.status, "Succeeded");
+  EXPECT_EQ(done.parameters["Word"], "given");
+  EXPECT_EQ(done.version, failed.version);
+  EXPECT_EQ(home_->metadata()->GetStepRun(done.id, "First")->cache_hit_source, failed.id);
+  EXPECT_EQ(home_->metadata()->GetStepRun(done.id, "Second")->cache_hit_source, "");
+  EXPECT_EQ(executions.Retry(done.id).status().code(), StatusCode::kFailedPrecondition)
+      << "a Succeeded execution is not retried";
+  EXPECT_EQ(Executions(*home_).Retry(failed.id).status().code(), StatusCode::kInternal) << "needs an executor";
+}
+
 // Regression: `execution list --pipeline nope` printed an empty list and exited 0.
 TEST_F(ExecutionsTest, ListOfAnUnknownPipelineIsNotFound) {
   Run(Write("p.yaml", kScriptPipeline));

@@ -138,6 +138,27 @@ int ExecutionOutputs(const GlobalOptions& global, const ExecutionArgs& args) {
 
 int Trials(const GlobalOptions& global, const ExecutionArgs& args) { return ExecutionTrials(global, args.id, args.step); }
 
+// Retries a failed execution here and waits for the retry: exit 0 when it succeeds, 1 when not.
+int RetryExecution(const GlobalOptions& global, const ExecutionArgs& args) {
+  auto home = OpenHome(global);
+  if (!home.ok()) return ReportError(home.status());
+  auto executor = (*home)->NewExecutor(0);
+  if (!executor.ok()) return ReportError(executor.status());
+  app::Executions executions(**home, executor->get());
+  auto started = executions.Retry(args.id);
+  if (!started.ok()) return ReportError(started.status());
+  auto result = executions.Wait(started->id);
+  if (!result.ok()) return ReportError(result.status());
+  if (global.json) {
+    PrintJson(std::cout, app::ToJson(*result));
+  } else {
+    std::cout << "execution " << result->id << " (retry of " << args.id << ") " << result->status << " in "
+              << FormatDuration(result->started_at, result->ended_at) << "\n";
+    if (!result->failure_reason.empty()) std::cout << "  reason: " << result->failure_reason << "\n";
+  }
+  return result->status == store::kSucceeded ? kExitOk : kExitFailed;
+}
+
 int StopExecution(const GlobalOptions& global, const ExecutionArgs& args) {
   auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
@@ -182,6 +203,10 @@ void AddExecutionCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   CLI::App* stop = cmd->add_subcommand("stop", "Ask a running execution to stop");
   stop->add_option("id", args->id, "Execution id")->required();
   bind(stop, StopExecution);
+  CLI::App* retry = cmd->add_subcommand(
+      "retry", "Run a Failed or Stopped execution again from its failed step (what succeeded comes from the cache)");
+  retry->add_option("id", args->id, "Execution id")->required();
+  bind(retry, RetryExecution);
 }
 
 }  // namespace grove::cli

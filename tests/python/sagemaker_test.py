@@ -368,6 +368,14 @@ class ErrorsAndPaginationTest(unittest.TestCase):
         self.assertEqual(self.sm.list_tags(ResourceArn=arn)["Tags"], [{"Key": "stage", "Value": "dev"}])
         self.assertEqual(self.sm.list_model_packages(ModelPackageGroupName=arn)["ModelPackageSummaryList"], [])
 
+    def test_a_failed_execution_is_retried_as_a_new_one(self):
+        arn = self.sm.start_pipeline_execution(PipelineName="tiny")["PipelineExecutionArn"]
+        self.assertEqual(wait_for_execution(self.sm, arn)["PipelineExecutionStatus"], "Failed")
+        retried = self.sm.retry_pipeline_execution(PipelineExecutionArn=arn)["PipelineExecutionArn"]
+        self.assertNotEqual(retried, arn)
+        self.assertEqual(wait_for_execution(self.sm, retried)["PipelineExecutionStatus"], "Failed")
+        self.assert_error("ConflictException", lambda: self.sm.stop_pipeline_execution(PipelineExecutionArn=arn))
+
     def test_a_retried_start_with_the_same_token_starts_once(self):
         first = self.sm.start_pipeline_execution(PipelineName="tiny", ClientRequestToken="t" * 36)
         again = self.sm.start_pipeline_execution(PipelineName="tiny", ClientRequestToken="t" * 36)

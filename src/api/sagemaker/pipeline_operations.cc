@@ -307,6 +307,15 @@ Result<Json> DescribePipelineDefinitionForExecution(const OperationContext& ctx,
               {"CreationTime", Timestamp(d.definition.created_at)}};
 }
 
+// Grove retries an execution as a new one (see app::Executions::Retry) and
+// answers its ARN; what succeeded before comes from the cache.
+Result<Json> RetryPipelineExecution(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(store::ExecutionRecord e, FindExecution(ctx, request));
+  if (ctx.executor == nullptr) return Status::FailedPrecondition("this server does not run pipelines");
+  ASSIGN_OR_RETURN(app::StartedExecution started, app::Executions(*ctx.home, ctx.executor).Retry(e.id));
+  return Json{{"PipelineExecutionArn", ctx.arns.Execution(started.pipeline, started.id)}};
+}
+
 Result<Json> StopPipelineExecution(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(store::ExecutionRecord e, FindExecution(ctx, request));
   Status s = app::Executions(*ctx.home).Stop(e.id);
@@ -329,6 +338,7 @@ void AddPipelineOperations(const OperationContext& ctx, OperationTable& table) {
   AddOperation(table, ctx, "ListPipelineParametersForExecution", ListPipelineParametersForExecution);
   AddOperation(table, ctx, "DescribePipelineDefinitionForExecution", DescribePipelineDefinitionForExecution);
   AddOperation(table, ctx, "StopPipelineExecution", StopPipelineExecution);
+  AddOperation(table, ctx, "RetryPipelineExecution", RetryPipelineExecution);
 }
 
 }  // namespace grove::api::sagemaker
