@@ -4,6 +4,9 @@
 
 #include <utility>
 
+#include "api/s3/s3_wire.h"
+#include "api/sagemaker/wire.h"
+
 namespace grove::api {
 
 namespace {
@@ -20,39 +23,20 @@ std::string_view SageMakerOperation(const HttpRequest& request) {
   return dot == std::string_view::npos ? target : target.substr(dot + 1);
 }
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 // One error in the form of `protocol`; `native_code` is Grove's code name.
 HttpResponse ProtocolError(Protocol protocol, int status, std::string_view aws_code, std::string_view s3_code,
                            std::string_view native_code, std::string_view message) {
   HttpResponse response;
   switch (protocol) {
     case Protocol::kSageMaker:
-      response = JsonResponse(status, Json{{"__type", aws_code}, {"Message", message}});
-      response.content_type = "application/x-amz-json-1.1";
-      response.headers.Set("x-amzn-ErrorType", std::string(aws_code));
+      response = sagemaker::ErrorResponse(aws_code, std::string(message), status);
       break;
     case Protocol::kRuntime:
       response = JsonResponse(status, Json{{"message", message}});
       response.headers.Set("x-amzn-ErrorType", std::string(aws_code));
       break;
     case Protocol::kS3:
-      response = TextResponse(status,
-                              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + std::string(s3_code) +
-                                  "</Code><Message>" + XmlEscape(message) + "</Message></Error>",
-                              "application/xml");
+      response = s3::S3ErrorResponse(status, s3_code, message);
       break;
     case Protocol::kNative:
       response = ErrorResponse(status, native_code, message);

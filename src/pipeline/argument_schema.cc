@@ -5,14 +5,10 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "common/ascii.h"
 namespace grove::pipeline {
 
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 Status Expected(const ArgumentSpec& spec, const Json& value) {
   std::string what = std::string("expected ") + (spec.type == ArgType::kInteger ? "an " : "a ") +
@@ -85,8 +81,8 @@ Status CoerceArgument(const ArgumentSpec& spec, Json& value) {
       return Status::OK();
     }
     case ArgType::kBoolean:
-      if (value.is_string() && (Lower(value.get<std::string>()) == "true" || Lower(value.get<std::string>()) == "false")) {
-        value = Lower(value.get<std::string>()) == "true";
+      if (value.is_string() && (AsciiLowercase(value.get<std::string>()) == "true" || AsciiLowercase(value.get<std::string>()) == "false")) {
+        value = AsciiLowercase(value.get<std::string>()) == "true";
       }
       return value.is_boolean() ? Status::OK() : Expected(spec, value);
     case ArgType::kList:

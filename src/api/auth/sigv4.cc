@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "common/ascii.h"
 #include "common/sha256.h"
 
 namespace grove::api::auth {
@@ -30,14 +31,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
@@ -131,11 +124,11 @@ Result<SigV4Authorization> ParseAuthorization(std::string_view header) {
       have_credential = true;
     } else if (name == "SignedHeaders") {
       for (std::string_view h : Split(value, ';')) {
-        if (!h.empty()) out.signed_headers.push_back(Lower(h));
+        if (!h.empty()) out.signed_headers.push_back(AsciiLowercase(h));
       }
       have_signed_headers = !out.signed_headers.empty();
     } else if (name == "Signature") {
-      out.signature = Lower(value);
+      out.signature = AsciiLowercase(value);
     }
   }
   if (!have_credential) return Status::InvalidArgument("the Authorization header has no Credential");
@@ -226,7 +219,7 @@ Result<std::string> CanonicalHeaders(const std::vector<std::pair<std::string, st
     std::string joined;
     bool found = false;
     for (const auto& [field, value] : headers) {
-      if (Lower(field) != name) continue;
+      if (AsciiLowercase(field) != name) continue;
       if (found) joined += ',';
       found = true;
       bool space = false;

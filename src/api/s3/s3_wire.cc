@@ -4,8 +4,9 @@
 #include <ctime>
 
 #include "api/request_target.h"
-#include "common/ids.h"
 #include "api/s3/s3_xml.h"
+#include "common/ascii.h"
+#include "common/ids.h"
 
 namespace grove::api::s3 {
 
@@ -19,14 +20,6 @@ std::optional<int64_t> ParseCount(std::string_view text) {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || ptr != text.data() + text.size() || value < 0) return std::nullopt;
   return value;
-}
-
-std::string Lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 struct ErrorName {
@@ -90,7 +83,7 @@ app::ObjectContent ContentFromHeaders(const api::HttpHeaders& headers) {
   app::ObjectContent content;
   content.content_type = std::string(headers.Get("Content-Type").value_or(""));
   for (const auto& [name, value] : headers.fields()) {
-    std::string lower = Lowercase(name);
+    std::string lower = AsciiLowercase(name);
     if (lower.size() > kMetaPrefix.size() && lower.rfind(kMetaPrefix, 0) == 0) {
       content.metadata[lower.substr(kMetaPrefix.size())] = value;
     }

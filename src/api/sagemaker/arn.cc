@@ -11,17 +11,11 @@ constexpr std::string_view kPrefix = "arn:aws:sagemaker:";
 
 }  // namespace
 
-std::string Lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string Arns::Resource(std::string_view kind, const std::string& name) const {
   return std::string(kPrefix) + region_ + ":" + std::string(kAccount) + ":" + std::string(kind) + "/" + name;
 }
 
-std::string Arns::Pipeline(const std::string& name) const { return Resource("pipeline", Lowercase(name)); }
+std::string Arns::Pipeline(const std::string& name) const { return Resource("pipeline", AsciiLowercase(name)); }
 
 std::string Arns::Execution(const std::string& pipeline, const std::string& id) const {
   return Pipeline(pipeline) + "/execution/" + id;
@@ -30,7 +24,7 @@ std::string Arns::Execution(const std::string& pipeline, const std::string& id) 
 std::string Arns::ModelPackageGroup(const std::string& group) const { return Resource("model-package-group", group); }
 
 std::string Arns::ModelPackage(const std::string& group, int version) const {
-  return Resource("model-package", Lowercase(group) + "/" + std::to_string(version));
+  return Resource("model-package", AsciiLowercase(group) + "/" + std::to_string(version));
 }
 
 std::optional<ArnParts> ParseArn(std::string_view text) {

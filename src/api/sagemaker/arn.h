@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/ascii.h"
+
 namespace grove::api::sagemaker {
 
 inline constexpr std::string_view kAccount = "123456789012";
@@ -54,6 +56,5 @@ std::optional<std::string> ExecutionIdOf(std::string_view text);
 // package ARN or "group/version"; nullopt otherwise.
 std::optional<std::pair<std::string, int>> ModelPackageOf(std::string_view text);
 
-std::string Lowercase(std::string_view text);
 
 }  // namespace grove::api::sagemaker

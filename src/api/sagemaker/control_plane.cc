@@ -23,8 +23,6 @@ ControlPlane::ControlPlane(OperationContext context) : context_(std::move(contex
   AddExperimentOperations(context_, operations_);
 }
 
-bool ControlPlane::Accepts(const api::HttpRequest& request) { return request.headers.Has("X-Amz-Target"); }
-
 std::vector<std::string> ControlPlane::Operations() const {
   std::vector<std::string> names;
   for (const auto& [name, op] : operations_) names.push_back(name);

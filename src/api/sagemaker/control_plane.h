@@ -18,8 +18,6 @@ class ControlPlane : public api::Handler {
  public:
   explicit ControlPlane(OperationContext context);
 
-  // Whether `request` is for the control plane (it names an X-Amz-Target).
-  static bool Accepts(const api::HttpRequest& request);
   // Runs the operation the request names. Unknown operations get
   // UnknownOperationException; a body that is not a JSON object
   // SerializationException; every other error the service's form (wire.h).

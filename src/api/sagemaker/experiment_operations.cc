@@ -21,7 +21,7 @@ Json Source(const std::string& arn, const char* type) { return {{"SourceArn", ar
 
 Json ExperimentJson(const OperationContext& ctx, const store::PipelineRecord& p) {
   return {{"ExperimentName", p.name},
-          {"ExperimentArn", ctx.arns.Resource("experiment", Lowercase(p.name))},
+          {"ExperimentArn", ctx.arns.Resource("experiment", AsciiLowercase(p.name))},
           {"DisplayName", p.name},
           {"ExperimentSource", Source(ctx.arns.Pipeline(p.name), "SageMakerPipeline")},
           {"CreationTime", Timestamp(p.created_at)},
@@ -39,7 +39,7 @@ Json TrialJson(const OperationContext& ctx, const store::ExecutionRecord& e) {
 
 Json ComponentJson(const OperationContext& ctx, const store::ExecutionRecord& e, const store::StepRunRecord& run) {
   Json out = {{"TrialComponentName", ComponentName(run)},
-              {"TrialComponentArn", ctx.arns.Resource("experiment-trial-component", Lowercase(ComponentName(run)))},
+              {"TrialComponentArn", ctx.arns.Resource("experiment-trial-component", AsciiLowercase(ComponentName(run)))},
               {"DisplayName", run.step_name},
               {"TrialComponentSource", Source(ctx.arns.Execution(e.pipeline, e.id), "SageMakerPipelineExecution")},
               {"Status", {{"PrimaryStatus", run.status == "Succeeded" ? "Completed" : run.status}}},

@@ -28,7 +28,7 @@ Result<std::optional<store::ModelGroupRecord>> FindGroup(const OperationContext&
     if (g.name == *name) return std::optional<store::ModelGroupRecord>(std::move(g));
   }
   for (auto& g : groups) {
-    if (Lowercase(g.name) == Lowercase(*name)) return std::optional<store::ModelGroupRecord>(std::move(g));
+    if (AsciiLowercase(g.name) == AsciiLowercase(*name)) return std::optional<store::ModelGroupRecord>(std::move(g));
   }
   return std::optional<store::ModelGroupRecord>();
 }

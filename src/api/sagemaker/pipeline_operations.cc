@@ -30,7 +30,7 @@ Result<std::string> PipelineName(const OperationContext& ctx, const std::string&
     if (p.name == *name) return p.name;
   }
   for (const auto& p : pipelines) {
-    if (Lowercase(p.name) == Lowercase(*name)) return p.name;
+    if (AsciiLowercase(p.name) == AsciiLowercase(*name)) return p.name;
   }
   return Status::NotFound("Pipeline '" + ctx.arns.Pipeline(*name) + "' does not exist.");
 }
@@ -74,7 +74,7 @@ std::string ParameterText(const Json& value) {
 
 // The step's metadata in SageMaker's form: one key for what the step made.
 Json StepMetadata(const OperationContext& ctx, const store::StepRunRecord& run) {
-  const std::string job = "pipelines-" + run.execution_id + "-" + Lowercase(run.step_name);
+  const std::string job = "pipelines-" + run.execution_id + "-" + AsciiLowercase(run.step_name);
   const Json& m = run.metadata;
   if (run.step_type == "RegisterModel" && m.contains("model_version")) {
     const Json& v = m["model_version"];
