@@ -14,6 +14,10 @@ void AddOperation(OperationTable& table, const OperationContext& ctx, const char
   table[name] = [&ctx, op](const Json& request, const Caller&) { return op(ctx, request); };
 }
 
+void AddOperation(OperationTable& table, const OperationContext& ctx, const char* name, CallerOperation op) {
+  table[name] = [&ctx, op](const Json& request, const Caller& caller) { return op(ctx, request, caller); };
+}
+
 ControlPlane::ControlPlane(OperationContext context) : context_(std::move(context)) {
   AddPipelineOperations(context_, operations_);
   AddModelPackageOperations(context_, operations_);

@@ -161,12 +161,8 @@ void AddEndpointOperations(const OperationContext& ctx, OperationTable& table) {
   AddOperation(table, ctx, "DescribeEndpoint", DescribeEndpoint);
   AddOperation(table, ctx, "ListEndpoints", ListEndpoints);
   AddOperation(table, ctx, "DeleteEndpoint", DeleteEndpoint);
-  table["CreateEndpoint"] = [&ctx](const Json& request, const Caller& caller) {
-    return CreateEndpoint(ctx, request, caller);
-  };
-  table["UpdateEndpoint"] = [&ctx](const Json& request, const Caller& caller) {
-    return UpdateEndpoint(ctx, request, caller);
-  };
+  AddOperation(table, ctx, "CreateEndpoint", CreateEndpoint);
+  AddOperation(table, ctx, "UpdateEndpoint", UpdateEndpoint);
 }
 
 }  // namespace grove::api::sagemaker

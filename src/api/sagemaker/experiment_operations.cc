@@ -130,7 +130,6 @@ Result<Json> ListTrialComponents(const OperationContext& ctx, const Json& reques
   } else {
     ASSIGN_OR_RETURN(executions, Trials(ctx, experiment));
   }
-  std::vector<std::pair<store::ExecutionRecord, store::StepRunRecord>> components;
   std::vector<store::StepRunRecord> runs;
   for (const store::ExecutionRecord& e : executions) {
     ASSIGN_OR_RETURN(std::vector<store::StepRunRecord> steps, app::Executions(*ctx.home).Steps(e.id));

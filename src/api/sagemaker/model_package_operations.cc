@@ -263,9 +263,7 @@ void AddModelPackageOperations(const OperationContext& ctx, OperationTable& tabl
   AddOperation(table, ctx, "CreateModelPackageGroup", CreateModelPackageGroup);
   AddOperation(table, ctx, "ListModelPackages", ListModelPackages);
   AddOperation(table, ctx, "DescribeModelPackage", DescribeModelPackage);
-  table["UpdateModelPackage"] = [&ctx](const Json& request, const Caller& caller) {
-    return UpdateModelPackage(ctx, request, caller);
-  };
+  AddOperation(table, ctx, "UpdateModelPackage", UpdateModelPackage);
 }
 
 }  // namespace grove::api::sagemaker

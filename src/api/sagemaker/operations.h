@@ -42,6 +42,9 @@ using OperationTable = std::map<std::string, Operation, std::less<>>;
 // Adds an operation that needs no caller identity.
 using ContextOperation = Result<Json> (*)(const OperationContext& ctx, const Json& request);
 void AddOperation(OperationTable& table, const OperationContext& ctx, const char* name, ContextOperation op);
+// Adds an operation that records who called it (approvals, deployments).
+using CallerOperation = Result<Json> (*)(const OperationContext& ctx, const Json& request, const Caller& caller);
+void AddOperation(OperationTable& table, const OperationContext& ctx, const char* name, CallerOperation op);
 
 // Pipelines and their executions: DescribePipeline, ListPipelines,
 // StartPipelineExecution, DescribePipelineExecution, ListPipelineExecutions,
