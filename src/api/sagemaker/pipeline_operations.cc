@@ -84,13 +84,13 @@ Json StepMetadata(const OperationContext& ctx, const store::StepRunRecord& run) 
     return {{"Condition", {{"Outcome", m["outcome"].get<bool>() ? "True" : "False"}}}};
   }
   if (run.step_type == "Fail") return {{"Fail", {{"ErrorMessage", run.failure_reason}}}};
-  if (run.step_type == "Training" || run.step_type == "Refit") {
+  if (run.step_type == "Training" || run.step_type == "Refit" || run.step_type == "SageMakerTraining") {
     return {{"TrainingJob", {{"Arn", ctx.arns.Resource("training-job", job)}}}};
   }
   if (run.step_type == "Tuning") {
     return {{"TuningJob", {{"Arn", ctx.arns.Resource("hyper-parameter-tuning-job", job)}}}};
   }
-  if (run.step_type == "Processing" || run.step_type == "Evaluation") {
+  if (run.step_type == "Processing" || run.step_type == "Evaluation" || run.step_type == "SageMakerProcessing") {
     return {{"ProcessingJob", {{"Arn", ctx.arns.Resource("processing-job", job)}}}};
   }
   return Json::object();

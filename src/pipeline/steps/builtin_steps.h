@@ -18,5 +18,7 @@ std::unique_ptr<StepType> MakeTuningStep();
 std::unique_ptr<StepType> MakeRefitStep();
 std::unique_ptr<StepType> MakeDeployStep();
 std::unique_ptr<StepType> MakeSageMakerJobStep();
+std::unique_ptr<StepType> MakeSageMakerProcessingStep();
+std::unique_ptr<StepType> MakeSageMakerTrainingStep();
 
 }  // namespace grove::pipeline

@@ -15,6 +15,8 @@ const StepTypeRegistry& StepTypeRegistry::BuiltIn() {
     r->Register(MakeRefitStep());
     r->Register(MakeDeployStep());
     r->Register(MakeSageMakerJobStep());
+    r->Register(MakeSageMakerProcessingStep());
+    r->Register(MakeSageMakerTrainingStep());
     return r;
   }();
   return *registry;
