@@ -28,7 +28,9 @@
 //     container's ModelDataUrl (a model.tar.gz is unpacked when registered),
 //     ModelMetrics.ModelQuality.Statistics.S3Uri, ModelApprovalStatus and
 //     ModelPackageDescription;
-//   every other step type (Model, Transform, Tuning, Lambda, QualityCheck, ...)
+//   Lambda -> Lambda (a function of `grove lambda create`), Callback ->
+//     Callback (waits for SendPipelineExecutionStepSuccess / -Failure);
+//   every other step type (Model, Transform, Tuning, QualityCheck, ...)
 //     -> SageMakerJob, which keeps the request and fails at run time naming
 //     what Grove cannot run yet;
 //   DependsOn, CacheConfig {Enabled, ExpireAfter} and RetryPolicies (the

@@ -17,6 +17,8 @@ const StepTypeRegistry& StepTypeRegistry::BuiltIn() {
     r->Register(MakeSageMakerJobStep());
     r->Register(MakeSageMakerProcessingStep());
     r->Register(MakeSageMakerTrainingStep());
+    r->Register(MakeLambdaStep());
+    r->Register(MakeCallbackStep());
     return r;
   }();
   return *registry;
