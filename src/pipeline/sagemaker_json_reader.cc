@@ -312,7 +312,8 @@ Status Reader::ReadStep(const Json& s, const std::string& at, const std::string&
   } else {
     // Jobs keep their request; what Grove cannot run is still accepted, stored and described.
     static const std::map<std::string, std::string, std::less<>> kJobSteps = {
-        {"Processing", "SageMakerProcessing"}, {"Training", "SageMakerTraining"}, {"Lambda", "Lambda"},
+        {"Processing", "SageMakerProcessing"}, {"Training", "SageMakerTraining"}, {"Tuning", "SageMakerTuning"},
+        {"Lambda", "Lambda"},
         {"Callback", "Callback"}};
     auto job = kJobSteps.find(sagemaker_type);
     step.type = job == kJobSteps.end() ? "SageMakerJob" : job->second;

@@ -28,9 +28,10 @@
 //     container's ModelDataUrl (a model.tar.gz is unpacked when registered),
 //     ModelMetrics.ModelQuality.Statistics.S3Uri, ModelApprovalStatus and
 //     ModelPackageDescription;
+//   Tuning -> SageMakerTuning (Grove's Tuning over the xgboost family);
 //   Lambda -> Lambda (a function of `grove lambda create`), Callback ->
 //     Callback (waits for SendPipelineExecutionStepSuccess / -Failure);
-//   every other step type (Model, Transform, Tuning, QualityCheck, ...)
+//   every other step type (Model, Transform, QualityCheck, ...)
 //     -> SageMakerJob, which keeps the request and fails at run time naming
 //     what Grove cannot run yet;
 //   DependsOn, CacheConfig {Enabled, ExpireAfter} and RetryPolicies (the

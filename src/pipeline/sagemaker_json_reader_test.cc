@@ -148,6 +148,22 @@ TEST(SageMakerJsonReaderTest, ErrorsNameTheJsonPointerOfTheBadField) {
   EXPECT_EQ(error("{not json"), "p.json: not valid JSON");
 }
 
+TEST(SageMakerJsonReaderTest, JobStepsMapToTheStepTypesThatRunThem) {
+  auto def = ReadJson(R"({"Version": "2020-12-01", "Steps": [
+      {"Name": "T", "Type": "Tuning", "Arguments": {"HyperParameterTuningJobConfig": {}}},
+      {"Name": "L", "Type": "Lambda", "FunctionArn": "arn:aws:lambda:us-east-1:1:function:f", "Arguments": {}},
+      {"Name": "C", "Type": "Callback", "SqsQueueUrl": "q", "Arguments": {"x": {"Get": "Steps.L.OutputParameters['y']"}}},
+      {"Name": "Q", "Type": "QualityCheck", "Arguments": {}}]})");
+  ASSERT_TRUE(def.ok()) << def.status().ToString();
+  EXPECT_EQ(def->FindStep("T")->type, "SageMakerTuning");
+  EXPECT_EQ(def->FindStep("L")->type, "Lambda");
+  EXPECT_EQ(def->FindStep("L")->arguments["FunctionArn"], "arn:aws:lambda:us-east-1:1:function:f");
+  EXPECT_EQ(def->FindStep("C")->type, "Callback");
+  EXPECT_EQ(def->FindStep("C")->arguments["request"]["x"],
+            Json::parse(R"({"JsonGet": {"step": "L", "path": "OutputParameters.y"}})"));
+  EXPECT_EQ(def->FindStep("Q")->type, "SageMakerJob");
+}
+
 TEST(SageMakerJsonReaderTest, ARegisterModelWithoutAModelIsRefusedAtItsPointer) {
   auto def = ReadJson(R"({"Version": "2020-12-01", "Steps": [{"Name": "R", "Type": "RegisterModel",
       "Arguments": {"ModelPackageGroupName": "g", "InferenceSpecification": {"Containers": [{"Image": "i"}]}}}]})");

@@ -127,6 +127,43 @@ def abalone_definition():
             "Steps": [preprocess, train, evaluate, condition]}
 
 
+def tuned_abalone_definition():
+    """The Abalone definition with seed 004's tuning step in place of training: the evaluation reads the best
+    model where the SDK's get_top_model_s3_uri(top_k=0) puts it."""
+    d = abalone_definition()
+    train = d["Steps"][1]["Arguments"]
+    tuning = {
+        "Name": "TuneAbaloneModel", "Type": "Tuning",
+        "Arguments": {
+            "HyperParameterTuningJobConfig": {
+                "Strategy": "Bayesian",
+                "ResourceLimits": {"MaxNumberOfTrainingJobs": 6, "MaxParallelTrainingJobs": 2},
+                "TrainingJobEarlyStoppingType": "Off",
+                "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "validation:rmse"},
+                "ParameterRanges": {
+                    "ContinuousParameterRanges": [{"Name": "eta", "MinValue": "0.05", "MaxValue": "0.5",
+                                                   "ScalingType": "Logarithmic"}],
+                    "IntegerParameterRanges": [{"Name": "max_depth", "MinValue": "2", "MaxValue": "6",
+                                                "ScalingType": "Auto"}],
+                    "CategoricalParameterRanges": [{"Name": "min_child_weight", "Values": ["1", "6"]}]}},
+            "TrainingJobDefinition": {
+                "StaticHyperParameters": {"objective": "reg:squarederror", "num_round": "30", "subsample": "0.8"},
+                "RoleArn": ROLE,
+                "OutputDataConfig": {"S3OutputPath": f"s3://{BUCKET}/abalone/tuning"},
+                "StoppingCondition": {"MaxRuntimeInSeconds": 86400},
+                "ResourceConfig": train["ResourceConfig"],
+                "AlgorithmSpecification": train["AlgorithmSpecification"],
+                "InputDataConfig": train["InputDataConfig"]}}}
+    best_model = {"Std:Join": {"On": "/", "Values": [
+        "s3:/", BUCKET, "abalone/tuning", {"Get": "Steps.TuneAbaloneModel.TrainingJobSummaries[0].TrainingJobName"},
+        "output/model.tar.gz"]}}
+    d["Steps"][1] = tuning
+    d["Steps"][2]["Arguments"]["ProcessingInputs"][0]["S3Input"]["S3Uri"] = best_model
+    register = d["Steps"][3]["Arguments"]["IfSteps"][0]["Arguments"]
+    register["InferenceSpecification"]["Containers"][0]["ModelDataUrl"] = best_model
+    return d
+
+
 @require_boto3
 class SageMakerAbalonePipelineTest(unittest.TestCase):
 
@@ -208,6 +245,23 @@ class SageMakerAbalonePipelineTest(unittest.TestCase):
         labels = [float(row.split(",", 1)[0]) for row in test_rows[:20]]
         served_mse = sum((p - y) ** 2 for p, y in zip(predictions, labels)) / len(labels)
         self.assertLess(served_mse, 12.0)  # The same model the report scored, on 20 of its rows.
+
+    def test_a_tuning_step_finds_and_registers_the_best_model(self):
+        self.sm.create_pipeline(PipelineName="abalone-tuned", PipelineDefinition=json.dumps(tuned_abalone_definition()),
+                                RoleArn=ROLE)
+        arn = self.sm.start_pipeline_execution(PipelineName="abalone-tuned")["PipelineExecutionArn"]
+        described = wait_for_execution(self.sm, arn, timeout=300)
+        self.assertEqual(described["PipelineExecutionStatus"], "Succeeded", described.get("FailureReason"))
+        steps = {s["StepName"]: s for s in
+                 self.sm.list_pipeline_execution_steps(PipelineExecutionArn=arn)["PipelineExecutionSteps"]}
+        self.assertIn("hyper-parameter-tuning-job/pipelines-",
+                      steps["TuneAbaloneModel"]["Metadata"]["TuningJob"]["Arn"])
+        self.assertIn("RegisterModel", steps["RegisterAbaloneModel-RegisterModel"]["Metadata"])
+        listed = self.s3.list_objects_v2(Bucket=BUCKET, Prefix="abalone/tuning/")["Contents"]
+        self.assertEqual(len(listed), 1, "only the best job's model is kept")
+        job = "pipelines-" + arn.rsplit("/", 1)[1] + "-tuneabalonemodel-"
+        self.assertTrue(listed[0]["Key"].startswith("abalone/tuning/" + job), listed[0]["Key"])
+        self.assertTrue(listed[0]["Key"].endswith("/output/model.tar.gz"))
 
     def test_a_threshold_not_met_fails_at_the_fail_step(self):
         arn, described = self.start("abalone-sagemaker-strict", MseThreshold="0.5")

@@ -87,7 +87,7 @@ Json StepMetadata(const OperationContext& ctx, const store::StepRunRecord& run) 
   if (run.step_type == "Training" || run.step_type == "Refit" || run.step_type == "SageMakerTraining") {
     return {{"TrainingJob", {{"Arn", ctx.arns.Resource("training-job", job)}}}};
   }
-  if (run.step_type == "Tuning") {
+  if (run.step_type == "Tuning" || run.step_type == "SageMakerTuning") {
     return {{"TuningJob", {{"Arn", ctx.arns.Resource("hyper-parameter-tuning-job", job)}}}};
   }
   if (run.step_type == "Processing" || run.step_type == "Evaluation" || run.step_type == "SageMakerProcessing") {

@@ -32,8 +32,19 @@ std::string SageMakerJobName(const StepContext& ctx);
 // The container image the request names, if any.
 std::string SageMakerImage(const Json& request);
 
+// OK for an image of SageMaker's built-in XGBoost algorithm (any image whose
+// URI names xgboost), else Unimplemented naming the image and `job` ("Training").
+Status RequireXgboostImage(const std::string& image, const std::string& job);
+
 // `list` (of objects) as an object keyed by each item's `name_key` member.
 Json ByName(const Json& list, const std::string& name_key);
+
+// Downloads a training job's channels (InputDataConfig: ChannelName,
+// ContentType text/csv, DataSource.S3DataSource.S3Uri) from Grove's S3 under
+// `dir`: channel name -> the one CSV file to read (a channel of several files
+// is read as their concatenation in name order).
+Result<std::map<std::string, std::filesystem::path>> DownloadChannels(StepContext& ctx, const Json& input_data_config,
+                                                                      const std::filesystem::path& dir);
 
 // The environment that gives a step's own AWS calls Grove's S3: the endpoint,
 // region and access key the hosting process set (SetStepS3Access), as

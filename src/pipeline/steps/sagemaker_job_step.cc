@@ -21,8 +21,8 @@ class SageMakerJobStep : public SageMakerJobBase {
     const std::string image = SageMakerImage(ctx.arguments.value("request", Json::object()));
     return Status::Unimplemented("Grove cannot run SageMaker " + type + " steps yet" +
                                  (image.empty() ? "" : " (image " + image + ")") +
-                                 "; it runs Processing steps with a script, Training with the built-in XGBoost, "
-                                 "Condition, Fail and RegisterModel");
+                                 "; it runs Processing steps with a script, Training and Tuning with the built-in "
+                                 "XGBoost, Condition, Fail, RegisterModel, Lambda and Callback");
   }
 };
 

@@ -1,5 +1,3 @@
-#include <fstream>
-
 #include "common/file_util.h"
 #include "ml/sagemaker_model_archive.h"
 #include "ml/xgboost_trainer.h"
@@ -12,28 +10,6 @@ namespace grove::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The one CSV file training reads from a channel's folder: the file itself
-// when there is one, else the files concatenated in name order (a channel
-// may hold several parts, as SageMaker's do).
-Result<fs::path> ChannelFile(const fs::path& dir, const std::string& channel) {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file()) files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  if (files.empty()) return Status::InvalidArgument("channel " + channel + " holds no files");
-  if (files.size() == 1) return files[0];
-  const fs::path joined = dir.string() + ".csv";
-  std::ofstream out(joined, std::ios::binary);
-  for (const fs::path& file : files) {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(file));
-    out << text;
-    if (!text.empty() && text.back() != '\n') out << '\n';
-  }
-  if (!out.flush()) return Status::IOError("cannot write " + joined.string());
-  return joined;
-}
 
 // Runs a SageMaker Training job for the built-in XGBoost algorithm (any
 // sagemaker-xgboost image) with Grove's native XGBoost: the request's
@@ -52,32 +28,10 @@ class SageMakerTrainingStep : public SageMakerJobBase {
     if (ctx.store == nullptr || ctx.artifacts == nullptr) return Status::Internal("no store for S3 objects");
     const Json& request = ctx.arguments.at("request");
     const std::string image = SageMakerImage(request);
-    if (image.find("xgboost") == std::string::npos) {
-      return Status::Unimplemented("Grove runs SageMaker Training jobs of the built-in XGBoost algorithm "
-                                   "(a sagemaker-xgboost image), not image " +
-                                   (image.empty() ? std::string("(none)") : image));
-    }
+    RETURN_IF_ERROR(RequireXgboostImage(image, "Training"));
     const fs::path root = ctx.output_dir / "job";
-    std::map<std::string, fs::path> channels;
     const Json config = request.value("InputDataConfig", Json::array());
-    for (size_t i = 0; i < config.size(); ++i) {
-      const std::string name = config[i].value("ChannelName", "");
-      const std::string content_type = config[i].value("ContentType", "text/csv");
-      if (content_type.find("csv") == std::string::npos) {
-        return Status::Unimplemented("channel " + name + ": Grove's XGBoost reads text/csv, not " + content_type);
-      }
-      const Json::json_pointer uri_at("/DataSource/S3DataSource/S3Uri");
-      if (!config[i].contains(uri_at) || !config[i][uri_at].is_string()) {
-        return Status::InvalidArgument("InputDataConfig[" + std::to_string(i) + "]: DataSource.S3DataSource.S3Uri "
-                                       "is missing");
-      }
-      const std::string uri = config[i][uri_at].get<std::string>();
-      const fs::path dir = root / "data" / name;
-      RETURN_IF_ERROR(DownloadS3Prefix(*ctx.store, *ctx.artifacts, uri, dir).WithContext("channel " + name));
-      ASSIGN_OR_RETURN(channels[name], ChannelFile(dir, name));
-      ctx.log("channel " + name + ": " + uri);
-    }
-    if (!channels.count("train")) return Status::InvalidArgument("InputDataConfig has no \"train\" channel");
+    ASSIGN_OR_RETURN(auto channels, DownloadChannels(ctx, config, root / "data"));
 
     ml::TrainRequest train;
     train.train = channels["train"];

@@ -17,6 +17,7 @@ const StepTypeRegistry& StepTypeRegistry::BuiltIn() {
     r->Register(MakeSageMakerJobStep());
     r->Register(MakeSageMakerProcessingStep());
     r->Register(MakeSageMakerTrainingStep());
+    r->Register(MakeSageMakerTuningStep());
     r->Register(MakeLambdaStep());
     r->Register(MakeCallbackStep());
     return r;
