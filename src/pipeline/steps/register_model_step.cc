@@ -26,9 +26,8 @@ Result<Json> ModelKind(const Json& model_path) {
 // Registers the model as the next version of its group, with the evaluation
 // report (model quality) and the fitted transform attached. A model given as
 // SageMaker's model.tar.gz (ml/sagemaker_model_archive.h) is registered as the
-// XGBoost model inside; metadata "model_archive" names the archive.
-// Never cached, as
-// in SageMaker: every execution that reaches it creates a version; the
+// XGBoost model inside; metadata "model_archive" names the archive. Never
+// cached, as in SageMaker: every execution that reaches it creates a version; the
 // version's metadata names the earlier version with the same model artifact,
 // if any (`same_model_as`). Run describes the version; Commit, in the process
 // that owns the execution, registers it.
@@ -81,6 +80,7 @@ class RegisterModelStep : public StepType {
       ASSIGN_OR_RETURN(store::ArtifactRecord unpacked, ctx.artifacts->PutBytes(json));
       metadata["model_archive"] = version["model_digest"];
       version["model_digest"] = unpacked.digest;
+      version["unpacked"] = {{"uri", unpacked.uri}, {"size", unpacked.size_bytes}};
     }
     ASSIGN_OR_RETURN(Json kind, ModelKind(ctx.arguments["model"]));
     for (const auto& [key, value] : kind.items()) metadata[key] = value;
@@ -100,6 +100,14 @@ class RegisterModelStep : public StepType {
     version.metrics = v.at("metrics");
     version.metadata = v.at("metadata");
     version.execution_id = ctx.execution_id;
+    if (v.contains("unpacked")) {  // The model taken out of a model.tar.gz, recorded as an artifact.
+      store::ArtifactRecord unpacked;
+      unpacked.digest = version.model_digest;
+      unpacked.uri = v["unpacked"].value("uri", "");
+      unpacked.size_bytes = v["unpacked"].value("size", int64_t{0});
+      unpacked.created_at = SystemClock::Default()->Now();
+      RETURN_IF_ERROR(ctx.txn->InsertArtifact(unpacked));
+    }
     version.step_name = ctx.step->name;
     ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> earlier, ctx.txn->ListModelVersions(version.group));
     for (auto it = earlier.rbegin(); it != earlier.rend(); ++it) {

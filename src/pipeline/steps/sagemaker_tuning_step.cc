@@ -175,7 +175,7 @@ class SageMakerTuningStep : public SageMakerJobBase {
 
     const Json best = tuning.metadata.at("best");
     const std::string job = SageMakerJobName(ctx);
-    char number[8];
+    char number[16];
     std::snprintf(number, sizeof number, "%03d", best.value("trial", 0) + 1);
     const std::string best_job = job + "-" + number;
     std::string output_path = definition.value("OutputDataConfig", Json::object()).value("S3OutputPath", "");
