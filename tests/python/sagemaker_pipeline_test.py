@@ -164,6 +164,27 @@ def tuned_abalone_definition():
     return d
 
 
+def churn_definition():
+    """Seed 002's customer churn pipeline: the Abalone template with the churn scripts, binary:logistic, and
+    registration when the accuracy is at least 0.8."""
+    d = abalone_definition()
+    preprocess, train, evaluate, condition = d["Steps"]
+    preprocess["Arguments"]["AppSpecification"]["ContainerEntrypoint"][1] = \
+        "/opt/ml/processing/input/code/preprocess_churn.py"
+    preprocess["Arguments"]["ProcessingInputs"][-1]["S3Input"]["S3Uri"] = f"s3://{BUCKET}/code/preprocess_churn.py"
+    evaluate["Arguments"]["AppSpecification"]["ContainerEntrypoint"][1] = \
+        "/opt/ml/processing/input/code/evaluate_churn.py"
+    evaluate["Arguments"]["ProcessingInputs"][-1]["S3Input"]["S3Uri"] = f"s3://{BUCKET}/code/evaluate_churn.py"
+    train["Arguments"]["HyperParameters"]["objective"] = "binary:logistic"
+    check = condition["Arguments"]["Conditions"][0]
+    check["Type"] = "GreaterThanOrEqualTo"
+    check["LeftValue"]["Std:JsonGet"]["Path"] = "binary_classification_metrics.accuracy.value"
+    check["RightValue"] = 0.8
+    condition["Arguments"]["IfSteps"][0]["Arguments"]["ModelPackageGroupName"] = "CustomerChurnPackageGroup"
+    d["Parameters"][2]["DefaultValue"] = f"s3://{BUCKET}/churn/churn.txt"
+    return d
+
+
 @require_boto3
 class SageMakerAbalonePipelineTest(unittest.TestCase):
 
@@ -178,7 +199,9 @@ class SageMakerAbalonePipelineTest(unittest.TestCase):
         cls.s3.create_bucket(Bucket=BUCKET)
         cls.s3.upload_file(os.path.join(SOURCE_DIR, "datasets/abalone/abalone-dataset.csv"), BUCKET,
                            "abalone/abalone-dataset.csv")
-        for script in ("preprocess.py", "evaluate.py"):
+        cls.s3.upload_file(os.path.join(SOURCE_DIR, "datasets/customer-churn-synthetic/churn.txt"), BUCKET,
+                           "churn/churn.txt")
+        for script in ("preprocess.py", "evaluate.py", "preprocess_churn.py", "evaluate_churn.py"):
             cls.s3.upload_file(os.path.join(SCRIPTS, script), BUCKET, "code/" + script)
 
     @classmethod
@@ -262,6 +285,22 @@ class SageMakerAbalonePipelineTest(unittest.TestCase):
         job = "pipelines-" + arn.rsplit("/", 1)[1] + "-tuneabalonemodel-"
         self.assertTrue(listed[0]["Key"].startswith("abalone/tuning/" + job), listed[0]["Key"])
         self.assertTrue(listed[0]["Key"].endswith("/output/model.tar.gz"))
+
+    def test_seed_002s_churn_scripts_run_as_in_their_container(self):
+        self.sm.create_pipeline(PipelineName="churn-sagemaker", PipelineDefinition=json.dumps(churn_definition()),
+                                RoleArn=ROLE)
+        arn = self.sm.start_pipeline_execution(PipelineName="churn-sagemaker")["PipelineExecutionArn"]
+        described = wait_for_execution(self.sm, arn, timeout=300)
+        self.assertEqual(described["PipelineExecutionStatus"], "Succeeded", described.get("FailureReason"))
+        packages = self.sm.list_model_packages(ModelPackageGroupName="CustomerChurnPackageGroup")[
+            "ModelPackageSummaryList"]
+        self.assertEqual(len(packages), 1)
+        package = self.sm.describe_model_package(ModelPackageName=packages[0]["ModelPackageArn"])
+        uri = package["ModelMetrics"]["ModelQuality"]["Statistics"]["S3Uri"]
+        bucket, key = uri[len("s3://"):].split("/", 1)
+        metrics = json.loads(self.s3.get_object(Bucket=bucket, Key=key)["Body"].read())["binary_classification_metrics"]
+        self.assertGreaterEqual(metrics["accuracy"]["value"], 0.8)
+        self.assertGreater(metrics["auc"]["value"], 0.8)
 
     def test_a_threshold_not_met_fails_at_the_fail_step(self):
         arn, described = self.start("abalone-sagemaker-strict", MseThreshold="0.5")
