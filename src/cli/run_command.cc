@@ -5,7 +5,10 @@
 
 #include "app/executions.h"
 #include "app/record_json.h"
+#include "common/file_util.h"
+#include "pipeline/sagemaker_json_reader.h"
 #include "cli/commands.h"
+#include "cli/local_s3.h"
 #include "cli/output.h"
 
 namespace grove::cli {
@@ -92,6 +95,13 @@ int RunPipeline(const GlobalOptions& global, const RunOptions& opts) {
   ProgressPrinter progress(!opts.quiet && !global.json);
   executor->SetObserver([&progress](const store::StepRunRecord& run) { progress.OnStep(run); });
   app::Executions executions(**home, executor.get());
+  // A SageMaker definition's scripts may call S3 themselves: serve it on loopback while the run lasts.
+  std::unique_ptr<LocalS3> s3;
+  if (auto text = ReadFile(opts.file); text.ok() && pipeline::IsSageMakerDefinition(*text)) {
+    auto started_s3 = LocalS3::Start(**home, "us-east-1");
+    if (!started_s3.ok()) return ReportError(started_s3.status());
+    s3 = std::move(*started_s3);
+  }
   auto started = executions.Start(opts.file, *assignments);
   if (!started.ok()) return ReportError(started.status());
   if (!opts.quiet && !global.json) {

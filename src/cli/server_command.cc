@@ -115,7 +115,6 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   std::cout << "stopping (" << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
   follower.Stop();
   server.Stop();
-  RevokeStepKey(*access, **home);
   return kExitOk;
 }
 

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import unittest
 
-from grove_server import GroveServer, SOURCE_DIR, require_boto3
+from grove_server import GroveServer, SOURCE_DIR, grove, require_boto3
 from sagemaker_test import wait_for_execution
 
 BUCKET = "sagemaker-us-east-1-123456789012"
@@ -317,6 +317,38 @@ class SageMakerAbalonePipelineTest(unittest.TestCase):
         reason = steps[0]["FailureReason"]
         self.assertIn("command 'python3 /opt/ml/processing/input/code/preprocess.py --input-data", reason)
         self.assertIn("Too many columns specified", reason)  # The script's own traceback.
+
+
+@require_boto3
+class GroveRunTest(unittest.TestCase):
+    """`grove run file.json` runs the same definition without a server: Grove serves its S3 on loopback for the
+    run, so the preprocessing script's own boto3 download still works."""
+
+    def test_grove_run_serves_s3_to_the_scripts(self):
+        missing = scientific_python_missing()
+        if missing:
+            self.skipTest(missing)
+        server = GroveServer()
+        home = server.home
+        try:
+            s3 = server.client("s3")
+            s3.create_bucket(Bucket=BUCKET)
+            s3.upload_file(os.path.join(SOURCE_DIR, "datasets/abalone/abalone-dataset.csv"), BUCKET,
+                           "abalone/abalone-dataset.csv")
+            for script in ("preprocess.py", "evaluate.py"):
+                s3.upload_file(os.path.join(SCRIPTS, script), BUCKET, "code/" + script)
+            path = os.path.join(home, "abalone-sm.json")
+            with open(path, "w") as f:
+                json.dump(abalone_definition(), f)
+            server.process.terminate()
+            server.process.wait(timeout=20)
+            run = grove(home, "--json", "run", path, check=False)
+            self.assertEqual(run.returncode, 0, run.stderr + run.stdout)
+            self.assertEqual(json.loads(run.stdout)["status"], "Succeeded")
+            versions = json.loads(grove(home, "--json", "registry", "versions", "AbaloneModelPackageGroupName").stdout)
+            self.assertEqual(len(versions), 1)
+        finally:
+            server.close()
 
 
 if __name__ == "__main__":

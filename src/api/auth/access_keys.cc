@@ -82,6 +82,17 @@ Result<AccessKey> CreateAccessKey(store::MetadataStore& store, Role role, const 
                               [&](store::StoreTransaction& txn) { return CreateAccessKey(txn, role, name, now); });
 }
 
+Result<AccessKey> EnsureAccessKey(store::MetadataStore& store, Role role, const std::string& name) {
+  const TimeMs now = store.clock()->Now();
+  return store::TransactValue(store, [&](store::StoreTransaction& txn) -> Result<AccessKey> {
+    ASSIGN_OR_RETURN(std::vector<AccessKey> keys, ListAccessKeys(txn));
+    for (const AccessKey& key : keys) {
+      if (key.active() && key.name == name && key.role == role) return key;
+    }
+    return CreateAccessKey(txn, role, name, now);
+  });
+}
+
 Result<std::optional<AccessKey>> FindAccessKey(store::StoreReader& rows, const std::string& id) {
   ASSIGN_OR_RETURN(std::optional<store::ResourceRecord> row, rows.FindResource(kAccessKeyKind, id));
   if (!row) return std::optional<AccessKey>();

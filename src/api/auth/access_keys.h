@@ -44,6 +44,13 @@ struct AccessKey {
 Result<AccessKey> CreateAccessKey(store::StoreTransaction& txn, Role role, const std::string& name, TimeMs now);
 Result<AccessKey> CreateAccessKey(store::MetadataStore& store, Role role, const std::string& name);
 
+// The name of the operator key a data folder's pipeline steps use for their
+// own S3 calls (a SageMaker Processing script's boto3), made once.
+inline constexpr const char* kStepKeyName = "pipeline-steps";
+
+// The active key named `name` with `role` (the first by id), created when there is none.
+Result<AccessKey> EnsureAccessKey(store::MetadataStore& store, Role role, const std::string& name);
+
 // The key `id`, active or revoked; nullopt when there is none.
 Result<std::optional<AccessKey>> FindAccessKey(store::StoreReader& rows, const std::string& id);
 

@@ -117,6 +117,24 @@ TYPED_TEST(AccessKeysTest, StoreKeySourceSeesNewKeysAtOnceAndRevocationsWithinMa
   EXPECT_FALSE(source.FindBySecret(key->secret)->has_value());
 }
 
+TYPED_TEST(AccessKeysTest, TheStepsKeyIsMadeOnceAndIsNotTheFirstKey) {
+  auto first = EnsureAccessKey(*this->store_, Role::kOperator, kStepKeyName);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto again = EnsureAccessKey(*this->store_, Role::kOperator, kStepKeyName);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->id, first->id);
+  EXPECT_EQ(again->secret, first->secret);
+  ASSERT_TRUE(RevokeAccessKey(*this->store_, first->id).ok());
+  auto replaced = EnsureAccessKey(*this->store_, Role::kOperator, kStepKeyName);
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_NE(replaced->id, first->id);
+
+  TempDir home;  // Only the steps' key is active: a server's first start still makes the admin key.
+  auto admin = EnsureAdminKey(*this->store_, home.path());
+  ASSERT_TRUE(admin.ok());
+  EXPECT_TRUE(admin->has_value());
+}
+
 TYPED_TEST(AccessKeysTest, TheFirstStartWritesAnAdminKeyOnlyItsOwnerCanRead) {
   TempDir home;
   auto created = EnsureAdminKey(*this->store_, home.path());

@@ -52,7 +52,7 @@ Result<std::optional<AccessKey>> EnsureAdminKey(store::MetadataStore& store, con
   auto created = store::TransactValue(store, [&](store::StoreTransaction& txn) -> Result<std::optional<AccessKey>> {
     ASSIGN_OR_RETURN(std::vector<AccessKey> keys, ListAccessKeys(txn));
     for (const AccessKey& key : keys) {
-      if (key.active()) return std::optional<AccessKey>();
+      if (key.active() && key.name != kStepKeyName) return std::optional<AccessKey>();
     }
     ASSIGN_OR_RETURN(AccessKey key, CreateAccessKey(txn, Role::kAdmin, "admin", now));
     return std::optional<AccessKey>(std::move(key));

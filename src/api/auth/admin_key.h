@@ -1,7 +1,7 @@
 #pragma once
 
-// A server's first start: a data folder without an active access key gets an
-// admin key, written where only the folder's owner can read it, so the first
+// A server's first start: a data folder without an active access key (other
+// than the pipeline steps' own, kStepKeyName) gets an admin key, written where only the folder's owner can read it, so the first
 // client can be set up without another command.
 #include <filesystem>
 #include <optional>
@@ -16,7 +16,7 @@ namespace grove::api::auth {
 // <home>/admin-key.json: {"access_key_id", "secret_access_key", "role", "name"}.
 std::filesystem::path AdminKeyPath(const std::filesystem::path& home);
 
-// When `store` holds no active key, creates an admin key named "admin" and
+// When `store` holds no active key but the steps' key, creates an admin key named "admin" and
 // writes it to AdminKeyPath(home) with mode 0600 (replacing an older file);
 // returns it. nullopt when a key exists already. IOError when the file cannot
 // be written (the key is stored regardless; `grove key list` shows it).
