@@ -47,6 +47,15 @@ Result<StartedExecution> Executions::Start(const std::string& file, const Json& 
 
 Result<StartedExecution> Executions::StartStored(const std::string& name,
                                                  const std::map<std::string, std::string>& parameters) {
+  return StartStoredWith(name, parameters);
+}
+
+Result<StartedExecution> Executions::StartStored(const std::string& name, const Json& parameters) {
+  return StartStoredWith(name, parameters);
+}
+
+template <typename Parameters>
+Result<StartedExecution> Executions::StartStoredWith(const std::string& name, const Parameters& parameters) {
   if (executor_ == nullptr) return Status::Internal("Executions::StartStored without an executor");
   ASSIGN_OR_RETURN(PipelineDescription stored, Pipelines(home_).Describe(name, 0));
   ASSIGN_OR_RETURN(pipeline::Definition def, Pipelines::Parse(stored.definition));

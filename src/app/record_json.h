@@ -7,6 +7,11 @@
 
 #include <vector>
 
+#include "app/artifacts.h"
+#include "app/endpoints.h"
+#include "app/executions.h"
+#include "app/model_registry.h"
+#include "app/pipelines.h"
 #include "common/json.h"
 #include "serving/endpoint_service.h"
 #include "store/records.h"
@@ -39,6 +44,29 @@ Json ToJson(const serving::EndpointState& state);
 // {step, execution_id, number, family, hyperparameters, fold_scores, mean_score, status, duration_ms,
 //  error, best}: a tuning trial of step `step`, `best` when the step's search chose it.
 Json ToJson(const store::TrialRecord& t, const std::string& step, bool best);
+
+// {seq, at, kind, subject, payload}: an event of the metadata store's log.
+Json ToJson(const store::EventRecord& e);
+
+// Views of what the use cases return, built on the records' views.
+// pipeline {name, ...} with "definition": the version described.
+Json ToJson(const PipelineDescription& d);
+// {pipeline, version, new_version}: a definition stored (`pipeline create`).
+Json ToJson(const RegisteredDefinition& r);
+// {id, pipeline, version}: an execution started.
+Json ToJson(const StartedExecution& e);
+// {step, status, log}: one step's log text.
+Json ToJson(const StepLog& log);
+// The output's artifact {digest, uri, ...} with "step" and "name".
+Json ToJson(const StepOutput& output);
+// Every trial of every step, flat, as `execution trials --json` prints them.
+Json TrialsJson(const std::vector<StepTrials>& steps);
+// A model version with its evaluation report as "report".
+Json ToJson(const store::ModelVersionRecord& v, const EvaluationReport& report);
+// An endpoint's state with "promotions".
+Json ToJson(const EndpointDescription& d);
+// The artifact's record with "lineage" and "files" [{path, size_bytes}].
+Json ToJson(const ArtifactInfo& info);
 
 // An array of the views of `records`.
 template <typename T>

@@ -56,9 +56,7 @@ int Print(const GlobalOptions& global, const Result<app::EndpointDescription>& d
   if (!described.ok()) return ReportError(described.status());
   const serving::EndpointState& state = described->state;
   if (global.json) {
-    Json out = app::ToJson(state);
-    out["promotions"] = app::ToJsonArray(described->promotions);
-    PrintJson(std::cout, out);
+    PrintJson(std::cout, app::ToJson(*described));
     return kExitOk;
   }
   std::cout << "endpoint  " << state.name << (state.multi_model ? " (multi-model)" : "") << "\nstatus    "

@@ -117,14 +117,7 @@ int ExecutionOutputs(const GlobalOptions& global, const ExecutionArgs& args) {
   auto outputs = app::Executions(**home).Outputs(args.id, args.step);
   if (!outputs.ok()) return ReportError(outputs.status());
   if (global.json) {
-    Json out = Json::array();
-    for (const app::StepOutput& o : *outputs) {
-      Json item = app::ToJson(o.artifact);
-      item["step"] = o.step;
-      item["name"] = o.name;
-      out.push_back(std::move(item));
-    }
-    PrintJson(std::cout, out);
+    PrintJson(std::cout, app::ToJsonArray(*outputs));
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;

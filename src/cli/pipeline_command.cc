@@ -36,9 +36,7 @@ int ShowPipeline(const GlobalOptions& global, const std::string& name, int versi
   const store::PipelineRecord& pipeline = described->pipeline;
   const store::DefinitionRecord& def = described->definition;
   if (global.json) {
-    Json out = app::ToJson(pipeline);
-    out["definition"] = app::ToJson(def);
-    PrintJson(std::cout, out);
+    PrintJson(std::cout, app::ToJson(*described));
     return kExitOk;
   }
   std::cout << "pipeline " << pipeline.name << "  (latest version " << pipeline.latest_version << ")\n"
@@ -57,7 +55,7 @@ int CreatePipeline(const GlobalOptions& global, const std::string& file) {
   if (!registered.ok()) return ReportError(registered.status());
   const std::string& name = registered->definition.name;
   if (global.json) {
-    PrintJson(std::cout, {{"pipeline", name}, {"version", registered->version}, {"new_version", registered->new_version}});
+    PrintJson(std::cout, app::ToJson(*registered));
     return kExitOk;
   }
   std::cout << "pipeline " << name << " version " << registered->version

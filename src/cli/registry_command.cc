@@ -92,9 +92,7 @@ int ShowVersion(const GlobalOptions& global, const RegistryArgs& args) {
   auto report = registry.Report(*v);
   if (args.report && !report.ok()) return ReportError(report.status());
   if (global.json) {
-    Json out = app::ToJson(*v);
-    if (args.report) out["report"] = report->report;
-    PrintJson(std::cout, out);
+    PrintJson(std::cout, args.report ? app::ToJson(*v, *report) : app::ToJson(*v));
     return kExitOk;
   }
   PrintVersion(*v, report.ok() ? app::MetricsSummary(report->report) : "");
