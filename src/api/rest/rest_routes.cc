@@ -3,6 +3,7 @@
 namespace grove::api::rest {
 
 Status AddRestRoutes(Router* router, const RestContext& context) {
+  router->Reserve("api");  // An unknown /api/... path is Grove's 404, not S3's NoSuchBucket.
   RETURN_IF_ERROR(AddPipelineRoutes(router, context));
   RETURN_IF_ERROR(AddExecutionRoutes(router, context));
   RETURN_IF_ERROR(AddRegistryRoutes(router, context));

@@ -35,7 +35,8 @@ struct RestContext {
   EventStreamOptions events;
 };
 
-// Adds every native route (each area's below, and GET /api/v1/openapi.json).
+// Adds every native route (each area's below, and GET /api/v1/openapi.json),
+// and reserves the "api" segment (Router::Reserve).
 // Lists answer {"items": [...], "next_page_token"?} (?limit=, ?page_token=);
 // errors {"error": {"code", "message"}} with the status of HttpStatusFor.
 Status AddRestRoutes(Router* router, const RestContext& context);
