@@ -82,11 +82,13 @@ Result<store::ExecutionRecord> Executions::Wait(const std::string& id) {
   return executor_->Wait(id);
 }
 
+Status ExecutionQuery::CheckLimit() const {
+  if (limit >= 1) return Status::OK();
+  return Status::InvalidArgument("limit " + std::to_string(limit) + ": expected 1 or more (leave it out for the newest 20)");
+}
+
 Result<std::vector<store::ExecutionRecord>> Executions::List(const ExecutionQuery& query) {
-  if (query.limit < 1) {
-    return Status::InvalidArgument("limit " + std::to_string(query.limit) +
-                                   ": expected 1 or more (leave it out for the newest 20)");
-  }
+  RETURN_IF_ERROR(query.CheckLimit());
   if (!query.pipeline.empty()) RETURN_IF_ERROR(home_.metadata()->GetPipeline(query.pipeline).status());
   return home_.metadata()->ListExecutions(query.pipeline, query.limit);
 }

@@ -25,6 +25,9 @@ struct StartedExecution {
 struct ExecutionQuery {
   std::string pipeline;  // Empty: every pipeline; else it must exist (NotFound).
   int limit = 20;        // REQUIRES >= 1 (InvalidArgument otherwise).
+
+  // InvalidArgument when the limit is below 1.
+  Status CheckLimit() const;
 };
 
 // The log of one step run: the stored log artifact once the step ended, the

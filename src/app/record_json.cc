@@ -151,11 +151,7 @@ Json TrialsJson(const std::vector<StepTrials>& steps) {
   return out;
 }
 
-Json ToJson(const store::ModelVersionRecord& v, const EvaluationReport& report) {
-  Json out = ToJson(v);
-  out["report"] = report.report;
-  return out;
-}
+Json ToJson(const EvaluationReport& report) { return {{"digest", report.digest}, {"report", report.report}}; }
 
 Json ToJson(const EndpointDescription& d) {
   Json out = ToJson(d.state);

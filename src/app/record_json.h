@@ -13,6 +13,7 @@
 #include "app/model_registry.h"
 #include "app/pipelines.h"
 #include "common/json.h"
+#include "common/status.h"
 #include "serving/endpoint_service.h"
 #include "store/records.h"
 
@@ -61,8 +62,8 @@ Json ToJson(const StepLog& log);
 Json ToJson(const StepOutput& output);
 // Every trial of every step, flat, as `execution trials --json` prints them.
 Json TrialsJson(const std::vector<StepTrials>& steps);
-// A model version with its evaluation report as "report".
-Json ToJson(const store::ModelVersionRecord& v, const EvaluationReport& report);
+// {digest, report}: a version's evaluation report.
+Json ToJson(const EvaluationReport& report);
 // An endpoint's state with "promotions".
 Json ToJson(const EndpointDescription& d);
 // The artifact's record with "lineage" and "files" [{path, size_bytes}].
@@ -74,6 +75,18 @@ Json ToJsonArray(const std::vector<T>& records) {
   Json out = Json::array();
   for (const T& r : records) out.push_back(ToJson(r));
   return out;
+}
+
+// The view of a use case's result (ToJson, or ToJsonArray of a list), or its error.
+template <typename T>
+Result<Json> ViewOf(const Result<T>& result) {
+  if (!result.ok()) return result.status();
+  return ToJson(*result);
+}
+template <typename T>
+Result<Json> ViewOf(const Result<std::vector<T>>& result) {
+  if (!result.ok()) return result.status();
+  return ToJsonArray(*result);
 }
 
 }  // namespace grove::app

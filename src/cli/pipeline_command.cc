@@ -4,6 +4,7 @@
 
 #include "app/pipelines.h"
 #include "app/record_json.h"
+#include "cli/client.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 
@@ -12,37 +13,38 @@ namespace grove::cli {
 namespace {
 
 int ListPipelines(const GlobalOptions& global) {
-  auto home = OpenHome(global);
-  if (!home.ok()) return ReportError(home.status());
-  auto pipelines = app::Pipelines(**home).List();
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  auto pipelines = (*client)->ListPipelines();
   if (!pipelines.ok()) return ReportError(pipelines.status());
   if (global.json) {
-    PrintJson(std::cout, app::ToJsonArray(*pipelines));
+    PrintJson(std::cout, *pipelines);
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& p : *pipelines) {
-    rows.push_back({p.name, std::to_string(p.latest_version), FormatTime(p.updated_at), p.description});
+  for (const Json& p : *pipelines) {
+    rows.push_back({p["name"], p["latest_version"].dump(), FormatTime(p["updated_at"]), p["description"]});
   }
   PrintTable(std::cout, {"PIPELINE", "VERSION", "UPDATED", "DESCRIPTION"}, rows);
   return kExitOk;
 }
 
 int ShowPipeline(const GlobalOptions& global, const std::string& name, int version) {
-  auto home = OpenHome(global);
-  if (!home.ok()) return ReportError(home.status());
-  auto described = app::Pipelines(**home).Describe(name, version);
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  auto described = (*client)->DescribePipeline(name, version);
   if (!described.ok()) return ReportError(described.status());
-  const store::PipelineRecord& pipeline = described->pipeline;
-  const store::DefinitionRecord& def = described->definition;
   if (global.json) {
-    PrintJson(std::cout, app::ToJson(*described));
+    PrintJson(std::cout, *described);
     return kExitOk;
   }
-  std::cout << "pipeline " << pipeline.name << "  (latest version " << pipeline.latest_version << ")\n"
-            << "version " << def.version << " from " << def.source_path << " at " << FormatTime(def.created_at)
-            << "\n\n"
-            << def.body;
+  const Json& p = *described;
+  const Json& def = p["definition"];
+  std::cout << "pipeline " << p["name"].get<std::string>() << "  (latest version " << p["latest_version"].dump()
+            << ")\n"
+            << "version " << def["version"].dump() << " from " << def["source_path"].get<std::string>() << " at "
+            << FormatTime(def["created_at"]) << "\n\n"
+            << def["body"].get<std::string>();
   return kExitOk;
 }
 

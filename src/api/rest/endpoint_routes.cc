@@ -24,8 +24,7 @@ Result<Json> Create(app::Endpoints endpoints, const HttpRequest& request) {
   ASSIGN_OR_RETURN(spec.capture_percent, fields.OptionalNumber("capture_percent", 0, 100));
   ASSIGN_OR_RETURN(spec.comment, fields.OptionalString("comment"));
   spec.by = By(request);
-  ASSIGN_OR_RETURN(auto described, endpoints.Create(spec));
-  return app::ToJson(described);
+  return app::ViewOf(endpoints.Create(spec));
 }
 
 Result<Json> Deploy(app::Endpoints endpoints, const HttpRequest& request) {
@@ -33,15 +32,13 @@ Result<Json> Deploy(app::Endpoints endpoints, const HttpRequest& request) {
   Fields fields(body);
   ASSIGN_OR_RETURN(std::string version, fields.String("version"));
   ASSIGN_OR_RETURN(std::string comment, fields.OptionalString("comment"));
-  ASSIGN_OR_RETURN(auto described, endpoints.Deploy(Name(request), version, By(request), comment));
-  return app::ToJson(described);
+  return app::ViewOf(endpoints.Deploy(Name(request), version, By(request), comment));
 }
 
 Result<Json> Undeploy(app::Endpoints endpoints, const HttpRequest& request) {
   ASSIGN_OR_RETURN(Json body, BodyObject(request));
   ASSIGN_OR_RETURN(std::string group, Fields(body).String("group"));
-  ASSIGN_OR_RETURN(auto described, endpoints.Undeploy(Name(request), group, By(request)));
-  return app::ToJson(described);
+  return app::ViewOf(endpoints.Undeploy(Name(request), group, By(request)));
 }
 
 // The sample is an invocation body ({"instances": [...]} or {"data": "<csv>"}).
@@ -77,8 +74,7 @@ Status AddEndpointRoutes(Router* router, const RestContext& context) {
                           [endpoints](const HttpRequest& request) { return Create(endpoints(), request); }, 201));
   RETURN_IF_ERROR(AddJson(router, "GET", "/api/v1/endpoints/{name}", [endpoints](const HttpRequest& request) -> Result<Json> {
     // Describing loads nothing: models load on their first invocation, not on an I/O thread here.
-    ASSIGN_OR_RETURN(auto described, endpoints().Describe(Name(request), /*load=*/false));
-    return app::ToJson(described);
+    return app::ViewOf(endpoints().Describe(Name(request), /*load=*/false));
   }));
   RETURN_IF_ERROR(AddJson(router, "DELETE", "/api/v1/endpoints/{name}", [endpoints](const HttpRequest& request) -> Result<Json> {
     RETURN_IF_ERROR(endpoints().Delete(Name(request)));

@@ -8,7 +8,7 @@ Status AddEventRoutes(Router* router, const RestContext& context) {
   app::Home* home = context.home;
   EventStreamOptions options = context.events;
   return router->Add("GET", "/api/v1/events", [home, options](const HttpRequest& request) {
-    Result<int64_t> after = ResumeAfter(request);
+    Result<int64_t> after = ResumeAfter(request, *home->metadata());
     if (!after.ok()) return StatusResponse(after.status());
     std::string subject(request.QueryParam("subject").value_or(""));
     HttpResponse response = TextResponse(200, "", "text/event-stream; charset=utf-8");

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "app/record_json.h"
+#include "events/event_follower.h"
 
 namespace grove::api::rest {
 
@@ -28,8 +29,9 @@ std::string FormatEvent(const store::EventRecord& event) {
          "\n\n";
 }
 
-Result<int64_t> ResumeAfter(const HttpRequest& request) {
+Result<int64_t> ResumeAfter(const HttpRequest& request, store::MetadataStore& metadata) {
   if (auto last = request.headers.Get("Last-Event-ID"); last && !last->empty()) return Seq(*last, "Last-Event-ID");
+  if (auto after = request.QueryParam("after"); after && *after == "latest") return events::LatestEventSeq(metadata);
   if (auto after = request.QueryParam("after")) return Seq(*after, "after");
   return int64_t{0};
 }

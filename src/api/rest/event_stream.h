@@ -19,10 +19,10 @@ namespace grove::api::rest {
 std::string FormatEvent(const store::EventRecord& event);
 
 // The seq a stream resumes after: the Last-Event-ID header (what EventSource
-// sends when it reconnects), else ?after= (for a first connection), else 0
-// (the whole log). InvalidArgument naming the header or parameter when it is
-// not a whole number.
-Result<int64_t> ResumeAfter(const HttpRequest& request);
+// sends when it reconnects), else ?after= (for a first connection; "latest":
+// the newest event now, so only what comes next), else 0 (the whole log).
+// InvalidArgument naming the header or parameter when it is not a whole number.
+Result<int64_t> ResumeAfter(const HttpRequest& request, store::MetadataStore& metadata);
 
 // The stream of one client: every `options.poll` it reads the events after
 // the last one sent and sends them (only those about `subject`, when not

@@ -59,6 +59,12 @@ TEST_F(EventStreamTest, ResumesAfterLastEventIdOrTheAfterParameter) {
   text = Open("/api/v1/events?after=1")->ReadUntil("id: 2\n");
   EXPECT_THAT(text, Not(HasSubstr("id: 1\n")));
   EXPECT_THAT(text, HasSubstr("id: 2\n"));
+  // "latest": only what comes next.
+  auto next = Open("/api/v1/events?after=latest");
+  Call("POST", "/api/v1/pipelines", std::string(kScriptPipeline) + "# v3\n");
+  text = next->ReadUntil("id: 3\n");
+  EXPECT_THAT(text, Not(HasSubstr("id: 2\n")));
+  EXPECT_THAT(text, HasSubstr("id: 3\nevent: pipeline.version\n"));
 }
 
 TEST_F(EventStreamTest, SubjectKeepsOnlyItsEvents) {

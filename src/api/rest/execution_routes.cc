@@ -16,16 +16,14 @@ Result<Json> Start(const RestContext& context, const HttpRequest& request) {
   Fields fields(body);
   ASSIGN_OR_RETURN(std::string pipeline, fields.String("pipeline"));
   ASSIGN_OR_RETURN(Json parameters, fields.OptionalObject("parameters"));
-  ASSIGN_OR_RETURN(auto started, app::Executions(*context.home, context.executor).StartStored(pipeline, parameters));
-  return app::ToJson(started);
+  return app::ViewOf(app::Executions(*context.home, context.executor).StartStored(pipeline, parameters));
 }
 
 // The execution after a stop was asked for.
 Result<Json> Stop(const RestContext& context, const HttpRequest& request) {
   app::Executions executions(*context.home);
   RETURN_IF_ERROR(executions.Stop(Id(request)));
-  ASSIGN_OR_RETURN(auto execution, executions.Describe(Id(request)));
-  return app::ToJson(execution);
+  return app::ViewOf(executions.Describe(Id(request)));
 }
 
 }  // namespace
@@ -37,29 +35,24 @@ Status AddExecutionRoutes(Router* router, const RestContext& context) {
                             app::ExecutionQuery query;
                             query.pipeline = std::string(request.QueryParam("pipeline").value_or(""));
                             query.limit = static_cast<int>(page.wanted());
-                            ASSIGN_OR_RETURN(auto list, app::Executions(*home).List(query));
-                            return app::ToJsonArray(list);
+                            return app::ViewOf(app::Executions(*home).List(query));
                           }));
   RETURN_IF_ERROR(AddJson(router, "POST", "/api/v1/executions",
                           [context](const HttpRequest& request) { return Start(context, request); }, 201));
   RETURN_IF_ERROR(AddJson(router, "GET", "/api/v1/executions/{id}", [home](const HttpRequest& request) -> Result<Json> {
-    ASSIGN_OR_RETURN(auto execution, app::Executions(*home).Describe(Id(request)));
-    return app::ToJson(execution);
+    return app::ViewOf(app::Executions(*home).Describe(Id(request)));
   }));
   RETURN_IF_ERROR(AddList(router, "/api/v1/executions/{id}/steps",
                           [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
-                            ASSIGN_OR_RETURN(auto steps, app::Executions(*home).Steps(Id(request)));
-                            return app::ToJsonArray(steps);
+                            return app::ViewOf(app::Executions(*home).Steps(Id(request)));
                           }));
   RETURN_IF_ERROR(AddList(router, "/api/v1/executions/{id}/logs",
                           [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
-                            ASSIGN_OR_RETURN(auto logs, app::Executions(*home).Logs(Id(request), StepParam(request)));
-                            return app::ToJsonArray(logs);
+                            return app::ViewOf(app::Executions(*home).Logs(Id(request), StepParam(request)));
                           }));
   RETURN_IF_ERROR(AddList(router, "/api/v1/executions/{id}/outputs",
                           [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
-                            ASSIGN_OR_RETURN(auto outputs, app::Executions(*home).Outputs(Id(request), StepParam(request)));
-                            return app::ToJsonArray(outputs);
+                            return app::ViewOf(app::Executions(*home).Outputs(Id(request), StepParam(request)));
                           }));
   RETURN_IF_ERROR(AddList(router, "/api/v1/executions/{id}/trials",
                           [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
@@ -69,8 +62,7 @@ Status AddExecutionRoutes(Router* router, const RestContext& context) {
   RETURN_IF_ERROR(AddJson(router, "POST", "/api/v1/executions/{id}/stop",
                           [context](const HttpRequest& request) { return Stop(context, request); }));
   return AddJson(router, "POST", "/api/v1/executions/{id}/retry", [context](const HttpRequest& request) -> Result<Json> {
-    ASSIGN_OR_RETURN(auto started, app::Executions(*context.home, context.executor).Retry(Id(request)));
-    return app::ToJson(started);
+    return app::ViewOf(app::Executions(*context.home, context.executor).Retry(Id(request)));
   }, 201);
 }
 

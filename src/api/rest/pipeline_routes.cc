@@ -9,8 +9,7 @@ namespace grove::api::rest {
 Status AddPipelineRoutes(Router* router, const RestContext& context) {
   app::Home* home = context.home;
   RETURN_IF_ERROR(AddList(router, "/api/v1/pipelines", [home](const HttpRequest&, const PageRequest&) -> Result<Json> {
-    ASSIGN_OR_RETURN(auto pipelines, app::Pipelines(*home).List());
-    return app::ToJsonArray(pipelines);
+    return app::ViewOf(app::Pipelines(*home).List());
   }));
   // The body is the definition itself, YAML or JSON, as a file would hold it.
   RETURN_IF_ERROR(router->Add("POST", "/api/v1/pipelines", [home](const HttpRequest& request) {
@@ -30,13 +29,11 @@ Status AddPipelineRoutes(Router* router, const RestContext& context) {
     if (auto text = request.QueryParam("version")) {
       ASSIGN_OR_RETURN(version, PositiveInt(*text, "version"));
     }
-    ASSIGN_OR_RETURN(auto described, app::Pipelines(*home).Describe(std::string(request.PathParam("name")), version));
-    return app::ToJson(described);
+    return app::ViewOf(app::Pipelines(*home).Describe(std::string(request.PathParam("name")), version));
   }));
   return AddList(router, "/api/v1/pipelines/{name}/versions",
                  [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
-                   ASSIGN_OR_RETURN(auto versions, app::Pipelines(*home).Versions(std::string(request.PathParam("name"))));
-                   return app::ToJsonArray(versions);
+                   return app::ViewOf(app::Pipelines(*home).Versions(std::string(request.PathParam("name"))));
                  });
 }
 

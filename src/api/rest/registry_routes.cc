@@ -24,8 +24,7 @@ Result<Json> ChangeApproval(app::Home* home, const HttpRequest& request, bool ap
   ASSIGN_OR_RETURN(std::string comment, Fields(body).OptionalString("comment"));
   const std::string by = request.identity.empty() ? "anonymous" : request.identity;
   app::ModelRegistry registry(*home);
-  ASSIGN_OR_RETURN(auto version, approve ? registry.Approve(ref, comment, by) : registry.Reject(ref, comment, by));
-  return app::ToJson(version);
+  return app::ViewOf(approve ? registry.Approve(ref, comment, by) : registry.Reject(ref, comment, by));
 }
 
 }  // namespace
@@ -33,19 +32,16 @@ Result<Json> ChangeApproval(app::Home* home, const HttpRequest& request, bool ap
 Status AddRegistryRoutes(Router* router, const RestContext& context) {
   app::Home* home = context.home;
   RETURN_IF_ERROR(AddList(router, "/api/v1/registry/groups", [home](const HttpRequest&, const PageRequest&) -> Result<Json> {
-    ASSIGN_OR_RETURN(auto groups, app::ModelRegistry(*home).Groups());
-    return app::ToJsonArray(groups);
+    return app::ViewOf(app::ModelRegistry(*home).Groups());
   }));
   RETURN_IF_ERROR(AddList(router, "/api/v1/registry/groups/{group}/versions",
                           [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
                             std::string group(request.PathParam("group"));
-                            ASSIGN_OR_RETURN(auto versions, app::ModelRegistry(*home).Versions(group));
-                            return app::ToJsonArray(versions);
+                            return app::ViewOf(app::ModelRegistry(*home).Versions(group));
                           }));
   RETURN_IF_ERROR(AddJson(router, "GET", kVersion, [home](const HttpRequest& request) -> Result<Json> {
     ASSIGN_OR_RETURN(std::string ref, VersionRef(request));
-    ASSIGN_OR_RETURN(auto version, app::ModelRegistry(*home).Get(ref));
-    return app::ToJson(version);
+    return app::ViewOf(app::ModelRegistry(*home).Get(ref));
   }));
   RETURN_IF_ERROR(AddJson(router, "GET", std::string(kVersion) + "/report",
                           [home](const HttpRequest& request) -> Result<Json> {
@@ -53,7 +49,7 @@ Status AddRegistryRoutes(Router* router, const RestContext& context) {
                             app::ModelRegistry registry(*home);
                             ASSIGN_OR_RETURN(auto version, registry.Get(ref));
                             ASSIGN_OR_RETURN(app::EvaluationReport report, registry.Report(version));
-                            return Json{{"digest", report.digest}, {"report", report.report}};
+                            return app::ToJson(report);
                           }));
   RETURN_IF_ERROR(AddJson(router, "POST", std::string(kVersion) + "/approve",
                           [home](const HttpRequest& request) { return ChangeApproval(home, request, true); }));
