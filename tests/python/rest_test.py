@@ -190,6 +190,27 @@ class RestTest(unittest.TestCase):
         self.assertIn("get", document["paths"]["/api/v1/events"])
 
 
+class ShutdownTest(unittest.TestCase):
+    def test_sigterm_is_not_held_up_by_open_event_streams(self):
+        server = GroveServer()
+        try:
+            request = urllib.request.Request(server.url + "/api/v1/events")
+            request.add_header("Authorization", "Bearer " + server.secret_access_key)
+            streams = [urllib.request.urlopen(request, timeout=30) for _ in range(3)]
+            for stream in streams:
+                self.assertEqual(stream.readline(), b"retry: 1000\n")
+            start = time.time()
+            server.process.terminate()
+            server.process.wait(timeout=20)
+            self.assertLess(time.time() - start, 5)
+            self.assertEqual(server.process.returncode, 0)
+            for stream in streams:
+                stream.read()  # The body ends properly (its last chunk), without an error.
+                stream.close()
+        finally:
+            server.close()
+
+
 if __name__ == "__main__":
     if not GROVE or not os.access(GROVE, os.X_OK):
         print("GROVE_BINARY must name the grove binary (got %r)" % GROVE)

@@ -39,8 +39,8 @@ Json Page(const Json& all, const PageRequest& page);
 Result<Json> BodyObject(const HttpRequest& request);
 
 // Members of a request body, read by type. Errors are InvalidArgument naming
-// the field and what it must be. Optional ones give their default when absent
-// or null.
+// the field and what it must be. Optional ones, when absent or null, give "",
+// false, `min`, [] or {}.
 class Fields {
  public:
   explicit Fields(const Json& object) : object_(object) {}
