@@ -22,6 +22,11 @@ Status WrongType(std::string_view name, std::string_view expected) {
   return Status::InvalidArgument("field '" + std::string(name) + "': expected " + std::string(expected));
 }
 
+// 100 as "100", 0.5 as "0.5".
+std::string Number(double value) {
+  return value == std::floor(value) ? std::to_string(static_cast<long long>(value)) : Json(value).dump();
+}
+
 }  // namespace
 
 Result<PageRequest> ReadPage(const HttpRequest& request) {
@@ -89,7 +94,7 @@ Result<double> Fields::OptionalNumber(std::string_view name, double min, double 
   if (value == nullptr) return min;
   if (!value->is_number() || !std::isfinite(value->get<double>()) || value->get<double>() < min ||
       value->get<double>() > max) {
-    return WrongType(name, "a number from " + Json(min).dump() + " to " + Json(max).dump());
+    return WrongType(name, "a number from " + Number(min) + " to " + Number(max));
   }
   return value->get<double>();
 }
