@@ -8,13 +8,11 @@ GROVE_BINARY=build/grove python3 tests/python/remote_cli_test.py -v
 import json
 import os
 import subprocess
-import sys
-import tempfile
 import time
 import unittest
 import urllib.request
 
-from grove_server import GROVE, SOURCE_DIR, GroveServer, grove
+from grove_server import GROVE, SOURCE_DIR, GroveServer, grove, main
 
 # Two steps that take a moment each, so a follower sees the execution change.
 SLOW_PIPELINE = """pipeline: slow
@@ -139,7 +137,4 @@ class RemoteCliTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if not GROVE or not os.access(GROVE, os.X_OK):
-        print("GROVE_BINARY must name the grove binary (got %r)" % GROVE)
-        sys.exit(2)
-    unittest.main()
+    main()

@@ -7,13 +7,12 @@ GROVE_BINARY=build/grove python3 tests/python/rest_test.py -v
 """
 import json
 import os
-import sys
 import time
 import unittest
 import urllib.error
 import urllib.request
 
-from grove_server import GROVE, SOURCE_DIR, GroveServer
+from grove_server import SOURCE_DIR, GroveServer, main
 
 DEADLINE_S = 300
 
@@ -212,7 +211,4 @@ class ShutdownTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if not GROVE or not os.access(GROVE, os.X_OK):
-        print("GROVE_BINARY must name the grove binary (got %r)" % GROVE)
-        sys.exit(2)
-    unittest.main()
+    main()
