@@ -19,6 +19,10 @@ class Client {
  public:
   virtual ~Client() = default;
 
+  // Stores the definition in `file` as its pipeline's next version (unless the
+  // latest has the same text); {pipeline, version, new_version}. The file is
+  // read and checked here either way, so its errors name it.
+  virtual Result<Json> CreatePipeline(const std::string& file) = 0;
   virtual Result<Json> ListPipelines() = 0;
   // `version` 0: the latest.
   virtual Result<Json> DescribePipeline(const std::string& name, int version) = 0;

@@ -17,6 +17,9 @@ class LocalClient final : public Client {
  public:
   explicit LocalClient(std::unique_ptr<app::Home> home) : home_(std::move(home)) {}
 
+  Result<Json> CreatePipeline(const std::string& file) override {
+    return app::ViewOf(app::Pipelines(*home_).Register(file));
+  }
   Result<Json> ListPipelines() override {
     return app::ViewOf(app::Pipelines(*home_).List());
   }

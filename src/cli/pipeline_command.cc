@@ -2,8 +2,6 @@
 
 #include <iostream>
 
-#include "app/pipelines.h"
-#include "app/record_json.h"
 #include "cli/client.h"
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -51,17 +49,17 @@ int ShowPipeline(const GlobalOptions& global, const std::string& name, int versi
 // Stores FILE as a new version of its pipeline (unless the latest has the same
 // text), without running it, so the APIs can describe and start it.
 int CreatePipeline(const GlobalOptions& global, const std::string& file) {
-  auto home = OpenHome(global);
-  if (!home.ok()) return ReportError(home.status());
-  auto registered = app::Pipelines(**home).Register(file);
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  auto registered = (*client)->CreatePipeline(file);
   if (!registered.ok()) return ReportError(registered.status());
-  const std::string& name = registered->definition.name;
   if (global.json) {
-    PrintJson(std::cout, app::ToJson(*registered));
+    PrintJson(std::cout, *registered);
     return kExitOk;
   }
-  std::cout << "pipeline " << name << " version " << registered->version
-            << (registered->new_version ? " stored" : " unchanged (the latest version has the same text)") << "\n";
+  const Json& r = *registered;
+  std::cout << "pipeline " << r["pipeline"].get<std::string>() << " version " << r["version"].dump()
+            << (r["new_version"].get<bool>() ? " stored" : " unchanged (the latest version has the same text)") << "\n";
   return kExitOk;
 }
 

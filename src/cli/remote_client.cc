@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "app/executions.h"
+#include "app/pipelines.h"
 #include "cli/client.h"
 #include "cli/http_client.h"
 #include "registry/registry.h"
@@ -37,6 +38,10 @@ class RemoteClient final : public Client {
  public:
   explicit RemoteClient(std::unique_ptr<HttpClient> http) : http_(std::move(http)) {}
 
+  Result<Json> CreatePipeline(const std::string& file) override {
+    ASSIGN_OR_RETURN(pipeline::Definition def, app::Pipelines::Read(file));
+    return Call("POST", "/api/v1/pipelines?name=" + Encode(def.name), def.source_text);
+  }
   Result<Json> ListPipelines() override { return Items("/api/v1/pipelines"); }
   Result<Json> DescribePipeline(const std::string& name, int version) override {
     std::string target = "/api/v1/pipelines/" + Encode(name);
@@ -94,7 +99,10 @@ class RemoteClient final : public Client {
 
  private:
   Result<Json> Call(const std::string& method, const std::string& target, const Json& body = Json()) {
-    ASSIGN_OR_RETURN(HttpReply reply, http_->Call(method, target, body.is_null() ? "" : body.dump()));
+    return Call(method, target, body.is_null() ? std::string() : body.dump());
+  }
+  Result<Json> Call(const std::string& method, const std::string& target, const std::string& body) {
+    ASSIGN_OR_RETURN(HttpReply reply, http_->Call(method, target, body));
     if (reply.status < 200 || reply.status > 299) return StatusOfReply(reply);
     Json parsed = Json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded()) {

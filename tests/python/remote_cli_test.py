@@ -89,6 +89,17 @@ class RemoteCliTest(unittest.TestCase):
             result = self.assert_same(*args)
             self.assertEqual(result.returncode, 2, args)
 
+    def test_pipeline_create_stores_the_file_through_the_server(self):
+        path = os.path.join(self.home, "hello.yaml")
+        with open(path, "w") as f:
+            f.write(SLOW_PIPELINE.replace("pipeline: slow", "pipeline: hello"))
+        created = self.remote("pipeline", "create", path)
+        self.assertEqual((created.returncode, created.stdout), (0, "pipeline hello version 1 stored\n"), created.stderr)
+        again = self.assert_same("pipeline", "create", path)
+        self.assertEqual(again.stdout, "pipeline hello version 1 unchanged (the latest version has the same text)\n")
+        missing = self.assert_same("pipeline", "create", os.path.join(self.home, "nope.yaml"))
+        self.assertEqual(missing.returncode, 2)
+
     def test_start_by_name_waits_for_the_end(self):
         result = self.remote("execution", "start", "slow", "-p", "Word=remote")
         self.assertEqual(result.returncode, 0, result.stderr)
