@@ -84,7 +84,8 @@ Result<store::ExecutionRecord> Executions::Wait(const std::string& id) {
 
 Status ExecutionQuery::CheckLimit() const {
   if (limit >= 1) return Status::OK();
-  return Status::InvalidArgument("limit " + std::to_string(limit) + ": expected 1 or more (leave it out for the newest 20)");
+  return Status::InvalidArgument("limit " + std::to_string(limit) +
+                                 ": expected 1 or more (leave it out for the newest 20)");
 }
 
 Result<std::vector<store::ExecutionRecord>> Executions::List(const ExecutionQuery& query) {

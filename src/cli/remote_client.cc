@@ -60,7 +60,9 @@ class RemoteClient final : public Client {
     std::string target = "/api/v1/executions?pipeline=" + Encode(pipeline);
     return Items(target, static_cast<size_t>(limit));
   }
-  Result<Json> DescribeExecution(const std::string& id) override { return Call("GET", "/api/v1/executions/" + Encode(id)); }
+  Result<Json> DescribeExecution(const std::string& id) override {
+    return Call("GET", "/api/v1/executions/" + Encode(id));
+  }
   Result<Json> ExecutionSteps(const std::string& id) override {
     return Items("/api/v1/executions/" + Encode(id) + "/steps");
   }

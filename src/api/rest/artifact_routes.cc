@@ -39,10 +39,10 @@ class FileStream final : public ResponseStream {
 
 Status AddArtifactRoutes(Router* router, const RestContext& context) {
   app::Home* home = context.home;
-  RETURN_IF_ERROR(AddJson(router, "GET", "/api/v1/artifacts/{digest}", [home](const HttpRequest& request) -> Result<Json> {
-    ASSIGN_OR_RETURN(app::ArtifactInfo info, app::Artifacts(*home).Stat(Ref(request)));
-    return app::ToJson(info);
-  }));
+  RETURN_IF_ERROR(
+      AddJson(router, "GET", "/api/v1/artifacts/{digest}", [home](const HttpRequest& request) -> Result<Json> {
+        return app::ViewOf(app::Artifacts(*home).Stat(Ref(request)));
+      }));
   return router->Add("GET", "/api/v1/artifacts/{digest}/content", [home](const HttpRequest& request) {
     auto in = app::Artifacts(*home).Open(Ref(request));
     if (!in.ok()) return StatusResponse(in.status());

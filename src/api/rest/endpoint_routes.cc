@@ -67,19 +67,22 @@ Result<Json> Promote(app::Endpoints endpoints, const HttpRequest& request) {
 Status AddEndpointRoutes(Router* router, const RestContext& context) {
   // app::Endpoints is two references: one per request is free.
   auto endpoints = [home = context.home, service = context.service] { return app::Endpoints(*home, *service); };
-  RETURN_IF_ERROR(AddList(router, "/api/v1/endpoints", [endpoints](const HttpRequest&, const PageRequest&) -> Result<Json> {
-    return app::ToJsonArray(endpoints().List());  // Nothing is loaded for a listing.
-  }));
+  RETURN_IF_ERROR(
+      AddList(router, "/api/v1/endpoints", [endpoints](const HttpRequest&, const PageRequest&) -> Result<Json> {
+        return app::ToJsonArray(endpoints().List());  // Nothing is loaded for a listing.
+      }));
   RETURN_IF_ERROR(AddJson(router, "POST", "/api/v1/endpoints",
                           [endpoints](const HttpRequest& request) { return Create(endpoints(), request); }, 201));
-  RETURN_IF_ERROR(AddJson(router, "GET", "/api/v1/endpoints/{name}", [endpoints](const HttpRequest& request) -> Result<Json> {
-    // Describing loads nothing: models load on their first invocation, not on an I/O thread here.
-    return app::ViewOf(endpoints().Describe(Name(request), /*load=*/false));
-  }));
-  RETURN_IF_ERROR(AddJson(router, "DELETE", "/api/v1/endpoints/{name}", [endpoints](const HttpRequest& request) -> Result<Json> {
-    RETURN_IF_ERROR(endpoints().Delete(Name(request)));
-    return Json{{"name", Name(request)}, {"deleted", true}};
-  }));
+  RETURN_IF_ERROR(
+      AddJson(router, "GET", "/api/v1/endpoints/{name}", [endpoints](const HttpRequest& request) -> Result<Json> {
+        // Describing loads nothing: models load on their first invocation, not on an I/O thread here.
+        return app::ViewOf(endpoints().Describe(Name(request), /*load=*/false));
+      }));
+  RETURN_IF_ERROR(
+      AddJson(router, "DELETE", "/api/v1/endpoints/{name}", [endpoints](const HttpRequest& request) -> Result<Json> {
+        RETURN_IF_ERROR(endpoints().Delete(Name(request)));
+        return Json{{"name", Name(request)}, {"deleted", true}};
+      }));
   RETURN_IF_ERROR(AddJson(router, "POST", "/api/v1/endpoints/{name}/deploy",
                           [endpoints](const HttpRequest& request) { return Deploy(endpoints(), request); }));
   RETURN_IF_ERROR(AddJson(router, "POST", "/api/v1/endpoints/{name}/undeploy",

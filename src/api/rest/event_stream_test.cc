@@ -83,7 +83,8 @@ TEST_F(EventStreamTest, ABadResumePointIsA400NamingIt) {
   auto bad = Call("GET", "/api/v1/events?after=x", "", "viewer");
   EXPECT_EQ(bad.status, 400);
   EXPECT_THAT(bad.body, HasSubstr("after 'x'"));
-  auto header = http_test::Fetch(server_->port(), "GET", "/api/v1/events", "", Auth("viewer") + "Last-Event-ID: -3\r\n");
+  auto header =
+      http_test::Fetch(server_->port(), "GET", "/api/v1/events", "", Auth("viewer") + "Last-Event-ID: -3\r\n");
   EXPECT_EQ(header->status, 400);
   EXPECT_THAT(header->body, HasSubstr("Last-Event-ID '-3'"));
   EXPECT_EQ(Call("GET", "/api/v1/events", "", "nobody").status, 401);

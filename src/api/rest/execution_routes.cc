@@ -54,16 +54,19 @@ Status AddExecutionRoutes(Router* router, const RestContext& context) {
                           [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
                             return app::ViewOf(app::Executions(*home).Outputs(Id(request), StepParam(request)));
                           }));
-  RETURN_IF_ERROR(AddList(router, "/api/v1/executions/{id}/trials",
-                          [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
-                            ASSIGN_OR_RETURN(auto trials, app::Executions(*home).Trials(Id(request), StepParam(request)));
-                            return app::TrialsJson(trials);
-                          }));
+  RETURN_IF_ERROR(AddList(
+      router, "/api/v1/executions/{id}/trials", [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
+        ASSIGN_OR_RETURN(auto trials, app::Executions(*home).Trials(Id(request), StepParam(request)));
+        return app::TrialsJson(trials);
+      }));
   RETURN_IF_ERROR(AddJson(router, "POST", "/api/v1/executions/{id}/stop",
                           [context](const HttpRequest& request) { return Stop(context, request); }));
-  return AddJson(router, "POST", "/api/v1/executions/{id}/retry", [context](const HttpRequest& request) -> Result<Json> {
-    return app::ViewOf(app::Executions(*context.home, context.executor).Retry(Id(request)));
-  }, 201);
+  return AddJson(
+      router, "POST", "/api/v1/executions/{id}/retry",
+      [context](const HttpRequest& request) -> Result<Json> {
+        return app::ViewOf(app::Executions(*context.home, context.executor).Retry(Id(request)));
+      },
+      201);
 }
 
 }  // namespace grove::api::rest

@@ -26,7 +26,8 @@ Status AddKeyRoutes(Router* router, const RestContext& context) {
     return auth::NewKeyJson(key);
   }, 201));
   return AddJson(router, "DELETE", "/api/v1/keys/{id}", [home](const HttpRequest& request) -> Result<Json> {
-    ASSIGN_OR_RETURN(auth::AccessKey key, auth::RevokeAccessKey(*home->metadata(), std::string(request.PathParam("id"))));
+    ASSIGN_OR_RETURN(auth::AccessKey key,
+                     auth::RevokeAccessKey(*home->metadata(), std::string(request.PathParam("id"))));
     return auth::KeyJson(key);
   });
 }

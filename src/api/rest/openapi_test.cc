@@ -76,7 +76,8 @@ TEST(OpenApiTest, EveryListTakesThePageParameters) {
     for (const auto& [method, operation] : operations.items()) {
       std::string schema = operation["responses"].begin().value().dump();
       bool paged = schema.find("#/components/schemas/Page") != std::string::npos;
-      bool takes_limit = operation.value("parameters", Json::array()).dump().find("parameters/limit") != std::string::npos;
+      bool takes_limit =
+          operation.value("parameters", Json::array()).dump().find("parameters/limit") != std::string::npos;
       EXPECT_EQ(paged, takes_limit) << method << " " << path;
     }
   }

@@ -24,13 +24,14 @@ Status AddPipelineRoutes(Router* router, const RestContext& context) {
     if (!stored.ok()) return StatusResponse(stored.status());
     return JsonResponse(stored->new_version ? 201 : 200, app::ToJson(*stored));
   }));
-  RETURN_IF_ERROR(AddJson(router, "GET", "/api/v1/pipelines/{name}", [home](const HttpRequest& request) -> Result<Json> {
-    int version = 0;
-    if (auto text = request.QueryParam("version")) {
-      ASSIGN_OR_RETURN(version, PositiveInt(*text, "version"));
-    }
-    return app::ViewOf(app::Pipelines(*home).Describe(std::string(request.PathParam("name")), version));
-  }));
+  RETURN_IF_ERROR(
+      AddJson(router, "GET", "/api/v1/pipelines/{name}", [home](const HttpRequest& request) -> Result<Json> {
+        int version = 0;
+        if (auto text = request.QueryParam("version")) {
+          ASSIGN_OR_RETURN(version, PositiveInt(*text, "version"));
+        }
+        return app::ViewOf(app::Pipelines(*home).Describe(std::string(request.PathParam("name")), version));
+      }));
   return AddList(router, "/api/v1/pipelines/{name}/versions",
                  [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
                    return app::ViewOf(app::Pipelines(*home).Versions(std::string(request.PathParam("name"))));

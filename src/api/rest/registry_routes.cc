@@ -31,9 +31,10 @@ Result<Json> ChangeApproval(app::Home* home, const HttpRequest& request, bool ap
 
 Status AddRegistryRoutes(Router* router, const RestContext& context) {
   app::Home* home = context.home;
-  RETURN_IF_ERROR(AddList(router, "/api/v1/registry/groups", [home](const HttpRequest&, const PageRequest&) -> Result<Json> {
-    return app::ViewOf(app::ModelRegistry(*home).Groups());
-  }));
+  RETURN_IF_ERROR(
+      AddList(router, "/api/v1/registry/groups", [home](const HttpRequest&, const PageRequest&) -> Result<Json> {
+        return app::ViewOf(app::ModelRegistry(*home).Groups());
+      }));
   RETURN_IF_ERROR(AddList(router, "/api/v1/registry/groups/{group}/versions",
                           [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
                             std::string group(request.PathParam("group"));

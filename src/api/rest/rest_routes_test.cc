@@ -111,7 +111,8 @@ TEST_F(RestRoutesTest, ListsComeAPageAtATime) {
   Json first = Expect(200, "GET", "/api/v1/executions?limit=2");
   ASSERT_EQ(first["items"].size(), 2u);
   ASSERT_TRUE(first.contains("next_page_token"));
-  Json second = Expect(200, "GET", "/api/v1/executions?limit=2&page_token=" + first["next_page_token"].get<std::string>());
+  Json second =
+      Expect(200, "GET", "/api/v1/executions?limit=2&page_token=" + first["next_page_token"].get<std::string>());
   ASSERT_EQ(second["items"].size(), 1u);
   EXPECT_FALSE(second.contains("next_page_token"));
   std::set<std::string> ids;
@@ -154,7 +155,8 @@ TEST_F(RestRoutesTest, ApprovalsNeedTheApproverRoleAndRecordTheCaller) {
 
 TEST_F(RestRoutesTest, EndpointsAreCreatedDeployedPromotedAndDeleted) {
   RegisterAbalone("Abalone", /*approve=*/true);
-  Json created = Expect(201, "POST", "/api/v1/endpoints", R"({"name": "staging", "deploy": ["Abalone/1"]})", "operator");
+  Json created =
+      Expect(201, "POST", "/api/v1/endpoints", R"({"name": "staging", "deploy": ["Abalone/1"]})", "operator");
   EXPECT_EQ(created["models"][0]["name"], "Abalone");
   EXPECT_EQ(created["models"][0]["pinned"], true);
   EXPECT_EQ(Expect(200, "GET", "/api/v1/endpoints", "", "viewer")["items"][0]["name"], "staging");
@@ -215,12 +217,14 @@ TEST_F(RestRoutesTest, KeysAreForAdminsOnly) {
   Json created = Expect(201, "POST", "/api/v1/keys", R"({"role": "viewer", "name": "dashboard"})");
   EXPECT_EQ(created["name"], "dashboard");
   std::string secret = created["secret_access_key"];
-  auto as_new = http_test::Fetch(server_->port(), "GET", "/api/v1/pipelines", "", "Authorization: Bearer " + secret + "\r\n");
+  auto as_new =
+      http_test::Fetch(server_->port(), "GET", "/api/v1/pipelines", "", "Authorization: Bearer " + secret + "\r\n");
   EXPECT_EQ(as_new->status, 200);
   EXPECT_THAT(Expect(400, "POST", "/api/v1/keys", R"({"role": "king"})")["error"]["message"].dump(),
               HasSubstr("field 'role'"));
   EXPECT_EQ(Expect(200, "DELETE", "/api/v1/keys/" + created["access_key_id"].get<std::string>())["status"], "Revoked");
-  auto revoked = http_test::Fetch(server_->port(), "GET", "/api/v1/pipelines", "", "Authorization: Bearer " + secret + "\r\n");
+  auto revoked =
+      http_test::Fetch(server_->port(), "GET", "/api/v1/pipelines", "", "Authorization: Bearer " + secret + "\r\n");
   EXPECT_EQ(revoked->status, 401);
   EXPECT_EQ(Expect(404, "DELETE", "/api/v1/keys/GRVKNOPE")["error"]["code"], "NotFound");
 }
