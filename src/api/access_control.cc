@@ -62,6 +62,8 @@ Protocol ProtocolOf(const HttpRequest& request) {
 std::optional<auth::Role> DefaultRequiredRole(const HttpRequest& request) {
   const bool read = request.method == "GET" || request.method == "HEAD";
   std::string_view path = request.path;
+  // The router ignores a trailing '/': "/approve/" is "/approve".
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   if (read && (path == "/ping" || path == "/api/v1/health")) return std::nullopt;
   if (path == "/api/v1/keys" || StartsWith(path, "/api/v1/keys/")) return auth::Role::kAdmin;
   if (ProtocolOf(request) == Protocol::kSageMaker) {

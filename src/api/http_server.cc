@@ -11,6 +11,12 @@
 // Bad input is answered (400/413/431) and then "lingering closed": the send
 // side is shut down and whatever the client still sends is read and dropped
 // for a while, so the client sees the error instead of a reset.
+//
+// A streamed response (HttpResponse::stream) replaces Write with
+//   WriteStreamHeader -> PullStream: (Next -> write a chunk | wait on a timer)*
+//   -> EndStream (last chunk) -> close,
+// while WatchStreamClient reads from the socket to notice a client that goes
+// away (Close then cancels the timer and frees the stream at once).
 #include "api/http_server.h"
 
 #include <atomic>
@@ -123,6 +129,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // after its current response.
   void OnServerStop() {
     if (state_ == State::kIdle) Close();
+    if (state_ == State::kStreaming) EndStream();  // A stream that is writing ends after its chunk.
   }
 
   // Closes the connection when its current state has lasted too long.
@@ -133,6 +140,7 @@ class Session : public std::enable_shared_from_this<Session> {
       case State::kReading:
       case State::kWriting: if (age > server_.options.io_timeout) Close(); break;
       case State::kDraining: if (age > kDrainTimeout) Close(); break;
+      case State::kStreaming:  // Waiting for the stream's next piece: as long as it takes.
       case State::kClosed: break;
     }
   }
@@ -140,13 +148,15 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close() {
     if (state_ == State::kClosed) return;
     SetState(State::kClosed);
+    stream_.reset();
+    stream_timer_.cancel();
     ErrorCode ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);  // Pending operations complete with operation_aborted.
   }
 
  private:
-  enum class State { kIdle, kReading, kWriting, kDraining, kClosed };
+  enum class State { kIdle, kReading, kWriting, kStreaming, kDraining, kClosed };
 
   void SetState(State state) {
     state_ = state;
@@ -292,25 +302,34 @@ class Session : public std::enable_shared_from_this<Session> {
                              ": " + failure);
   }
 
-  void Write(HttpResponse response, unsigned version, bool keep_alive, bool head, bool drain) {
-    if (response.status < 200 || response.status > 599) {
-      response = ErrorResponse(500, "Internal",
-                               "handler returned invalid HTTP status " + std::to_string(response.status));
-    }
-    response_ = http::response<http::string_body>();
-    response_.version(version);
-    response_.result(static_cast<unsigned>(response.status));
-    response_.set(http::field::server, server_.options.server_name);
+  // Status line, Server, Content-Type and the handler's headers of `response` into `message`.
+  template <typename Message>
+  void SetHeader(const HttpResponse& response, unsigned version, Message& message) {
+    message.version(version);
+    message.result(static_cast<unsigned>(response.status));
+    message.set(http::field::server, server_.options.server_name);
     if (!response.content_type.empty() && SafeHeaderText(response.content_type)) {
-      response_.set(http::field::content_type, response.content_type);
+      message.set(http::field::content_type, response.content_type);
     }
     for (const auto& [name, value] : response.headers.fields()) {
       if (name.empty() || !SafeHeaderText(name) || !SafeHeaderText(value) ||
           name.find_first_of(": ") != std::string::npos) {
         continue;  // Would corrupt the header block; handlers must not send it.
       }
-      response_.insert(beast::string_view(name.data(), name.size()), value);
+      message.insert(beast::string_view(name.data(), name.size()), value);
     }
+  }
+
+  void Write(HttpResponse response, unsigned version, bool keep_alive, bool head, bool drain) {
+    if (response.status < 200 || response.status > 599) {
+      response = ErrorResponse(500, "Internal",
+                               "handler returned invalid HTTP status " + std::to_string(response.status));
+    }
+    if (response.stream && !head && response.status != 204 && response.status != 304) {
+      return WriteStreamHeader(std::move(response), version);
+    }
+    response_ = http::response<http::string_body>();
+    SetHeader(response, version, response_);
     const bool no_body = response.status == 204 || response.status == 304;
     if (!no_body) {
       response_.content_length(head && response.head_content_length ? *response.head_content_length
@@ -335,6 +354,88 @@ class Session : public std::enable_shared_from_this<Session> {
     if (drain_after_write_ || (close_after_write_ && socket_.available(ec) > 0)) return Drain();
     if (close_after_write_ || server_.stopping.load(std::memory_order_relaxed)) return Close();
     WaitForRequest();
+  }
+
+  // Sends a streamed response's header: chunked on HTTP/1.1; on HTTP/1.0 the
+  // body ends when the connection closes. Either way the connection closes
+  // after the stream, so nothing the client sends meanwhile is a request.
+  void WriteStreamHeader(HttpResponse response, unsigned version) {
+    stream_ = std::move(response.stream);
+    chunked_ = version >= 11;
+    stream_header_ = http::response<http::empty_body>();
+    SetHeader(response, version, stream_header_);
+    stream_header_.set(http::field::cache_control, "no-cache");
+    stream_header_.keep_alive(false);
+    if (chunked_) stream_header_.chunked(true);
+    stream_serializer_.emplace(stream_header_);
+    SetState(State::kWriting);
+    http::async_write_header(socket_, *stream_serializer_, [self = shared_from_this()](ErrorCode ec, size_t) {
+      if (self->state_ == State::kClosed) return;
+      if (ec) return self->Close();
+      self->stream_serializer_.reset();
+      self->WatchStreamClient();
+      self->PullStream();
+    });
+  }
+
+  // Reads (and drops) what the client sends while the stream runs, so a
+  // client that disconnects is noticed at once, not at the next write.
+  void WatchStreamClient() {
+    if (!drain_buffer_) drain_buffer_ = std::make_unique<char[]>(kDrainChunk);
+    socket_.async_read_some(asio::buffer(drain_buffer_.get(), kDrainChunk),
+                            [self = shared_from_this()](ErrorCode ec, size_t) {
+                              if (self->state_ == State::kClosed) return;
+                              if (ec) return self->Close();
+                              self->WatchStreamClient();
+                            });
+  }
+
+  // Sends the stream's next piece, or waits retry_after() for one, or ends.
+  void PullStream() {
+    if (server_.stopping.load(std::memory_order_relaxed)) return EndStream();
+    std::optional<std::string> piece;
+    try {
+      piece = stream_->Next();
+    } catch (...) {
+      Bump(worker_.handler_errors);
+      piece.reset();
+    }
+    if (!piece) return EndStream();
+    if (piece->empty()) {
+      SetState(State::kStreaming);
+      stream_timer_.expires_after(stream_->retry_after());
+      stream_timer_.async_wait([self = shared_from_this()](ErrorCode ec) {
+        if (ec || self->state_ != State::kStreaming) return;  // Cancelled: closed or ended.
+        self->PullStream();
+      });
+      return;
+    }
+    chunk_.clear();
+    if (chunked_) {
+      char size[20];
+      chunk_.append(size, static_cast<size_t>(std::snprintf(size, sizeof size, "%zx\r\n", piece->size())));
+    }
+    chunk_ += *piece;
+    if (chunked_) chunk_ += "\r\n";
+    WriteChunk([](Session& self) { self.PullStream(); });
+  }
+
+  // Ends the body (the last chunk) and closes the connection.
+  void EndStream() {
+    stream_.reset();
+    stream_timer_.cancel();
+    if (!chunked_) return Close();
+    chunk_ = "0\r\n\r\n";
+    WriteChunk([](Session& self) { self.Close(); });
+  }
+
+  void WriteChunk(void (*then)(Session&)) {
+    SetState(State::kWriting);
+    asio::async_write(socket_, asio::buffer(chunk_), [self = shared_from_this(), then](ErrorCode ec, size_t) {
+      if (self->state_ == State::kClosed) return;
+      if (ec) return self->Close();
+      then(*self);
+    });
   }
 
   // Lingering close: stop sending, read and drop input until the client
@@ -372,6 +473,13 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t drained_budget_ = 0;
   size_t body_limit_ = 0;  // Of the request being read (its route's, once the header is in).
   std::unique_ptr<char[]> drain_buffer_;
+  // A streamed response (WriteStreamHeader): its source, header and the chunk being written.
+  std::shared_ptr<ResponseStream> stream_;
+  http::response<http::empty_body> stream_header_;
+  std::optional<http::response_serializer<http::empty_body>> stream_serializer_;
+  asio::steady_timer stream_timer_{socket_.get_executor()};
+  std::string chunk_;
+  bool chunked_ = true;
 };
 
 // Runs a worker's io_context until it has no more work. Handlers do not

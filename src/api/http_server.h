@@ -53,7 +53,9 @@ struct HttpServerStats {
 
 // Accepts connections and answers each request with dispatcher.Dispatch()
 // (a Router, or a decorator around one). HTTP/1.1
-// with keep-alive and pipelining, TCP_NODELAY, HEAD without body. It never
+// with keep-alive and pipelining, TCP_NODELAY, HEAD without body, and bodies
+// streamed chunked from a ResponseStream (http_types.h) without blocking an
+// I/O thread between pieces. It never
 // lets an exception or malformed input end the process: malformed HTTP gets
 // 400 and the connection is closed; a handler that throws gets 500.
 //
@@ -76,8 +78,9 @@ class HttpServer {
 
   // Graceful stop: stops accepting, closes idle keep-alive connections, lets
   // requests already being read or handled finish (their responses carry
-  // "Connection: close"), waits up to options.stop_timeout for them, then
-  // closes what is left and joins the I/O threads. Idempotent; a stopped
+  // "Connection: close"), ends streamed bodies at once (with their last
+  // chunk), waits up to options.stop_timeout for them, then closes what is
+  // left and joins the I/O threads. Idempotent; a stopped
   // server cannot be restarted.
   void Stop();
 

@@ -98,6 +98,22 @@ class TestClient {
     }
   }
 
+  // The bytes received (after any response already read) until `needle` has
+  // arrived, the server closes or the timeout passes; they are consumed.
+  std::string ReadUntil(std::string_view needle, int timeout_ms = 5000) {
+    auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (buffer_.find(needle) == std::string::npos && Fill(deadline)) {
+    }
+    return std::exchange(buffer_, std::string());
+  }
+  // Everything until the server closes (or the timeout passes).
+  std::string ReadUntilClosed(int timeout_ms = 5000) {
+    auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (Fill(deadline)) {
+    }
+    return std::exchange(buffer_, std::string());
+  }
+
   // True when the server closes (EOF or reset) within the timeout; bytes that
   // arrive first are discarded.
   bool WaitClosed(int timeout_ms = 5000) {

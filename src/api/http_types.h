@@ -3,8 +3,10 @@
 // Plain HTTP request and response values, free of Boost.Beast, so handlers and
 // their tests compile quickly and never see the network library. The server
 // (http_server.cc) converts between these and Beast's messages.
+#include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,6 +71,23 @@ struct HttpRequest {
   std::string_view PathParam(std::string_view name) const;
 };
 
+// A response body made a piece at a time, for bodies that have no end or are
+// too large to hold (server-sent events, downloads). The server sends the
+// headers, then pulls pieces with Next on the connection's I/O thread and sends
+// each as a chunk (chunked transfer encoding); the connection closes after the
+// last one. The stream is destroyed when the body ends, the client goes away or
+// the server stops, whichever comes first.
+// Thread safety: called from one I/O thread at a time.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // The next piece of the body. It must not block: an empty string means
+  // nothing yet, and the server asks again after retry_after(); nullopt ends
+  // the body. An exception also ends it (the client sees the body stop).
+  virtual std::optional<std::string> Next() = 0;
+  virtual std::chrono::milliseconds retry_after() const { return std::chrono::milliseconds(100); }
+};
+
 // A response from a handler. The server adds Content-Length, Connection and
 // Server; for HEAD requests it sends the headers and Content-Length only.
 struct HttpResponse {
@@ -80,6 +99,9 @@ struct HttpResponse {
   // so a handler can state the size of what GET would send without reading it
   // (S3's HeadObject). Ignored for other methods.
   std::optional<uint64_t> head_content_length;
+  // When set, the body is this stream's pieces instead of `body` (which is
+  // ignored), sent chunked without a Content-Length; HEAD gets the headers only.
+  std::shared_ptr<ResponseStream> stream;
 };
 
 // A JSON body with the given status; `value` is dumped compactly.

@@ -149,11 +149,22 @@ const Router::Rule* Router::FindRule(
     std::string_view method, const std::vector<std::string_view>& parts, std::string_view path,
     std::vector<std::pair<std::string, std::string_view>>* captures) const {
   for (const Rule& rule : rules_) {
-    if (rule.method == method && Matches(rule, parts, path, captures)) return &rule;
+    if (rule.method == method && Applies(rule, parts, path, captures)) return &rule;
   }
   if (method == "HEAD") return FindRule("GET", parts, path, captures);
   return nullptr;
 }
+
+bool Router::Applies(const Rule& rule, const std::vector<std::string_view>& parts, std::string_view path,
+                     std::vector<std::pair<std::string, std::string_view>>* captures) const {
+  if (!rule.segments.empty() && rule.segments[0].capture &&
+      std::find(reserved_.begin(), reserved_.end(), parts[0]) != reserved_.end()) {
+    return false;
+  }
+  return Matches(rule, parts, path, captures);
+}
+
+void Router::Reserve(std::string segment) { reserved_.push_back(std::move(segment)); }
 
 void Router::AddForHeader(std::string name, std::shared_ptr<Handler> handler) {
   header_rules_.emplace_back(std::move(name), std::move(handler));
@@ -188,7 +199,7 @@ std::optional<HttpResponse> Router::MethodNotAllowed(
   std::vector<std::string> allowed;
   std::vector<std::pair<std::string, std::string_view>> captures;
   for (const Rule& rule : rules_) {
-    if (!Matches(rule, parts, path, &captures)) continue;
+    if (!Applies(rule, parts, path, &captures)) continue;
     if (std::find(allowed.begin(), allowed.end(), rule.method) == allowed.end()) {
       allowed.push_back(rule.method);
     }

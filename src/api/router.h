@@ -43,6 +43,11 @@ class Router : public Dispatcher {
   // on POST /. Header rules are tried in the order added.
   void AddForHeader(std::string name, std::shared_ptr<Handler> handler);
 
+  // Keeps paths whose first segment is `segment` (e.g. "api") to rules that
+  // spell it: a capture there (S3's "/{bucket}/...") does not take them, so
+  // an unknown /api/... path gets the 404 or 405 above, not another protocol's.
+  void Reserve(std::string segment);
+
   // Finds the rule for request->method and request->path, fills
   // request->path_params and returns the handler's response. Without a rule:
   // 404 {"error": {"code": "NotFound", "message", "path", "similar": [...]}}
@@ -82,6 +87,9 @@ class Router : public Dispatcher {
   static bool Matches(const Rule& rule, const std::vector<std::string_view>& parts,
                       std::string_view path,
                       std::vector<std::pair<std::string, std::string_view>>* captures);
+  // Matches, unless the rule would capture a reserved first segment.
+  bool Applies(const Rule& rule, const std::vector<std::string_view>& parts, std::string_view path,
+               std::vector<std::pair<std::string, std::string_view>>* captures) const;
   const Rule* FindRule(std::string_view method, const std::vector<std::string_view>& parts,
                        std::string_view path,
                        std::vector<std::pair<std::string, std::string_view>>* captures) const;
@@ -93,6 +101,7 @@ class Router : public Dispatcher {
 
   std::vector<Rule> rules_;
   std::vector<std::pair<std::string, std::shared_ptr<Handler>>> header_rules_;
+  std::vector<std::string> reserved_;  // First segments only their literal rules take.
 };
 
 }  // namespace grove::api

@@ -190,5 +190,24 @@ TEST(RouterHeaderTest, RequestsCarryingTheHeaderGoToItsHandlerWhateverThePath) {
   EXPECT_EQ(Json::parse(router.Route(&elsewhere).body)["rule"], "control-plane");
 }
 
+// A reserved first segment is never captured: /api/... paths get Grove's
+// 404 and 405, not the answer of a catch-all such as S3's /{bucket}/{key...}.
+TEST(RouterReserveTest, AReservedSegmentIsOnlyTakenByItsLiteralRules) {
+  Router router;
+  ASSERT_TRUE(router.Add("GET", "/api/v1/pipelines", Named("pipelines")).ok());
+  ASSERT_TRUE(router.Add("GET", "/{bucket}/{key...}", Named("object")).ok());
+  ASSERT_TRUE(router.Add("PUT", "/{bucket}", Named("bucket")).ok());
+  router.Reserve("api");
+  int status = 0;
+  EXPECT_EQ(Call(router, "GET", "/api/v1/pipelines")["rule"], "pipelines");
+  EXPECT_EQ(Call(router, "GET", "/api/v1/nothing", &status)["error"]["code"], "NotFound");
+  EXPECT_EQ(status, 404);
+  EXPECT_EQ(Call(router, "PUT", "/api", &status)["error"]["code"], "NotFound");
+  Call(router, "PUT", "/api/v1/pipelines", &status);
+  EXPECT_EQ(status, 405);
+  EXPECT_EQ(Call(router, "GET", "/apiary/k")["rule"], "object");
+  EXPECT_EQ(Call(router, "PUT", "/data")["rule"], "bucket");
+}
+
 }  // namespace
 }  // namespace grove::api

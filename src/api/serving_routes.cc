@@ -2,7 +2,6 @@
 
 #include <memory>
 
-#include "app/record_json.h"
 
 namespace grove::api {
 
@@ -13,16 +12,6 @@ Status AddServingRoutes(Router* router, serving::EndpointService* service, servi
                               std::make_shared<InvocationHandler>(service, capture, counters, Dialect::kGrove)));
   RETURN_IF_ERROR(router->Add("POST", "/endpoints/{name}/invocations",
                               std::make_shared<InvocationHandler>(service, capture, counters, Dialect::kSageMaker)));
-  RETURN_IF_ERROR(router->Add("GET", "/api/v1/endpoints", [service](const HttpRequest&) {
-    return JsonResponse(200, {{"endpoints", app::ToJsonArray(service->Describe())}});
-  }));
-  RETURN_IF_ERROR(router->Add("GET", "/api/v1/endpoints/{name}", [service](const HttpRequest& request) {
-    std::string_view name = request.PathParam("name");
-    for (const serving::EndpointState& state : service->Describe()) {
-      if (state.name == name) return JsonResponse(200, app::ToJson(state));
-    }
-    return StatusResponse(service->Endpoint(name).status());
-  }));
   RETURN_IF_ERROR(router->Add("GET", "/metrics", [service, counters](const HttpRequest&) {
     return TextResponse(200, service->cache().PrometheusText() + counters->PrometheusText(),
                         "text/plain; version=0.0.4; charset=utf-8");

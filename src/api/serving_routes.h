@@ -11,10 +11,9 @@ namespace grove::api {
 // Adds the serving routes to `router`:
 //   POST /api/v1/endpoints/{name}/invocations   predictions (Grove errors)
 //   POST /endpoints/{name}/invocations          the same for sagemaker-runtime clients
-//   GET  /api/v1/endpoints                      {"endpoints": [...]} (app::ToJson each, as `endpoint list --json`)
-//   GET  /api/v1/endpoints/{name}               one endpoint: models, versions, load state
 //   GET  /metrics                               Prometheus text: model cache and invocations
 //   GET  /ping, /api/v1/health                  200 while the server runs
+// (The endpoints themselves are described by the REST routes, api/rest/.)
 // `capture` may be null. Every pointer must outlive the router.
 Status AddServingRoutes(Router* router, serving::EndpointService* service, serving::DataCapture* capture,
                         InvocationCounters* counters);

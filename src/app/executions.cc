@@ -47,6 +47,15 @@ Result<StartedExecution> Executions::Start(const std::string& file, const Json& 
 
 Result<StartedExecution> Executions::StartStored(const std::string& name,
                                                  const std::map<std::string, std::string>& parameters) {
+  return StartStoredWith(name, parameters);
+}
+
+Result<StartedExecution> Executions::StartStored(const std::string& name, const Json& parameters) {
+  return StartStoredWith(name, parameters);
+}
+
+template <typename Parameters>
+Result<StartedExecution> Executions::StartStoredWith(const std::string& name, const Parameters& parameters) {
   if (executor_ == nullptr) return Status::Internal("Executions::StartStored without an executor");
   ASSIGN_OR_RETURN(PipelineDescription stored, Pipelines(home_).Describe(name, 0));
   ASSIGN_OR_RETURN(pipeline::Definition def, Pipelines::Parse(stored.definition));
@@ -73,11 +82,14 @@ Result<store::ExecutionRecord> Executions::Wait(const std::string& id) {
   return executor_->Wait(id);
 }
 
+Status ExecutionQuery::CheckLimit() const {
+  if (limit >= 1) return Status::OK();
+  return Status::InvalidArgument("limit " + std::to_string(limit) +
+                                 ": expected 1 or more (leave it out for the newest 20)");
+}
+
 Result<std::vector<store::ExecutionRecord>> Executions::List(const ExecutionQuery& query) {
-  if (query.limit < 1) {
-    return Status::InvalidArgument("limit " + std::to_string(query.limit) +
-                                   ": expected 1 or more (leave it out for the newest 20)");
-  }
+  RETURN_IF_ERROR(query.CheckLimit());
   if (!query.pipeline.empty()) RETURN_IF_ERROR(home_.metadata()->GetPipeline(query.pipeline).status());
   return home_.metadata()->ListExecutions(query.pipeline, query.limit);
 }

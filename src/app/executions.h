@@ -26,6 +26,9 @@ struct StartedExecution {
 struct ExecutionQuery {
   std::string pipeline;  // Empty: every pipeline; else it must exist (NotFound).
   int limit = 20;        // REQUIRES >= 1 (InvalidArgument otherwise).
+
+  // InvalidArgument when the limit is below 1.
+  Status CheckLimit() const;
 };
 
 // The log of one step run: the stored log artifact once the step ended, the
@@ -69,6 +72,8 @@ class Executions {
   // does. Parameters are text, as on the command line. NotFound for an
   // unknown pipeline. REQUIRES: an executor.
   Result<StartedExecution> StartStored(const std::string& name, const std::map<std::string, std::string>& parameters);
+  // The same with typed JSON values (the REST API); strings are parsed as on the command line.
+  Result<StartedExecution> StartStored(const std::string& name, const Json& parameters);
   // Retries a Failed or Stopped execution from its failed step: starts a new
   // execution of the same definition version with the same parameters, in
   // which every step that succeeded before is served from the cache (steps
@@ -103,6 +108,8 @@ class Executions {
  private:
   template <typename Parameters>
   Result<StartedExecution> StartWith(const std::string& file, const Parameters& parameters);
+  template <typename Parameters>
+  Result<StartedExecution> StartStoredWith(const std::string& name, const Parameters& parameters);
   // The step runs of `id`, or the one run of `step` when not empty.
   Result<std::vector<store::StepRunRecord>> Runs(const std::string& id, const std::string& step);
 

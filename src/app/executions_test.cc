@@ -70,6 +70,18 @@ TEST_F(ExecutionsTest, StartWithTypedJsonParameters) {
   EXPECT_EQ(Executions(*home_).Start("p.yaml", Json::object()).status().code(), StatusCode::kInternal);
 }
 
+TEST_F(ExecutionsTest, StartStoredWithTypedJsonParameters) {
+  auto executor = std::move(home_->NewExecutor(1).value());
+  Executions executions(*home_, executor.get());
+  EXPECT_EQ(executions.StartStored("hello", Json::object()).status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(Pipelines(*home_).Register(Write("p.yaml", kScriptPipeline)).ok());
+  EXPECT_EQ(executions.StartStored("hello", Json{{"Nope", 1}}).status().code(), StatusCode::kInvalidArgument);
+  auto started = executions.StartStored("hello", Json{{"Word", "stored"}});
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  EXPECT_EQ(started->version, 1);
+  EXPECT_EQ(executions.Wait(started->id)->parameters["Word"], "stored");
+}
+
 // A failed execution is retried from its failed step: what succeeded comes from the cache.
 TEST_F(ExecutionsTest, RetryRunsAgainFromTheFailedStep) {
   const std::filesystem::path marker = dir_.path() / "fail-once";

@@ -51,6 +51,27 @@ Result<pipeline::Definition> Pipelines::Read(const fs::path& path) {
   return def;
 }
 
+Result<pipeline::Definition> Pipelines::ReadText(const std::string& text, const std::string& name,
+                                                const std::string& source) {
+  const auto& types = pipeline::StepTypeRegistry::BuiltIn();
+  pipeline::Definition def;
+  if (pipeline::IsSageMakerDefinition(text)) {
+    if (name.empty()) {
+      return Status::InvalidArgument(source + ": a SageMaker pipeline definition carries no name; give one "
+                                     "(e.g. ?name=abalone)");
+    }
+    ASSIGN_OR_RETURN(def, pipeline::ReadSageMakerDefinition(text, name, source, types));
+  } else {
+    ASSIGN_OR_RETURN(def, pipeline::ReadDefinition(text, source, types));
+    if (!name.empty() && name != def.name) {
+      return Status::InvalidArgument(source + ": the definition names pipeline '" + def.name + "', not '" + name +
+                                     "'");
+    }
+  }
+  RETURN_IF_ERROR(pipeline::ValidateDefinition(def, types));
+  return def;
+}
+
 Result<RegisteredDefinition> Pipelines::Register(const fs::path& path) {
   ASSIGN_OR_RETURN(pipeline::Definition def, Read(path));
   return Store(std::move(def));
@@ -86,6 +107,16 @@ Result<PipelineDescription> Pipelines::Describe(const std::string& name, int ver
   PipelineDescription out;
   ASSIGN_OR_RETURN(out.pipeline, home_.metadata()->GetPipeline(name));
   ASSIGN_OR_RETURN(out.definition, home_.metadata()->GetDefinition(name, version));
+  return out;
+}
+
+Result<std::vector<store::DefinitionRecord>> Pipelines::Versions(const std::string& name) {
+  ASSIGN_OR_RETURN(store::PipelineRecord pipeline, home_.metadata()->GetPipeline(name));
+  std::vector<store::DefinitionRecord> out;
+  for (int v = pipeline.latest_version; v >= 1; --v) {
+    ASSIGN_OR_RETURN(store::DefinitionRecord def, home_.metadata()->GetDefinition(name, v));
+    out.push_back(std::move(def));
+  }
   return out;
 }
 

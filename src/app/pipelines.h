@@ -35,6 +35,13 @@ class Pipelines {
   // is a directory (naming its definition files), NotFound when it is missing.
   static Result<pipeline::Definition> Read(const std::filesystem::path& path);
 
+  // Reads and validates a definition sent as text (YAML or JSON; Grove's form,
+  // or SageMaker's pipeline-definition JSON, which carries no name: `name`
+  // names it, and when not empty must match a Grove definition's own).
+  // `source` names the text in messages and is kept as its source path.
+  static Result<pipeline::Definition> ReadText(const std::string& text, const std::string& name,
+                                               const std::string& source);
+
   // Read, then Store.
   Result<RegisteredDefinition> Register(const std::filesystem::path& path);
   // Stores a validated definition as a new version of its pipeline unless the
@@ -47,6 +54,8 @@ class Pipelines {
   Result<std::vector<store::PipelineRecord>> List();
   // `version` 0: the latest.
   Result<PipelineDescription> Describe(const std::string& name, int version);
+  // Every definition version of pipeline `name`, newest first.
+  Result<std::vector<store::DefinitionRecord>> Versions(const std::string& name);
 
  private:
   Home& home_;

@@ -38,6 +38,31 @@ TEST_F(PipelinesTest, RegisterStoresANewVersionOnlyWhenTheTextChanges) {
   EXPECT_EQ(pipelines.Describe("nope", 0).status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(PipelinesTest, ReadTextChecksTheNameAndVersionsListNewestFirst) {
+  auto def = Pipelines::ReadText(kScriptPipeline, "", "POST /api/v1/pipelines");
+  ASSERT_TRUE(def.ok()) << def.status().ToString();
+  EXPECT_EQ(def->name, "hello");
+  EXPECT_EQ(def->source_path, "POST /api/v1/pipelines");
+  auto other = Pipelines::ReadText(kScriptPipeline, "goodbye", "body");
+  EXPECT_EQ(other.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(other.status().message(), HasSubstr("names pipeline 'hello', not 'goodbye'"));
+  auto bad = Pipelines::ReadText("pipeline: x\nsteps: [{name: A, type: Nope}]\n", "", "body");
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("body"));
+  auto sagemaker = Pipelines::ReadText(R"({"Version": "2020-12-01", "Steps": []})", "", "body");
+  EXPECT_THAT(sagemaker.status().message(), HasSubstr("carries no name"));
+
+  Pipelines pipelines(*home_);
+  ASSERT_TRUE(pipelines.Store(*def).ok());
+  ASSERT_TRUE(pipelines.Register(Write("p.yaml", std::string(kScriptPipeline) + "# two\n")).ok());
+  auto versions = pipelines.Versions("hello");
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[0].version, 2);
+  EXPECT_EQ((*versions)[1].version, 1);
+  EXPECT_EQ(pipelines.Versions("nope").status().code(), StatusCode::kNotFound);
+}
+
 TEST_F(PipelinesTest, AnInvalidDefinitionIsNotStored) {
   Pipelines pipelines(*home_);
   auto bad = pipelines.Register(Write("bad.yaml", "pipeline: x\nsteps:\n  - {name: A, type: Trainng}\n"));

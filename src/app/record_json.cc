@@ -116,4 +116,56 @@ Json ToJson(const store::TrialRecord& t, const std::string& step, bool best) {
               {"best", best}};
 }
 
+Json ToJson(const store::EventRecord& e) {
+  return {{"seq", e.seq}, {"at", Time(e.at)}, {"kind", e.kind}, {"subject", e.subject}, {"payload", e.payload}};
+}
+
+Json ToJson(const PipelineDescription& d) {
+  Json out = ToJson(d.pipeline);
+  out["definition"] = ToJson(d.definition);
+  return out;
+}
+
+Json ToJson(const RegisteredDefinition& r) {
+  return {{"pipeline", r.definition.name}, {"version", r.version}, {"new_version", r.new_version}};
+}
+
+Json ToJson(const StartedExecution& e) { return {{"id", e.id}, {"pipeline", e.pipeline}, {"version", e.version}}; }
+
+Json ToJson(const StepLog& log) {
+  return {{"step", log.run.step_name}, {"status", log.run.status}, {"log", log.text}};
+}
+
+Json ToJson(const StepOutput& output) {
+  Json out = ToJson(output.artifact);
+  out["step"] = output.step;
+  out["name"] = output.name;
+  return out;
+}
+
+Json TrialsJson(const std::vector<StepTrials>& steps) {
+  Json out = Json::array();
+  for (const StepTrials& s : steps) {
+    for (const store::TrialRecord& t : s.trials) out.push_back(ToJson(t, s.step, t.number == s.best));
+  }
+  return out;
+}
+
+Json ToJson(const EvaluationReport& report) { return {{"digest", report.digest}, {"report", report.report}}; }
+
+Json ToJson(const EndpointDescription& d) {
+  Json out = ToJson(d.state);
+  out["promotions"] = ToJsonArray(d.promotions);
+  return out;
+}
+
+Json ToJson(const ArtifactInfo& info) {
+  Json out = ToJson(info.record);
+  out["lineage"] = ToJsonArray(info.lineage);
+  Json files = Json::array();
+  for (const ArtifactFile& f : info.files) files.push_back({{"path", f.path}, {"size_bytes", f.size_bytes}});
+  out["files"] = std::move(files);
+  return out;
+}
+
 }  // namespace grove::app

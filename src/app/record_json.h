@@ -7,7 +7,13 @@
 
 #include <vector>
 
+#include "app/artifacts.h"
+#include "app/endpoints.h"
+#include "app/executions.h"
+#include "app/model_registry.h"
+#include "app/pipelines.h"
 #include "common/json.h"
+#include "common/status.h"
 #include "serving/endpoint_service.h"
 #include "store/records.h"
 
@@ -40,12 +46,47 @@ Json ToJson(const serving::EndpointState& state);
 //  error, best}: a tuning trial of step `step`, `best` when the step's search chose it.
 Json ToJson(const store::TrialRecord& t, const std::string& step, bool best);
 
+// {seq, at, kind, subject, payload}: an event of the metadata store's log.
+Json ToJson(const store::EventRecord& e);
+
+// Views of what the use cases return, built on the records' views.
+// pipeline {name, ...} with "definition": the version described.
+Json ToJson(const PipelineDescription& d);
+// {pipeline, version, new_version}: a definition stored (`pipeline create`).
+Json ToJson(const RegisteredDefinition& r);
+// {id, pipeline, version}: an execution started.
+Json ToJson(const StartedExecution& e);
+// {step, status, log}: one step's log text.
+Json ToJson(const StepLog& log);
+// The output's artifact {digest, uri, ...} with "step" and "name".
+Json ToJson(const StepOutput& output);
+// Every trial of every step, flat, as `execution trials --json` prints them.
+Json TrialsJson(const std::vector<StepTrials>& steps);
+// {digest, report}: a version's evaluation report.
+Json ToJson(const EvaluationReport& report);
+// An endpoint's state with "promotions".
+Json ToJson(const EndpointDescription& d);
+// The artifact's record with "lineage" and "files" [{path, size_bytes}].
+Json ToJson(const ArtifactInfo& info);
+
 // An array of the views of `records`.
 template <typename T>
 Json ToJsonArray(const std::vector<T>& records) {
   Json out = Json::array();
   for (const T& r : records) out.push_back(ToJson(r));
   return out;
+}
+
+// The view of a use case's result (ToJson, or ToJsonArray of a list), or its error.
+template <typename T>
+Result<Json> ViewOf(const Result<T>& result) {
+  if (!result.ok()) return result.status();
+  return ToJson(*result);
+}
+template <typename T>
+Result<Json> ViewOf(const Result<std::vector<T>>& result) {
+  if (!result.ok()) return result.status();
+  return ToJsonArray(*result);
 }
 
 }  // namespace grove::app

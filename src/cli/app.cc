@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/client.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 
@@ -28,6 +29,10 @@ class NestedHelpFormatter : public CLI::Formatter {
 }  // namespace
 
 Result<std::unique_ptr<app::Home>> OpenHome(const GlobalOptions& global) {
+  if (std::string url = ServerUrl(global); !url.empty()) {
+    return Status::FailedPrecondition("grove " + global.command + " works on a data folder, not through a server: "
+                                      "GROVE_URL is set (" + url + "); unset it, or give --home");
+  }
   return app::Home::OpenFlag(global.home);
 }
 
@@ -65,6 +70,10 @@ int Main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitBadInput;
   }
   if (!action) return kExitBadInput;
+  for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+    sub = sub->get_subcommands().front();
+    global.command += (global.command.empty() ? "" : " ") + sub->get_name();
+  }
   return action();
 }
 

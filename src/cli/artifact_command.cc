@@ -45,12 +45,7 @@ int Show(const GlobalOptions& global, const ArtifactArgs& args) {
   auto info = app::Artifacts(**home).Stat(args.ref);
   if (!info.ok()) return ReportError(info.status());
   if (global.json) {
-    Json out = app::ToJson(info->record);
-    out["lineage"] = app::ToJsonArray(info->lineage);
-    Json files = Json::array();
-    for (const app::ArtifactFile& f : info->files) files.push_back({{"path", f.path}, {"size_bytes", f.size_bytes}});
-    out["files"] = std::move(files);
-    PrintJson(std::cout, out);
+    PrintJson(std::cout, app::ToJson(*info));
     return kExitOk;
   }
   PrintInfo(*info);

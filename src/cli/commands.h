@@ -17,6 +17,7 @@ namespace grove::cli {
 struct GlobalOptions {
   std::string home;   // Data folder; empty means $GROVE_HOME or ./.grove.
   bool json = false;  // Machine-readable output.
+  std::string command;  // The command chosen, e.g. "execution logs" (for messages).
 };
 
 // Each command adds its subcommand to `app` and, when chosen on the command
@@ -35,6 +36,8 @@ void AddLambdaCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddStepRunCommand(CLI::App& app, GlobalOptions& global, Action* action);
 
 // The data folder of --home (else $GROVE_HOME, else ./.grove), opened.
+// FailedPrecondition naming the command when commands go to a server
+// (GROVE_URL, see client.h): a command that calls this works on a data folder only.
 Result<std::unique_ptr<app::Home>> OpenHome(const GlobalOptions& global);
 
 // Who is acting when --by is not given: $USER, or "unknown".

@@ -5,6 +5,7 @@
 #include "app/endpoints.h"
 #include "app/record_json.h"
 #include "cli/bind.h"
+#include "cli/client.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/request_input.h"
@@ -41,37 +42,50 @@ std::string Joined(const std::vector<std::string>& items) {
   return out.empty() ? "-" : out;
 }
 
-void PrintPromotions(const std::vector<store::PromotionRecord>& promotions) {
+std::string Strings(const Json& items) {
+  std::vector<std::string> out;
+  for (const Json& item : items) out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+  return Joined(out);
+}
+
+void PrintPromotions(const Json& promotions) {
   if (promotions.empty()) return;
   std::cout << "\npromotions\n";
-  for (const auto& p : promotions) {
-    std::vector<std::string> models;
-    for (const auto& m : p.models) models.push_back(store::VersionRef(m.group, m.version));
-    std::cout << "  " << FormatTime(p.promoted_at) << "  " << p.source << " -> " << p.target << "  "
-              << Joined(models) << "  by " << p.promoted_by << (p.comment.empty() ? "" : ": " + p.comment) << "\n";
+  for (const Json& p : promotions) {
+    std::string comment = p["comment"];
+    std::cout << "  " << FormatTime(p["at"]) << "  " << p["source"].get<std::string>() << " -> "
+              << p["target"].get<std::string>() << "  " << Strings(p["models"]) << "  by " << p["by"].get<std::string>()
+              << (comment.empty() ? "" : ": " + comment) << "\n";
   }
+}
+
+// Prints an endpoint from its JSON view (with "promotions").
+int PrintEndpoint(const GlobalOptions& global, const Result<Json>& described) {
+  if (!described.ok()) return ReportError(described.status());
+  const Json& e = *described;
+  if (global.json) {
+    PrintJson(std::cout, e);
+    return kExitOk;
+  }
+  std::cout << "endpoint  " << e["name"].get<std::string>() << (e["multi_model"].get<bool>() ? " (multi-model)" : "")
+            << "\nstatus    " << e["status"].get<std::string>() << "\nfollows   " << Strings(e["follow"])
+            << "\ncapture   " << e["capture_percent"].get<double>() << "%\n\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const Json& m : e["models"]) {
+    std::vector<int> approved = m["approved_versions"].get<std::vector<int>>();
+    std::string state = m["state"];
+    if (m.contains("error")) state += ": " + m["error"].get<std::string>();
+    rows.push_back({m["name"], m["version"].dump(), m["pinned"].get<bool>() ? "pinned" : "newest approved",
+                    Versions(approved), state});
+  }
+  PrintTable(std::cout, {"MODEL", "VERSION", "BY", "APPROVED", "STATE"}, rows);
+  PrintPromotions(e["promotions"]);
+  return kExitOk;
 }
 
 int Print(const GlobalOptions& global, const Result<app::EndpointDescription>& described) {
   if (!described.ok()) return ReportError(described.status());
-  const serving::EndpointState& state = described->state;
-  if (global.json) {
-    Json out = app::ToJson(state);
-    out["promotions"] = app::ToJsonArray(described->promotions);
-    PrintJson(std::cout, out);
-    return kExitOk;
-  }
-  std::cout << "endpoint  " << state.name << (state.multi_model ? " (multi-model)" : "") << "\nstatus    "
-            << state.status << "\nfollows   " << Joined(state.follow) << "\ncapture   " << state.capture_percent
-            << "%\n\n";
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& m : state.models) {
-    rows.push_back({m.group, std::to_string(m.version), m.pinned ? "pinned" : "newest approved",
-                    Versions(m.approved), m.state + (m.error.empty() ? "" : ": " + m.error)});
-  }
-  PrintTable(std::cout, {"MODEL", "VERSION", "BY", "APPROVED", "STATE"}, rows);
-  PrintPromotions(described->promotions);
-  return kExitOk;
+  return PrintEndpoint(global, app::ToJson(*described));
 }
 
 // Runs `fn` with the endpoint use cases over the data folder, as a one-shot
@@ -92,25 +106,29 @@ int Create(const GlobalOptions& global, const EndpointArgs& args) {
 }
 
 int List(const GlobalOptions& global, const EndpointArgs&) {
-  return WithEndpoints(global, [&](app::Endpoints& e) {
-    std::vector<serving::EndpointState> states = e.List();  // Resolution only: nothing is loaded for a listing.
-    if (global.json) {
-      PrintJson(std::cout, app::ToJsonArray(states));
-      return kExitOk;
-    }
-    std::vector<std::vector<std::string>> rows;
-    for (const serving::EndpointState& state : states) {
-      std::vector<std::string> models;
-      for (const auto& m : state.models) models.push_back(store::VersionRef(m.group, m.version));
-      rows.push_back({state.name, state.multi_model ? "multi" : "single", Joined(state.follow), Joined(models)});
-    }
-    PrintTable(std::cout, {"ENDPOINT", "KIND", "FOLLOWS", "SERVES"}, rows);
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  auto states = (*client)->ListEndpoints();  // Resolution only: nothing is loaded for a listing.
+  if (!states.ok()) return ReportError(states.status());
+  if (global.json) {
+    PrintJson(std::cout, *states);
     return kExitOk;
-  });
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const Json& state : *states) {
+    std::vector<std::string> models;
+    for (const Json& m : state["models"]) models.push_back(store::VersionRef(m["name"], m["version"].get<int>()));
+    rows.push_back({state["name"], state["multi_model"].get<bool>() ? "multi" : "single", Strings(state["follow"]),
+                    Joined(models)});
+  }
+  PrintTable(std::cout, {"ENDPOINT", "KIND", "FOLLOWS", "SERVES"}, rows);
+  return kExitOk;
 }
 
 int Show(const GlobalOptions& global, const EndpointArgs& args) {
-  return WithEndpoints(global, [&](app::Endpoints& e) { return Print(global, e.Describe(args.name)); });
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  return PrintEndpoint(global, (*client)->DescribeEndpoint(args.name));
 }
 
 int Deploy(const GlobalOptions& global, const EndpointArgs& args) {

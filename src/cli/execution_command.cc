@@ -1,11 +1,12 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
-#include <thread>
+#include <map>
 
 #include "app/executions.h"
 #include "app/record_json.h"
 #include "cli/bind.h"
+#include "cli/client.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/trials_command.h"
@@ -16,6 +17,7 @@ namespace {
 
 struct ExecutionArgs {
   std::string id;
+  std::vector<std::string> parameters;  // start: Name=Value.
   std::string step;
   std::string pipeline;
   int limit = 20;
@@ -23,36 +25,43 @@ struct ExecutionArgs {
 };
 
 int ListExecutions(const GlobalOptions& global, const ExecutionArgs& args) {
-  auto home = OpenHome(global);
-  if (!home.ok()) return ReportError(home.status());
-  auto list = app::Executions(**home).List({args.pipeline, args.limit});
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  auto list = (*client)->ListExecutions(args.pipeline, args.limit);
   if (!list.ok()) return ReportError(list.status());
   if (global.json) {
-    PrintJson(std::cout, app::ToJsonArray(*list));
+    PrintJson(std::cout, *list);
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& e : *list) {
-    rows.push_back({e.id, e.pipeline, std::to_string(e.version), e.status, FormatTime(e.started_at),
-                    FormatDuration(e.started_at, e.ended_at), e.parameters.dump()});
+  for (const Json& e : *list) {
+    rows.push_back({e["id"], e["pipeline"], e["version"].dump(), e["status"], FormatTime(e["started_at"]),
+                    FormatDuration(e["duration_ms"]), e["parameters"].dump()});
   }
   PrintTable(std::cout, {"EXECUTION", "PIPELINE", "VERSION", "STATUS", "STARTED", "DURATION", "PARAMETERS"}, rows);
   return kExitOk;
 }
 
+void PrintExecution(const Json& e) {
+  std::cout << "execution   " << e["id"].get<std::string>() << "\npipeline    " << e["pipeline"].get<std::string>()
+            << " v" << e["version"].dump() << "\nstatus      " << e["status"].get<std::string>() << "\nstarted     "
+            << FormatTime(e["started_at"]) << "\nduration    " << FormatDuration(e["duration_ms"])
+            << "\nparameters  " << e["parameters"].dump() << "\n";
+  if (!e["failure_reason"].get<std::string>().empty()) {
+    std::cout << "reason      " << e["failure_reason"].get<std::string>() << "\n";
+  }
+}
+
 int ShowExecution(const GlobalOptions& global, const ExecutionArgs& args) {
-  auto home = OpenHome(global);
-  if (!home.ok()) return ReportError(home.status());
-  auto e = app::Executions(**home).Describe(args.id);
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  auto e = (*client)->DescribeExecution(args.id);
   if (!e.ok()) return ReportError(e.status());
   if (global.json) {
-    PrintJson(std::cout, app::ToJson(*e));
+    PrintJson(std::cout, *e);
     return kExitOk;
   }
-  std::cout << "execution   " << e->id << "\npipeline    " << e->pipeline << " v" << e->version << "\nstatus      "
-            << e->status << "\nstarted     " << FormatTime(e->started_at) << "\nduration    "
-            << FormatDuration(e->started_at, e->ended_at) << "\nparameters  " << e->parameters.dump() << "\n";
-  if (!e->failure_reason.empty()) std::cout << "reason      " << e->failure_reason << "\n";
+  PrintExecution(*e);
   return kExitOk;
 }
 
@@ -65,37 +74,75 @@ std::string OutputsText(const Json& outputs) {
   return text;
 }
 
-void PrintSteps(const std::vector<store::StepRunRecord>& runs) {
+void PrintSteps(const Json& runs) {
   std::vector<std::vector<std::string>> rows;
-  for (const auto& r : runs) {
-    rows.push_back({r.step_name, r.step_type, r.status, std::to_string(r.attempts),
-                    FormatDuration(r.started_at, r.ended_at),
-                    r.cache_hit_source.empty() ? "-" : "hit:" + r.cache_hit_source, OutputsText(r.outputs),
-                    r.failure_reason});
+  for (const Json& r : runs) {
+    std::string source = r["cache_hit_source"];
+    rows.push_back({r["step"], r["type"], r["status"], r["attempts"].dump(), FormatDuration(r["duration_ms"]),
+                    source.empty() ? "-" : "hit:" + source, OutputsText(r["outputs"]), r["failure_reason"]});
   }
   PrintTable(std::cout, {"STEP", "TYPE", "STATUS", "ATTEMPTS", "DURATION", "CACHE", "OUTPUTS", "REASON"}, rows);
 }
 
+bool Running(const Json& execution) {
+  return execution["status"] == store::kExecuting || execution["status"] == store::kStopping;
+}
+
+// With --follow, prints again whenever something changes (through a server:
+// at each of the execution's events) until the execution ends.
 int ExecutionSteps(const GlobalOptions& global, const ExecutionArgs& args) {
-  auto home = OpenHome(global);
-  if (!home.ok()) return ReportError(home.status());
-  app::Executions executions(**home);
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  if (args.follow) {
+    if (Status s = (*client)->Watch(args.id); !s.ok()) return ReportError(s);
+  }
   while (true) {
-    auto e = executions.Describe(args.id);
+    auto e = (*client)->DescribeExecution(args.id);
     if (!e.ok()) return ReportError(e.status());
-    auto runs = executions.Steps(args.id);
+    auto runs = (*client)->ExecutionSteps(args.id);
     if (!runs.ok()) return ReportError(runs.status());
-    bool running = e->status == store::kExecuting || e->status == store::kStopping;
     if (global.json) {
-      PrintJson(std::cout, app::ToJsonArray(*runs));
+      PrintJson(std::cout, *runs);
     } else {
-      std::cout << "execution " << e->id << "  " << e->status << "\n";
+      std::cout << "execution " << (*e)["id"].get<std::string>() << "  " << (*e)["status"].get<std::string>() << "\n";
       PrintSteps(*runs);
     }
-    if (!args.follow || !running) return kExitOk;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    if (!args.follow || !Running(*e)) return kExitOk;
+    if (Status s = (*client)->WaitForChange(); !s.ok()) return ReportError(s);
     std::cout << "\n";
   }
+}
+
+// Starts the latest stored version of a pipeline and waits for its end: exit 0
+// when it succeeds, 1 when not.
+int StartExecution(const GlobalOptions& global, const ExecutionArgs& args) {
+  std::map<std::string, std::string> parameters;
+  for (const std::string& p : args.parameters) {
+    size_t eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return ReportError(Status::InvalidArgument("-p '" + p + "': expected Name=Value"));
+    }
+    parameters[p.substr(0, eq)] = p.substr(eq + 1);
+  }
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  auto started = (*client)->StartExecution(args.pipeline, parameters);
+  if (!started.ok()) return ReportError(started.status());
+  const std::string id = (*started)["id"];
+  if (Status s = (*client)->Watch(id); !s.ok()) return ReportError(s);
+  if (!global.json) std::cout << "execution " << id << " started\n" << std::flush;
+  Result<Json> e = (*client)->DescribeExecution(id);
+  while (e.ok() && Running(*e)) {
+    if (Status s = (*client)->WaitForChange(); !s.ok()) return ReportError(s);
+    e = (*client)->DescribeExecution(id);
+  }
+  if (!e.ok()) return ReportError(e.status());
+  if (global.json) {
+    PrintJson(std::cout, *e);
+  } else {
+    PrintExecution(*e);
+  }
+  return (*e)["status"] == store::kSucceeded ? kExitOk : kExitFailed;
 }
 
 int ExecutionLogs(const GlobalOptions& global, const ExecutionArgs& args) {
@@ -117,14 +164,7 @@ int ExecutionOutputs(const GlobalOptions& global, const ExecutionArgs& args) {
   auto outputs = app::Executions(**home).Outputs(args.id, args.step);
   if (!outputs.ok()) return ReportError(outputs.status());
   if (global.json) {
-    Json out = Json::array();
-    for (const app::StepOutput& o : *outputs) {
-      Json item = app::ToJson(o.artifact);
-      item["step"] = o.step;
-      item["name"] = o.name;
-      out.push_back(std::move(item));
-    }
-    PrintJson(std::cout, out);
+    PrintJson(std::cout, app::ToJsonArray(*outputs));
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
@@ -172,7 +212,7 @@ int StopExecution(const GlobalOptions& global, const ExecutionArgs& args) {
 
 void AddExecutionCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   auto args = std::make_shared<ExecutionArgs>();
-  CLI::App* cmd = app.add_subcommand("execution", "Inspect and stop executions");
+  CLI::App* cmd = app.add_subcommand("execution", "Start, inspect and stop executions");
   cmd->require_subcommand(1);
   auto bind = [&global, action, args](CLI::App* sub, int (*fn)(const GlobalOptions&, const ExecutionArgs&)) {
     Bind(sub, global, action, args, fn);
@@ -181,6 +221,11 @@ void AddExecutionCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   list->add_option("--pipeline", args->pipeline, "Only this pipeline's (it must exist)");
   list->add_option("--limit", args->limit, "At most this many, 1 or more (default 20)");
   bind(list, ListExecutions);
+  CLI::App* start = cmd->add_subcommand(
+      "start", "Start the latest stored version of a pipeline (grove pipeline create) and wait for its end");
+  start->add_option("pipeline", args->pipeline, "Pipeline name")->required();
+  start->add_option("-p,--param", args->parameters, "Parameter as Name=Value (repeatable)");
+  bind(start, StartExecution);
   CLI::App* show = cmd->add_subcommand("show", "Show an execution");
   show->add_option("id", args->id, "Execution id")->required();
   bind(show, ShowExecution);

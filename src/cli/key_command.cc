@@ -18,17 +18,6 @@ struct KeyArgs {
   std::string id;
 };
 
-// A key as `key list --json` shows it: never with its secret.
-Json KeyJson(const api::auth::AccessKey& key) {
-  Json out = {{"access_key_id", key.id},
-              {"name", key.name},
-              {"role", api::auth::RoleName(key.role)},
-              {"status", key.active() ? "Active" : "Revoked"},
-              {"created_at", FormatIso8601(key.created_at)}};
-  if (!key.active()) out["revoked_at"] = FormatIso8601(key.revoked_at);
-  return out;
-}
-
 int Create(const GlobalOptions& global, const KeyArgs& args) {
   std::optional<api::auth::Role> role = api::auth::ParseRole(args.role);
   if (!role) {
@@ -41,10 +30,7 @@ int Create(const GlobalOptions& global, const KeyArgs& args) {
   std::string exposed = api::auth::SecretsExposureWarning((*home)->root());
   if (!exposed.empty()) std::cerr << exposed << "\n";
   if (global.json) {
-    PrintJson(std::cout, {{"access_key_id", key->id},
-                          {"secret_access_key", key->secret},
-                          {"role", api::auth::RoleName(key->role)},
-                          {"name", key->name}});
+    PrintJson(std::cout, api::auth::NewKeyJson(*key));
     return kExitOk;
   }
   std::cout << "created access key " << key->id << " (role " << api::auth::RoleName(key->role) << ", name " << key->name
@@ -61,7 +47,7 @@ int List(const GlobalOptions& global, const KeyArgs&) {
   if (!keys.ok()) return ReportError(keys.status());
   if (global.json) {
     Json out = Json::array();
-    for (const api::auth::AccessKey& key : *keys) out.push_back(KeyJson(key));
+    for (const api::auth::AccessKey& key : *keys) out.push_back(api::auth::KeyJson(key));
     PrintJson(std::cout, {{"keys", out}});
     return kExitOk;
   }
@@ -84,7 +70,7 @@ int Revoke(const GlobalOptions& global, const KeyArgs& args) {
   auto key = api::auth::RevokeAccessKey(*(*home)->metadata(), args.id);
   if (!key.ok()) return ReportError(key.status());
   if (global.json) {
-    PrintJson(std::cout, KeyJson(*key));
+    PrintJson(std::cout, api::auth::KeyJson(*key));
   } else {
     std::cout << "revoked access key " << key->id << " (" << key->name
               << "); running servers refuse it within a second\n";

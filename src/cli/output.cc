@@ -41,7 +41,12 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& header,
 
 std::string FormatDuration(TimeMs start, TimeMs end) {
   if (start <= 0 || end <= 0) return "-";
-  TimeMs ms = end - start;
+  return FormatDuration(Json(end - start));
+}
+
+std::string FormatDuration(const Json& duration_ms) {
+  if (!duration_ms.is_number()) return "-";
+  TimeMs ms = duration_ms.get<TimeMs>();
   char buf[64];
   if (ms < 1000) std::snprintf(buf, sizeof(buf), "%lld ms", static_cast<long long>(ms));
   else if (ms < 60'000) std::snprintf(buf, sizeof(buf), "%.2f s", ms / 1000.0);
@@ -54,6 +59,12 @@ std::string FormatTime(TimeMs t) {
   if (t <= 0) return "-";
   std::string iso = FormatIso8601(t);
   return iso.substr(0, 10) + " " + iso.substr(11, 8);
+}
+
+std::string FormatTime(const Json& iso) {
+  if (!iso.is_string() || iso.get<std::string>().size() < 19) return "-";
+  std::string text = iso.get<std::string>();
+  return text.substr(0, 10) + " " + text.substr(11, 8);
 }
 
 void PrintJson(std::ostream& out, const Json& value) { out << value.dump(2) << "\n"; }

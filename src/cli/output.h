@@ -28,6 +28,9 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& header,
 std::string FormatDuration(TimeMs start, TimeMs end);
 // "2026-11-22 10:03:04" (UTC) or "-".
 std::string FormatTime(TimeMs t);
+// The same two from the JSON views: an ISO-8601 time or null; a duration_ms or null.
+std::string FormatTime(const Json& iso);
+std::string FormatDuration(const Json& ms);
 
 void PrintJson(std::ostream& out, const Json& value);
 

@@ -2,8 +2,7 @@
 
 #include <iostream>
 
-#include "app/pipelines.h"
-#include "app/record_json.h"
+#include "cli/client.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 
@@ -12,56 +11,55 @@ namespace grove::cli {
 namespace {
 
 int ListPipelines(const GlobalOptions& global) {
-  auto home = OpenHome(global);
-  if (!home.ok()) return ReportError(home.status());
-  auto pipelines = app::Pipelines(**home).List();
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  auto pipelines = (*client)->ListPipelines();
   if (!pipelines.ok()) return ReportError(pipelines.status());
   if (global.json) {
-    PrintJson(std::cout, app::ToJsonArray(*pipelines));
+    PrintJson(std::cout, *pipelines);
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& p : *pipelines) {
-    rows.push_back({p.name, std::to_string(p.latest_version), FormatTime(p.updated_at), p.description});
+  for (const Json& p : *pipelines) {
+    rows.push_back({p["name"], p["latest_version"].dump(), FormatTime(p["updated_at"]), p["description"]});
   }
   PrintTable(std::cout, {"PIPELINE", "VERSION", "UPDATED", "DESCRIPTION"}, rows);
   return kExitOk;
 }
 
 int ShowPipeline(const GlobalOptions& global, const std::string& name, int version) {
-  auto home = OpenHome(global);
-  if (!home.ok()) return ReportError(home.status());
-  auto described = app::Pipelines(**home).Describe(name, version);
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  auto described = (*client)->DescribePipeline(name, version);
   if (!described.ok()) return ReportError(described.status());
-  const store::PipelineRecord& pipeline = described->pipeline;
-  const store::DefinitionRecord& def = described->definition;
   if (global.json) {
-    Json out = app::ToJson(pipeline);
-    out["definition"] = app::ToJson(def);
-    PrintJson(std::cout, out);
+    PrintJson(std::cout, *described);
     return kExitOk;
   }
-  std::cout << "pipeline " << pipeline.name << "  (latest version " << pipeline.latest_version << ")\n"
-            << "version " << def.version << " from " << def.source_path << " at " << FormatTime(def.created_at)
-            << "\n\n"
-            << def.body;
+  const Json& p = *described;
+  const Json& def = p["definition"];
+  std::cout << "pipeline " << p["name"].get<std::string>() << "  (latest version " << p["latest_version"].dump()
+            << ")\n"
+            << "version " << def["version"].dump() << " from " << def["source_path"].get<std::string>() << " at "
+            << FormatTime(def["created_at"]) << "\n\n"
+            << def["body"].get<std::string>();
   return kExitOk;
 }
 
 // Stores FILE as a new version of its pipeline (unless the latest has the same
 // text), without running it, so the APIs can describe and start it.
 int CreatePipeline(const GlobalOptions& global, const std::string& file) {
-  auto home = OpenHome(global);
-  if (!home.ok()) return ReportError(home.status());
-  auto registered = app::Pipelines(**home).Register(file);
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  auto registered = (*client)->CreatePipeline(file);
   if (!registered.ok()) return ReportError(registered.status());
-  const std::string& name = registered->definition.name;
   if (global.json) {
-    PrintJson(std::cout, {{"pipeline", name}, {"version", registered->version}, {"new_version", registered->new_version}});
+    PrintJson(std::cout, *registered);
     return kExitOk;
   }
-  std::cout << "pipeline " << name << " version " << registered->version
-            << (registered->new_version ? " stored" : " unchanged (the latest version has the same text)") << "\n";
+  const Json& r = *registered;
+  std::cout << "pipeline " << r["pipeline"].get<std::string>() << " version " << r["version"].dump()
+            << (r["new_version"].get<bool>() ? " stored" : " unchanged (the latest version has the same text)") << "\n";
   return kExitOk;
 }
 

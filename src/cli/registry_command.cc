@@ -5,6 +5,7 @@
 #include "app/model_registry.h"
 #include "app/record_json.h"
 #include "cli/bind.h"
+#include "cli/client.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/report_text.h"
@@ -21,101 +22,106 @@ struct RegistryArgs {
 };
 
 // The headline metrics of a version's evaluation report; empty without one.
-std::string Metrics(app::ModelRegistry& registry, const store::ModelVersionRecord& v) {
-  auto report = registry.Report(v);
-  return report.ok() ? app::MetricsSummary(report->report) : "";
+std::string Metrics(Client& client, const std::string& ref) {
+  auto report = client.ModelVersionReport(ref);
+  return report.ok() ? app::MetricsSummary((*report)["report"]) : "";
 }
 
+std::string Ref(const Json& v) { return store::VersionRef(v["group"], v["version"].get<int>()); }
+
 int ListGroups(const GlobalOptions& global, const RegistryArgs&) {
-  auto home = OpenHome(global);
-  if (!home.ok()) return ReportError(home.status());
-  auto groups = app::ModelRegistry(**home).Groups();
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  auto groups = (*client)->ListModelGroups();
   if (!groups.ok()) return ReportError(groups.status());
   if (global.json) {
-    PrintJson(std::cout, app::ToJsonArray(*groups));
+    PrintJson(std::cout, *groups);
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& g : *groups) rows.push_back({g.name, std::to_string(g.version_count), FormatTime(g.created_at)});
+  for (const Json& g : *groups) rows.push_back({g["name"], g["versions"].dump(), FormatTime(g["created_at"])});
   PrintTable(std::cout, {"GROUP", "VERSIONS", "CREATED"}, rows);
   return kExitOk;
 }
 
 int ListVersions(const GlobalOptions& global, const RegistryArgs& args) {
-  auto home = OpenHome(global);
-  if (!home.ok()) return ReportError(home.status());
-  app::ModelRegistry registry(**home);
-  auto versions = registry.Versions(args.target);
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  auto versions = (*client)->ListModelVersions(args.target);
   if (!versions.ok()) return ReportError(versions.status());
   if (global.json) {
-    PrintJson(std::cout, app::ToJsonArray(*versions));
+    PrintJson(std::cout, *versions);
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& v : *versions) {
-    rows.push_back({std::to_string(v.version), v.approval_status, FormatTime(v.created_at), v.execution_id,
-                    Metrics(registry, v)});
+  for (const Json& v : *versions) {
+    rows.push_back({v["version"].dump(), v["approval_status"], FormatTime(v["created_at"]), v["execution_id"],
+                    Metrics(**client, Ref(v))});
   }
   PrintTable(std::cout, {"VERSION", "STATUS", "CREATED", "EXECUTION", "METRICS"}, rows);
   return kExitOk;
 }
 
 // Who changed the approval status and when; a version never reviewed says so.
-std::string ChangedBy(const store::ModelVersionRecord& v) {
-  if (v.approval_changed_at <= 0) return "not reviewed yet";
-  std::string by = v.approved_by.empty() ? "its registration" : v.approved_by;
-  return by + " at " + FormatTime(v.approval_changed_at);
+std::string ChangedBy(const Json& v) {
+  if (!v["approval_changed_at"].is_string()) return "not reviewed yet";
+  std::string by = v["approval_changed_by"];
+  return (by.empty() ? "its registration" : by) + " at " + FormatTime(v["approval_changed_at"]);
 }
 
-void PrintVersion(const store::ModelVersionRecord& v, const std::string& metrics) {
-  std::cout << "model version  " << store::VersionRef(v.group, v.version) << "\nstatus         "
-            << v.approval_status << "\n";
-  if (!v.approval_comment.empty()) std::cout << "comment        " << v.approval_comment << "\n";
-  std::cout << "changed by     " << ChangedBy(v) << "\ncreated        " << FormatTime(v.created_at)
-            << "\nexecution      " << (v.execution_id.empty() ? "-" : v.execution_id + " (step " + v.step_name + ")")
-            << "\nmodel          " << v.model_digest << "\n";
-  if (v.metadata.is_object() && v.metadata.contains("transform") && v.metadata["transform"].is_string()) {
-    std::cout << "transform      " << v.metadata["transform"].get<std::string>() << "\n";
+// A string member of an object member ("metadata"."transform"), if there is one.
+std::string Member(const Json& v, const char* object, const char* name) {
+  const Json& o = v[object];
+  return o.is_object() && o.contains(name) && o[name].is_string() ? o[name].get<std::string>() : "";
+}
+
+void PrintVersion(const Json& v, const std::string& metrics) {
+  std::string comment = v["approval_comment"], execution = v["execution_id"];
+  std::cout << "model version  " << Ref(v) << "\nstatus         " << v["approval_status"].get<std::string>() << "\n";
+  if (!comment.empty()) std::cout << "comment        " << comment << "\n";
+  std::cout << "changed by     " << ChangedBy(v) << "\ncreated        " << FormatTime(v["created_at"])
+            << "\nexecution      "
+            << (execution.empty() ? "-" : execution + " (step " + v["step"].get<std::string>() + ")")
+            << "\nmodel          " << v["model"].get<std::string>() << "\n";
+  if (std::string transform = Member(v, "metadata", "transform"); !transform.empty()) {
+    std::cout << "transform      " << transform << "\n";
   }
-  if (v.metrics.is_object() && v.metrics.contains("model_quality") && v.metrics["model_quality"].is_string()) {
-    std::cout << "report         " << v.metrics["model_quality"].get<std::string>() << "  (--report prints it)\n";
+  if (std::string report = Member(v, "metrics", "model_quality"); !report.empty()) {
+    std::cout << "report         " << report << "  (--report prints it)\n";
   }
   std::cout << "metrics        " << (metrics.empty() ? "-" : metrics) << "\n";
 }
 
 int ShowVersion(const GlobalOptions& global, const RegistryArgs& args) {
-  auto home = OpenHome(global);
-  if (!home.ok()) return ReportError(home.status());
-  app::ModelRegistry registry(**home);
-  auto v = registry.Get(args.target);
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  auto v = (*client)->DescribeModelVersion(args.target);
   if (!v.ok()) return ReportError(v.status());
-  auto report = registry.Report(*v);
+  auto report = (*client)->ModelVersionReport(args.target);
   if (args.report && !report.ok()) return ReportError(report.status());
   if (global.json) {
-    Json out = app::ToJson(*v);
-    if (args.report) out["report"] = report->report;
+    Json out = *v;
+    if (args.report) out["report"] = (*report)["report"];
     PrintJson(std::cout, out);
     return kExitOk;
   }
-  PrintVersion(*v, report.ok() ? app::MetricsSummary(report->report) : "");
+  PrintVersion(*v, report.ok() ? app::MetricsSummary((*report)["report"]) : "");
   if (args.report) {
-    std::cout << "\nevaluation report " << report->digest << "\n";
-    PrintEvaluationReport(std::cout, report->report);
+    std::cout << "\nevaluation report " << (*report)["digest"].get<std::string>() << "\n";
+    PrintEvaluationReport(std::cout, (*report)["report"]);
   }
   return kExitOk;
 }
 
 int ChangeApproval(const GlobalOptions& global, const RegistryArgs& args, bool approve) {
-  auto home = OpenHome(global);
-  if (!home.ok()) return ReportError(home.status());
-  std::string by = args.by.empty() ? CurrentUser() : args.by;
-  app::ModelRegistry registry(**home);
-  auto v = approve ? registry.Approve(args.target, args.comment, by) : registry.Reject(args.target, args.comment, by);
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  auto v = (*client)->ChangeApproval(args.target, approve, args.comment, args.by);
   if (!v.ok()) return ReportError(v.status());
   if (global.json) {
-    PrintJson(std::cout, app::ToJson(*v));
+    PrintJson(std::cout, *v);
   } else {
-    std::cout << store::VersionRef(v->group, v->version) << " is now " << v->approval_status << "\n";
+    std::cout << Ref(*v) << " is now " << (*v)["approval_status"].get<std::string>() << "\n";
   }
   return kExitOk;
 }

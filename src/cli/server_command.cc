@@ -6,6 +6,7 @@
 #include <random>
 
 #include "api/http_server.h"
+#include "api/rest/rest_routes.h"
 #include "api/serving_routes.h"
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -64,7 +65,7 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto home = OpenHome(global);
+  auto home = app::Home::OpenFlag(global.home);  // Always the data folder, whatever GROVE_URL says.
   if (!home.ok()) return ReportError(home.status());
   auto access = SetUpServerAuth(args.auth, **home);
   if (!access.ok()) return ReportError(access.status());
@@ -85,6 +86,12 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   if (!executor.ok()) return ReportError(executor.status());
   api::Router router;
   if (Status s = api::AddServingRoutes(&router, &service, &capture, &counters); !s.ok()) return ReportError(s);
+  api::rest::RestContext rest;
+  rest.home = home->get();
+  rest.executor = executor->get();
+  rest.service = &service;
+  rest.events.poll = std::chrono::milliseconds(args.poll_ms);
+  if (Status s = api::rest::AddRestRoutes(&router, rest); !s.ok()) return ReportError(s);
   router.AddForHeader("X-Amz-Target", std::make_shared<api::sagemaker::ControlPlane>(api::sagemaker::OperationContext{
                                           home->get(), executor->get(), &service, api::sagemaker::Arns(args.region)}));
   // S3 last: its /{bucket}/{key...} rules would shadow any route added after them.

@@ -57,11 +57,7 @@ int ExecutionTrials(const GlobalOptions& global, const std::string& execution_id
   auto steps = app::Executions(**home).Trials(execution_id, step);
   if (!steps.ok()) return ReportError(steps.status());
   if (global.json) {
-    Json out = Json::array();
-    for (const app::StepTrials& s : *steps) {
-      for (const store::TrialRecord& t : s.trials) out.push_back(app::ToJson(t, s.step, t.number == s.best));
-    }
-    PrintJson(std::cout, out);
+    PrintJson(std::cout, app::TrialsJson(*steps));
     return kExitOk;
   }
   for (const app::StepTrials& s : *steps) PrintStepTrials(s, execution_id);

@@ -25,7 +25,7 @@ except ImportError:
     print("SKIPPED: boto3 is not installed for " + sys.executable + "; pip install boto3 to run these tests")
     sys.exit(77)
 
-from grove_server import GROVE, GroveServer, grove  # noqa: E402  (after the boto3 check)
+from grove_server import GroveServer, grove, main  # noqa: E402  (after the boto3 check)
 
 
 def read(path):
@@ -199,7 +199,4 @@ class AuthOffTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if not GROVE or not os.access(GROVE, os.X_OK):
-        print("GROVE_BINARY must name the grove binary (got %r)" % GROVE)
-        sys.exit(2)
-    unittest.main()
+    main()

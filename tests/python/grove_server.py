@@ -111,3 +111,11 @@ class GroveServer:
         self._log.close()
         if self._tmp is not None:
             self._tmp.cleanup()
+
+
+def main():
+    """Runs the calling test module's tests, once GROVE_BINARY names a grove binary."""
+    if not GROVE or not os.access(GROVE, os.X_OK):
+        print("GROVE_BINARY must name the grove binary (got %r)" % GROVE)
+        sys.exit(2)
+    unittest.main(module="__main__")

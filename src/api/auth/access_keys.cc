@@ -129,4 +129,19 @@ Result<AccessKey> RevokeAccessKey(store::MetadataStore& store, const std::string
   return store::TransactValue(store, [&](store::StoreTransaction& txn) { return RevokeAccessKey(txn, id, now); });
 }
 
+Json KeyJson(const AccessKey& key) {
+  Json out = {{"access_key_id", key.id},
+              {"name", key.name},
+              {"role", RoleName(key.role)},
+              {"status", key.active() ? "Active" : "Revoked"},
+              {"created_at", FormatIso8601(key.created_at)}};
+  if (!key.active()) out["revoked_at"] = FormatIso8601(key.revoked_at);
+  return out;
+}
+
+Json NewKeyJson(const AccessKey& key) {
+  return {{"access_key_id", key.id}, {"secret_access_key", key.secret}, {"role", RoleName(key.role)},
+          {"name", key.name}};
+}
+
 }  // namespace grove::api::auth

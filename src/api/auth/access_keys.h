@@ -13,6 +13,7 @@
 
 #include "api/auth/role.h"
 #include "common/clock.h"
+#include "common/json.h"
 #include "common/status.h"
 #include "store/metadata_store.h"
 
@@ -63,6 +64,13 @@ Result<std::vector<AccessKey>> ListAccessKeys(store::MetadataStore& store);
 // NotFound when there is no such key; FailedPrecondition when it is revoked already.
 Result<AccessKey> RevokeAccessKey(store::StoreTransaction& txn, const std::string& id, TimeMs now);
 Result<AccessKey> RevokeAccessKey(store::MetadataStore& store, const std::string& id);
+
+// A key as `key list --json` and GET /api/v1/keys show it, never with its secret:
+// {access_key_id, name, role, status: Active|Revoked, created_at, revoked_at?}.
+Json KeyJson(const AccessKey& key);
+// A key just created, with its secret (shown only this once):
+// {access_key_id, secret_access_key, role, name}.
+Json NewKeyJson(const AccessKey& key);
 
 // `count` characters drawn uniformly from `alphabet` by the operating
 // system's cryptographic generator. Internal error when it fails.

@@ -1,0 +1,35 @@
+// Access keys (admin only, see DefaultRequiredRole): list, create, revoke.
+#include "api/auth/access_keys.h"
+#include "api/rest/rest_routes.h"
+#include "api/rest/rest_wire.h"
+
+namespace grove::api::rest {
+
+Status AddKeyRoutes(Router* router, const RestContext& context) {
+  app::Home* home = context.home;
+  RETURN_IF_ERROR(AddList(router, "/api/v1/keys", [home](const HttpRequest&, const PageRequest&) -> Result<Json> {
+    ASSIGN_OR_RETURN(auto keys, auth::ListAccessKeys(*home->metadata()));
+    Json out = Json::array();
+    for (const auth::AccessKey& key : keys) out.push_back(auth::KeyJson(key));
+    return out;
+  }));
+  RETURN_IF_ERROR(AddJson(router, "POST", "/api/v1/keys", [home](const HttpRequest& request) -> Result<Json> {
+    ASSIGN_OR_RETURN(Json body, BodyObject(request));
+    Fields fields(body);
+    ASSIGN_OR_RETURN(std::string role_name, fields.String("role"));
+    ASSIGN_OR_RETURN(std::string name, fields.OptionalString("name"));
+    std::optional<auth::Role> role = auth::ParseRole(role_name);
+    if (!role) {
+      return Status::InvalidArgument("field 'role': '" + role_name + "' is not one of " + auth::RoleNames());
+    }
+    ASSIGN_OR_RETURN(auth::AccessKey key, auth::CreateAccessKey(*home->metadata(), *role, name));
+    return auth::NewKeyJson(key);
+  }, 201));
+  return AddJson(router, "DELETE", "/api/v1/keys/{id}", [home](const HttpRequest& request) -> Result<Json> {
+    ASSIGN_OR_RETURN(auth::AccessKey key,
+                     auth::RevokeAccessKey(*home->metadata(), std::string(request.PathParam("id"))));
+    return auth::KeyJson(key);
+  });
+}
+
+}  // namespace grove::api::rest

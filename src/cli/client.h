@@ -1,0 +1,69 @@
+#pragma once
+
+// What the CLI's commands ask of Grove, answered as the JSON views of
+// app/record_json.h (the objects `--json` prints). A command prints from that
+// JSON whether it came from the data folder (the local client, over app/) or
+// from a server (the remote client, over the REST API, when GROVE_URL is
+// set), so both print the same and exit the same.
+#include <map>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "common/json.h"
+#include "common/status.h"
+
+namespace grove::cli {
+
+class Client {
+ public:
+  virtual ~Client() = default;
+
+  // Stores the definition in `file` as its pipeline's next version (unless the
+  // latest has the same text); {pipeline, version, new_version}. The file is
+  // read and checked here either way, so its errors name it.
+  virtual Result<Json> CreatePipeline(const std::string& file) = 0;
+  virtual Result<Json> ListPipelines() = 0;
+  // `version` 0: the latest.
+  virtual Result<Json> DescribePipeline(const std::string& name, int version) = 0;
+
+  // Starts the latest stored version of `pipeline`; {id, pipeline, version}.
+  virtual Result<Json> StartExecution(const std::string& pipeline,
+                                      const std::map<std::string, std::string>& parameters) = 0;
+  virtual Result<Json> ListExecutions(const std::string& pipeline, int limit) = 0;
+  virtual Result<Json> DescribeExecution(const std::string& id) = 0;
+  virtual Result<Json> ExecutionSteps(const std::string& id) = 0;
+  // Starts watching execution `id`: from now on WaitForChange returns once
+  // something about it may have changed (the remote client follows the
+  // server's event stream; the local one waits half a second).
+  virtual Status Watch(const std::string& id) = 0;
+  virtual Status WaitForChange() = 0;
+
+  virtual Result<Json> ListModelGroups() = 0;
+  virtual Result<Json> ListModelVersions(const std::string& group) = 0;
+  // `ref` is "G/N".
+  virtual Result<Json> DescribeModelVersion(const std::string& ref) = 0;
+  // {digest, report}; NotFound when the version has none.
+  virtual Result<Json> ModelVersionReport(const std::string& ref) = 0;
+  // Approves or rejects; `by` empty: the caller (the remote client refuses a `by`:
+  // a server records the access key's name).
+  virtual Result<Json> ChangeApproval(const std::string& ref, bool approve, const std::string& comment,
+                                      const std::string& by) = 0;
+
+  virtual Result<Json> ListEndpoints() = 0;
+  virtual Result<Json> DescribeEndpoint(const std::string& name) = 0;
+};
+
+// The server's URL when commands go to a server: $GROVE_URL, unless --home
+// names a data folder; empty otherwise.
+std::string ServerUrl(const GlobalOptions& global);
+
+// A remote client when ServerUrl is set (authenticating with
+// $GROVE_SECRET_ACCESS_KEY, else $AWS_SECRET_ACCESS_KEY, as a Bearer secret),
+// else a local one over the opened data folder.
+Result<std::unique_ptr<Client>> OpenClient(const GlobalOptions& global);
+
+std::unique_ptr<Client> NewLocalClient(std::unique_ptr<app::Home> home);
+Result<std::unique_ptr<Client>> NewRemoteClient(const std::string& url, const std::string& secret);
+
+}  // namespace grove::cli

@@ -1,0 +1,95 @@
+// The client over the data folder: app/'s use cases and record_json's views.
+#include <chrono>
+#include <thread>
+
+#include "app/endpoints.h"
+#include "app/executions.h"
+#include "app/model_registry.h"
+#include "app/pipelines.h"
+#include "app/record_json.h"
+#include "cli/client.h"
+
+namespace grove::cli {
+
+namespace {
+
+class LocalClient final : public Client {
+ public:
+  explicit LocalClient(std::unique_ptr<app::Home> home) : home_(std::move(home)) {}
+
+  Result<Json> CreatePipeline(const std::string& file) override {
+    return app::ViewOf(app::Pipelines(*home_).Register(file));
+  }
+  Result<Json> ListPipelines() override {
+    return app::ViewOf(app::Pipelines(*home_).List());
+  }
+  Result<Json> DescribePipeline(const std::string& name, int version) override {
+    return app::ViewOf(app::Pipelines(*home_).Describe(name, version));
+  }
+
+  // The execution runs in this process: the command waits for it (Watch, then Describe).
+  Result<Json> StartExecution(const std::string& pipeline,
+                              const std::map<std::string, std::string>& parameters) override {
+    if (!executor_) {
+      ASSIGN_OR_RETURN(executor_, home_->NewExecutor(0));
+    }
+    return app::ViewOf(app::Executions(*home_, executor_.get()).StartStored(pipeline, parameters));
+  }
+  Result<Json> ListExecutions(const std::string& pipeline, int limit) override {
+    return app::ViewOf(app::Executions(*home_).List({pipeline, limit}));
+  }
+  Result<Json> DescribeExecution(const std::string& id) override {
+    return app::ViewOf(app::Executions(*home_).Describe(id));
+  }
+  Result<Json> ExecutionSteps(const std::string& id) override {
+    return app::ViewOf(app::Executions(*home_).Steps(id));
+  }
+  Status Watch(const std::string&) override { return Status::OK(); }
+  Status WaitForChange() override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    return Status::OK();
+  }
+
+  Result<Json> ListModelGroups() override {
+    return app::ViewOf(app::ModelRegistry(*home_).Groups());
+  }
+  Result<Json> ListModelVersions(const std::string& group) override {
+    return app::ViewOf(app::ModelRegistry(*home_).Versions(group));
+  }
+  Result<Json> DescribeModelVersion(const std::string& ref) override {
+    return app::ViewOf(app::ModelRegistry(*home_).Get(ref));
+  }
+  Result<Json> ModelVersionReport(const std::string& ref) override {
+    app::ModelRegistry registry(*home_);
+    ASSIGN_OR_RETURN(auto version, registry.Get(ref));
+    ASSIGN_OR_RETURN(app::EvaluationReport report, registry.Report(version));
+    return app::ToJson(report);
+  }
+  Result<Json> ChangeApproval(const std::string& ref, bool approve, const std::string& comment,
+                              const std::string& by) override {
+    app::ModelRegistry registry(*home_);
+    const std::string who = by.empty() ? CurrentUser() : by;
+    return app::ViewOf(approve ? registry.Approve(ref, comment, who) : registry.Reject(ref, comment, who));
+  }
+
+  Result<Json> ListEndpoints() override {
+    ASSIGN_OR_RETURN(auto service, home_->Endpoints());
+    return app::ToJsonArray(app::Endpoints(*home_, *service).List());  // Nothing is loaded for a listing.
+  }
+  Result<Json> DescribeEndpoint(const std::string& name) override {
+    ASSIGN_OR_RETURN(auto service, home_->Endpoints());
+    return app::ViewOf(app::Endpoints(*home_, *service).Describe(name));
+  }
+
+ private:
+  std::unique_ptr<app::Home> home_;
+  std::unique_ptr<pipeline::Executor> executor_;  // Runs what StartExecution starts.
+};
+
+}  // namespace
+
+std::unique_ptr<Client> NewLocalClient(std::unique_ptr<app::Home> home) {
+  return std::make_unique<LocalClient>(std::move(home));
+}
+
+}  // namespace grove::cli
