@@ -104,6 +104,11 @@ TYPED_TEST(AccessKeysTest, StoreKeySourceSeesNewKeysAtOnceAndRevocationsWithinMa
   ASSERT_TRUE(late.ok());
   found = source.FindById(late->id);
   ASSERT_TRUE(found.ok() && found->has_value());
+  auto at_once = CreateAccessKey(*other, Role::kViewer, "at-once");  // Within the miss window: looked up by id.
+  ASSERT_TRUE(at_once.ok());
+  found = source.FindById(at_once->id);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->secret, at_once->secret);
 
   ASSERT_TRUE(RevokeAccessKey(*other, key->id).ok());
   this->clock_.Advance(499);

@@ -88,8 +88,18 @@ Result<std::optional<AccessKey>> StoreKeySource::Find(const std::string& key, bo
     RETURN_IF_ERROR(Reload(now));
   }
   auto it = index.find(key);
-  if (it == index.end()) return std::optional<AccessKey>();
-  return std::optional<AccessKey>(keys_[it->second]);
+  if (it != index.end()) return std::optional<AccessKey>(keys_[it->second]);
+  if (by_secret) return std::optional<AccessKey>();
+  // An id the cache does not know may be a key created since it was loaded:
+  // look it up (one indexed row), so a new key works at once.
+  ASSIGN_OR_RETURN(std::optional<AccessKey> found, store::ReadValue(*store_, [&](store::StoreReader& rows) {
+                     return FindAccessKey(rows, key);
+                   }));
+  if (!found || !found->active() || found->secret.empty()) return std::optional<AccessKey>();
+  by_id_[found->id] = keys_.size();
+  by_secret_[found->secret] = keys_.size();
+  keys_.push_back(*found);
+  return found;
 }
 
 Status StoreKeySource::Reload(TimeMs now) {
