@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libxgboost-dev xgboost libsqlite3-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev
   libcli11-dev libfast-float-dev libgtest-dev libgmock-dev libbenchmark-dev libboost-dev libeigen3-dev
+  zlib1g-dev
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-sklearn python3-pandas python3-xgboost hyperfine wrk nginx)

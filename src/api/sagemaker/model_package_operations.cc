@@ -8,6 +8,7 @@
 
 #include "app/model_registry.h"
 #include "api/sagemaker/operations.h"
+#include "api/sagemaker/resource_documents.h"
 #include "api/sagemaker/wire.h"
 #include "store/object_records.h"
 
@@ -32,6 +33,11 @@ Result<std::optional<store::ModelGroupRecord>> FindGroup(const OperationContext&
   }
   return std::optional<store::ModelGroupRecord>();
 }
+
+// Metadata keys of a version registered by CreateModelPackage, for what
+// DescribeModelPackage shows as it was given.
+constexpr const char* kCustomerMetadataKey = "customer_metadata";
+constexpr const char* kModelMetricsKey = "model_metrics";
 
 Json GroupJson(const OperationContext& ctx, const store::ModelGroupRecord& g) {
   return {{"ModelPackageGroupName", g.name},
@@ -59,12 +65,15 @@ Json PackageJson(const OperationContext& ctx, const store::ModelVersionRecord& v
   out["ModelPackageStatusDetails"] = {
       {"ValidationStatuses", Json::array()},
       {"ImageScanStatuses", Json::array()}};
-  Json container = {{"Image", "grove/" + v.metadata.value("family", std::string("xgboost"))},
-                    {"ModelDataUrl", ArtifactS3Uri(v.model_digest)}};
+  // CreateModelPackage keeps the container's image and model URL as given.
+  Json container = {{"Image", v.metadata.value("image", "grove/" + v.metadata.value("family", std::string("xgboost")))},
+                    {"ModelDataUrl", v.metadata.value("model_data_url", ArtifactS3Uri(v.model_digest))}};
   out["InferenceSpecification"] = {{"Containers", Json::array({container})},
                                    {"SupportedContentTypes", {"text/csv", "application/json"}},
                                    {"SupportedResponseMIMETypes", {"application/json", "text/csv"}}};
-  if (v.metrics.contains("model_quality") && v.metrics["model_quality"].is_string()) {
+  if (v.metadata.contains(kModelMetricsKey)) {
+    out["ModelMetrics"] = v.metadata[kModelMetricsKey];
+  } else if (v.metrics.contains("model_quality") && v.metrics["model_quality"].is_string()) {
     out["ModelMetrics"] = {{"ModelQuality",
                             {{"Statistics",
                               {{"ContentType", "application/json"},
@@ -76,9 +85,13 @@ Json PackageJson(const OperationContext& ctx, const store::ModelVersionRecord& v
         {"GeneratedBy", ctx.arns.Execution(v.metadata.value("pipeline", std::string()), v.execution_id)}};
   }
   if (!v.approval_comment.empty()) out["ApprovalDescription"] = v.approval_comment;
-  Json custom = Json::object();
-  for (const auto& [key, value] : v.metadata.items()) {
-    if (value.is_string()) custom[key] = value;
+  // A version registered by CreateModelPackage has the properties it was
+  // given; one registered by a pipeline shows its metadata's strings.
+  Json custom = v.metadata.value(kCustomerMetadataKey, Json::object());
+  if (!v.metadata.contains(kCustomerMetadataKey)) {
+    for (const auto& [key, value] : v.metadata.items()) {
+      if (value.is_string()) custom[key] = value;
+    }
   }
   out["CustomerMetadataProperties"] = std::move(custom);
   out["LastModifiedTime"] = Timestamp(LastModified(v));
@@ -216,6 +229,127 @@ Result<Json> DescribeModelPackage(const OperationContext& ctx, const Json& reque
   return PackageJson(ctx, v);
 }
 
+constexpr const char* kModelPackageTokenKind = "sagemaker-model-package-token";
+
+// CustomerMetadataProperties: a map of 1-128 character keys to 1-256 character values.
+Result<Json> CustomerMetadataOf(const Json& request) {
+  const Json properties = request.value("CustomerMetadataProperties", Json::object());
+  if (!properties.is_object()) {
+    return ValidationError("customerMetadataProperties", properties, "Member must be a map of strings to strings");
+  }
+  for (const auto& [key, value] : properties.items()) {
+    if (key.empty() || key.size() > 128) {
+      return ValidationError("customerMetadataProperties", key, "Map keys must have length between 1 and 128");
+    }
+    if (!value.is_string() || value.get<std::string>().empty() || value.get<std::string>().size() > 256) {
+      return ValidationError("customerMetadataProperties." + key, value,
+                             "Member must be a string of length between 1 and 256");
+    }
+  }
+  return properties;
+}
+
+// The one container of InferenceSpecification: {Image, ModelDataUrl}.
+Result<Json> PackageContainerOf(const Json& request) {
+  constexpr const char* kMember = "InferenceSpecification.Containers[0].ModelDataUrl";
+  if (!Members(request).Has("InferenceSpecification")) {
+    return Status::InvalidArgument("InferenceSpecification is required: Grove registers the model that " +
+                                   std::string(kMember) + " names (unversioned or container-less packages are not supported)");
+  }
+  const Json& spec = request["InferenceSpecification"];
+  const Json containers = spec.is_object() ? spec.value("Containers", Json()) : Json();
+  if (!containers.is_array() || containers.empty() || !containers[0].is_object()) {
+    return ValidationError("inferenceSpecification.containers", containers,
+                           "Member must be a list of 1 to 15 container definitions");
+  }
+  if (containers.size() > 1) {
+    return ValidationError("inferenceSpecification.containers", containers,
+                           "Grove serves one container per model package; give exactly one");
+  }
+  const Json& container = containers[0];
+  const Json url = container.value("ModelDataUrl", Json());
+  if (!url.is_string() || url.get<std::string>().empty()) {
+    return ValidationError(kMember, url, "Member must be the S3 URI of the model (s3://bucket/key; ModelDataSource is not supported)");
+  }
+  const Json image = container.value("Image", Json(""));
+  if (!image.is_string()) return ValidationError("InferenceSpecification.Containers[0].Image", image, "Member must be a string");
+  return Json{{"Image", image}, {"ModelDataUrl", url}};
+}
+
+// ModelMetrics as given; ModelQuality.Statistics, Grove's evaluation report,
+// must name an object, whose digest is returned ("" without one).
+Result<std::string> ModelQualityOf(const OperationContext& ctx, const Json& request) {
+  if (!Members(request).Has("ModelMetrics")) return std::string();
+  const Json& metrics = request["ModelMetrics"];
+  if (!metrics.is_object()) return ValidationError("modelMetrics", metrics, "Member must be a structure");
+  const Json quality = metrics.value("ModelQuality", Json::object());
+  const Json statistics = quality.is_object() ? quality.value("Statistics", Json()) : Json();
+  if (statistics.is_null()) return std::string();
+  const Json uri = statistics.is_object() ? statistics.value("S3Uri", Json()) : Json();
+  if (!uri.is_string()) {
+    return ValidationError("ModelMetrics.ModelQuality.Statistics.S3Uri", uri, "Member must be an S3 URI");
+  }
+  Result<std::string> digest = app::ModelRegistry(*ctx.home).ResolveObject(uri.get<std::string>());
+  if (!digest.ok() && digest.status().code() != StatusCode::kIOError) {
+    return Status::InvalidArgument("ModelMetrics.ModelQuality.Statistics.S3Uri: " + digest.status().message());
+  }
+  return digest;
+}
+
+// A versioned model package: the next version of an existing group, serving
+// the model InferenceSpecification's container names (app::ModelRegistry::
+// ResolveModel says which models load). Unversioned packages (ModelPackageName)
+// are refused. A retried request (the same ClientToken) gets the first one's ARN.
+Result<Json> CreateModelPackage(const OperationContext& ctx, const Json& request) {
+  Members m(request);
+  if (m.Has("ModelPackageName")) {
+    return Status::InvalidArgument("ModelPackageName: Grove keeps versioned model packages only; give "
+                                   "ModelPackageGroupName instead, and the group's next version is registered");
+  }
+  ASSIGN_OR_RETURN(std::string group_text, m.Required("ModelPackageGroupName"));
+  ASSIGN_OR_RETURN(std::string status,
+                   m.OneOf("ModelApprovalStatus", {"Approved", "Rejected", "PendingManualApproval"}, "PendingManualApproval"));
+  ASSIGN_OR_RETURN(std::string description, m.Optional("ModelPackageDescription"));
+  if (description.size() > 1024) {
+    return ValidationError("modelPackageDescription", description, "Member must have length less than or equal to 1024");
+  }
+  ASSIGN_OR_RETURN(std::string token, m.Optional("ClientToken"));
+  ASSIGN_OR_RETURN(Json properties, CustomerMetadataOf(request));
+  ASSIGN_OR_RETURN(Json container, PackageContainerOf(request));
+  ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> group, FindGroup(ctx, group_text));
+  if (!group) return Status::InvalidArgument("ModelPackageGroup " + group_text + " does not exist.");
+  ResourceDocuments documents(ctx.home->metadata(), ctx.home->clock());
+  const std::string token_name = group->name + "/" + token;
+  if (!token.empty()) {
+    ASSIGN_OR_RETURN(std::optional<store::ResourceRecord> seen, documents.Find(kModelPackageTokenKind, token_name));
+    if (seen) return Json{{"ModelPackageArn", seen->body.value("ModelPackageArn", "")}};
+  }
+  app::ModelRegistry registry(*ctx.home);
+  const std::string url = container["ModelDataUrl"].get<std::string>();
+  Result<app::ModelFile> model = registry.ResolveModel(url);
+  if (!model.ok() && model.status().code() != StatusCode::kIOError) {
+    return Status::InvalidArgument("InferenceSpecification.Containers[0].ModelDataUrl " + model.status().message());
+  }
+  RETURN_IF_ERROR(model.status());
+  ASSIGN_OR_RETURN(std::string quality, ModelQualityOf(ctx, request));
+
+  store::ModelVersionRecord version;
+  version.group = group->name;
+  version.approval_status = status;
+  version.model_digest = model->digest;
+  if (!quality.empty()) version.metrics["model_quality"] = quality;
+  version.metadata = {{"description", description}, {"family", model->kind.family}, {"format", model->kind.format},
+                      {"model_data_url", url}, {"image", container["Image"]},
+                      {kCustomerMetadataKey, std::move(properties)}};
+  if (!model->kind.task.empty()) version.metadata["task"] = model->kind.task;
+  if (m.Has("ModelMetrics")) version.metadata[kModelMetricsKey] = request["ModelMetrics"];
+  ASSIGN_OR_RETURN(store::ModelVersionRecord stored, registry.Register(version));
+  const std::string arn = ctx.arns.ModelPackage(stored.group, stored.version);
+  RETURN_IF_ERROR(AddTagsTo(ctx, arn, request.value("Tags", Json::array())));
+  if (!token.empty()) RETURN_IF_ERROR(documents.Put(kModelPackageTokenKind, token_name, {{"ModelPackageArn", arn}}));
+  return Json{{"ModelPackageArn", arn}};
+}
+
 Result<Json> UpdateModelPackage(const OperationContext& ctx, const Json& request, const Caller& caller) {
   Members m(request);
   ASSIGN_OR_RETURN(std::string arn, m.Required("ModelPackageArn"));
@@ -264,6 +398,7 @@ void AddModelPackageOperations(const OperationContext& ctx, OperationTable& tabl
   AddOperation(table, ctx, "ListModelPackages", ListModelPackages);
   AddOperation(table, ctx, "DescribeModelPackage", DescribeModelPackage);
   AddOperation(table, ctx, "UpdateModelPackage", UpdateModelPackage);
+  AddOperation(table, ctx, "CreateModelPackage", CreateModelPackage);
 }
 
 }  // namespace grove::api::sagemaker
