@@ -67,6 +67,12 @@ Status ModelTable::PutGroup(const ModelGroupRecord& g) {
   return upsert.BindAll(g.name, g.description, g.created_at).Run();
 }
 
+Result<bool> ModelTable::DeleteGroup(const std::string& name) {
+  ASSIGN_OR_RETURN(Statement del, db_->Prepare("DELETE FROM model_groups WHERE name = ?"));
+  RETURN_IF_ERROR(del.BindAll(name).Run());
+  return del.Changes() > 0;
+}
+
 Result<int> ModelTable::NextVersion(const std::string& group) {
   ASSIGN_OR_RETURN(Statement select,
                    db_->Prepare("SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE group_name = ?"));

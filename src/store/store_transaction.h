@@ -130,6 +130,9 @@ class StoreTransaction : public StoreReader {
 
   // The group row (name, description, created_at; version_count is derived).
   virtual Status PutModelGroup(const ModelGroupRecord& group) = 0;
+  // Deletes the group's row (its versions' rows are left alone: callers
+  // delete only groups without versions). Whether there was one.
+  virtual Result<bool> DeleteModelGroup(const std::string& name) = 0;
   // The number the group's next version takes: one more than its highest.
   // See the class comment for the concurrency guarantee.
   virtual Result<int> NextModelVersion(const std::string& group) = 0;

@@ -138,6 +138,27 @@ class CreateModelPackageTest(unittest.TestCase):
         self.assertEqual(first, again)
         self.assertEqual(len(self.sm.list_model_packages(ModelPackageGroupName="Tokens")["ModelPackageSummaryList"]), 1)
 
+    def test_only_an_empty_group_is_deleted(self):
+        self.sm.create_model_package_group(ModelPackageGroupName="Short-lived", Tags=[{"Key": "k", "Value": "v"}])
+        self.sm.create_model_package_group(ModelPackageGroupName="Kept")
+        self.create("Kept", self.model_url)
+        self.assertEqual(self.sm.delete_model_package_group(ModelPackageGroupName="Short-lived")["ResponseMetadata"][
+            "HTTPStatusCode"], 200)
+        self.assert_error("ValidationException", lambda: self.sm.describe_model_package_group(
+            ModelPackageGroupName="Short-lived"), "ModelPackageGroup Short-lived does not exist.")
+        self.assert_error("ValidationException", lambda: self.sm.delete_model_package_group(
+            ModelPackageGroupName="Short-lived"), "ModelPackageGroup Short-lived does not exist.")
+        import botocore.exceptions
+        with self.assertRaises(self.sm.exceptions.ConflictException) as refused:
+            self.sm.delete_model_package_group(ModelPackageGroupName="Kept")
+        self.assertIn("model-package-group/Kept cannot be deleted: it contains 1 model packages",
+                      refused.exception.response["Error"]["Message"])
+        self.assertIsInstance(refused.exception, botocore.exceptions.ClientError)
+        self.assertEqual(len(self.sm.list_model_packages(ModelPackageGroupName="Kept")["ModelPackageSummaryList"]), 1)
+        # The name is free again, without the old group's tags.
+        arn = self.sm.create_model_package_group(ModelPackageGroupName="Short-lived")["ModelPackageGroupArn"]
+        self.assertEqual(self.sm.list_tags(ResourceArn=arn)["Tags"], [])
+
     def test_paginators_walk_more_than_a_hundred_versions(self):
         self.sm.create_model_package_group(ModelPackageGroupName="Many")
         for _ in range(150):

@@ -139,6 +139,24 @@ Result<Json> DescribeModelPackageGroup(const OperationContext& ctx, const Json& 
   return out;
 }
 
+// Deletes an empty group. A group with versions is a ConflictException, as
+// SageMaker refuses it; Grove never deletes versions (DeleteModelPackage is
+// not offered: their numbers, lineage and deployments stay meaningful).
+Result<Json> DeleteModelPackageGroup(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(std::string text, Members(request).Required("ModelPackageGroupName"));
+  ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> group, FindGroup(ctx, text));
+  if (!group) return Status::InvalidArgument("ModelPackageGroup " + text + " does not exist.");
+  Status deleted = ctx.home->registry()->DeleteGroup(group->name);
+  if (deleted.code() == StatusCode::kFailedPrecondition) {
+    return Status::FailedPrecondition("Model Package Group " + ctx.arns.ModelPackageGroup(group->name) +
+                                      " cannot be deleted: it contains " + std::to_string(group->version_count) +
+                                      " model packages, and Grove keeps registered versions");
+  }
+  RETURN_IF_ERROR(deleted);
+  RETURN_IF_ERROR(DeleteTagsOf(ctx, ctx.arns.ModelPackageGroup(group->name)));
+  return Json::object();
+}
+
 // The versions of one group that pass `keep`, a page at a time from a version
 // cursor (NextToken "grove-version-N"), so listing stays fast with any number
 // of versions.
@@ -395,6 +413,7 @@ void AddModelPackageOperations(const OperationContext& ctx, OperationTable& tabl
   AddOperation(table, ctx, "ListModelPackageGroups", ListModelPackageGroups);
   AddOperation(table, ctx, "DescribeModelPackageGroup", DescribeModelPackageGroup);
   AddOperation(table, ctx, "CreateModelPackageGroup", CreateModelPackageGroup);
+  AddOperation(table, ctx, "DeleteModelPackageGroup", DeleteModelPackageGroup);
   AddOperation(table, ctx, "ListModelPackages", ListModelPackages);
   AddOperation(table, ctx, "DescribeModelPackage", DescribeModelPackage);
   AddOperation(table, ctx, "UpdateModelPackage", UpdateModelPackage);

@@ -51,9 +51,10 @@ void AddOperation(OperationTable& table, const OperationContext& ctx, const char
 // ListPipelineExecutionSteps, ListPipelineParametersForExecution,
 // DescribePipelineDefinitionForExecution, StopPipelineExecution.
 void AddPipelineOperations(const OperationContext& ctx, OperationTable& table);
-// Model package groups and versions: ListModelPackageGroups,
-// DescribeModelPackageGroup, ListModelPackages, DescribeModelPackage,
-// UpdateModelPackage.
+// Model package groups and versions: CreateModelPackageGroup,
+// ListModelPackageGroups, DescribeModelPackageGroup, DeleteModelPackageGroup
+// (empty groups only), CreateModelPackage (versioned only), ListModelPackages,
+// DescribeModelPackage, UpdateModelPackage.
 void AddModelPackageOperations(const OperationContext& ctx, OperationTable& table);
 // Endpoints: DescribeEndpoint, ListEndpoints, and CreateEndpoint,
 // UpdateEndpoint, DeleteEndpoint from endpoint configs whose model names a
@@ -89,6 +90,10 @@ Result<store::ModelVersionRecord> ServedVersion(const OperationContext& ctx, con
 void AddTagOperations(const OperationContext& ctx, OperationTable& table);
 // Adds `tags` ([{Key, Value}], as Create* requests carry them) to `arn`.
 Status AddTagsTo(const OperationContext& ctx, const std::string& arn, const Json& tags);
+// The tags of `arn`, Key -> Value ({} when it has none).
+Result<Json> TagsOf(const OperationContext& ctx, const std::string& arn);
+// Forgets the tags of `arn` (its resource is gone).
+Status DeleteTagsOf(const OperationContext& ctx, const std::string& arn);
 
 // The S3 URI under which an artifact is served by Grove's S3 API:
 // s3://grove-artifacts/sha256/<digest>.
