@@ -47,6 +47,10 @@ class Pipelines {
   Result<std::vector<store::PipelineRecord>> List();
   // `version` 0: the latest.
   Result<PipelineDescription> Describe(const std::string& name, int version);
+  // Deletes the pipeline; its definitions and executions stay (and storing a
+  // definition under its name again continues its version numbers).
+  // FailedPrecondition while one of its executions is Executing or Stopping.
+  Status Delete(const std::string& name);
 
  private:
   Home& home_;

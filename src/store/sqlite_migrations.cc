@@ -210,6 +210,13 @@ CREATE TABLE resources (
 ) WITHOUT ROWID;
 )sql";
 
+// Deleted pipelines (SageMaker's DeletePipeline) keep their row, definitions
+// and executions; the row says when. Its own entry for renumbering, like trials.
+constexpr int kDeletedPipelinesMigrationVersion = 6;
+constexpr const char* kDeletedPipelinesSchema = R"sql(
+ALTER TABLE pipelines ADD COLUMN deleted_at INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 const std::vector<Migration>& SchemaMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "pipelines, executions, step runs, artifacts, lineage, model registry, events", kInitialSchema},
@@ -217,6 +224,7 @@ const std::vector<Migration>& SchemaMigrations() {
       {kTrialsMigrationVersion, "tuning trials", kTrialsSchema},
       {kHeartbeatMigrationVersion, "execution heartbeats", kHeartbeatSchema},
       {kResourcesMigrationVersion, "resources (JSON documents by kind and name)", kResourcesSchema},
+      {kDeletedPipelinesMigrationVersion, "deleted pipelines", kDeletedPipelinesSchema},
   };
   return kMigrations;
 }

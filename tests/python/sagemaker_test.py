@@ -396,6 +396,57 @@ class ErrorsAndPaginationTest(unittest.TestCase):
 
 
 @require_boto3
+class PipelineDeletionTest(unittest.TestCase):
+    """DeletePipeline: refused while an execution runs, as SageMaker; the executions' history stays."""
+
+    def test_delete_a_pipeline_after_stopping_its_execution(self):
+        import botocore.exceptions
+        server = GroveServer()
+        try:
+            sm = server.client("sagemaker")
+            definition = os.path.join(server.home, "slow.yaml")
+            with open(definition, "w") as f:
+                f.write("pipeline: slow\nsteps:\n  - {name: Wait, type: Processing, arguments: "
+                        "{command: [sh, -c, 'sleep 30'], outputs: [out]}}\n")
+            grove(server.home, "pipeline", "create", definition)
+            sm.add_tags(ResourceArn=sm.describe_pipeline(PipelineName="slow")["PipelineArn"],
+                        Tags=[{"Key": "k", "Value": "v"}])
+            arn = sm.start_pipeline_execution(PipelineName="slow")["PipelineExecutionArn"]
+            with self.assertRaises(sm.exceptions.ConflictException) as refused:
+                sm.delete_pipeline(PipelineName="slow")
+            self.assertIn("stop its running executions", refused.exception.response["Error"]["Message"])
+            self.assertEqual(sm.describe_pipeline(PipelineName="slow")["PipelineStatus"], "Active")
+
+            sm.stop_pipeline_execution(PipelineExecutionArn=arn)
+            self.assertEqual(wait_for_execution(sm, arn)["PipelineExecutionStatus"], "Stopped")
+            deleted = sm.delete_pipeline(PipelineName="slow")
+            self.assertEqual(deleted["PipelineArn"], "arn:aws:sagemaker:us-east-1:123456789012:pipeline/slow")
+            with self.assertRaises(sm.exceptions.ResourceNotFound):
+                sm.describe_pipeline(PipelineName="slow")
+            with self.assertRaises(sm.exceptions.ResourceNotFound):
+                sm.delete_pipeline(PipelineName="slow")
+            with self.assertRaises(sm.exceptions.ResourceNotFound):
+                sm.start_pipeline_execution(PipelineName="slow")
+            self.assertEqual(sm.list_pipelines()["PipelineSummaries"], [])
+            # The execution's history stays.
+            self.assertEqual(sm.describe_pipeline_execution(PipelineExecutionArn=arn)["PipelineExecutionStatus"],
+                             "Stopped")
+            self.assertEqual(sm.list_pipeline_execution_steps(PipelineExecutionArn=arn)[
+                "PipelineExecutionSteps"][0]["StepName"], "Wait")
+
+            # The name can be used again: version numbers continue, the old tags are gone.
+            again = sm.create_pipeline(PipelineName="slow", RoleArn="arn:aws:iam::123456789012:role/r",
+                                       PipelineDefinition=json.dumps(THRESHOLD_DEFINITION))
+            changed = dict(THRESHOLD_DEFINITION, Metadata={"changed": "yes"})
+            self.assertEqual(sm.update_pipeline(PipelineName="slow", PipelineDefinition=json.dumps(changed))[
+                "PipelineVersionId"], 3)
+            self.assertEqual(sm.list_tags(ResourceArn=again["PipelineArn"])["Tags"], [])
+            self.assertIsInstance(refused.exception, botocore.exceptions.ClientError)
+        finally:
+            server.close()
+
+
+@require_boto3
 class StepIsolationTest(unittest.TestCase):
     """With --launcher subprocess, a step that aborts fails alone; the server stays up."""
 

@@ -177,6 +177,17 @@ Result<Json> UpdatePipeline(const OperationContext& ctx, const Json& request) {
   return StorePipeline(ctx, request, /*create=*/false);
 }
 
+// As SageMaker: refused (ConflictException) while an execution is running.
+// Unlike SageMaker, the executions stay: DescribePipelineExecution and
+// Grove's own views still show them. Its tags go with it.
+Result<Json> DeletePipeline(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(std::string text, Members(request).Required("PipelineName"));
+  ASSIGN_OR_RETURN(std::string name, PipelineName(ctx, text));
+  RETURN_IF_ERROR(app::Pipelines(*ctx.home).Delete(name));
+  RETURN_IF_ERROR(DeleteTagsOf(ctx, ctx.arns.Pipeline(name)));
+  return Json{{"PipelineArn", ctx.arns.Pipeline(name)}};
+}
+
 Result<Json> DescribePipeline(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(std::string text, Members(request).Required("PipelineName"));
   ASSIGN_OR_RETURN(std::string name, PipelineName(ctx, text));
@@ -329,6 +340,7 @@ Result<Json> StopPipelineExecution(const OperationContext& ctx, const Json& requ
 void AddPipelineOperations(const OperationContext& ctx, OperationTable& table) {
   AddOperation(table, ctx, "CreatePipeline", CreatePipeline);
   AddOperation(table, ctx, "UpdatePipeline", UpdatePipeline);
+  AddOperation(table, ctx, "DeletePipeline", DeletePipeline);
   AddOperation(table, ctx, "DescribePipeline", DescribePipeline);
   AddOperation(table, ctx, "ListPipelines", ListPipelines);
   AddOperation(table, ctx, "StartPipelineExecution", StartPipelineExecution);
