@@ -163,7 +163,7 @@ class ModelsAndEndpointsTest(unittest.TestCase):
                                 ExecutionRoleArn="arn:aws:iam::123456789012:role/r")
             self.assertIn("Cannot create already existing model", again.exception.response["Error"]["Message"])
             sm.create_endpoint_config(EndpointConfigName="abalone-config", ProductionVariants=[
-                {"VariantName": "AllTraffic", "ModelName": "abalone", "InitialInstanceCount": 1,
+                {"VariantName": "Primary", "ModelName": "abalone", "InitialInstanceCount": 1,
                  "InstanceType": "ml.m5.large", "InitialVariantWeight": 1.0}])
             sm.create_endpoint(EndpointName="abalone-prod", EndpointConfigName="abalone-config")
             sm.get_waiter("endpoint_in_service").wait(EndpointName="abalone-prod", WaiterConfig={"Delay": 1})
@@ -178,6 +178,7 @@ class ModelsAndEndpointsTest(unittest.TestCase):
             answer = rt.invoke_endpoint(EndpointName="abalone-prod", ContentType="text/csv",
                                         CustomAttributes="input=raw", Body="M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15")
             self.assertEqual(len(json.loads(answer["Body"].read())["predictions"]), 1)
+            self.check_weights_and_capacities(sm, rt)
 
             sm.delete_endpoint(EndpointName="abalone-prod")
             sm.get_waiter("endpoint_deleted").wait(EndpointName="abalone-prod", WaiterConfig={"Delay": 1})
@@ -189,6 +190,41 @@ class ModelsAndEndpointsTest(unittest.TestCase):
                           missing.exception.response["Error"]["Message"])
         finally:
             server.close()
+
+
+    def check_weights_and_capacities(self, sm, rt):
+        """UpdateEndpointWeightsAndCapacities on the endpoint's one variant; other variants are refused."""
+        import botocore.exceptions
+        variant = sm.describe_endpoint(EndpointName="abalone-prod")["ProductionVariants"][0]
+        self.assertEqual((variant["VariantName"], variant["CurrentWeight"]), ("Primary", 1.0))
+        updated = sm.update_endpoint_weights_and_capacities(EndpointName="abalone-prod", DesiredWeightsAndCapacities=[
+            {"VariantName": "Primary", "DesiredWeight": 0.5, "DesiredInstanceCount": 2}])
+        self.assertEqual(updated["EndpointArn"], "arn:aws:sagemaker:us-east-1:123456789012:endpoint/abalone-prod")
+        described = sm.describe_endpoint(EndpointName="abalone-prod")
+        self.assertEqual(described["EndpointStatus"], "InService")
+        variant = described["ProductionVariants"][0]
+        self.assertEqual((variant["DesiredWeight"], variant["DesiredInstanceCount"]), (0.5, 2))
+        rt.invoke_endpoint(EndpointName="abalone-prod", ContentType="text/csv", CustomAttributes="input=raw",
+                           Body="M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15")
+        refusals = [
+            ([{"VariantName": "Canary", "DesiredWeight": 0.1}],
+             'The variant name(s) "Canary" is/are not present within endpoint configuration "abalone-config".'),
+            ([{"VariantName": "Primary", "DesiredWeight": 1.0}, {"VariantName": "Primary", "DesiredWeight": 1.0}],
+             'The variant name "Primary" was non-unique within the request.'),
+        ]
+        for wanted, message in refusals:
+            with self.assertRaises(botocore.exceptions.ClientError) as refused:
+                sm.update_endpoint_weights_and_capacities(EndpointName="abalone-prod",
+                                                          DesiredWeightsAndCapacities=wanted)
+            self.assertEqual(refused.exception.response["Error"]["Code"], "ValidationException")
+            self.assertIn(message, refused.exception.response["Error"]["Message"])
+        with self.assertRaises(botocore.exceptions.ClientError) as missing:
+            sm.update_endpoint_weights_and_capacities(EndpointName="nope", DesiredWeightsAndCapacities=[
+                {"VariantName": "Primary", "DesiredWeight": 1.0}])
+        self.assertIn('Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/nope".',
+                      missing.exception.response["Error"]["Message"])
+        self.assertEqual(sm.describe_endpoint(EndpointName="abalone-prod")["ProductionVariants"][0]["DesiredWeight"],
+                         0.5, "a refused update changes nothing")
 
 
 THRESHOLD_DEFINITION = {
