@@ -159,6 +159,91 @@ class CreateModelPackageTest(unittest.TestCase):
         arn = self.sm.create_model_package_group(ModelPackageGroupName="Short-lived")["ModelPackageGroupArn"]
         self.assertEqual(self.sm.list_tags(ResourceArn=arn)["Tags"], [])
 
+    def search(self, expression, resource="ModelPackage", **kwargs):
+        results = self.sm.search(Resource=resource, SearchExpression=expression, **kwargs)["Results"]
+        if resource == "ModelPackage":
+            return [(r["ModelPackage"]["ModelPackageGroupName"], r["ModelPackage"]["ModelPackageVersion"])
+                    for r in results]
+        return [r["ModelPackageGroup"]["ModelPackageGroupName"] for r in results]
+
+    def test_search_model_packages_and_groups(self):
+        self.sm.create_model_package_group(ModelPackageGroupName="SearchA", Tags=[{"Key": "team", "Value": "fleet"}])
+        self.sm.create_model_package_group(ModelPackageGroupName="SearchB")
+        self.create("SearchA", self.model_url, ModelApprovalStatus="Approved",
+                    CustomerMetadataProperties={"stage": "prod"})
+        self.create("SearchA", self.model_url)
+        other = self.sm.create_model_package(
+            ModelPackageGroupName="SearchB", ModelApprovalStatus="Rejected", CustomerMetadataProperties={"stage": "dev"},
+            InferenceSpecification={"Containers": [{"Image": "other:2", "ModelDataUrl": self.model_url}]})[
+            "ModelPackageArn"]
+        both = {"Name": "ModelPackageGroupName", "Operator": "In", "Value": "SearchA,SearchB"}
+        by_arn = {"SortBy": "ModelPackageArn", "SortOrder": "Ascending"}
+
+        self.assertEqual(self.search({"Filters": [{"Name": "ModelPackageGroupName", "Value": "SearchA"},
+                                                  {"Name": "ModelApprovalStatus", "Value": "Approved"}]}),
+                         [("SearchA", 1)])
+        self.assertEqual(self.search({"Filters": [both], "SubExpressions": [{"Operator": "Or", "Filters": [
+            {"Name": "ModelApprovalStatus", "Value": "Approved"},
+            {"Name": "ModelApprovalStatus", "Value": "Rejected"}]}]}, **by_arn), [("SearchA", 1), ("SearchB", 1)])
+        self.assertEqual(self.search({"Filters": [both, {"Name": "CustomerMetadataProperties.stage", "Value": "prod"}]}),
+                         [("SearchA", 1)])
+        self.assertEqual(self.search({"Filters": [both, {"Name": "CustomerMetadataProperties.stage",
+                                                         "Operator": "NotExists"}]}), [("SearchA", 2)])
+        self.assertEqual(self.search({"Filters": [both], "NestedFilters": [{
+            "NestedPropertyName": "InferenceSpecification.Containers",
+            "Filters": [{"Name": "InferenceSpecification.Containers.Image", "Value": "other:2"}]}]}), [("SearchB", 1)])
+        self.assertEqual(self.search({"Filters": [both, {"Name": "ModelPackageVersion", "Operator": "GreaterThan",
+                                                         "Value": "1"}]}), [("SearchA", 2)])
+        self.assertEqual(self.search({"Filters": [both, {"Name": "ModelPackageArn", "Operator": "Contains",
+                                                         "Value": "searchb"}]}), [("SearchB", 1)])
+        created = self.sm.describe_model_package(ModelPackageName=other)["CreationTime"]
+        for value in (created.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "%.3f" % created.timestamp()):
+            self.assertEqual(self.search({"Filters": [both, {"Name": "CreationTime", "Operator": "GreaterThanOrEqualTo",
+                                                             "Value": value}]}), [("SearchB", 1)], value)
+
+        # Results have Describe's shape, with Tags; newest change first by default.
+        results = self.sm.search(Resource="ModelPackage", SearchExpression={"Filters": [both]})["Results"]
+        self.assertEqual([r["ModelPackage"]["ModelPackageArn"] for r in results][0], other)
+        described = self.sm.describe_model_package(ModelPackageName=other)
+        del described["ResponseMetadata"]
+        self.assertEqual(results[0]["ModelPackage"], dict(described, Tags=[]))
+        groups = self.sm.search(Resource="ModelPackageGroup", SearchExpression={"Filters": [
+            {"Name": "Tags.team", "Value": "fleet"}]})["Results"]
+        self.assertEqual([g["ModelPackageGroup"]["ModelPackageGroupName"] for g in groups], ["SearchA"])
+        self.assertEqual(groups[0]["ModelPackageGroup"]["Tags"], [{"Key": "team", "Value": "fleet"}])
+        self.assertEqual(self.search({"Filters": [{"Name": "ModelPackageGroupName", "Operator": "Contains",
+                                                   "Value": "Search"}]}, resource="ModelPackageGroup",
+                                     SortBy="ModelPackageGroupName", SortOrder="Ascending"), ["SearchA", "SearchB"])
+
+        pages = list(self.sm.get_paginator("search").paginate(
+            Resource="ModelPackage", SearchExpression={"Filters": [both]}, SortBy="ModelPackageArn",
+            SortOrder="Ascending", PaginationConfig={"PageSize": 1}))
+        self.assertEqual(len(pages), 3)
+        self.assertEqual([r["ModelPackage"]["ModelPackageVersion"] for p in pages for r in p["Results"]], [1, 2, 1])
+        self.assertEqual(pages[0]["TotalHits"], {"Value": 3, "Relation": "EqualTo"})
+
+        refusals = [
+            (lambda: self.sm.search(Resource="Pipeline"), "ModelPackage and ModelPackageGroup only"),
+            (lambda: self.search({"Filters": [{"Name": "ModelApprovalStatus", "Operator": "GreaterThan",
+                                               "Value": "A"}]}), "not supported for text properties"),
+            (lambda: self.search({"Filters": [{"Name": "ModelPackageVersion", "Value": "one"}]}),
+             "Member must be a number for ModelPackageVersion"),
+            (lambda: self.search({"Filters": [{"Name": "CreationTime", "Operator": "LessThan", "Value": "yesterday"}]}),
+             "SearchExpression.Filters[0].Value"),
+            (lambda: self.search({"Filters": [{"Name": "ModelPackageArn", "Operator": "Contains", "Value": "a"},
+                                              {"Name": "ModelPackageArn", "Operator": "Contains", "Value": "b"}]}),
+             "'CONTAINS' operator usage limit of 1 exceeded."),
+            (lambda: self.search({"Operator": "And"}), "at least one subexpression, filter, or nested filter"),
+            (lambda: self.search({"Filters": [{"Name": "ModelApprovalStatus", "Operator": "Like", "Value": "x"}]}),
+             "Member must satisfy enum value set"),
+            (lambda: self.search({"Filters": [{"Name": "ModelApprovalStatus"}]}), "SearchExpression.Filters[0].Value"),
+            (lambda: self.search({"NestedFilters": [{"NestedPropertyName": "InferenceSpecification.Containers",
+                                                     "Filters": [{"Name": "Image", "Value": "x"}]}]}),
+             "must start with the NestedPropertyName"),
+        ]
+        for call, message in refusals:
+            self.assert_error("ValidationException", call, message)
+
     def test_paginators_walk_more_than_a_hundred_versions(self):
         self.sm.create_model_package_group(ModelPackageGroupName="Many")
         for _ in range(150):

@@ -25,6 +25,7 @@ ControlPlane::ControlPlane(OperationContext context) : context_(std::move(contex
   AddModelOperations(context_, operations_);
   AddTagOperations(context_, operations_);
   AddExperimentOperations(context_, operations_);
+  AddSearchOperations(context_, operations_);
 }
 
 std::vector<std::string> ControlPlane::Operations() const {

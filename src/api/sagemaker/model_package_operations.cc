@@ -39,13 +39,17 @@ Result<std::optional<store::ModelGroupRecord>> FindGroup(const OperationContext&
 constexpr const char* kCustomerMetadataKey = "customer_metadata";
 constexpr const char* kModelMetricsKey = "model_metrics";
 
-Json GroupJson(const OperationContext& ctx, const store::ModelGroupRecord& g) {
+}  // namespace
+
+Json ModelPackageGroupJson(const OperationContext& ctx, const store::ModelGroupRecord& g) {
   return {{"ModelPackageGroupName", g.name},
           {"ModelPackageGroupArn", ctx.arns.ModelPackageGroup(g.name)},
           {"ModelPackageGroupDescription", g.description},
           {"CreationTime", Timestamp(g.created_at)},
           {"ModelPackageGroupStatus", "Completed"}};
 }
+
+namespace {
 
 TimeMs LastModified(const store::ModelVersionRecord& v) { return std::max(v.created_at, v.approval_changed_at); }
 
@@ -59,7 +63,9 @@ Json SummaryJson(const OperationContext& ctx, const store::ModelVersionRecord& v
           {"ModelApprovalStatus", v.approval_status}};
 }
 
-Json PackageJson(const OperationContext& ctx, const store::ModelVersionRecord& v) {
+}  // namespace
+
+Json ModelPackageJson(const OperationContext& ctx, const store::ModelVersionRecord& v) {
   Json out = SummaryJson(ctx, v);
   out["ModelPackageDescription"] = v.metadata.value("description", "");
   out["ModelPackageStatusDetails"] = {
@@ -100,6 +106,8 @@ Json PackageJson(const OperationContext& ctx, const store::ModelVersionRecord& v
   return out;
 }
 
+namespace {
+
 Result<Json> ListModelPackageGroups(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(std::string contains, Members(request).Optional("NameContains"));
   ASSIGN_OR_RETURN(auto range, TimeRangeOf(request, "CreationTimeAfter", "CreationTimeBefore"));
@@ -114,7 +122,7 @@ Result<Json> ListModelPackageGroups(const OperationContext& ctx, const Json& req
       request, groups, [](const store::ModelGroupRecord& g) { return g.name; },
       [](const store::ModelGroupRecord& g) { return g.created_at; }, "Ascending"));
   return PagedList(request, groups, 100, "ModelPackageGroupSummaryList",
-                   [&](const store::ModelGroupRecord& g) { return GroupJson(ctx, g); });
+                   [&](const store::ModelGroupRecord& g) { return ModelPackageGroupJson(ctx, g); });
 }
 
 Result<Json> CreateModelPackageGroup(const OperationContext& ctx, const Json& request) {
@@ -134,7 +142,7 @@ Result<Json> DescribeModelPackageGroup(const OperationContext& ctx, const Json& 
   ASSIGN_OR_RETURN(std::string text, Members(request).Required("ModelPackageGroupName"));
   ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> group, FindGroup(ctx, text));
   if (!group) return Status::InvalidArgument("ModelPackageGroup " + text + " does not exist.");
-  Json out = GroupJson(ctx, *group);
+  Json out = ModelPackageGroupJson(ctx, *group);
   out["CreatedBy"] = Json::object();
   return out;
 }
@@ -244,7 +252,7 @@ Result<Json> ListModelPackages(const OperationContext& ctx, const Json& request)
 Result<Json> DescribeModelPackage(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(std::string text, Members(request).Required("ModelPackageName"));
   ASSIGN_OR_RETURN(store::ModelVersionRecord v, FindModelPackage(ctx, text));
-  return PackageJson(ctx, v);
+  return ModelPackageJson(ctx, v);
 }
 
 constexpr const char* kModelPackageTokenKind = "sagemaker-model-package-token";

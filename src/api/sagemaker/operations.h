@@ -72,6 +72,14 @@ Result<std::string> PipelineName(const OperationContext& ctx, const std::string&
 // ListTrialComponents, DescribeTrialComponent.
 void AddExperimentOperations(const OperationContext& ctx, OperationTable& table);
 
+// A group as DescribeModelPackageGroup shows it (without CreatedBy).
+Json ModelPackageGroupJson(const OperationContext& ctx, const store::ModelGroupRecord& group);
+// A version as DescribeModelPackage shows it.
+Json ModelPackageJson(const OperationContext& ctx, const store::ModelVersionRecord& version);
+
+// Search over ModelPackage and ModelPackageGroup resources (search_operations.cc).
+void AddSearchOperations(const OperationContext& ctx, OperationTable& table);
+
 // The registered version a versioned model package ARN (or "group/N") names.
 // ValidationException "ModelPackage <arn> does not exist." when there is none.
 Result<store::ModelVersionRecord> FindModelPackage(const OperationContext& ctx, const std::string& text);
@@ -92,6 +100,8 @@ void AddTagOperations(const OperationContext& ctx, OperationTable& table);
 Status AddTagsTo(const OperationContext& ctx, const std::string& arn, const Json& tags);
 // The tags of `arn`, Key -> Value ({} when it has none).
 Result<Json> TagsOf(const OperationContext& ctx, const std::string& arn);
+// Every tagged ARN's tags, Key -> Value.
+Result<std::map<std::string, Json>> TagsByArn(const OperationContext& ctx);
 // Forgets the tags of `arn` (its resource is gone).
 Status DeleteTagsOf(const OperationContext& ctx, const std::string& arn);
 

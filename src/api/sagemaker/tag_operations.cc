@@ -51,6 +51,14 @@ Result<Json> TagsOf(const OperationContext& ctx, const std::string& arn) {
   return found ? found->body.value("tags", Json::object()) : Json::object();
 }
 
+Result<std::map<std::string, Json>> TagsByArn(const OperationContext& ctx) {
+  ASSIGN_OR_RETURN(std::vector<store::ResourceRecord> all,
+                   ResourceDocuments(ctx.home->metadata(), ctx.home->clock()).List(kTagsKind));
+  std::map<std::string, Json> out;
+  for (store::ResourceRecord& r : all) out[r.name] = r.body.value("tags", Json::object());
+  return out;
+}
+
 Status DeleteTagsOf(const OperationContext& ctx, const std::string& arn) {
   return ResourceDocuments(ctx.home->metadata(), ctx.home->clock()).Delete(kTagsKind, arn).status();
 }
