@@ -175,7 +175,7 @@ Result<Json> ListGroupPackages(const OperationContext& ctx, const Json& request,
   RETURN_IF_ERROR(m.OneOf("SortBy", {"Name", "CreationTime"}, "CreationTime").status());  // Both are version order.
   ASSIGN_OR_RETURN(const int max_results, MaxResultsOf(request, 100));
   int cursor = 0;
-  const std::string token = request.value("NextToken", std::string());
+  ASSIGN_OR_RETURN(const std::string token, m.Optional("NextToken"));
   constexpr std::string_view kPrefix = "grove-version-";
   if (!token.empty()) {
     if (token.rfind(kPrefix, 0) != 0) return Status::InvalidArgument("Invalid pagination token: " + token);
