@@ -377,6 +377,49 @@ class ErrorsAndPaginationTest(unittest.TestCase):
             PipelineExecutionArn="arn:aws:sagemaker:us-east-1:123456789012:pipeline/tiny/execution/zzzzzzzzzzzz"))
         self.assert_error("UnknownOperationException", lambda: self.sm.describe_domain(DomainId="d-1"))
 
+    def test_every_pipeline_operation_answers_a_missing_pipeline_or_execution_with_resource_not_found(self):
+        missing = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/tiny/execution/zzzzzzzzzzzz"
+        calls = {
+            "UpdatePipeline": lambda: self.sm.update_pipeline(PipelineName="nope", PipelineDefinition="{}"),
+            "DeletePipeline": lambda: self.sm.delete_pipeline(PipelineName="nope"),
+            "StartPipelineExecution": lambda: self.sm.start_pipeline_execution(PipelineName="nope"),
+            "ListPipelineExecutions": lambda: self.sm.list_pipeline_executions(PipelineName="nope"),
+            "ListPipelineExecutionSteps": lambda: self.sm.list_pipeline_execution_steps(PipelineExecutionArn=missing),
+            "ListPipelineParametersForExecution":
+                lambda: self.sm.list_pipeline_parameters_for_execution(PipelineExecutionArn=missing),
+            "DescribePipelineDefinitionForExecution":
+                lambda: self.sm.describe_pipeline_definition_for_execution(PipelineExecutionArn=missing),
+            "StopPipelineExecution": lambda: self.sm.stop_pipeline_execution(PipelineExecutionArn=missing),
+            "RetryPipelineExecution": lambda: self.sm.retry_pipeline_execution(PipelineExecutionArn=missing),
+        }
+        for operation, call in calls.items():
+            with self.subTest(operation):
+                e = self.assert_error("ResourceNotFound", call)
+                self.assertIsInstance(e, self.sm.exceptions.ResourceNotFound)
+                self.assertEqual(e.response["ResponseMetadata"]["HTTPStatusCode"], 400)
+                self.assertIn("does not exist", e.response["Error"]["Message"])
+
+    def test_patterns_lengths_and_enums_the_client_does_not_check(self):
+        role = "arn:aws:iam::123456789012:role/r"
+        definition = json.dumps(THRESHOLD_DEFINITION)
+        cases = [
+            (lambda: self.sm.create_pipeline(PipelineName="bad_name", PipelineDefinition=definition, RoleArn=role),
+             "failed to satisfy constraint: Member must satisfy regular expression pattern"),
+            (lambda: self.sm.create_pipeline(PipelineName="p" * 300, PipelineDefinition=definition, RoleArn=role),
+             "1 validation error detected"),
+            (lambda: self.sm.list_pipeline_executions(PipelineName="tiny", SortBy="Bogus"),
+             "Member must satisfy enum value set"),
+            (lambda: self.sm.list_model_packages(ModelApprovalStatus="Maybe"), "Member must satisfy enum value set"),
+            (lambda: self.sm.list_endpoints(StatusEquals="Sleeping"), "Member must satisfy enum value set"),
+            (lambda: self.sm.list_model_package_groups(MaxResults=101), "Member must have value less than or equal to 100"),
+            (lambda: self.sm.list_pipelines(NextToken="not-a-token"), "Invalid pagination token"),
+            (lambda: self.sm.update_model_package(ModelPackageArn="AbalonePackageGroup/1",
+                                                  ModelApprovalStatus="Maybe"), "Member must satisfy enum value set"),
+        ]
+        for i, (call, message) in enumerate(cases):
+            with self.subTest(i):
+                self.assert_error("ValidationException", call, message=message)
+
     def test_a_failing_execution_reports_its_reason_and_parameters(self):
         arn = self.sm.start_pipeline_execution(PipelineName="tiny", PipelineParameters=[{"Name": "Word", "Value": "bye"}])[
             "PipelineExecutionArn"]
@@ -427,6 +470,14 @@ class ErrorsAndPaginationTest(unittest.TestCase):
         self.assertGreaterEqual(pages, 3)  # 50 per page by default.
         self.assertEqual(len(seen), len(set(seen)))
         self.assertTrue(started <= set(seen))
+        groups = {"Paged-%03d" % i for i in range(120)}
+        for name in groups:
+            self.sm.create_model_package_group(ModelPackageGroupName=name)
+        listed = [g["ModelPackageGroupName"]
+                  for page in self.sm.get_paginator("list_model_package_groups").paginate(
+                      NameContains="Paged-", SortBy="Name", SortOrder="Descending")
+                  for g in page["ModelPackageGroupSummaryList"]]
+        self.assertEqual(listed, sorted(groups, reverse=True))
         small = list(self.sm.get_paginator("list_pipelines").paginate(PaginationConfig={"PageSize": 1}))
         self.assertEqual([p["PipelineName"] for page in small for p in page["PipelineSummaries"]], ["tiny"])
 

@@ -114,7 +114,11 @@ Result<Json> DescribeEndpoint(const OperationContext& ctx, const Json& request) 
 Result<Json> ListEndpoints(const OperationContext& ctx, const Json& request) {
   Members m(request);
   ASSIGN_OR_RETURN(std::string contains, m.Optional("NameContains"));
-  ASSIGN_OR_RETURN(std::string status, m.Optional("StatusEquals"));
+  ASSIGN_OR_RETURN(std::string status,
+                   m.OneOf("StatusEquals",
+                           {"OutOfService", "Creating", "Updating", "SystemUpdating", "RollingBack", "InService",
+                            "Deleting", "Failed", "UpdateRollbackFailed"},
+                           ""));
   ASSIGN_OR_RETURN(std::string sort_by, m.OneOf("SortBy", {"Name", "CreationTime", "Status"}, "CreationTime"));
   ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, "Descending"));
   ASSIGN_OR_RETURN(std::vector<store::EndpointRecord> records, ctx.home->metadata()->ListEndpoints());

@@ -143,10 +143,7 @@ Result<Json> StorePipeline(const OperationContext& ctx, const Json& request, boo
   Members m(request);
   ASSIGN_OR_RETURN(std::string name, m.Required("PipelineName"));
   ASSIGN_OR_RETURN(std::string description, m.Optional("PipelineDescription"));
-  if (!pipeline::IsValidName(name)) {
-    return ValidationError("pipelineName", name, "Member must satisfy regular expression pattern: "
-                                                 "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}");
-  }
+  RETURN_IF_ERROR(CheckResourceName("pipelineName", name, 256));
   Result<std::string> existing = PipelineName(ctx, name);
   if (create && existing.ok()) {
     return Status::InvalidArgument("Pipeline names must be unique within an AWS account and region. Pipeline with "

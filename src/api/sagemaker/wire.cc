@@ -1,5 +1,6 @@
 #include "api/sagemaker/wire.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -57,6 +58,20 @@ Status ValidationError(std::string_view member, const Json& value, std::string_v
   message += "' failed to satisfy constraint: ";
   message.append(constraint);
   return Status::InvalidArgument(std::move(message));
+}
+
+Status CheckResourceName(std::string_view member, const std::string& value, size_t max_length) {
+  if (value.empty() || value.size() > max_length) {
+    return ValidationError(member, value,
+                           "Member must have length between 1 and " + std::to_string(max_length));
+  }
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  bool ok = alnum(value.front()) && alnum(value.back());
+  for (char c : value) ok = ok && (alnum(c) || c == '-');
+  if (ok) return Status::OK();
+  return ValidationError(member, value,
+                         "Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0," +
+                             std::to_string(max_length - 1) + "}");
 }
 
 Json Timestamp(TimeMs ms) { return static_cast<double>(ms) / 1000.0; }

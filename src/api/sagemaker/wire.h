@@ -34,6 +34,11 @@ api::HttpResponse ErrorResponse(const Status& status);
 // "1 validation error detected: Value 'x' at 'member' failed to satisfy constraint: ...".
 Status ValidationError(std::string_view member, const Json& value, std::string_view constraint);
 
+// A ValidationException unless `value` is a SageMaker resource name: at most
+// `max_length` characters matching [a-zA-Z0-9](-*[a-zA-Z0-9])* (e.g.
+// PipelineName, 256; model package group and endpoint names, 63).
+Status CheckResourceName(std::string_view member, const std::string& value, size_t max_length);
+
 // Epoch seconds with milliseconds, the timestamp form every client parses.
 Json Timestamp(TimeMs ms);
 // Epoch milliseconds from a request timestamp (epoch seconds, a number).

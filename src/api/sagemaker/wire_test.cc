@@ -67,6 +67,18 @@ TEST(WireTest, PagesWalkTheListWithOpaqueTokens) {
   }
 }
 
+TEST(WireTest, ResourceNamesFollowSageMakersPattern) {
+  EXPECT_TRUE(CheckResourceName("pipelineName", "abalone-Pipeline--2", 256).ok());
+  for (const std::string bad : {"bad_name", "-lead", "trail-", "", "a b"}) {
+    Status s = CheckResourceName("pipelineName", bad, 256);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(s.message().find("'pipelineName'"), std::string::npos) << s.message();
+  }
+  EXPECT_TRUE(CheckResourceName("pipelineName", std::string(256, 'p'), 256).ok());
+  EXPECT_NE(CheckResourceName("pipelineName", std::string(257, 'p'), 256).message().find("length between 1 and 256"),
+            std::string::npos);
+}
+
 TEST(WireTest, MembersNameWhatIsWrong) {
   Json body = {{"PipelineName", "p"}, {"SortBy", "Bogus"}, {"Count", 3}};
   Members m(body);
