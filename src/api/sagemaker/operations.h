@@ -36,7 +36,8 @@ struct OperationContext {
   Arns arns;
 };
 
-using Operation = std::function<Result<Json>(const Json& request, const Caller& caller)>;
+// An operation as the control plane runs it: the answer's body as JSON text.
+using Operation = std::function<Result<std::string>(const Json& request, const Caller& caller)>;
 using OperationTable = std::map<std::string, Operation, std::less<>>;
 
 // Adds an operation that needs no caller identity.
@@ -45,6 +46,10 @@ void AddOperation(OperationTable& table, const OperationContext& ctx, const char
 // Adds an operation that records who called it (approvals, deployments).
 using CallerOperation = Result<Json> (*)(const OperationContext& ctx, const Json& request, const Caller& caller);
 void AddOperation(OperationTable& table, const OperationContext& ctx, const char* name, CallerOperation op);
+// Adds an operation that writes its answer's JSON text itself (a hot path:
+// see wire.h's AppendJsonString).
+using TextOperation = Result<std::string> (*)(const OperationContext& ctx, const Json& request);
+void AddOperation(OperationTable& table, const OperationContext& ctx, const char* name, TextOperation op);
 
 // Pipelines and their executions: DescribePipeline, ListPipelines,
 // StartPipelineExecution, DescribePipelineExecution, ListPipelineExecutions,

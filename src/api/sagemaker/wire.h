@@ -16,8 +16,17 @@
 
 namespace grove::api::sagemaker {
 
-// A successful answer: 200, application/x-amz-json-1.1.
-api::HttpResponse OkResponse(const Json& body);
+// A successful answer: 200, application/x-amz-json-1.1, with `body` (JSON text).
+api::HttpResponse OkResponse(std::string body);
+
+// The JSON text of `value` as every answer carries it (invalid UTF-8 replaced).
+std::string JsonText(const Json& value);
+
+// JSON text written directly, for answers too hot to build as Json first
+// (ListModelPackages' pages). Each appends exactly what JsonText writes for
+// the same value: a string, and a timestamp (Timestamp(ms)).
+void AppendJsonString(std::string& out, std::string_view text);
+void AppendTimestamp(std::string& out, TimeMs ms);
 
 // An error answer, `{"__type": code, "Message": message}` with the code also
 // in x-amzn-ErrorType. Status 400 unless it is Grove's own failure (500,

@@ -79,6 +79,25 @@ TEST(WireTest, ResourceNamesFollowSageMakersPattern) {
             std::string::npos);
 }
 
+TEST(WireTest, TextWrittenDirectlyIsWhatTheSerialiserWrites) {
+  const std::vector<std::string> strings = {"", "BenchModelGroup", "a\"b\\c", std::string("nul\0and\x1f", 12),
+                                            "tab\tnew\nline\r\b\f", "caf\xc3\xa9 \xe2\x82\xac",
+                                            "bad \xff utf-8", "del\x7f"};
+  for (const std::string& text : strings) {
+    std::string out;
+    AppendJsonString(out, text);
+    EXPECT_EQ(out, JsonText(Json(text))) << text;
+  }
+  std::vector<TimeMs> times = {0, 1, 10, 100, 999, 1000, 1001, 1010, 1100, 1795803038508, 1795803038500,
+                               1795803038050, 1795803038005, 1795803038000, -1500, TimeMs{1} << 53};
+  for (TimeMs t = 1'700'000'000'000; t < 1'700'000'000'000 + 20'000; t += 7) times.push_back(t);
+  for (TimeMs t : times) {
+    std::string out;
+    AppendTimestamp(out, t);
+    EXPECT_EQ(out, JsonText(Timestamp(t))) << t;
+  }
+}
+
 TEST(WireTest, MembersNameWhatIsWrong) {
   Json body = {{"PipelineName", "p"}, {"SortBy", "Bogus"}, {"Count", 3}};
   Members m(body);
