@@ -201,11 +201,15 @@ Result<Json> DeleteModelPackageGroup(const OperationContext& ctx, const Json& re
   return Json::object();
 }
 
-// The versions of one group that pass `keep`, a page at a time from a version
-// cursor (NextToken "grove-version-N"), so listing stays fast with any number
-// of versions.
-Result<std::string> ListGroupPackages(const OperationContext& ctx, const Json& request, const std::string& group,
-                                      const std::function<bool(const store::ModelVersionRecord&)>& keep) {
+// The versions of group `group` that pass `keep`, a page at a time from a
+// version cursor (NextToken "grove-version-N"), so listing stays fast with any
+// number of versions. Nullopt when the group has no version after the cursor
+// at all, which is also what a name that is no group's gives: the caller
+// then resolves the name (FindGroup) and asks again, so that the common case
+// costs one read.
+Result<std::optional<std::string>> ListGroupPackages(const OperationContext& ctx, const Json& request,
+                                                     const std::string& group,
+                                                     const std::function<bool(const store::ModelVersionRecord&)>& keep) {
   Members m(request);
   ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, "Ascending"));
   RETURN_IF_ERROR(m.OneOf("SortBy", {"Name", "CreationTime"}, "CreationTime").status());  // Both are version order.
@@ -229,11 +233,14 @@ Result<std::string> ListGroupPackages(const OperationContext& ctx, const Json& r
   out.reserve(static_cast<size_t>(max_results) * 300);
   int listed = 0;
   bool more = true;
+  bool first_read = true;
   while (more && listed < max_results) {
     ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> rows,
                      store::ReadValue(*ctx.home->metadata(), [&](store::StoreReader& r) {
                        return r.ListModelVersionsAfter(group, cursor, max_results + 1, descending);
                      }));
+    if (first_read && rows.empty()) return std::optional<std::string>();
+    first_read = false;
     more = static_cast<int>(rows.size()) > max_results;
     for (const store::ModelVersionRecord& v : rows) {
       if (listed == max_results) {
@@ -253,7 +260,7 @@ Result<std::string> ListGroupPackages(const OperationContext& ctx, const Json& r
     AppendJsonString(out, std::string(kPrefix) + std::to_string(cursor));
   }
   out += '}';
-  return out;
+  return std::optional<std::string>(std::move(out));
 }
 
 Result<std::string> ListModelPackages(const OperationContext& ctx, const Json& request) {
@@ -270,12 +277,22 @@ Result<std::string> ListModelPackages(const OperationContext& ctx, const Json& r
   if (type == "Unversioned") {  // Every Grove model version is a versioned package.
     return JsonText(Json{{"ModelPackageSummaryList", Json::array()}});
   }
+
   app::ModelRegistry registry(*ctx.home);
   std::vector<store::ModelGroupRecord> groups;
+  const std::string no_packages = JsonText(Json{{"ModelPackageSummaryList", Json::array()}});
+  const bool by_version = !m.Has("SortBy") || request["SortBy"] != "Name";
   if (!group_text.empty()) {
+    if (by_version) {  // First as the exact name of a group, in one read.
+      ASSIGN_OR_RETURN(std::optional<std::string> page, ListGroupPackages(ctx, request, group_text, keep));
+      if (page) return std::move(*page);
+    }
     ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> group, FindGroup(ctx, group_text));
-    if (!group) return JsonText(Json{{"ModelPackageSummaryList", Json::array()}});
-    if (!m.Has("SortBy") || request["SortBy"] != "Name") return ListGroupPackages(ctx, request, group->name, keep);
+    if (!group) return no_packages;
+    if (by_version) {
+      ASSIGN_OR_RETURN(std::optional<std::string> page, ListGroupPackages(ctx, request, group->name, keep));
+      return page ? std::move(*page) : no_packages;
+    }
     groups.push_back(std::move(*group));
   } else {
     ASSIGN_OR_RETURN(groups, registry.Groups());
