@@ -24,8 +24,11 @@ Result<store::ModelVersionRecord> ModelRegistry::Get(const std::string& ref) {
 Result<std::string> ModelRegistry::ResolveObject(const std::string& uri) {
   Result<std::string> digest =
       store::ReadValue(*home_.metadata(), [&](store::StoreReader& rows) { return store::ResolveS3Uri(rows, uri); });
+  // A malformed URI, or no such bucket or key; anything else is the store's own failure.
   if (digest.status().code() == StatusCode::kNotFound) return Status::NotFound(uri + ": " + digest.status().message());
-  if (!digest.ok()) return Status::InvalidArgument(uri + ": " + digest.status().message());
+  if (digest.status().code() == StatusCode::kInvalidArgument) {
+    return Status::InvalidArgument(uri + ": " + digest.status().message());
+  }
   return digest;
 }
 

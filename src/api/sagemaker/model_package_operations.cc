@@ -320,6 +320,12 @@ Result<Json> DescribeModelPackage(const OperationContext& ctx, const Json& reque
 
 constexpr const char* kModelPackageTokenKind = "sagemaker-model-package-token";
 
+// Whether a failure to resolve an S3 URI is the request's (a malformed URI, no
+// such object, not a model Grove serves) rather than Grove's own.
+bool IsBadReference(const Status& s) {
+  return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound;
+}
+
 // CustomerMetadataProperties: a map of 1-128 character keys to 1-256 character values.
 Result<Json> CustomerMetadataOf(const Json& request) {
   const Json properties = request.value("CustomerMetadataProperties", Json::object());
@@ -379,7 +385,7 @@ Result<std::string> ModelQualityOf(const OperationContext& ctx, const Json& requ
     return ValidationError("ModelMetrics.ModelQuality.Statistics.S3Uri", uri, "Member must be an S3 URI");
   }
   Result<std::string> digest = app::ModelRegistry(*ctx.home).ResolveObject(uri.get<std::string>());
-  if (!digest.ok() && digest.status().code() != StatusCode::kIOError) {
+  if (IsBadReference(digest.status())) {
     return Status::InvalidArgument("ModelMetrics.ModelQuality.Statistics.S3Uri: " + digest.status().message());
   }
   return digest;
@@ -416,7 +422,7 @@ Result<Json> CreateModelPackage(const OperationContext& ctx, const Json& request
   app::ModelRegistry registry(*ctx.home);
   const std::string url = container["ModelDataUrl"].get<std::string>();
   Result<app::ModelFile> model = registry.ResolveModel(url);
-  if (!model.ok() && model.status().code() != StatusCode::kIOError) {
+  if (IsBadReference(model.status())) {
     return Status::InvalidArgument("InferenceSpecification.Containers[0].ModelDataUrl " + model.status().message());
   }
   RETURN_IF_ERROR(model.status());
@@ -428,8 +434,8 @@ Result<Json> CreateModelPackage(const OperationContext& ctx, const Json& request
   version.model_digest = model->digest;
   if (!quality.empty()) version.metrics["model_quality"] = quality;
   version.metadata = {{"description", description}, {"family", model->kind.family}, {"format", model->kind.format},
-                      {"model_data_url", url}, {"image", container["Image"]},
-                      {kCustomerMetadataKey, std::move(properties)}};
+                      {"model_data_url", url}, {kCustomerMetadataKey, std::move(properties)}};
+  if (!container["Image"].get<std::string>().empty()) version.metadata["image"] = container["Image"];
   if (!model->kind.task.empty()) version.metadata["task"] = model->kind.task;
   if (m.Has("ModelMetrics")) version.metadata[kModelMetricsKey] = request["ModelMetrics"];
   ASSIGN_OR_RETURN(store::ModelVersionRecord stored, registry.Register(version));
