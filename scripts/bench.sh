@@ -15,3 +15,5 @@ echo
 bench/serving_bench.sh "$build"
 echo
 bench/sagemaker_bench.sh "$build"
+echo
+python3 bench/sagemaker_pipeline_bench.py "$build"

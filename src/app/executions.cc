@@ -139,4 +139,24 @@ Result<std::vector<StepTrials>> Executions::Trials(const std::string& id, const 
 
 Status Executions::Stop(const std::string& id) { return home_.metadata()->RequestStop(id); }
 
+Result<store::CallbackRecord> Executions::CompleteCallback(const std::string& token, bool success,
+                                                           const Json& outputs, const std::string& failure_reason) {
+  store::CallbackRecord done;
+  RETURN_IF_ERROR(home_.metadata()->Transact([&](store::StoreTransaction& txn) -> Status {
+    const TimeMs now = home_.clock()->Now();
+    ASSIGN_OR_RETURN(done, store::CompleteCallback(txn, token, success ? "Succeeded" : "Failed", outputs,
+                                                   failure_reason, now));
+    return txn.AppendEvent(now, success ? "step.callback_succeeded" : "step.callback_failed",
+                           done.execution_id + "/" + done.step, {{"token", token}})
+        .status();
+  }));
+  return done;
+}
+
+Result<std::optional<std::string>> Executions::CallbackToken(const std::string& id, const std::string& step) {
+  return store::ReadValue(*home_.metadata(), [&](store::StoreReader& rows) {
+    return store::FindCallbackOfStep(rows, id, step);
+  });
+}
+
 }  // namespace grove::app

@@ -10,6 +10,7 @@
 #include "common/json.h"
 #include "common/status.h"
 #include "pipeline/executor.h"
+#include "store/callback_records.h"
 #include "store/records.h"
 
 namespace grove::app {
@@ -89,6 +90,15 @@ class Executions {
   // Asks a running execution to stop, from any process. FailedPrecondition
   // when it is not running.
   Status Stop(const std::string& id);
+  // Ends the wait of the Callback step holding `token` (SageMaker's
+  // SendPipelineExecutionStepSuccess / -Failure): with `success`, `outputs`
+  // (name -> value) become its output parameters; otherwise it fails with
+  // `failure_reason`. NotFound for an unknown token; FailedPrecondition when
+  // the wait has already ended.
+  Result<store::CallbackRecord> CompleteCallback(const std::string& token, bool success, const Json& outputs,
+                                                 const std::string& failure_reason);
+  // The token of the Callback step `step` of execution `id`, if it has made one.
+  Result<std::optional<std::string>> CallbackToken(const std::string& id, const std::string& step);
 
  private:
   template <typename Parameters>

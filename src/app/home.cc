@@ -23,7 +23,10 @@ Result<std::unique_ptr<Home>> Home::Open(const fs::path& root) {
   auto home = std::unique_ptr<Home>(new Home());
   std::error_code ec;
   home->root_ = fs::absolute(root, ec);
+  // A new data folder is its owner's alone: grove.db holds the access keys' secrets.
+  const bool created = !fs::exists(home->root_, ec);
   RETURN_IF_ERROR(MakeDirs(home->root_));
+  if (created) fs::permissions(home->root_, fs::perms::owner_all, fs::perm_options::replace, ec);
   ASSIGN_OR_RETURN(home->metadata_, store::OpenMetadataStore((home->root_ / "grove.db").string()));
   ASSIGN_OR_RETURN(home->artifacts_, store::OpenArtifactStore((home->root_ / "artifacts").string()));
   home->registry_ = std::make_unique<registry::Registry>(home->metadata_.get(), SystemClock::Default());

@@ -1,9 +1,11 @@
 #include "app/model_registry.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "common/file_util.h"
 #include "common/tar_gz.h"
+#include "ml/sagemaker_model_archive.h"
 #include "registry/registry.h"
 #include "serving/predictor.h"
 #include "store/object_records.h"
@@ -33,20 +35,23 @@ Result<std::string> ModelRegistry::ResolveObject(const std::string& uri) {
 }
 
 Result<ModelFile> ModelRegistry::ResolveModel(const std::string& uri) {
-  ASSIGN_OR_RETURN(std::string digest, ResolveObject(uri));
-  Result<std::filesystem::path> path = home_.artifacts()->LocalPath(digest);
+  ModelFile out;
+  ASSIGN_OR_RETURN(out.digest, ResolveObject(uri));
+  Result<std::filesystem::path> path = home_.artifacts()->LocalPath(out.digest);
   if (!path.ok()) return Status::IOError(uri + ": " + path.status().message());
-  ASSIGN_OR_RETURN(std::string bytes, ReadFile(*path));
-  if (IsGzip(bytes)) {
-    Result<std::string> model = ReadTarGzMember(bytes, kXgboostModelMember);
-    if (!model.ok()) {
+  std::string bytes;
+  if (IsGzipFile(*path)) {
+    Result<ml::XgboostBooster> booster = ml::ReadXgboostModelArchive(*path);
+    if (!booster.ok()) {
       return Status::InvalidArgument(uri + " is a gzip'd archive but not a model.tar.gz Grove can serve: " +
-                                     model.status().message());
+                                     booster.status().message());
     }
-    bytes = std::move(model).value();
+    ASSIGN_OR_RETURN(bytes, booster->Save(ml::XgboostBooster::Format::kJson));
     ASSIGN_OR_RETURN(store::ArtifactRecord unpacked, home_.artifacts()->PutBytes(bytes));
     RETURN_IF_ERROR(home_.metadata()->Transact([&](store::StoreTransaction& txn) { return txn.InsertArtifact(unpacked); }));
-    digest = unpacked.digest;
+    out.archive_digest = std::exchange(out.digest, unpacked.digest);
+  } else {
+    ASSIGN_OR_RETURN(bytes, ReadFile(*path));
   }
   Result<std::unique_ptr<serving::Predictor>> loaded = serving::LoadPredictor(bytes);
   if (!loaded.ok()) {
@@ -54,7 +59,8 @@ Result<ModelFile> ModelRegistry::ResolveModel(const std::string& uri) {
                                    "); it takes an XGBoost model file (JSON, UBJSON or binary), a model.tar.gz "
                                    "holding xgboost-model, or a grove-model document");
   }
-  return ModelFile{digest, ml::KindOfModelFile(bytes)};
+  out.kind = ml::KindOfModelFile(bytes);
+  return out;
 }
 
 Result<store::ModelVersionRecord> ModelRegistry::Register(const store::ModelVersionRecord& version) {

@@ -25,10 +25,8 @@ struct EvaluationReport {
 struct ModelFile {
   std::string digest;
   ml::ModelFileKind kind;
+  std::string archive_digest;  // The model.tar.gz it came out of, if it did.
 };
-
-// The name of the model file inside a model.tar.gz (SageMaker's XGBoost container's layout).
-inline constexpr const char* kXgboostModelMember = "xgboost-model";
 
 // Use cases of the model registry: groups, versions, register, approve, reject, and the
 // full evaluation report. Versions are named "G/N" (InvalidArgument
@@ -45,8 +43,10 @@ class ModelRegistry {
   // The model `uri` names (s3://<bucket>/<key>, e.g. s3://grove-artifacts/sha256/<digest>),
   // checked by loading it as an endpoint would. Accepted: an XGBoost model as
   // xgboost saves it (JSON, UBJSON or binary), a grove-model document (any
-  // ml family), or a model.tar.gz holding `xgboost-model`, whose model is then
-  // stored as an artifact of its own and is what the version serves.
+  // ml family), or a model.tar.gz holding `xgboost-model` in either of
+  // SageMaker's forms (ml/sagemaker_model_archive.h), whose model is then stored
+  // in XGBoost's JSON as an artifact of its own, as the RegisterModel step
+  // stores it, and is what the version serves.
   // InvalidArgument (a malformed URI, or a model Grove cannot load, naming why);
   // NotFound (no such bucket or key).
   Result<ModelFile> ResolveModel(const std::string& uri);

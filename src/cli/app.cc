@@ -56,6 +56,7 @@ int Main(int argc, char** argv) {
   AddArtifactCommand(app, global, &action);
   AddServerCommand(app, global, &action);
   AddKeyCommand(app, global, &action);
+  AddLambdaCommand(app, global, &action);
   AddStepRunCommand(app, global, &action);
   try {
     app.parse(argc, argv);

@@ -31,6 +31,7 @@ void AddInvokeCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddArtifactCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddKeyCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddLambdaCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddStepRunCommand(CLI::App& app, GlobalOptions& global, Action* action);
 
 // The data folder of --home (else $GROVE_HOME, else ./.grove), opened.

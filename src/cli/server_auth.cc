@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "api/auth/admin_key.h"
+#include "pipeline/steps/sagemaker_job.h"
 
 namespace grove::cli {
 
@@ -26,7 +27,25 @@ Result<ServerAuth> SetUpServerAuth(const std::string& mode, app::Home& home) {
   ASSIGN_OR_RETURN(out.created_admin_key, api::auth::EnsureAdminKey(*home.metadata(), home.root()));
   out.keys = std::make_unique<api::auth::StoreKeySource>(home.metadata(), home.clock());
   out.authenticator = std::make_unique<api::auth::KeyAuthenticator>(out.keys.get(), home.clock());
+  ASSIGN_OR_RETURN(out.step_key, api::auth::CreateAccessKey(*home.metadata(), api::auth::Role::kOperator,
+                                                            "pipeline-steps"));
   return out;
+}
+
+void ShareStepS3Access(const ServerAuth& auth, const std::string& host, uint16_t port, const std::string& region) {
+  // Steps run on this machine: a wildcard address is reached on loopback.
+  const std::string reach = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
+  const std::string bracketed = reach.find(':') != std::string::npos ? "[" + reach + "]" : reach;
+  pipeline::SetStepS3Access("http://" + bracketed + ":" + std::to_string(port), region,
+                            auth.step_key ? auth.step_key->id : "grove",
+                            auth.step_key ? auth.step_key->secret : "grove");
+}
+
+void RevokeStepKey(const ServerAuth& auth, app::Home& home) {
+  if (!auth.step_key) return;
+  if (auto revoked = api::auth::RevokeAccessKey(*home.metadata(), auth.step_key->id); !revoked.ok()) {
+    std::cerr << "warning: revoking the pipeline steps' key: " << revoked.status().ToString() << "\n";
+  }
 }
 
 void PrintServerAuth(const ServerAuth& auth, const app::Home& home, const std::string& host, uint16_t port) {

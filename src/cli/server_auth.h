@@ -19,6 +19,10 @@ struct ServerAuth {
   std::unique_ptr<api::auth::StoreKeySource> keys;
   std::unique_ptr<api::auth::KeyAuthenticator> authenticator;  // Null with --auth off.
   std::optional<api::auth::AccessKey> created_admin_key;       // Made on this (first) start.
+  // The key of this server's pipeline steps, for their own S3 calls (a
+  // Processing script's boto3): an operator key named "pipeline-steps", made
+  // at every start and revoked at stop. None with --auth off.
+  std::optional<api::auth::AccessKey> step_key;
 };
 
 // Checks --auth `mode` ("on" or "off") against the listen address, before
@@ -29,6 +33,13 @@ Status CheckServerAuth(const std::string& mode, const std::string& host);
 // key (auth/admin_key.h) and the authenticator over the folder's keys.
 // REQUIRES: CheckServerAuth(mode, ...) is OK.
 Result<ServerAuth> SetUpServerAuth(const std::string& mode, app::Home& home);
+
+// After the server listens on `host`:`port`: tells pipeline steps where
+// Grove's S3 is and which key to use (pipeline::SetStepS3Access).
+void ShareStepS3Access(const ServerAuth& auth, const std::string& host, uint16_t port, const std::string& region);
+
+// At stop: revokes the steps' key.
+void RevokeStepKey(const ServerAuth& auth, app::Home& home);
 
 // After the server listens: with --auth off a warning on stderr; with a newly
 // created admin key, how to use it.

@@ -93,6 +93,8 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   api::AccessControl guarded(router, access->authenticator.get());
   api::HttpServer server(options, guarded);
   if (Status s = server.Start(); !s.ok()) return ReportError(s);
+  // Before any request could start a pipeline: the environment is read when steps run.
+  ShareStepS3Access(*access, options.host, server.port(), args.region);
 
   events::EventFollower follower(metadata, std::chrono::milliseconds(args.poll_ms), *latest,
                                  [&service](const std::vector<store::EventRecord>& events) {
@@ -113,6 +115,7 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   std::cout << "stopping (" << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
   follower.Stop();
   server.Stop();
+  RevokeStepKey(*access, **home);
   return kExitOk;
 }
 

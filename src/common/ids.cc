@@ -1,5 +1,7 @@
 #include "common/ids.h"
 
+#include <openssl/rand.h>
+
 #include <mutex>
 #include <random>
 
@@ -14,6 +16,18 @@ std::string NewExecutionId() {
   std::string id(12, 'a');
   for (char& c : id) c = kAlphabet[pick(rng)];
   return id;
+}
+
+std::string NewCallbackToken() {
+  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  unsigned char bytes[10];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    // OpenSSL's generator failed (it does not on Linux): fall back to the id generator.
+    return NewExecutionId().substr(0, 10);
+  }
+  std::string token(10, 'a');
+  for (size_t i = 0; i < token.size(); ++i) token[i] = kAlphabet[bytes[i] % 62];
+  return token;
 }
 
 }  // namespace grove

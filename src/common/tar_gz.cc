@@ -2,8 +2,11 @@
 
 #include <zlib.h>
 
-#include <cstdint>
-#include <vector>
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
 
 namespace grove {
 
@@ -11,103 +14,114 @@ namespace {
 
 constexpr size_t kBlock = 512;
 
-// Inflates gzip data (every member of a multi-member file) up to `max_bytes`.
-Result<std::string> Gunzip(std::string_view in, size_t max_bytes) {
-  z_stream zs{};
-  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return Status::Internal("zlib: inflateInit2 failed");
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  char buffer[1 << 16];
-  int rc = Z_OK;
-  while (true) {
-    zs.next_out = reinterpret_cast<Bytef*>(buffer);
-    zs.avail_out = sizeof(buffer);
-    rc = inflate(&zs, Z_NO_FLUSH);
-    out.append(buffer, sizeof(buffer) - zs.avail_out);
-    if (out.size() > max_bytes) {
-      inflateEnd(&zs);
-      return Status::InvalidArgument("the archive unpacks to more than " + std::to_string(max_bytes) + " bytes");
-    }
-    if (rc == Z_STREAM_END && zs.avail_in > 0) {
-      rc = inflateReset(&zs);  // Another gzip member follows.
-      if (rc != Z_OK) break;
-      continue;
-    }
-    if (rc == Z_STREAM_END) break;
-    if (rc != Z_OK && !(rc == Z_BUF_ERROR && zs.avail_out == 0)) break;
-  }
-  inflateEnd(&zs);
-  if (rc != Z_STREAM_END) return Status::InvalidArgument("not valid gzip data (zlib: " + std::to_string(rc) + ")");
-  return out;
+// Writes `value` as zero-padded octal in a field of `width` bytes ending in NUL.
+void PutOctal(char* field, size_t width, uint64_t value) {
+  std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1), static_cast<unsigned long long>(value));
 }
 
-// A NUL-terminated field of a tar header.
-std::string_view Field(std::string_view header, size_t offset, size_t size) {
-  std::string_view f = header.substr(offset, size);
-  size_t end = f.find('\0');
-  return end == std::string_view::npos ? f : f.substr(0, end);
-}
-
-// An octal number field (size); nullopt-like -1 when malformed.
-int64_t Octal(std::string_view field) {
-  int64_t value = 0;
-  bool digits = false;
-  for (char c : field) {
-    if (c == ' ' || c == '\0') {
-      if (digits) break;
-      continue;
-    }
-    if (c < '0' || c > '7') return -1;
-    value = value * 8 + (c - '0');
-    digits = true;
-    if (value > (int64_t{1} << 40)) return -1;
-  }
+uint64_t ParseOctal(const char* field, size_t width) {
+  uint64_t value = 0;
+  for (size_t i = 0; i < width && field[i] >= '0' && field[i] <= '7'; ++i) value = value * 8 + (field[i] - '0');
   return value;
+}
+
+unsigned HeaderChecksum(const std::array<char, kBlock>& header) {
+  unsigned sum = 0;
+  for (size_t i = 0; i < kBlock; ++i) {
+    sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(header[i]);
+  }
+  return sum;
+}
+
+std::array<char, kBlock> Header(const TarMember& member) {
+  std::array<char, kBlock> h{};
+  std::memcpy(h.data(), member.name.data(), member.name.size());
+  PutOctal(&h[100], 8, 0644);
+  PutOctal(&h[108], 8, 0);
+  PutOctal(&h[116], 8, 0);
+  PutOctal(&h[124], 12, member.bytes.size());
+  PutOctal(&h[136], 12, 0);
+  h[156] = '0';
+  std::memcpy(&h[257], "ustar", 6);
+  std::memcpy(&h[263], "00", 2);
+  std::snprintf(&h[148], 8, "%06o", HeaderChecksum(h));
+  h[155] = ' ';
+  return h;
+}
+
+Result<std::string> Gunzip(const std::filesystem::path& path) {
+  gzFile in = gzopen(path.c_str(), "rb");  // Reads plain files unchanged too.
+  if (in == nullptr) return Status::IOError("cannot open " + path.string());
+  std::string out;
+  std::array<char, 1 << 16> buffer;
+  int n = 0;
+  while ((n = gzread(in, buffer.data(), buffer.size())) > 0) out.append(buffer.data(), n);
+  int error = 0;
+  const char* message = n < 0 ? gzerror(in, &error) : nullptr;
+  gzclose(in);
+  if (n < 0) return Status::InvalidArgument(path.string() + ": not a valid gzip file (" + message + ")");
+  return out;
 }
 
 }  // namespace
 
-bool IsGzip(std::string_view bytes) {
-  return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
-         static_cast<unsigned char>(bytes[1]) == 0x8b;
+Status WriteTarGz(const std::filesystem::path& path, const std::vector<TarMember>& members) {
+  std::string tar;
+  for (const TarMember& member : members) {
+    if (member.name.empty() || member.name.size() > 100) {
+      return Status::InvalidArgument("tar member name '" + member.name + "' must be 1-100 bytes");
+    }
+    const auto header = Header(member);
+    tar.append(header.data(), header.size());
+    tar += member.bytes;
+    tar.append((kBlock - member.bytes.size() % kBlock) % kBlock, '\0');
+  }
+  tar.append(2 * kBlock, '\0');
+  const std::filesystem::path temp = path.string() + ".partial";
+  gzFile out = gzopen(temp.c_str(), "wb");
+  if (out == nullptr) return Status::IOError("cannot create " + temp.string());
+  const bool written = tar.empty() || gzwrite(out, tar.data(), static_cast<unsigned>(tar.size())) > 0;
+  if (gzclose(out) != Z_OK || !written) return Status::IOError("cannot write " + temp.string());
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) return Status::IOError("cannot rename " + temp.string() + ": " + ec.message());
+  return Status::OK();
 }
 
-Result<std::string> ReadTarGzMember(std::string_view archive, std::string_view name, size_t max_bytes) {
-  if (!IsGzip(archive)) return Status::InvalidArgument("not gzip data");
-  ASSIGN_OR_RETURN(std::string tar, Gunzip(archive, max_bytes));
-  std::vector<std::string> names;
-  std::string long_name;  // From a GNU long-name ('L') entry, for the entry after it.
-  for (size_t at = 0; at + kBlock <= tar.size();) {
-    std::string_view header(tar.data() + at, kBlock);
-    if (header.find_first_not_of('\0') == std::string_view::npos) break;  // The end-of-archive blocks.
-    const int64_t size = Octal(header.substr(124, 12));
-    if (size < 0 || at + kBlock + static_cast<size_t>(size) > tar.size()) {
-      return Status::InvalidArgument("not a tar archive, or one cut short (entry at byte " + std::to_string(at) + ")");
+Result<std::vector<TarMember>> ReadTarGz(const std::filesystem::path& path) {
+  ASSIGN_OR_RETURN(std::string tar, Gunzip(path));
+  std::vector<TarMember> members;
+  size_t at = 0;
+  while (at + kBlock <= tar.size()) {
+    std::array<char, kBlock> header;
+    std::memcpy(header.data(), tar.data() + at, kBlock);
+    if (header[0] == '\0') break;  // The end-of-archive blocks.
+    if (ParseOctal(&header[148], 8) != HeaderChecksum(header)) {
+      return Status::InvalidArgument(path.string() + ": not a tar archive (bad header checksum at byte " +
+                                     std::to_string(at) + ")");
     }
+    const uint64_t size = ParseOctal(&header[124], 12);
+    if (at + kBlock + size > tar.size()) {
+      return Status::InvalidArgument(path.string() + ": truncated tar archive");
+    }
+    std::string name(header.data(), strnlen(header.data(), 100));
+    const std::string prefix(&header[345], strnlen(&header[345], 155));
+    if (!prefix.empty()) name = prefix + "/" + name;
+    if (name.rfind("./", 0) == 0) name = name.substr(2);
     const char type = header[156];
-    std::string_view body(tar.data() + at + kBlock, static_cast<size_t>(size));
-    std::string path(Field(header, 0, 100));
-    if (!long_name.empty()) {
-      path = std::move(long_name);
-      long_name.clear();
-    } else if (header.substr(257, 5) == "ustar" && !Field(header, 345, 155).empty()) {
-      path = std::string(Field(header, 345, 155)) + "/" + path;
+    if ((type == '0' || type == '\0') && !name.empty()) {
+      members.push_back({name, tar.substr(at + kBlock, size)});
     }
-    if (type == 'L') {
-      long_name = std::string(Field(body, 0, body.size()));
-    } else if (type == '0' || type == '\0') {
-      std::string_view plain(path);
-      while (plain.substr(0, 2) == "./") plain.remove_prefix(2);
-      if (plain == name) return std::string(body);
-      names.emplace_back(plain);
-    }
-    at += kBlock + (static_cast<size_t>(size) + kBlock - 1) / kBlock * kBlock;
+    at += kBlock + (size + kBlock - 1) / kBlock * kBlock;
   }
-  std::string list;
-  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-  return Status::NotFound("the archive holds no file '" + std::string(name) + "' (files: " +
-                          (list.empty() ? "none" : list) + ")");
+  return members;
+}
+
+bool IsGzipFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[2] = {};
+  return in.read(magic, 2) && static_cast<unsigned char>(magic[0]) == 0x1f &&
+         static_cast<unsigned char>(magic[1]) == 0x8b;
 }
 
 }  // namespace grove

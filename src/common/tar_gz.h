@@ -1,25 +1,33 @@
 #pragma once
 
-// Reading one file out of a gzip-compressed tar archive, e.g. the model.tar.gz
-// that SageMaker's training containers write (the XGBoost container's holds
-// `xgboost-model`).
+// Gzipped tar archives of plain files, as SageMaker packs model artifacts
+// (model.tar.gz). Only what that needs: regular files in POSIX ustar form,
+// written whole and read whole (model archives are small).
 
-#include <cstddef>
+#include <filesystem>
 #include <string>
-#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 
 namespace grove {
 
-// Whether `bytes` start as gzip data does (the magic bytes 1f 8b).
-bool IsGzip(std::string_view bytes);
+struct TarMember {
+  std::string name;   // Relative path inside the archive, e.g. "xgboost-model".
+  std::string bytes;  // The file's content.
+};
 
-// The bytes of the regular file `name` (or "./name") in the gzip'd tar archive
-// `archive`. InvalidArgument when `archive` is not one (or is cut short), or
-// when it unpacks to more than `max_bytes`; NotFound naming the files it holds
-// when `name` is not among them.
-Result<std::string> ReadTarGzMember(std::string_view archive, std::string_view name,
-                                    size_t max_bytes = size_t{1} << 30);
+// Writes `members` as a gzipped ustar archive at `path` (replaced atomically).
+// InvalidArgument for a name that ustar cannot hold (over 100 bytes).
+Status WriteTarGz(const std::filesystem::path& path, const std::vector<TarMember>& members);
+
+// The regular files of the gzipped (or plain) tar archive at `path`, names as
+// stored with a leading "./" removed. InvalidArgument naming the archive when
+// it is not one.
+Result<std::vector<TarMember>> ReadTarGz(const std::filesystem::path& path);
+
+// Whether the file starts with gzip's magic bytes.
+bool IsGzipFile(const std::filesystem::path& path);
 
 }  // namespace grove

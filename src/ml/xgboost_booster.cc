@@ -33,14 +33,20 @@ Result<XgboostBooster> XgboostBooster::Create(std::span<const XgboostDMatrix* co
   return XgboostBooster(raw);
 }
 
-Result<XgboostBooster> XgboostBooster::LoadFromBuffer(std::string_view bytes) {
+// A new booster filled by `load` (XGBoosterLoadModelFromBuffer or XGBoosterUnserializeFromBuffer).
+Result<XgboostBooster> XgboostBooster::LoadWith(int (*load)(BoosterHandle, const void*, bst_ulong),
+                                               std::string_view bytes, const std::string& what) {
   if (bytes.empty()) return Status::InvalidArgument("the model is empty");
   BoosterHandle raw = nullptr;
   RETURN_IF_ERROR(XgbStatus(XGBoosterCreate(nullptr, 0, &raw), "XGBoosterCreate"));
   XgboostBooster booster(raw);
-  Status loaded = XgbStatus(XGBoosterLoadModelFromBuffer(raw, bytes.data(), bytes.size()), "XGBoosterLoadModel");
-  if (!loaded.ok()) return Status::InvalidArgument("not an XGBoost model: " + loaded.message());
+  Status loaded = XgbStatus(load(raw, bytes.data(), bytes.size()), "loading the model");
+  if (!loaded.ok()) return Status::InvalidArgument("not " + what + ": " + loaded.message());
   return booster;
+}
+
+Result<XgboostBooster> XgboostBooster::LoadFromBuffer(std::string_view bytes) {
+  return LoadWith(XGBoosterLoadModelFromBuffer, bytes, "an XGBoost model");
 }
 
 Result<XgboostBooster> XgboostBooster::LoadFromFile(const std::filesystem::path& path) {
@@ -48,6 +54,10 @@ Result<XgboostBooster> XgboostBooster::LoadFromFile(const std::filesystem::path&
   Result<XgboostBooster> booster = LoadFromBuffer(bytes);
   if (!booster.ok()) return booster.status().WithContext(path.string());
   return booster;
+}
+
+Result<XgboostBooster> XgboostBooster::Unserialize(std::string_view bytes) {
+  return LoadWith(XGBoosterUnserializeFromBuffer, bytes, "a serialised XGBoost model");
 }
 
 Status XgboostBooster::SetParam(const std::string& name, const std::string& value) {
@@ -140,6 +150,13 @@ Result<std::string> XgboostBooster::Save(Format format) const {
 Status XgboostBooster::SaveToFile(const std::filesystem::path& path) const {
   ASSIGN_OR_RETURN(std::string bytes, Save(Format::kJson));
   return WriteFile(path, bytes);
+}
+
+Result<std::string> XgboostBooster::Serialize() const {
+  bst_ulong len = 0;
+  const char* out = nullptr;
+  RETURN_IF_ERROR(XgbStatus(XGBoosterSerializeToBuffer(handle_, &len, &out), "XGBoosterSerializeToBuffer"));
+  return std::string(out, len);
 }
 
 namespace {

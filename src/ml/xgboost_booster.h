@@ -45,6 +45,9 @@ class XgboostBooster {
   // The same from a file; the file name needs no particular extension.
   // Errors start with the path; a missing file is kNotFound.
   static Result<XgboostBooster> LoadFromFile(const std::filesystem::path& path);
+  // From XGBoost's serialised form (model and configuration, as Serialize
+  // writes and Python's pickle of a Booster holds).
+  static Result<XgboostBooster> Unserialize(std::string_view bytes);
 
   // Sets one XGBoost parameter (XGBoosterSetParam).
   Status SetParam(const std::string& name, const std::string& value);
@@ -74,6 +77,8 @@ class XgboostBooster {
   Result<std::string> Save(Format format = Format::kJson) const;
   // Writes the model as XGBoost JSON (unsynced: the artifact store syncs what it keeps).
   Status SaveToFile(const std::filesystem::path& path) const;
+  // The model and its configuration (XGBoosterSerializeToBuffer).
+  Result<std::string> Serialize() const;
 
   // Predicts `rows` rows of `cols` features (row-major, NaN = missing).
   // Returns rows * outputs-per-row values (one per row for regression and
@@ -87,6 +92,8 @@ class XgboostBooster {
 
  private:
   explicit XgboostBooster(BoosterHandle handle) : handle_(handle) {}
+  static Result<XgboostBooster> LoadWith(int (*load)(BoosterHandle, const void*, bst_ulong), std::string_view bytes,
+                                         const std::string& what);
   // The DMatrix route for boosters without in-place prediction (gblinear).
   // REQUIRES: dmatrix_predict_mutex_ held.
   Result<std::vector<float>> PredictThroughDMatrix(std::span<const float> features, size_t rows, size_t cols,

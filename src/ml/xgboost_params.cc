@@ -93,6 +93,7 @@ const std::vector<Spec>& Specs() {
       {"sampling_method", Kind::kChoice, {}, {"uniform", "gradient_based"}},
       {"scale_pos_weight", Kind::kNumber, kPositive},
       {"seed", Kind::kInt},
+      {"silent", Kind::kText, {}, {}, Use::kIgnored, "image 0.90 and 1.0's logging switch; logging is Grove's"},
       {"single_precision_histogram", Kind::kBool, {}, {}, Use::kIgnored, "only gpu_hist reads it"},
       {"sketch_eps",
        Kind::kNumber,

@@ -10,6 +10,19 @@
 #include "ml/xgboost_params.h"
 
 namespace grove::ml {
+
+Json TrainSummary::FinalMetrics() const {
+  Json out = Json::object();
+  for (const auto& [name, values] : metrics.items()) {
+    if (values.is_array() && !values.empty()) out[name] = values.back();
+  }
+  return out;
+}
+
+Json TrainSummary::StepMetadata() const {
+  return {{"algorithm", "xgboost"}, {"rounds", rounds}, {"best_iteration", best_iteration},
+          {"final_metrics", FinalMetrics()}};
+}
 namespace {
 
 // One CSV data set in XGBoost's hands.

@@ -35,6 +35,11 @@ struct TrainSummary {
   std::string stopping_metric;
   double best_score = 0;
   int model_rounds = 0;  // Rounds in the saved model: best_iteration + 1 with early stopping, else rounds.
+
+  // Each metric's last value: {"train-rmse": 1.2, "validation-rmse": 1.4}.
+  Json FinalMetrics() const;
+  // What a training step records: {"algorithm", "rounds", "best_iteration", "final_metrics"}.
+  Json StepMetadata() const;
 };
 
 // Checks names, types and ranges of SageMaker XGBoost hyperparameters.

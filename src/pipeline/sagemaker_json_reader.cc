@@ -45,6 +45,7 @@ class Reader {
   Status ReadStep(const Json& s, const std::string& at, const std::string& guard, const std::string& branch,
                   Definition& def);
   Status ReadPolicies(const Json& s, const std::string& at, StepDef& step) const;
+  Status ReadRegisterModel(const Json& args, const std::string& at, StepDef& step) const;
   // A value with every SageMaker expression translated into Grove's.
   Result<Json> Value(const Json& v, const std::string& at) const;
   Result<Json> Get(const std::string& what, const std::string& at) const;
@@ -242,6 +243,26 @@ Status Reader::ReadPolicies(const Json& s, const std::string& at, StepDef& step)
   return Status::OK();
 }
 
+Status Reader::ReadRegisterModel(const Json& args, const std::string& at, StepDef& step) const {
+  step.type = "RegisterModel";
+  ASSIGN_OR_RETURN(const Json* group, Member(args, "ModelPackageGroupName", at, true));
+  ASSIGN_OR_RETURN(step.arguments["group"], Value(*group, at + "/ModelPackageGroupName"));
+  const Json::json_pointer model("/InferenceSpecification/Containers/0/ModelDataUrl");
+  if (!args.contains(model)) return Fail(at + model.to_string(), "missing: Grove registers the model it names");
+  ASSIGN_OR_RETURN(step.arguments["model"], Value(args[model], at + model.to_string()));
+  const std::pair<const char*, const char*> optional[] = {
+      {"/ModelMetrics/ModelQuality/Statistics/S3Uri", "model_metrics"},
+      {"/ModelApprovalStatus", "approval_status"},
+      {"/ModelPackageDescription", "description"}};
+  for (const auto& [path, argument] : optional) {
+    const Json::json_pointer pointer(path);
+    if (args.contains(pointer) && !args[pointer].is_null()) {
+      ASSIGN_OR_RETURN(step.arguments[argument], Value(args[pointer], at + path));
+    }
+  }
+  return Status::OK();
+}
+
 Result<std::vector<std::string>> Reader::ReadSteps(const Json& steps, const std::string& at,
                                                    const std::string& guard, const std::string& branch,
                                                    Definition& def) {
@@ -286,9 +307,16 @@ Status Reader::ReadStep(const Json& s, const std::string& at, const std::string&
     if (arguments.contains("ErrorMessage")) {
       ASSIGN_OR_RETURN(step.arguments["message"], Value(arguments["ErrorMessage"], at + "/Arguments/ErrorMessage"));
     }
+  } else if (sagemaker_type == "RegisterModel") {
+    RETURN_IF_ERROR(ReadRegisterModel(arguments, at + "/Arguments", step));
   } else {
-    // What Grove cannot run yet keeps its request, so the definition is accepted, stored and described.
-    step.type = "SageMakerJob";
+    // Jobs keep their request; what Grove cannot run is still accepted, stored and described.
+    static const std::map<std::string, std::string, std::less<>> kJobSteps = {
+        {"Processing", "SageMakerProcessing"}, {"Training", "SageMakerTraining"}, {"Tuning", "SageMakerTuning"},
+        {"Lambda", "Lambda"},
+        {"Callback", "Callback"}};
+    auto job = kJobSteps.find(sagemaker_type);
+    step.type = job == kJobSteps.end() ? "SageMakerJob" : job->second;
     ASSIGN_OR_RETURN(Json request, Value(arguments, at + "/Arguments"));
     step.arguments = {{"type", sagemaker_type}, {"request", std::move(request)}};
     // The step's own members beside Arguments (Lambda's FunctionArn, QualityCheck's CheckType, PropertyFiles, ...).

@@ -20,9 +20,20 @@
 //     (and the older NotEquals / NotIn) -> Grove's condition operators;
 //   Condition steps -> Condition with IfSteps/ElseSteps lifted as nested steps;
 //   Fail steps -> Fail with ErrorMessage as its message;
-//   every other step type (Processing, Training, Tuning, RegisterModel, Model,
-//     Transform, Lambda, ...) -> SageMakerJob, which keeps the request and
-//     fails at run time naming what Grove cannot run yet;
+//   Processing -> SageMakerProcessing (a script run in a sandbox, inputs and
+//     outputs through Grove's S3), Training -> SageMakerTraining (the built-in
+//     XGBoost algorithm, natively), each keeping its request
+//     (steps/sagemaker_job.h);
+//   RegisterModel -> RegisterModel: ModelPackageGroupName, the first
+//     container's ModelDataUrl (a model.tar.gz is unpacked when registered),
+//     ModelMetrics.ModelQuality.Statistics.S3Uri, ModelApprovalStatus and
+//     ModelPackageDescription;
+//   Tuning -> SageMakerTuning (Grove's Tuning over the xgboost family);
+//   Lambda -> Lambda (a function of `grove lambda create`), Callback ->
+//     Callback (waits for SendPipelineExecutionStepSuccess / -Failure);
+//   every other step type (Model, Transform, QualityCheck, ...)
+//     -> SageMakerJob, which keeps the request and fails at run time naming
+//     what Grove cannot run yet;
 //   DependsOn, CacheConfig {Enabled, ExpireAfter} and RetryPolicies (the
 //     largest MaxAttempts, with its IntervalSeconds and BackoffRate).
 // The document is kept as Definition::source_text, exactly as sent.

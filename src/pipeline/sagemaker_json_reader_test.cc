@@ -34,8 +34,22 @@ TEST(SageMakerJsonReaderTest, ReadsTheSdksAbaloneDefinition) {
 
   const StepDef* train = def->FindStep("AbaloneTrain");
   ASSERT_NE(train, nullptr);
-  EXPECT_EQ(train->type, "SageMakerJob");
+  EXPECT_EQ(train->type, "SageMakerTraining");
   EXPECT_EQ(train->arguments["type"], "Training");
+  EXPECT_EQ(def->FindStep("AbaloneProcess")->type, "SageMakerProcessing");
+  EXPECT_EQ(def->FindStep("AbaloneCreateModel-CreateModel")->type, "SageMakerJob") << "Model steps do not run yet";
+  EXPECT_EQ(def->FindStep("AbaloneEval")->arguments["PropertyFiles"][0]["PropertyFileName"], "EvaluationReport");
+
+  // RegisterModel becomes Grove's, fed by the URIs SageMaker's request names.
+  const StepDef* reg = def->FindStep("AbaloneRegisterModel-RegisterModel");
+  ASSERT_NE(reg, nullptr);
+  EXPECT_EQ(reg->type, "RegisterModel");
+  EXPECT_EQ(reg->arguments["group"], "AbaloneModelPackageGroupName");
+  EXPECT_EQ(reg->arguments["model"],
+            Json::parse(R"({"JsonGet": {"step": "AbaloneTrain", "path": "ModelArtifacts.S3ModelArtifacts"}})"));
+  EXPECT_EQ(reg->arguments["model_metrics"], "s3://sagemaker-us-west-2-000000000000/script-abalone-eval-2022-07-13-"
+                                             "16-07-53-265/output/evaluation/evaluation.json");
+  EXPECT_EQ(reg->arguments["approval_status"], Json::parse(R"({"Get": "Parameters.ModelApprovalStatus"})"));
   EXPECT_EQ(train->arguments["request"]["InputDataConfig"][0]["DataSource"]["S3DataSource"]["S3Uri"],
             Json::parse(R"({"JsonGet": {"step": "AbaloneProcess",
                                         "path": "ProcessingOutputConfig.Outputs.train.S3Output.S3Uri"}})"));
@@ -132,6 +146,31 @@ TEST(SageMakerJsonReaderTest, ErrorsNameTheJsonPointerOfTheBadField) {
   EXPECT_EQ(error(R"({"Version": "2020-12-01", "Parameters": [{"Name": "X", "Type": "Decimal"}], "Steps": []})"),
             "p.json: /Parameters/0/Type: unknown type 'Decimal' (expected String, Integer, Float or Boolean)");
   EXPECT_EQ(error("{not json"), "p.json: not valid JSON");
+}
+
+TEST(SageMakerJsonReaderTest, JobStepsMapToTheStepTypesThatRunThem) {
+  auto def = ReadJson(R"({"Version": "2020-12-01", "Steps": [
+      {"Name": "T", "Type": "Tuning", "Arguments": {"HyperParameterTuningJobConfig": {}}},
+      {"Name": "L", "Type": "Lambda", "FunctionArn": "arn:aws:lambda:us-east-1:1:function:f", "Arguments": {}},
+      {"Name": "C", "Type": "Callback", "SqsQueueUrl": "q", "Arguments": {"x": {"Get": "Steps.L.OutputParameters['y']"}}},
+      {"Name": "Q", "Type": "QualityCheck", "Arguments": {}}]})");
+  ASSERT_TRUE(def.ok()) << def.status().ToString();
+  EXPECT_EQ(def->FindStep("T")->type, "SageMakerTuning");
+  EXPECT_EQ(def->FindStep("L")->type, "Lambda");
+  EXPECT_EQ(def->FindStep("L")->arguments["FunctionArn"], "arn:aws:lambda:us-east-1:1:function:f");
+  EXPECT_EQ(def->FindStep("C")->type, "Callback");
+  EXPECT_EQ(def->FindStep("C")->arguments["request"]["x"],
+            Json::parse(R"({"JsonGet": {"step": "L", "path": "OutputParameters.y"}})"));
+  EXPECT_EQ(def->FindStep("Q")->type, "SageMakerJob");
+}
+
+TEST(SageMakerJsonReaderTest, ARegisterModelWithoutAModelIsRefusedAtItsPointer) {
+  auto def = ReadJson(R"({"Version": "2020-12-01", "Steps": [{"Name": "R", "Type": "RegisterModel",
+      "Arguments": {"ModelPackageGroupName": "g", "InferenceSpecification": {"Containers": [{"Image": "i"}]}}}]})");
+  ASSERT_FALSE(def.ok());
+  EXPECT_EQ(def.status().message(),
+            "p.json: /Steps/0/Arguments/InferenceSpecification/Containers/0/ModelDataUrl: missing: Grove registers the "
+            "model it names");
 }
 
 TEST(SageMakerJsonReaderTest, TellsSageMakerDefinitionsFromOthers) {

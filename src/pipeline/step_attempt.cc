@@ -187,6 +187,7 @@ Status Execute(const AttemptServices& services, const StepTask& task, const Json
   ctx.stop = task.stop.get();
   ctx.threads = task.threads;
   ctx.store = services.metadata;
+  ctx.artifacts = services.artifacts;
 
   RETURN_IF_ERROR(RunBody(*task.type, ctx));
   result->result = ctx.result;

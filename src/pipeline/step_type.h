@@ -20,6 +20,7 @@ namespace grove::registry {
 class Registry;
 }
 namespace grove::store {
+class ArtifactStore;
 class MetadataStore;
 class StoreTransaction;
 }
@@ -52,6 +53,9 @@ struct StepContext {
   // Tuning records its trials as they finish, so a search resumed after a
   // crash reuses them. Null where no store is at hand (some tests).
   store::MetadataStore* store = nullptr;
+  // SageMaker jobs read and write S3 objects, whose bytes are artifacts
+  // (s3_folders.h). Null where no store is at hand.
+  store::ArtifactStore* artifacts = nullptr;
 
   // Filled by the step.
   Json metadata = Json::object();  // Recorded on the step run, e.g. the chosen branch.

@@ -16,16 +16,7 @@ class ObjectRecordsTest : public StoreTest<Backend> {
  protected:
   void SetUp() override {
     StoreTest<Backend>::SetUp();
-    ASSERT_TRUE(Transact([&](StoreTransaction& t) { return CreateBucket(t, "bkt", 100); }).ok());
-  }
-
-  template <typename Fn>
-  auto Transact(Fn&& body) {
-    return TransactValue(*this->store_, std::forward<Fn>(body));
-  }
-  template <typename Fn>
-  auto Read(Fn&& body) {
-    return ReadValue(*this->store_, std::forward<Fn>(body));
+    ASSERT_TRUE(this->Transact([&](StoreTransaction& t) { return CreateBucket(t, "bkt", 100); }).ok());
   }
 
   Status Put(const std::string& key, const std::string& bytes = "x", TimeMs at = 500) {
@@ -37,12 +28,12 @@ class ObjectRecordsTest : public StoreTest<Backend> {
     o.etag = Md5::HexOf(bytes);
     o.last_modified = at;
     ArtifactRecord a = FakeArtifact(bytes);
-    return Transact([&](StoreTransaction& t) { return WriteObject(t, o, a); });
+    return this->Transact([&](StoreTransaction& t) { return WriteObject(t, o, a); });
   }
 
   // A page rendered as "key,key,prefix/|token" ('*' after the token when truncated).
   std::string Page(const ObjectListQuery& query) {
-    auto page = Read([&](StoreReader& r) { return ListObjects(r, "bkt", query); });
+    auto page = this->Read([&](StoreReader& r) { return ListObjects(r, "bkt", query); });
     EXPECT_TRUE(page.ok()) << page.status().ToString();
     if (!page.ok()) return "";
     std::string out;

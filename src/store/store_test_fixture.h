@@ -57,6 +57,16 @@ class StoreTest : public ::testing::Test {
     return opened.ok() ? std::move(opened).value() : nullptr;
   }
 
+  // TransactValue and ReadValue on `store_`.
+  template <typename Fn>
+  auto Transact(Fn&& body) {
+    return TransactValue(*store_, std::forward<Fn>(body));
+  }
+  template <typename Fn>
+  auto Read(Fn&& body) {
+    return ReadValue(*store_, std::forward<Fn>(body));
+  }
+
   // Stores a one-line definition of `pipeline` and returns its version.
   int PutPipeline(const std::string& pipeline, const std::string& body = "steps: []") {
     DefinitionRecord def;

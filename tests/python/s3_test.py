@@ -98,6 +98,29 @@ class S3Test(unittest.TestCase):
         keys = [o["Key"] for o in s3.list_objects_v2(Bucket="objects")["Contents"]]
         self.assertEqual(keys, [key])
 
+    def test_delete_objects_in_one_request(self):
+        s3 = self.s3
+        s3.create_bucket(Bucket="many")
+        for i in range(5):
+            s3.put_object(Bucket="many", Key=f"runs/{i} & more.csv", Body=b"x")
+        answer = s3.delete_objects(Bucket="many", Delete={"Objects": [{"Key": f"runs/{i} & more.csv"} for i in (0, 1, 2)]
+                                                          + [{"Key": "runs/never-there"}]})
+        self.assertEqual(sorted(d["Key"] for d in answer["Deleted"]),
+                         ["runs/0 & more.csv", "runs/1 & more.csv", "runs/2 & more.csv", "runs/never-there"])
+        self.assertNotIn("Errors", answer)
+        self.assertEqual([o["Key"] for o in s3.list_objects_v2(Bucket="many")["Contents"]],
+                         ["runs/3 & more.csv", "runs/4 & more.csv"])
+        quiet = s3.delete_objects(Bucket="many", Delete={"Objects": [{"Key": "runs/3 & more.csv"}], "Quiet": True})
+        self.assertNotIn("Deleted", quiet)
+        # What boto3's resource API does to empty a bucket.
+        boto3_bucket = __import__("boto3").resource(
+            "s3", endpoint_url=self.server.url, region_name="us-east-1", aws_access_key_id=self.server.access_key_id,
+            aws_secret_access_key=self.server.secret_access_key).Bucket("many")
+        boto3_bucket.objects.all().delete()
+        self.assertEqual(s3.list_objects_v2(Bucket="many")["KeyCount"], 0)
+        with self.assertRaises(s3.exceptions.NoSuchBucket):
+            s3.delete_objects(Bucket="no-such-bucket", Delete={"Objects": [{"Key": "a"}]})
+
     def test_list_objects_v2_paginates_and_groups(self):
         s3 = self.s3
         s3.create_bucket(Bucket="listing")

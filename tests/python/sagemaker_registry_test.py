@@ -95,11 +95,16 @@ class CreateModelPackageTest(unittest.TestCase):
         packed = self.create("Uploaded", "s3://models/abalone/model.tar.gz")
         self.assertEqual(self.sm.describe_model_package(ModelPackageName=packed)["InferenceSpecification"][
             "Containers"][0]["ModelDataUrl"], "s3://models/abalone/model.tar.gz")
-        # The version serves the model inside the archive: the same artifact as the plain file.
+        # The version serves the model inside the archive (in XGBoost's JSON), and names the archive.
         shown = [json.loads(grove(self.server.home, "--json", "registry", "show", f"Uploaded/{n}").stdout)
                  for n in (1, 2)]
-        self.assertEqual(shown[0]["model"], shown[1]["model"])
-        self.assertEqual("s3://grove-artifacts/sha256/" + shown[1]["model"], self.model_url)
+        self.assertEqual("s3://grove-artifacts/sha256/" + shown[0]["model"], self.model_url)
+        archive = self.s3.head_object(Bucket="models", Key="abalone/model.tar.gz")
+        self.assertNotEqual(shown[1]["model"], shown[1]["metadata"]["model_archive"])
+        self.assertEqual(shown[1]["metadata"]["family"], "xgboost")
+        self.assertGreater(archive["ContentLength"], 0)
+        unpacked = self.s3.get_object(Bucket="grove-artifacts", Key="sha256/" + shown[1]["model"])["Body"].read()
+        self.assertIn(b'"learner"', unpacked)
 
     def test_what_cannot_be_registered_is_refused_naming_the_member(self):
         self.sm.create_model_package_group(ModelPackageGroupName="Refusals")
@@ -120,7 +125,7 @@ class CreateModelPackageTest(unittest.TestCase):
         self.assert_error("ValidationException", lambda: self.create("Refusals", "s3://models/data.csv"),
                           "Grove cannot serve this model")
         self.assert_error("ValidationException", lambda: self.create("Refusals", "s3://models/other.tar.gz"),
-                          "holds no file 'xgboost-model' (files: model.pth)")
+                          "not a model.tar.gz Grove can serve")
         self.assert_error("ValidationException", lambda: self.create(
             "Refusals", self.model_url, ModelApprovalStatus="Maybe"), "Member must satisfy enum value set")
         self.assert_error("ValidationException", lambda: self.create(

@@ -293,7 +293,7 @@ class SageMakerDefinitionTest(unittest.TestCase):
         self.assertEqual(refused.exception.response["Error"]["Code"], "ValidationException")
         self.assertIn("/Steps/0/Arguments/Conditions/0/Type", refused.exception.response["Error"]["Message"])
 
-    def test_the_sdks_abalone_definition_is_accepted_and_fails_clearly_where_grove_cannot_run_it(self):
+    def test_the_sdks_abalone_definition_is_accepted_and_fails_clearly_without_its_data(self):
         with open(os.path.join(SOURCE_DIR, "src/pipeline/testdata/sagemaker/abalone-batch-transform.json")) as f:
             text = f.read()
         s3 = self.server.client("s3")
@@ -305,8 +305,9 @@ class SageMakerDefinitionTest(unittest.TestCase):
         arn = self.sm.start_pipeline_execution(PipelineName="sdk-abalone")["PipelineExecutionArn"]
         described = wait_for_execution(self.sm, arn)
         self.assertEqual(described["PipelineExecutionStatus"], "Failed")
-        self.assertIn("Grove cannot run SageMaker Processing steps yet (image", described["FailureReason"])
-        self.assertIn("sagemaker-scikit-learn", described["FailureReason"])
+        # Its first step runs, and finds nothing at the input URI the definition names.
+        self.assertIn("step AbaloneProcess failed: ProcessingInputs[0] (input-1): no such bucket "
+                      "'sagemaker-us-west-2-000000000000'", described["FailureReason"])
 
 
 @require_boto3

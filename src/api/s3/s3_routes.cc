@@ -57,6 +57,7 @@ std::optional<HttpResponse> Unsupported(const HttpRequest& request) {
   for (const auto& [name, value] : request.query) {
     for (std::string_view unsupported : kUnsupported) {
       if (name != unsupported) continue;
+      if (name == "delete" && request.method == "POST" && request.PathParam("key").empty()) continue;  // DeleteObjects
       return S3ErrorResponse(501, "NotImplemented",
                              "Grove's S3 subset does not implement ?" + name + " (see docs/api.md, \"S3\")", {},
                              request.method == "HEAD");
@@ -191,6 +192,32 @@ class S3Api {
     return s.ok() ? Empty(204) : StatusErrorResponse(s, subject);
   }
 
+  // DeleteObjects: POST /{bucket}?delete with a <Delete> body. A key that is
+  // not there counts as deleted, as in S3.
+  HttpResponse PostBucket(const HttpRequest& request) {
+    ErrorSubject subject = Subject(request);
+    if (!request.QueryParam("delete")) {
+      return S3ErrorResponse(501, "NotImplemented", "POST on a bucket takes ?delete (DeleteObjects)", subject);
+    }
+    auto parsed = ParseDeleteObjects(request.body);
+    if (!parsed.ok()) return S3ErrorResponse(400, "MalformedXML", parsed.status().message(), subject);
+    if (auto bucket = objects_->HeadBucket(subject.bucket); !bucket.ok()) {
+      return StatusErrorResponse(bucket.status(), subject);
+    }
+    std::vector<std::string> deleted;
+    std::vector<DeleteFailure> failed;
+    for (const std::string& key : parsed->keys) {
+      Status s = objects_->DeleteObject(subject.bucket, key);
+      if (s.ok()) {
+        if (!parsed->quiet) deleted.push_back(key);
+      } else {
+        failed.push_back({key, s.code() == StatusCode::kInvalidArgument ? "InvalidArgument" : "InternalError",
+                          s.message()});
+      }
+    }
+    return XmlResponse(200, DeleteResultXml(deleted, failed));
+  }
+
   HttpResponse Post(const HttpRequest& request) {
     ErrorSubject subject = Subject(request);
     if (request.QueryParam("uploads")) {
@@ -286,6 +313,7 @@ Status AddS3Routes(api::Router* router, app::ObjectStore* objects) {
   RETURN_IF_ERROR(router->Add("HEAD", "/{bucket}", bind(&S3Api::HeadBucket)));
   RETURN_IF_ERROR(router->Add("DELETE", "/{bucket}", bind(&S3Api::DeleteBucket)));
   RETURN_IF_ERROR(router->Add("GET", "/{bucket}", bind(&S3Api::ListObjects)));
+  RETURN_IF_ERROR(router->Add("POST", "/{bucket}", bind(&S3Api::PostBucket)));
   RETURN_IF_ERROR(router->Add("PUT", "/{bucket}/{key...}", bind(&S3Api::Put), kMaxUploadBytes));
   RETURN_IF_ERROR(router->Add("GET", "/{bucket}/{key...}", bind(&S3Api::Get)));
   RETURN_IF_ERROR(router->Add("HEAD", "/{bucket}/{key...}", bind(&S3Api::Head)));

@@ -192,4 +192,37 @@ Result<std::vector<store::CompletedPart>> ParseCompleteUpload(std::string_view x
   return parts;
 }
 
+Result<DeleteRequest> ParseDeleteObjects(std::string_view xml) {
+  auto malformed = [](const std::string& why) {
+    return Status::InvalidArgument("the DeleteObjects body is malformed: " + why);
+  };
+  if (xml.find("<Delete") == std::string_view::npos) return malformed("no <Delete> element");
+  DeleteRequest request;
+  for (size_t at = xml.find("<Object>"); at != std::string_view::npos; at = xml.find("<Object>", at)) {
+    const size_t end = xml.find("</Object>", at);
+    if (end == std::string_view::npos) return malformed("an unclosed <Object>");
+    auto key = ElementText(xml.substr(at, end - at), "Key");
+    if (!key) return malformed("object " + std::to_string(request.keys.size() + 1) + " lacks its Key");
+    request.keys.push_back(XmlUnescape(*key));
+    at = end;
+  }
+  if (request.keys.empty() || request.keys.size() > 1000) {
+    return malformed("it names " + std::to_string(request.keys.size()) + " objects (1 to 1000 are allowed)");
+  }
+  auto quiet = ElementText(xml, "Quiet");
+  request.quiet = quiet && *quiet == "true";
+  return request;
+}
+
+std::string DeleteResultXml(const std::vector<std::string>& deleted, const std::vector<DeleteFailure>& failed) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                    "<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
+  for (const std::string& key : deleted) out += "<Deleted><Key>" + XmlEscape(key) + "</Key></Deleted>";
+  for (const DeleteFailure& f : failed) {
+    out += "<Error><Key>" + XmlEscape(f.key) + "</Key><Code>" + XmlEscape(f.code) + "</Code><Message>" +
+           XmlEscape(f.message) + "</Message></Error>";
+  }
+  return out + "</DeleteResult>";
+}
+
 }  // namespace grove::api::s3

@@ -45,4 +45,20 @@ std::string ErrorXml(std::string_view code, std::string_view message,
 // PartNumber or ETag.
 Result<std::vector<store::CompletedPart>> ParseCompleteUpload(std::string_view xml);
 
+// A DeleteObjects (<Delete>) body: the keys, in order, and whether it is Quiet.
+// InvalidArgument (MalformedXML) when it is not one, or names no or over 1,000 keys.
+struct DeleteRequest {
+  std::vector<std::string> keys;
+  bool quiet = false;
+};
+Result<DeleteRequest> ParseDeleteObjects(std::string_view xml);
+
+// <DeleteResult>: each deleted key (none when quiet), then each failure {key, code, message}.
+struct DeleteFailure {
+  std::string key;
+  std::string code;
+  std::string message;
+};
+std::string DeleteResultXml(const std::vector<std::string>& deleted, const std::vector<DeleteFailure>& failed);
+
 }  // namespace grove::api::s3

@@ -49,6 +49,21 @@ TEST(S3XmlTest, ErrorsAndResults) {
             std::string::npos);
 }
 
+TEST(S3XmlTest, ReadsDeleteObjectsAndWritesItsResult) {
+  auto parsed = ParseDeleteObjects(
+      "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Object><Key>a &amp; b</Key></Object>"
+      "<Object><Key>c</Key><VersionId>1</VersionId></Object><Quiet>true</Quiet></Delete>");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->keys, (std::vector<std::string>{"a & b", "c"}));
+  EXPECT_TRUE(parsed->quiet);
+  EXPECT_FALSE(ParseDeleteObjects("<Delete></Delete>").ok());
+  EXPECT_FALSE(ParseDeleteObjects("<Delete><Object><Size>1</Size></Object></Delete>").ok());
+  EXPECT_EQ(DeleteResultXml({"a & b"}, {{"k", "InvalidArgument", "bad <key>"}}),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            "<Deleted><Key>a &amp; b</Key></Deleted><Error><Key>k</Key><Code>InvalidArgument</Code>"
+            "<Message>bad &lt;key&gt;</Message></Error></DeleteResult>");
+}
+
 TEST(S3XmlTest, ReadsCompleteMultipartUpload) {
   auto parts = ParseCompleteUpload(
       "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"

@@ -437,6 +437,7 @@ Result<Json> CreateModelPackage(const OperationContext& ctx, const Json& request
                       {"model_data_url", url}, {kCustomerMetadataKey, std::move(properties)}};
   if (!container["Image"].get<std::string>().empty()) version.metadata["image"] = container["Image"];
   if (!model->kind.task.empty()) version.metadata["task"] = model->kind.task;
+  if (!model->archive_digest.empty()) version.metadata["model_archive"] = model->archive_digest;
   if (m.Has("ModelMetrics")) version.metadata[kModelMetricsKey] = request["ModelMetrics"];
   ASSIGN_OR_RETURN(store::ModelVersionRecord stored, registry.Register(version));
   const std::string arn = ctx.arns.ModelPackage(stored.group, stored.version);

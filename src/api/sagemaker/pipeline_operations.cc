@@ -84,14 +84,29 @@ Json StepMetadata(const OperationContext& ctx, const store::StepRunRecord& run) 
     return {{"Condition", {{"Outcome", m["outcome"].get<bool>() ? "True" : "False"}}}};
   }
   if (run.step_type == "Fail") return {{"Fail", {{"ErrorMessage", run.failure_reason}}}};
-  if (run.step_type == "Training" || run.step_type == "Refit") {
+  if (run.step_type == "Training" || run.step_type == "Refit" || run.step_type == "SageMakerTraining") {
     return {{"TrainingJob", {{"Arn", ctx.arns.Resource("training-job", job)}}}};
   }
-  if (run.step_type == "Tuning") {
+  if (run.step_type == "Tuning" || run.step_type == "SageMakerTuning") {
     return {{"TuningJob", {{"Arn", ctx.arns.Resource("hyper-parameter-tuning-job", job)}}}};
   }
-  if (run.step_type == "Processing" || run.step_type == "Evaluation") {
+  if (run.step_type == "Processing" || run.step_type == "Evaluation" || run.step_type == "SageMakerProcessing") {
     return {{"ProcessingJob", {{"Arn", ctx.arns.Resource("processing-job", job)}}}};
+  }
+  if (run.step_type == "Lambda") {
+    return {{"Lambda", {{"Arn", m.value("function_arn", "")},
+                        {"OutputParameters", m.value("output_parameters", Json::array())}}}};
+  }
+  if (run.step_type == "Callback") {
+    Json callback = {{"CallbackToken", m.value("callback_token", "")},
+                     {"SqsQueueUrl", m.value("sqs_queue_url", "")},
+                     {"OutputParameters", m.value("output_parameters", Json::array())}};
+    if (!m.contains("callback_token")) {  // Still waiting: the token is in its row.
+      auto token = app::Executions(*ctx.home).CallbackToken(run.execution_id, run.step_name);
+      if (!token.ok() || !token->has_value()) return Json::object();
+      callback["CallbackToken"] = **token;
+    }
+    return {{"Callback", std::move(callback)}};
   }
   return Json::object();
 }
@@ -332,6 +347,34 @@ Result<Json> StopPipelineExecution(const OperationContext& ctx, const Json& requ
   return Json{{"PipelineExecutionArn", ctx.arns.Execution(e.pipeline, e.id)}};
 }
 
+// SendPipelineExecutionStepSuccess and -Failure: end a Callback step's wait.
+Result<Json> CompleteCallback(const OperationContext& ctx, const Json& request, bool success) {
+  const Json token = request.value("CallbackToken", Json());
+  if (!token.is_string() || token.get<std::string>().empty()) {
+    return ValidationError("callbackToken", token.is_null() ? Json("null") : token, "Member must not be null");
+  }
+  Json outputs = Json::object();
+  for (const Json& p : request.value("OutputParameters", Json::array())) {
+    if (!p.is_object() || !p.contains("Name") || !p["Name"].is_string()) {
+      return ValidationError("outputParameters", p, "Member must have a Name");
+    }
+    outputs[p["Name"].get<std::string>()] = p.value("Value", Json(""));
+  }
+  ASSIGN_OR_RETURN(store::CallbackRecord done,
+                   app::Executions(*ctx.home).CompleteCallback(token.get<std::string>(), success, outputs,
+                                                               request.value("FailureReason", "")));
+  ASSIGN_OR_RETURN(store::ExecutionRecord e, app::Executions(*ctx.home).Describe(done.execution_id));
+  return Json{{"PipelineExecutionArn", ctx.arns.Execution(e.pipeline, e.id)}};
+}
+
+Result<Json> SendPipelineExecutionStepSuccess(const OperationContext& ctx, const Json& request) {
+  return CompleteCallback(ctx, request, true);
+}
+
+Result<Json> SendPipelineExecutionStepFailure(const OperationContext& ctx, const Json& request) {
+  return CompleteCallback(ctx, request, false);
+}
+
 }  // namespace
 
 void AddPipelineOperations(const OperationContext& ctx, OperationTable& table) {
@@ -348,6 +391,8 @@ void AddPipelineOperations(const OperationContext& ctx, OperationTable& table) {
   AddOperation(table, ctx, "DescribePipelineDefinitionForExecution", DescribePipelineDefinitionForExecution);
   AddOperation(table, ctx, "StopPipelineExecution", StopPipelineExecution);
   AddOperation(table, ctx, "RetryPipelineExecution", RetryPipelineExecution);
+  AddOperation(table, ctx, "SendPipelineExecutionStepSuccess", SendPipelineExecutionStepSuccess);
+  AddOperation(table, ctx, "SendPipelineExecutionStepFailure", SendPipelineExecutionStepFailure);
 }
 
 }  // namespace grove::api::sagemaker

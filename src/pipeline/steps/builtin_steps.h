@@ -18,5 +18,10 @@ std::unique_ptr<StepType> MakeTuningStep();
 std::unique_ptr<StepType> MakeRefitStep();
 std::unique_ptr<StepType> MakeDeployStep();
 std::unique_ptr<StepType> MakeSageMakerJobStep();
+std::unique_ptr<StepType> MakeSageMakerProcessingStep();
+std::unique_ptr<StepType> MakeSageMakerTrainingStep();
+std::unique_ptr<StepType> MakeSageMakerTuningStep();
+std::unique_ptr<StepType> MakeLambdaStep();
+std::unique_ptr<StepType> MakeCallbackStep();
 
 }  // namespace grove::pipeline

@@ -1,9 +1,12 @@
 #include "common/file_util.h"
+#include "common/tar_gz.h"
 #include "ml/model.h"
+#include "ml/sagemaker_model_archive.h"
 #include "pipeline/expression.h"
 #include "pipeline/steps/builtin_steps.h"
 #include "pipeline/steps/step_arguments.h"
 #include "registry/registry.h"
+#include "store/artifact_store.h"
 
 namespace grove::pipeline {
 
@@ -22,7 +25,10 @@ Result<Json> ModelKind(const Json& model_path) {
 }
 
 // Registers the model as the next version of its group, with the evaluation
-// report (model quality) and the fitted transform attached. Never cached, as
+// report (model quality) and the fitted transform attached. A model given as
+// SageMaker's model.tar.gz (ml/sagemaker_model_archive.h) is registered as the
+// XGBoost model inside; metadata "model_archive" names the archive.
+// Never cached, as
 // in SageMaker: every execution that reaches it creates a version; the
 // version's metadata names the earlier version with the same model artifact,
 // if any (`same_model_as`). Run describes the version; Commit, in the process
@@ -67,6 +73,16 @@ class RegisterModelStep : public StepType {
     }
     if (ctx.input_digests.contains("transform")) metadata["transform"] = ctx.input_digests["transform"];
     metadata["description"] = ArgumentText(ctx.arguments, "description");
+    if (ctx.arguments["model"].is_string() && IsGzipFile(ctx.arguments["model"].get<std::string>())) {
+      // SageMaker's model.tar.gz: the version's model is the XGBoost model inside, in XGBoost's JSON.
+      if (ctx.artifacts == nullptr) return Status::Internal("no artifact store to unpack the model archive into");
+      ASSIGN_OR_RETURN(ml::XgboostBooster booster,
+                       ml::ReadXgboostModelArchive(ctx.arguments["model"].get<std::string>()));
+      ASSIGN_OR_RETURN(std::string json, booster.Save(ml::XgboostBooster::Format::kJson));
+      ASSIGN_OR_RETURN(store::ArtifactRecord unpacked, ctx.artifacts->PutBytes(json));
+      metadata["model_archive"] = version["model_digest"];
+      version["model_digest"] = unpacked.digest;
+    }
     ASSIGN_OR_RETURN(Json kind, ModelKind(ctx.arguments["model"]));
     for (const auto& [key, value] : kind.items()) metadata[key] = value;
     metadata["pipeline"] = ctx.pipeline;

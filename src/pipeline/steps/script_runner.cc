@@ -127,7 +127,7 @@ Status RunScript(const ScriptRequest& request) {
                                        : "was killed by signal " + std::to_string(WTERMSIG(wstatus));
   std::string text;
   for (const std::string& l : tail) text += "\n  " + l;
-  return Status::FailedPrecondition("command '" + request.argv[0] + "' " + why +
+  return Status::FailedPrecondition("command '" + (request.name.empty() ? request.argv[0] : request.name) + "' " + why +
                                     (text.empty() ? "" : "; last output:" + text));
 }
 

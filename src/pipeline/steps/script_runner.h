@@ -16,6 +16,8 @@ namespace grove::pipeline {
 // lines of its output.
 struct ScriptRequest {
   std::vector<std::string> argv;
+  // How errors name the command (default: argv[0]), e.g. the script a sandbox runs.
+  std::string name;
   std::map<std::string, std::string> env;  // Added to the inherited environment.
   std::function<void(const std::string&)> log;
   const std::atomic<bool>* stop = nullptr;

@@ -15,6 +15,11 @@ const StepTypeRegistry& StepTypeRegistry::BuiltIn() {
     r->Register(MakeRefitStep());
     r->Register(MakeDeployStep());
     r->Register(MakeSageMakerJobStep());
+    r->Register(MakeSageMakerProcessingStep());
+    r->Register(MakeSageMakerTrainingStep());
+    r->Register(MakeSageMakerTuningStep());
+    r->Register(MakeLambdaStep());
+    r->Register(MakeCallbackStep());
     return r;
   }();
   return *registry;

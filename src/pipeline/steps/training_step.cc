@@ -70,14 +70,7 @@ class TrainingStep : public StepType {
     request.stop = ctx.stop;
     request.nthread = ctx.threads;  // Unless the hyperparameters set nthread.
     ASSIGN_OR_RETURN(ml::TrainSummary summary, ml::TrainXgboost(request));
-    Json final_metrics = Json::object();
-    for (const auto& [name, values] : summary.metrics.items()) {
-      if (values.is_array() && !values.empty()) final_metrics[name] = values.back();
-    }
-    ctx.metadata = {{"algorithm", "xgboost"},
-                    {"rounds", summary.rounds},
-                    {"best_iteration", summary.best_iteration},
-                    {"final_metrics", final_metrics}};
+    ctx.metadata = summary.StepMetadata();
     return Status::OK();
   }
 };
