@@ -72,6 +72,12 @@ std::optional<auth::Role> DefaultRequiredRole(const HttpRequest& request) {
       return auth::Role::kViewer;
     }
     if (op == "UpdateModelPackage" || StartsWith(op, "SendPipelineExecutionStep")) return auth::Role::kApprover;
+    // Registering a version already Approved (or Rejected) is an approval too.
+    if (op == "CreateModelPackage") {
+      const Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+      const Json status = body.is_object() ? body.value("ModelApprovalStatus", Json()) : Json();
+      if (status.is_string() && status != "PendingManualApproval") return auth::Role::kApprover;
+    }
     return auth::Role::kOperator;
   }
   if (request.method == "POST" && (EndsWith(path, "/approve") || EndsWith(path, "/reject") ||

@@ -1,9 +1,14 @@
 #include "app/model_registry.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "common/file_util.h"
+#include "common/tar_gz.h"
+#include "ml/sagemaker_model_archive.h"
 #include "registry/registry.h"
+#include "serving/predictor.h"
+#include "store/object_records.h"
 
 namespace grove::app {
 
@@ -16,6 +21,54 @@ Result<std::vector<store::ModelVersionRecord>> ModelRegistry::Versions(const std
 Result<store::ModelVersionRecord> ModelRegistry::Get(const std::string& ref) {
   ASSIGN_OR_RETURN(auto parsed, registry::Registry::ParseVersionRef(ref));
   return home_.registry()->Get(parsed.first, parsed.second);
+}
+
+Result<std::string> ModelRegistry::ResolveObject(const std::string& uri) {
+  Result<std::string> digest =
+      store::ReadValue(*home_.metadata(), [&](store::StoreReader& rows) { return store::ResolveS3Uri(rows, uri); });
+  // A malformed URI, or no such bucket or key; anything else is the store's own failure.
+  if (digest.status().code() == StatusCode::kNotFound) return Status::NotFound(uri + ": " + digest.status().message());
+  if (digest.status().code() == StatusCode::kInvalidArgument) {
+    return Status::InvalidArgument(uri + ": " + digest.status().message());
+  }
+  return digest;
+}
+
+Result<ModelFile> ModelRegistry::ResolveModel(const std::string& uri) {
+  ModelFile out;
+  ASSIGN_OR_RETURN(out.digest, ResolveObject(uri));
+  Result<std::filesystem::path> path = home_.artifacts()->LocalPath(out.digest);
+  if (!path.ok()) return Status::IOError(uri + ": " + path.status().message());
+  std::string bytes;
+  if (IsGzipFile(*path)) {
+    Result<ml::XgboostBooster> booster = ml::ReadXgboostModelArchive(*path);
+    if (!booster.ok()) {
+      return Status::InvalidArgument(uri + " is a gzip'd archive but not a model.tar.gz Grove can serve: " +
+                                     booster.status().message());
+    }
+    ASSIGN_OR_RETURN(bytes, booster->Save(ml::XgboostBooster::Format::kJson));
+    ASSIGN_OR_RETURN(store::ArtifactRecord unpacked, home_.artifacts()->PutBytes(bytes));
+    RETURN_IF_ERROR(home_.metadata()->Transact([&](store::StoreTransaction& txn) { return txn.InsertArtifact(unpacked); }));
+    out.archive_digest = std::exchange(out.digest, unpacked.digest);
+  } else {
+    ASSIGN_OR_RETURN(bytes, ReadFile(*path));
+  }
+  Result<std::unique_ptr<serving::Predictor>> loaded = serving::LoadPredictor(bytes);
+  if (!loaded.ok()) {
+    return Status::InvalidArgument(uri + ": Grove cannot serve this model (" + loaded.status().message() +
+                                   "); it takes an XGBoost model file (JSON, UBJSON or binary), a model.tar.gz "
+                                   "holding xgboost-model, or a grove-model document");
+  }
+  out.kind = ml::KindOfModelFile(bytes);
+  return out;
+}
+
+Result<store::ModelVersionRecord> ModelRegistry::Register(const store::ModelVersionRecord& version) {
+  return store::TransactValue(*home_.metadata(), [&](store::StoreTransaction& txn) -> Result<store::ModelVersionRecord> {
+    ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> group, txn.FindModelGroup(version.group));
+    if (!group) return Status::NotFound("no model group '" + version.group + "'");
+    return home_.registry()->Register(txn, version);
+  });
 }
 
 Result<store::ModelVersionRecord> ModelRegistry::Approve(const std::string& ref, const std::string& comment,

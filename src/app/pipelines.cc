@@ -103,6 +103,8 @@ Result<pipeline::Definition> Pipelines::Parse(const store::DefinitionRecord& sto
 
 Result<std::vector<store::PipelineRecord>> Pipelines::List() { return home_.metadata()->ListPipelines(); }
 
+Status Pipelines::Delete(const std::string& name) { return home_.metadata()->DeletePipeline(name); }
+
 Result<PipelineDescription> Pipelines::Describe(const std::string& name, int version) {
   PipelineDescription out;
   ASSIGN_OR_RETURN(out.pipeline, home_.metadata()->GetPipeline(name));

@@ -56,6 +56,10 @@ class Pipelines {
   Result<PipelineDescription> Describe(const std::string& name, int version);
   // Every definition version of pipeline `name`, newest first.
   Result<std::vector<store::DefinitionRecord>> Versions(const std::string& name);
+  // Deletes the pipeline; its definitions and executions stay (and storing a
+  // definition under its name again continues its version numbers).
+  // FailedPrecondition while one of its executions is Executing or Stopping.
+  Status Delete(const std::string& name);
 
  private:
   Home& home_;

@@ -77,4 +77,10 @@ bool IsModelDocument(std::string_view bytes) {
   return doc.is_object() && doc.contains("format") && doc["format"] == kModelFormat;
 }
 
+ModelFileKind KindOfModelFile(std::string_view bytes) {
+  if (!IsModelDocument(bytes)) return {};
+  Json doc = Json::parse(bytes);
+  return {doc.value("family", ""), std::string(kModelFormat), doc.value("task", "")};
+}
+
 }  // namespace grove::ml

@@ -90,4 +90,14 @@ inline constexpr std::string_view kModelFormat = "grove-model";
 // whose "format" is kModelFormat), as opposed to, say, an XGBoost model file.
 bool IsModelDocument(std::string_view bytes);
 
+// What a model file holds, as the registry records it (a version's metadata
+// "family", "format" and, for a model document, "task"): a model document
+// names its family; any other bytes are taken as an XGBoost model file.
+struct ModelFileKind {
+  std::string family = "xgboost";
+  std::string format = "xgboost";
+  std::string task;  // Empty for an XGBoost model file.
+};
+ModelFileKind KindOfModelFile(std::string_view bytes);
+
 }  // namespace grove::ml

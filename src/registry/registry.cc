@@ -57,6 +57,18 @@ Result<store::ModelGroupRecord> Registry::CreateGroup(const std::string& name, c
   return group;
 }
 
+Status Registry::DeleteGroup(const std::string& name) {
+  return metadata_->Transact([&](store::StoreTransaction& txn) -> Status {
+    ASSIGN_OR_RETURN(std::optional<store::ModelGroupRecord> group, txn.FindModelGroup(name));
+    if (!group) return Status::NotFound("no model group '" + name + "'");
+    if (group->version_count > 0) {
+      return Status::FailedPrecondition("model group '" + name + "' has " + std::to_string(group->version_count) +
+                                        " versions; only an empty group can be deleted");
+    }
+    return txn.DeleteModelGroup(name).status();
+  });
+}
+
 Result<store::ModelVersionRecord> Registry::SetStatus(store::StoreTransaction& txn, const std::string& group,
                                                       int version, const std::string& status,
                                                       const std::string& comment, const std::string& by) {

@@ -35,6 +35,10 @@ class Registry {
   // CreateModelPackageGroup). InvalidArgument for a bad name; AlreadyExists
   // when the group exists.
   Result<store::ModelGroupRecord> CreateGroup(const std::string& name, const std::string& description);
+  // Deletes an empty group. NotFound for an unknown group; FailedPrecondition
+  // while it has versions (versions are never deleted: their numbers, lineage
+  // and deployments stay meaningful).
+  Status DeleteGroup(const std::string& name);
 
   // NotFound for an unknown group or version; FailedPrecondition "G/1 is
   // already Approved". Nothing changes on error. An empty `by` is "unknown".

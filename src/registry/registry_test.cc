@@ -52,6 +52,20 @@ TEST_F(RegistryTest, CreatesEmptyGroupsOnceAndVersionsFillThem) {
   EXPECT_EQ(registry_->Groups()->at(0).description, "one model per state") << "registering keeps the description";
 }
 
+TEST_F(RegistryTest, OnlyEmptyGroupsAreDeleted) {
+  ASSERT_TRUE(registry_->CreateGroup("Empty", "").ok());
+  Register("Full");
+  EXPECT_TRUE(registry_->DeleteGroup("Empty").ok());
+  EXPECT_EQ(registry_->DeleteGroup("Empty").code(), StatusCode::kNotFound);
+  Status refused = registry_->DeleteGroup("Full");
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("has 1 versions"), std::string::npos) << refused.message();
+  ASSERT_EQ(registry_->Groups()->size(), 1u);
+  EXPECT_EQ(registry_->Groups()->at(0).name, "Full");
+  ASSERT_TRUE(registry_->CreateGroup("Empty", "again").ok()) << "a deleted group's name is free again";
+  EXPECT_EQ(Register("Empty").version, 1);
+}
+
 TEST_F(RegistryTest, ApproveRecordsWhoWhenAndWhy) {
   Register("A");
   clock_.Set(1'800'000'000'000);

@@ -18,11 +18,18 @@ std::string NamesOf(const std::vector<Record>& records) {
 
 }  // namespace
 
+Result<std::vector<PipelineRecord>> ListLivePipelines(StoreReader& rows) {
+  ASSIGN_OR_RETURN(std::vector<PipelineRecord> all, rows.ListPipelines());
+  std::erase_if(all, [](const PipelineRecord& p) { return p.deleted_at != 0; });
+  return all;
+}
+
 Result<PipelineRecord> RequirePipeline(StoreReader& rows, const std::string& name) {
   ASSIGN_OR_RETURN(std::optional<PipelineRecord> found, rows.FindPipeline(name));
-  if (found) return std::move(*found);
-  ASSIGN_OR_RETURN(std::vector<PipelineRecord> all, rows.ListPipelines());
-  return Status::NotFound("no pipeline '" + name + "' (pipelines: " + NamesOf(all) + ")");
+  if (found && found->deleted_at == 0) return std::move(*found);
+  ASSIGN_OR_RETURN(std::vector<PipelineRecord> all, ListLivePipelines(rows));
+  return Status::NotFound("no pipeline '" + name + "'" + (found ? " (it was deleted)" : "") +
+                          " (pipelines: " + NamesOf(all) + ")");
 }
 
 Result<DefinitionRecord> RequireDefinition(StoreReader& rows, const std::string& pipeline, int version) {

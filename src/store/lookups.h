@@ -11,7 +11,10 @@ namespace grove::store {
 // Rows that must exist, read through any backend: the row, or NotFound
 // saying what exists instead ("no model group 'Y' (groups: A, B)").
 
+// A deleted pipeline (PipelineRecord::deleted_at) is not found.
 Result<PipelineRecord> RequirePipeline(StoreReader& rows, const std::string& name);
+// The pipelines that are not deleted, by name.
+Result<std::vector<PipelineRecord>> ListLivePipelines(StoreReader& rows);
 // `version` 0 means the latest.
 Result<DefinitionRecord> RequireDefinition(StoreReader& rows, const std::string& pipeline, int version);
 // NotFound "no execution 'id'".

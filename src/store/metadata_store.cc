@@ -20,7 +20,11 @@ Result<int> MetadataStore::PutDefinition(const DefinitionRecord& def, const std:
 }
 
 Result<std::vector<PipelineRecord>> MetadataStore::ListPipelines() {
-  return ReadValue(*this, [&](StoreReader& rows) { return rows.ListPipelines(); });
+  return ReadValue(*this, [&](StoreReader& rows) { return ListLivePipelines(rows); });
+}
+
+Status MetadataStore::DeletePipeline(const std::string& name) {
+  return Transact([&](StoreTransaction& txn) { return WritePipelineDeletion(txn, name, clock_->Now()); });
 }
 
 Result<PipelineRecord> MetadataStore::GetPipeline(const std::string& name) {

@@ -66,8 +66,12 @@ class MetadataStore {
   // the same digest; creates the pipeline on first use. Returns the version
   // number that holds `def` (new or existing).
   Result<int> PutDefinition(const DefinitionRecord& def, const std::string& description);
+  // Pipelines that are not deleted, by name.
   Result<std::vector<PipelineRecord>> ListPipelines();
+  // NotFound for a deleted pipeline too.
   Result<PipelineRecord> GetPipeline(const std::string& name);
+  // See WritePipelineDeletion (store/pipeline_records.h).
+  Status DeletePipeline(const std::string& name);
   // `version` 0 means the latest.
   Result<DefinitionRecord> GetDefinition(const std::string& pipeline, int version);
 

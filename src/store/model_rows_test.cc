@@ -158,7 +158,10 @@ TYPED_TEST(ModelStoreTest, VersionsPageFromACursorEitherWay) {
       ModelVersionRecord r;
       r.group = "G";
       r.version = v;
-      r.approval_status = kPendingManualApproval;
+      r.approval_status = v == 2 ? kApproved : kPendingManualApproval;
+      r.approval_changed_at = v == 2 ? 20 : 0;
+      r.created_at = 10 * v;
+      r.model_digest = "d";
       RETURN_IF_ERROR(txn.PutModelVersion(r));
     }
     return Status::OK();
@@ -180,6 +183,14 @@ TYPED_TEST(ModelStoreTest, VersionsPageFromACursorEitherWay) {
   EXPECT_EQ(versions(6, 3, false), (std::vector<int>{7}));
   EXPECT_EQ(versions(0, 3, true), (std::vector<int>{7, 6, 5}));
   EXPECT_EQ(versions(5, 0, true), (std::vector<int>{4, 3, 2, 1}));
+  auto page = ReadValue(*this->store_, [&](StoreReader& r) { return r.ListModelVersionsAfter("G", 1, 1, false); });
+  ASSERT_TRUE(page.ok() && page->size() == 1u);
+  const ModelVersionRecord& summary = page->front();
+  EXPECT_EQ(summary.group, "G");
+  EXPECT_EQ(summary.approval_status, kApproved);
+  EXPECT_EQ(summary.approval_changed_at, 20);
+  EXPECT_EQ(summary.created_at, 20);
+  EXPECT_EQ(summary.model_digest, "") << "a summary leaves what a listing does not show";
   auto groups = this->store_->ListModelGroups();
   ASSERT_TRUE(groups.ok());
   EXPECT_EQ((*groups)[0].name, "G");

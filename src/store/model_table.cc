@@ -12,10 +12,10 @@ namespace {
 #define GROVE_MODEL_VERSION_COLUMNS                                                                 \
   "SELECT group_name, version, approval_status, approval_comment, approved_by, approval_changed_at, " \
   "model_digest, metrics, metadata, execution_id, step_name, created_at FROM model_versions "
-// The same columns without the two JSON documents, for pages of summaries.
-#define GROVE_MODEL_SUMMARY_COLUMNS                                                                 \
-  "SELECT group_name, version, approval_status, approval_comment, approved_by, approval_changed_at, " \
-  "model_digest, '', '', execution_id, step_name, created_at FROM model_versions "
+// What pages of summaries read: the columns of the model_versions_summaries
+// index, so that a page is read from the index alone.
+#define GROVE_MODEL_SUMMARY_COLUMNS \
+  "SELECT group_name, version, approval_status, approval_changed_at, created_at FROM model_versions "
 
 ModelGroupRecord GroupFromRow(const Statement& row) {
   return {row.Text(0), row.Text(1), row.Int(2), row.Int64(3)};
@@ -35,6 +35,17 @@ ModelVersionRecord VersionFromRow(const Statement& row) {
   v.execution_id = row.Text(9);
   v.step_name = row.Text(10);
   v.created_at = row.Int64(11);
+  return v;
+}
+
+// A row of GROVE_MODEL_SUMMARY_COLUMNS.
+ModelVersionRecord VersionSummaryFromRow(const Statement& row) {
+  ModelVersionRecord v;
+  v.group = row.Text(0);
+  v.version = row.Int(1);
+  v.approval_status = row.Text(2);
+  v.approval_changed_at = row.Int64(3);
+  v.created_at = row.Int64(4);
   return v;
 }
 
@@ -67,6 +78,12 @@ Status ModelTable::PutGroup(const ModelGroupRecord& g) {
   return upsert.BindAll(g.name, g.description, g.created_at).Run();
 }
 
+Result<bool> ModelTable::DeleteGroup(const std::string& name) {
+  ASSIGN_OR_RETURN(Statement del, db_->Prepare("DELETE FROM model_groups WHERE name = ?"));
+  RETURN_IF_ERROR(del.BindAll(name).Run());
+  return del.Changes() > 0;
+}
+
 Result<int> ModelTable::NextVersion(const std::string& group) {
   ASSIGN_OR_RETURN(Statement select,
                    db_->Prepare("SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE group_name = ?"));
@@ -95,7 +112,7 @@ Result<std::vector<ModelVersionRecord>> ModelTable::ListVersionsAfter(const std:
                                            : GROVE_MODEL_SUMMARY_COLUMNS
                                     "WHERE group_name = ? AND version > ? ORDER BY version LIMIT ?"));
   select.BindAll(group, descending && after <= 0 ? INT32_MAX : after, limit > 0 ? int64_t{limit} : int64_t{-1});
-  return CollectRows(select, VersionFromRow);
+  return CollectRows(select, VersionSummaryFromRow, limit > 0 ? static_cast<size_t>(limit) : 0);
 }
 
 Status ModelTable::PutVersion(const ModelVersionRecord& v) {

@@ -24,6 +24,8 @@ class ModelTable {
   Result<std::vector<ModelGroupRecord>> ListGroups();
   // Inserts or replaces the group's row.
   Status PutGroup(const ModelGroupRecord& group);
+  // Whether there was a row to delete.
+  Result<bool> DeleteGroup(const std::string& name);
   // One more than the group's highest version (1 for none).
   Result<int> NextVersion(const std::string& group);
   Result<std::optional<ModelVersionRecord>> FindVersion(const std::string& group, int version);

@@ -34,6 +34,39 @@ TYPED_TEST(PipelineStoreTest, NewBodiesBecomeNewVersionsAndEqualBodiesReuseTheLa
   EXPECT_EQ(latest->body, "a: 1");
 }
 
+TYPED_TEST(PipelineStoreTest, ADeletedPipelineIsGoneButItsHistoryStaysAndItsNameComesBack) {
+  ExecutionRecord running = this->MakeExecution("e1");
+  this->PutPipeline("q", "q: 1");
+  Status refused = this->store_->DeletePipeline("p");
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("Executing (e1)"), std::string::npos) << refused.message();
+  ASSERT_TRUE(this->store_->UpdateExecutionStatus("e1", kSucceeded, "", this->clock_.Now()).ok());
+
+  this->clock_.Advance(1000);
+  ASSERT_TRUE(this->store_->DeletePipeline("p").ok());
+  auto gone = this->store_->GetPipeline("p");
+  EXPECT_EQ(gone.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(gone.status().message().find("it was deleted"), std::string::npos) << gone.status().message();
+  EXPECT_EQ(this->store_->GetDefinition("p", 1).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(this->store_->DeletePipeline("p").code(), StatusCode::kNotFound);
+  ASSERT_EQ(this->store_->ListPipelines()->size(), 1u);
+  EXPECT_EQ(this->store_->ListPipelines()->at(0).name, "q");
+  EXPECT_EQ(this->store_->GetExecution("e1")->status, kSucceeded) << "executions stay";
+  auto events = this->store_->ListEvents(0, 0);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->back().kind, kEventPipelineDeleted);
+  EXPECT_EQ(events->back().subject, "p");
+
+  this->clock_.Advance(1000);
+  EXPECT_EQ(this->PutPipeline("p", "p: 2"), 2) << "numbering continues, so old executions keep their versions";
+  auto back = this->store_->GetPipeline("p");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->deleted_at, 0);
+  EXPECT_EQ(back->created_at, this->clock_.Now());
+  EXPECT_EQ(this->store_->ListPipelines()->size(), 2u);
+  (void)running;
+}
+
 TYPED_TEST(PipelineStoreTest, EachNewVersionIsAnEvent) {
   this->PutPipeline("abalone", "a: 1");
   this->PutPipeline("abalone", "a: 1");

@@ -4,10 +4,11 @@ namespace grove::store {
 
 namespace {
 
-#define GROVE_PIPELINE_COLUMNS "SELECT name, description, latest_version, created_at, updated_at FROM pipelines "
+#define GROVE_PIPELINE_COLUMNS \
+  "SELECT name, description, latest_version, created_at, updated_at, deleted_at FROM pipelines "
 
 PipelineRecord PipelineFromRow(const Statement& row) {
-  return {row.Text(0), row.Text(1), row.Int(2), row.Int64(3), row.Int64(4)};
+  return {row.Text(0), row.Text(1), row.Int(2), row.Int64(3), row.Int64(4), row.Int64(5)};
 }
 
 DefinitionRecord DefinitionFromRow(const Statement& row) {
@@ -28,11 +29,12 @@ Result<std::vector<PipelineRecord>> PipelineTable::List() {
 
 Status PipelineTable::Put(const PipelineRecord& p) {
   ASSIGN_OR_RETURN(Statement upsert,
-                   db_->Prepare("INSERT INTO pipelines (name, description, latest_version, created_at, updated_at) "
-                                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                   db_->Prepare("INSERT INTO pipelines (name, description, latest_version, created_at, updated_at, "
+                                "deleted_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
                                 "description = excluded.description, latest_version = excluded.latest_version, "
-                                "created_at = excluded.created_at, updated_at = excluded.updated_at"));
-  return upsert.BindAll(p.name, p.description, p.latest_version, p.created_at, p.updated_at).Run();
+                                "created_at = excluded.created_at, updated_at = excluded.updated_at, "
+                                "deleted_at = excluded.deleted_at"));
+  return upsert.BindAll(p.name, p.description, p.latest_version, p.created_at, p.updated_at, p.deleted_at).Run();
 }
 
 Result<std::optional<DefinitionRecord>> PipelineTable::FindDefinition(const std::string& pipeline, int version) {

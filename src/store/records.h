@@ -18,6 +18,10 @@ struct PipelineRecord {
   int latest_version = 0;
   TimeMs created_at = 0;
   TimeMs updated_at = 0;
+  // When the pipeline was deleted (0: it was not). A deleted pipeline is not
+  // found or listed; its definitions and executions stay, and storing a
+  // definition under its name again creates it anew with the next version.
+  TimeMs deleted_at = 0;
 };
 
 // One immutable version of a pipeline's definition.
@@ -177,6 +181,7 @@ inline bool IsApprovalStatus(const std::string& s) {
 //   pipeline.version   <pipeline>        {pipeline, version, digest, source_path}
 //   execution.created  <id>              {pipeline, version, status, parameters}
 //   execution.status   <id>              {status, failure_reason}
+//   pipeline.deleted   <pipeline>        {pipeline}
 //   step.status        <id>              {execution_id, step, status}
 //   model.created      <group>/<version> {group, version, approval_status, model_digest, execution_id}
 //   model.approval     <group>/<version> {group, version, status, previous_status, comment, by}
@@ -186,6 +191,7 @@ inline bool IsApprovalStatus(const std::string& s) {
 //   endpoint.undeployed <endpoint>       {endpoint, group, by}
 //   endpoint.promoted  <target endpoint> {id, source, target, models: [{group, version}], by, comment}
 inline constexpr const char* kEventPipelineVersion = "pipeline.version";
+inline constexpr const char* kEventPipelineDeleted = "pipeline.deleted";
 inline constexpr const char* kEventExecutionCreated = "execution.created";
 inline constexpr const char* kEventExecutionStatus = "execution.status";
 inline constexpr const char* kEventStepStatus = "step.status";

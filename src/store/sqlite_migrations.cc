@@ -210,6 +210,21 @@ CREATE TABLE resources (
 ) WITHOUT ROWID;
 )sql";
 
+// Deleted pipelines (SageMaker's DeletePipeline) keep their row, definitions
+// and executions; the row says when. Its own entry for renumbering, like trials.
+constexpr int kDeletedPipelinesMigrationVersion = 6;
+constexpr const char* kDeletedPipelinesSchema = R"sql(
+ALTER TABLE pipelines ADD COLUMN deleted_at INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+// Pages of version summaries (ListModelVersionsAfter) read from this index
+// alone. Its own entry for renumbering, like trials.
+constexpr int kVersionSummariesMigrationVersion = 7;
+constexpr const char* kVersionSummariesSchema = R"sql(
+CREATE INDEX model_versions_summaries
+  ON model_versions (group_name, version, approval_status, approval_changed_at, created_at);
+)sql";
+
 const std::vector<Migration>& SchemaMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "pipelines, executions, step runs, artifacts, lineage, model registry, events", kInitialSchema},
@@ -217,6 +232,8 @@ const std::vector<Migration>& SchemaMigrations() {
       {kTrialsMigrationVersion, "tuning trials", kTrialsSchema},
       {kHeartbeatMigrationVersion, "execution heartbeats", kHeartbeatSchema},
       {kResourcesMigrationVersion, "resources (JSON documents by kind and name)", kResourcesSchema},
+      {kDeletedPipelinesMigrationVersion, "deleted pipelines", kDeletedPipelinesSchema},
+      {kVersionSummariesMigrationVersion, "a covering index for pages of version summaries", kVersionSummariesSchema},
   };
   return kMigrations;
 }

@@ -78,10 +78,13 @@ class Statement {
   int bind_error_ = SQLITE_OK;  // The first failed bind, reported by Step().
 };
 
-// Every row of `select`, each read by `from_row(const Statement&)`.
+// Every row of `select`, each read by `from_row(const Statement&)`; room for
+// `expected` rows is made up front.
 template <typename FromRow>
-auto CollectRows(Statement& select, FromRow from_row) -> Result<std::vector<decltype(from_row(select))>> {
+auto CollectRows(Statement& select, FromRow from_row, size_t expected = 0)
+    -> Result<std::vector<decltype(from_row(select))>> {
   std::vector<decltype(from_row(select))> rows;
+  rows.reserve(expected);
   while (true) {
     ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) return rows;

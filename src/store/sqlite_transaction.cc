@@ -142,6 +142,7 @@ Result<bool> SqliteTransaction::DeleteResource(const std::string& kind, const st
 }
 
 Status SqliteTransaction::PutModelGroup(const ModelGroupRecord& group) { return models_.PutGroup(group); }
+Result<bool> SqliteTransaction::DeleteModelGroup(const std::string& name) { return models_.DeleteGroup(name); }
 
 Result<int> SqliteTransaction::NextModelVersion(const std::string& group) { return models_.NextVersion(group); }
 

@@ -63,6 +63,7 @@ class SqliteTransaction : public StoreTransaction {
   Status PutResource(const ResourceRecord& resource) override;
   Result<bool> DeleteResource(const std::string& kind, const std::string& name) override;
   Status PutModelGroup(const ModelGroupRecord& group) override;
+  Result<bool> DeleteModelGroup(const std::string& name) override;
   Result<int> NextModelVersion(const std::string& group) override;
   Status PutModelVersion(const ModelVersionRecord& version) override;
   Status PutEndpoint(const EndpointRecord& endpoint) override;

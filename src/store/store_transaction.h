@@ -65,10 +65,11 @@ class StoreReader {
   virtual Result<std::optional<ModelVersionRecord>> FindModelVersion(const std::string& group, int version) = 0;
   // Ascending by version.
   virtual Result<std::vector<ModelVersionRecord>> ListModelVersions(const std::string& group) = 0;
-  // One page of a group's version summaries (every field but the `metrics`
-  // and `metadata` documents, left empty): at most `limit` (all when <= 0)
-  // after version `after` in ascending order, or before it in descending
-  // order (`after` <= 0: from the newest).
+  // One page of a group's version summaries, what a listing shows: group,
+  // version, approval_status, approval_changed_at and created_at (every other
+  // field left empty, so that a backend can answer from one covering index):
+  // at most `limit` (all when <= 0) after version `after` in ascending order,
+  // or before it in descending order (`after` <= 0: from the newest).
   virtual Result<std::vector<ModelVersionRecord>> ListModelVersionsAfter(const std::string& group, int after,
                                                                          int limit, bool descending) = 0;
 
@@ -130,6 +131,9 @@ class StoreTransaction : public StoreReader {
 
   // The group row (name, description, created_at; version_count is derived).
   virtual Status PutModelGroup(const ModelGroupRecord& group) = 0;
+  // Deletes the group's row (its versions' rows are left alone: callers
+  // delete only groups without versions). Whether there was one.
+  virtual Result<bool> DeleteModelGroup(const std::string& name) = 0;
   // The number the group's next version takes: one more than its highest.
   // See the class comment for the concurrency guarantee.
   virtual Result<int> NextModelVersion(const std::string& group) = 0;

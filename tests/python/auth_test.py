@@ -120,6 +120,21 @@ class AuthTest(unittest.TestCase):
                          403, "AccessDeniedException", "sagemaker:StartPipelineExecution")
         self.assertError(self.invoke(self.viewer), 403, "AccessDeniedException")
 
+    def test_registering_an_approved_model_package_takes_an_approver(self):
+        key = json.loads(grove(self.home, "key", "create", "--role", "operator", "--json").stdout)
+        operator = self.client("sagemaker", (key["access_key_id"], key["secret_access_key"]))
+        spec = {"Containers": [{"ModelDataUrl": "s3://grove-artifacts/sha256/" + "0" * 64}]}
+        self.assertError(lambda: operator.create_model_package(
+            ModelPackageGroupName="g", InferenceSpecification=spec, ModelApprovalStatus="Approved"),
+            403, "AccessDeniedException", "sagemaker:CreateModelPackage")
+        # Pending versions are an operator's to register (this one fails later, for want of the group).
+        self.assertError(lambda: operator.create_model_package(
+            ModelPackageGroupName="g", InferenceSpecification=spec, ModelApprovalStatus="PendingManualApproval"),
+            400, "ValidationException", "ModelPackageGroup g does not exist.")
+        self.assertError(lambda: self.client("sagemaker", self.admin).create_model_package(
+            ModelPackageGroupName="g", InferenceSpecification=spec, ModelApprovalStatus="Approved"),
+            400, "ValidationException", "ModelPackageGroup g does not exist.")
+
     def test_a_revoked_key_is_refused_within_a_second(self):
         key = json.loads(grove(self.home, "key", "create", "--role", "operator", "--json").stdout)
         operator = (key["access_key_id"], key["secret_access_key"])

@@ -163,7 +163,7 @@ class ModelsAndEndpointsTest(unittest.TestCase):
                                 ExecutionRoleArn="arn:aws:iam::123456789012:role/r")
             self.assertIn("Cannot create already existing model", again.exception.response["Error"]["Message"])
             sm.create_endpoint_config(EndpointConfigName="abalone-config", ProductionVariants=[
-                {"VariantName": "AllTraffic", "ModelName": "abalone", "InitialInstanceCount": 1,
+                {"VariantName": "Primary", "ModelName": "abalone", "InitialInstanceCount": 1,
                  "InstanceType": "ml.m5.large", "InitialVariantWeight": 1.0}])
             sm.create_endpoint(EndpointName="abalone-prod", EndpointConfigName="abalone-config")
             sm.get_waiter("endpoint_in_service").wait(EndpointName="abalone-prod", WaiterConfig={"Delay": 1})
@@ -178,6 +178,7 @@ class ModelsAndEndpointsTest(unittest.TestCase):
             answer = rt.invoke_endpoint(EndpointName="abalone-prod", ContentType="text/csv",
                                         CustomAttributes="input=raw", Body="M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15")
             self.assertEqual(len(json.loads(answer["Body"].read())["predictions"]), 1)
+            self.check_weights_and_capacities(sm, rt)
 
             sm.delete_endpoint(EndpointName="abalone-prod")
             sm.get_waiter("endpoint_deleted").wait(EndpointName="abalone-prod", WaiterConfig={"Delay": 1})
@@ -189,6 +190,41 @@ class ModelsAndEndpointsTest(unittest.TestCase):
                           missing.exception.response["Error"]["Message"])
         finally:
             server.close()
+
+
+    def check_weights_and_capacities(self, sm, rt):
+        """UpdateEndpointWeightsAndCapacities on the endpoint's one variant; other variants are refused."""
+        import botocore.exceptions
+        variant = sm.describe_endpoint(EndpointName="abalone-prod")["ProductionVariants"][0]
+        self.assertEqual((variant["VariantName"], variant["CurrentWeight"]), ("Primary", 1.0))
+        updated = sm.update_endpoint_weights_and_capacities(EndpointName="abalone-prod", DesiredWeightsAndCapacities=[
+            {"VariantName": "Primary", "DesiredWeight": 0.5, "DesiredInstanceCount": 2}])
+        self.assertEqual(updated["EndpointArn"], "arn:aws:sagemaker:us-east-1:123456789012:endpoint/abalone-prod")
+        described = sm.describe_endpoint(EndpointName="abalone-prod")
+        self.assertEqual(described["EndpointStatus"], "InService")
+        variant = described["ProductionVariants"][0]
+        self.assertEqual((variant["DesiredWeight"], variant["DesiredInstanceCount"]), (0.5, 2))
+        rt.invoke_endpoint(EndpointName="abalone-prod", ContentType="text/csv", CustomAttributes="input=raw",
+                           Body="M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15")
+        refusals = [
+            ([{"VariantName": "Canary", "DesiredWeight": 0.1}],
+             'The variant name(s) "Canary" is/are not present within endpoint configuration "abalone-config".'),
+            ([{"VariantName": "Primary", "DesiredWeight": 1.0}, {"VariantName": "Primary", "DesiredWeight": 1.0}],
+             'The variant name "Primary" was non-unique within the request.'),
+        ]
+        for wanted, message in refusals:
+            with self.assertRaises(botocore.exceptions.ClientError) as refused:
+                sm.update_endpoint_weights_and_capacities(EndpointName="abalone-prod",
+                                                          DesiredWeightsAndCapacities=wanted)
+            self.assertEqual(refused.exception.response["Error"]["Code"], "ValidationException")
+            self.assertIn(message, refused.exception.response["Error"]["Message"])
+        with self.assertRaises(botocore.exceptions.ClientError) as missing:
+            sm.update_endpoint_weights_and_capacities(EndpointName="nope", DesiredWeightsAndCapacities=[
+                {"VariantName": "Primary", "DesiredWeight": 1.0}])
+        self.assertIn('Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/nope".',
+                      missing.exception.response["Error"]["Message"])
+        self.assertEqual(sm.describe_endpoint(EndpointName="abalone-prod")["ProductionVariants"][0]["DesiredWeight"],
+                         0.5, "a refused update changes nothing")
 
 
 THRESHOLD_DEFINITION = {
@@ -342,6 +378,49 @@ class ErrorsAndPaginationTest(unittest.TestCase):
             PipelineExecutionArn="arn:aws:sagemaker:us-east-1:123456789012:pipeline/tiny/execution/zzzzzzzzzzzz"))
         self.assert_error("UnknownOperationException", lambda: self.sm.describe_domain(DomainId="d-1"))
 
+    def test_every_pipeline_operation_answers_a_missing_pipeline_or_execution_with_resource_not_found(self):
+        missing = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/tiny/execution/zzzzzzzzzzzz"
+        calls = {
+            "UpdatePipeline": lambda: self.sm.update_pipeline(PipelineName="nope", PipelineDefinition="{}"),
+            "DeletePipeline": lambda: self.sm.delete_pipeline(PipelineName="nope"),
+            "StartPipelineExecution": lambda: self.sm.start_pipeline_execution(PipelineName="nope"),
+            "ListPipelineExecutions": lambda: self.sm.list_pipeline_executions(PipelineName="nope"),
+            "ListPipelineExecutionSteps": lambda: self.sm.list_pipeline_execution_steps(PipelineExecutionArn=missing),
+            "ListPipelineParametersForExecution":
+                lambda: self.sm.list_pipeline_parameters_for_execution(PipelineExecutionArn=missing),
+            "DescribePipelineDefinitionForExecution":
+                lambda: self.sm.describe_pipeline_definition_for_execution(PipelineExecutionArn=missing),
+            "StopPipelineExecution": lambda: self.sm.stop_pipeline_execution(PipelineExecutionArn=missing),
+            "RetryPipelineExecution": lambda: self.sm.retry_pipeline_execution(PipelineExecutionArn=missing),
+        }
+        for operation, call in calls.items():
+            with self.subTest(operation):
+                e = self.assert_error("ResourceNotFound", call)
+                self.assertIsInstance(e, self.sm.exceptions.ResourceNotFound)
+                self.assertEqual(e.response["ResponseMetadata"]["HTTPStatusCode"], 400)
+                self.assertIn("does not exist", e.response["Error"]["Message"])
+
+    def test_patterns_lengths_and_enums_the_client_does_not_check(self):
+        role = "arn:aws:iam::123456789012:role/r"
+        definition = json.dumps(THRESHOLD_DEFINITION)
+        cases = [
+            (lambda: self.sm.create_pipeline(PipelineName="bad_name", PipelineDefinition=definition, RoleArn=role),
+             "failed to satisfy constraint: Member must satisfy regular expression pattern"),
+            (lambda: self.sm.create_pipeline(PipelineName="p" * 300, PipelineDefinition=definition, RoleArn=role),
+             "1 validation error detected"),
+            (lambda: self.sm.list_pipeline_executions(PipelineName="tiny", SortBy="Bogus"),
+             "Member must satisfy enum value set"),
+            (lambda: self.sm.list_model_packages(ModelApprovalStatus="Maybe"), "Member must satisfy enum value set"),
+            (lambda: self.sm.list_endpoints(StatusEquals="Sleeping"), "Member must satisfy enum value set"),
+            (lambda: self.sm.list_model_package_groups(MaxResults=101), "Member must have value less than or equal to 100"),
+            (lambda: self.sm.list_pipelines(NextToken="not-a-token"), "Invalid pagination token"),
+            (lambda: self.sm.update_model_package(ModelPackageArn="AbalonePackageGroup/1",
+                                                  ModelApprovalStatus="Maybe"), "Member must satisfy enum value set"),
+        ]
+        for i, (call, message) in enumerate(cases):
+            with self.subTest(i):
+                self.assert_error("ValidationException", call, message=message)
+
     def test_a_failing_execution_reports_its_reason_and_parameters(self):
         arn = self.sm.start_pipeline_execution(PipelineName="tiny", PipelineParameters=[{"Name": "Word", "Value": "bye"}])[
             "PipelineExecutionArn"]
@@ -392,8 +471,67 @@ class ErrorsAndPaginationTest(unittest.TestCase):
         self.assertGreaterEqual(pages, 3)  # 50 per page by default.
         self.assertEqual(len(seen), len(set(seen)))
         self.assertTrue(started <= set(seen))
+        groups = {"Paged-%03d" % i for i in range(120)}
+        for name in groups:
+            self.sm.create_model_package_group(ModelPackageGroupName=name)
+        listed = [g["ModelPackageGroupName"]
+                  for page in self.sm.get_paginator("list_model_package_groups").paginate(
+                      NameContains="Paged-", SortBy="Name", SortOrder="Descending")
+                  for g in page["ModelPackageGroupSummaryList"]]
+        self.assertEqual(listed, sorted(groups, reverse=True))
         small = list(self.sm.get_paginator("list_pipelines").paginate(PaginationConfig={"PageSize": 1}))
         self.assertEqual([p["PipelineName"] for page in small for p in page["PipelineSummaries"]], ["tiny"])
+
+
+@require_boto3
+class PipelineDeletionTest(unittest.TestCase):
+    """DeletePipeline: refused while an execution runs, as SageMaker; the executions' history stays."""
+
+    def test_delete_a_pipeline_after_stopping_its_execution(self):
+        import botocore.exceptions
+        server = GroveServer()
+        try:
+            sm = server.client("sagemaker")
+            definition = os.path.join(server.home, "slow.yaml")
+            with open(definition, "w") as f:
+                f.write("pipeline: slow\nsteps:\n  - {name: Wait, type: Processing, arguments: "
+                        "{command: [sh, -c, 'sleep 30'], outputs: [out]}}\n")
+            grove(server.home, "pipeline", "create", definition)
+            sm.add_tags(ResourceArn=sm.describe_pipeline(PipelineName="slow")["PipelineArn"],
+                        Tags=[{"Key": "k", "Value": "v"}])
+            arn = sm.start_pipeline_execution(PipelineName="slow")["PipelineExecutionArn"]
+            with self.assertRaises(sm.exceptions.ConflictException) as refused:
+                sm.delete_pipeline(PipelineName="slow")
+            self.assertIn("stop its running executions", refused.exception.response["Error"]["Message"])
+            self.assertEqual(sm.describe_pipeline(PipelineName="slow")["PipelineStatus"], "Active")
+
+            sm.stop_pipeline_execution(PipelineExecutionArn=arn)
+            self.assertEqual(wait_for_execution(sm, arn)["PipelineExecutionStatus"], "Stopped")
+            deleted = sm.delete_pipeline(PipelineName="slow")
+            self.assertEqual(deleted["PipelineArn"], "arn:aws:sagemaker:us-east-1:123456789012:pipeline/slow")
+            with self.assertRaises(sm.exceptions.ResourceNotFound):
+                sm.describe_pipeline(PipelineName="slow")
+            with self.assertRaises(sm.exceptions.ResourceNotFound):
+                sm.delete_pipeline(PipelineName="slow")
+            with self.assertRaises(sm.exceptions.ResourceNotFound):
+                sm.start_pipeline_execution(PipelineName="slow")
+            self.assertEqual(sm.list_pipelines()["PipelineSummaries"], [])
+            # The execution's history stays.
+            self.assertEqual(sm.describe_pipeline_execution(PipelineExecutionArn=arn)["PipelineExecutionStatus"],
+                             "Stopped")
+            self.assertEqual(sm.list_pipeline_execution_steps(PipelineExecutionArn=arn)[
+                "PipelineExecutionSteps"][0]["StepName"], "Wait")
+
+            # The name can be used again: version numbers continue, the old tags are gone.
+            again = sm.create_pipeline(PipelineName="slow", RoleArn="arn:aws:iam::123456789012:role/r",
+                                       PipelineDefinition=json.dumps(THRESHOLD_DEFINITION))
+            changed = dict(THRESHOLD_DEFINITION, Metadata={"changed": "yes"})
+            self.assertEqual(sm.update_pipeline(PipelineName="slow", PipelineDefinition=json.dumps(changed))[
+                "PipelineVersionId"], 3)
+            self.assertEqual(sm.list_tags(ResourceArn=again["PipelineArn"])["Tags"], [])
+            self.assertIsInstance(refused.exception, botocore.exceptions.ClientError)
+        finally:
+            server.close()
 
 
 @require_boto3

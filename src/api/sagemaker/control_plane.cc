@@ -8,14 +8,23 @@ namespace {
 
 constexpr std::string_view kTargetPrefix = "SageMaker.";
 
+Result<std::string> AsText(Result<Json> answer) {
+  if (!answer.ok()) return answer.status();
+  return JsonText(*answer);
+}
+
 }  // namespace
 
 void AddOperation(OperationTable& table, const OperationContext& ctx, const char* name, ContextOperation op) {
-  table[name] = [&ctx, op](const Json& request, const Caller&) { return op(ctx, request); };
+  table[name] = [&ctx, op](const Json& request, const Caller&) { return AsText(op(ctx, request)); };
 }
 
 void AddOperation(OperationTable& table, const OperationContext& ctx, const char* name, CallerOperation op) {
-  table[name] = [&ctx, op](const Json& request, const Caller& caller) { return op(ctx, request, caller); };
+  table[name] = [&ctx, op](const Json& request, const Caller& caller) { return AsText(op(ctx, request, caller)); };
+}
+
+void AddOperation(OperationTable& table, const OperationContext& ctx, const char* name, TextOperation op) {
+  table[name] = [&ctx, op](const Json& request, const Caller&) { return op(ctx, request); };
 }
 
 ControlPlane::ControlPlane(OperationContext context) : context_(std::move(context)) {
@@ -25,6 +34,7 @@ ControlPlane::ControlPlane(OperationContext context) : context_(std::move(contex
   AddModelOperations(context_, operations_);
   AddTagOperations(context_, operations_);
   AddExperimentOperations(context_, operations_);
+  AddSearchOperations(context_, operations_);
 }
 
 std::vector<std::string> ControlPlane::Operations() const {
@@ -53,8 +63,8 @@ api::HttpResponse ControlPlane::Handle(const api::HttpRequest& request) {
   Caller caller;
   if (!request.identity.empty()) caller.identity = request.identity;  // Set by access control.
   try {
-    Result<Json> result = op->second(body, caller);
-    return result.ok() ? OkResponse(*result) : ErrorResponse(result.status());
+    Result<std::string> result = op->second(body, caller);
+    return result.ok() ? OkResponse(std::move(result).value()) : ErrorResponse(result.status());
   } catch (const std::exception& e) {
     return ErrorResponse("InternalFailure", std::string("internal error in ") + name + ": " + e.what(), 500);
   }

@@ -44,27 +44,62 @@ Result<std::pair<serving::EndpointState, store::EndpointRecord>> FindEndpoint(co
   return missing;  // Stored, but not yet in this server's snapshot.
 }
 
+// The one production variant through which an endpoint serves every model:
+// its config's first variant (CreateEndpoint, UpdateEndpoint), or AllTraffic
+// for an endpoint Grove's own commands made (its config is itself), with the
+// weight and instance count last asked for (UpdateEndpointWeightsAndCapacities).
+struct Variant {
+  Json source;  // The endpoint's source document: {EndpointConfigName, DesiredWeight?, DesiredInstanceCount?}.
+  std::string config;
+  std::string name = "AllTraffic";
+  double weight = 1.0;
+  int64_t instances = 1;
+};
+
+Result<Variant> VariantOf(const OperationContext& ctx, const std::string& endpoint) {
+  Variant v;
+  ASSIGN_OR_RETURN(std::optional<store::ResourceRecord> source,
+                   ResourceDocuments(ctx.home->metadata(), ctx.home->clock()).Find(kEndpointSourceKind, endpoint));
+  v.source = source ? source->body : Json{{"EndpointConfigName", endpoint}};
+  v.config = v.source.value("EndpointConfigName", endpoint);
+  if (source) {
+    Result<store::ResourceRecord> config = FindEndpointConfig(ctx, v.config);  // It may have been deleted since.
+    const Json variants = config.ok() ? config->body.value("ProductionVariants", Json::array()) : Json::array();
+    const Json first = variants.is_array() && !variants.empty() ? variants[0] : Json();
+    if (first.is_object()) {
+      v.name = first.value("VariantName", v.name);
+      if (first.contains("InitialVariantWeight") && first["InitialVariantWeight"].is_number()) {
+        v.weight = first["InitialVariantWeight"].get<double>();
+      }
+      if (first.contains("InitialInstanceCount") && first["InitialInstanceCount"].is_number_integer()) {
+        v.instances = first["InitialInstanceCount"].get<int64_t>();
+      }
+    }
+  }
+  if (v.source.contains("DesiredWeight")) v.weight = v.source["DesiredWeight"].get<double>();
+  if (v.source.contains("DesiredInstanceCount")) v.instances = v.source["DesiredInstanceCount"].get<int64_t>();
+  return v;
+}
+
 Result<Json> DescribeEndpoint(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(std::string name, Members(request).Required("EndpointName"));
   ASSIGN_OR_RETURN(auto found, FindEndpoint(ctx, name));
   const auto& [state, record] = found;
   Json out = SummaryJson(ctx, state, record);
-  ASSIGN_OR_RETURN(std::optional<store::ResourceRecord> source,
-                   ResourceDocuments(ctx.home->metadata(), ctx.home->clock()).Find(kEndpointSourceKind, name));
-  // An endpoint made by Grove's own commands has no config: it is its own.
-  out["EndpointConfigName"] = source ? source->body.value("EndpointConfigName", name) : name;
+  ASSIGN_OR_RETURN(Variant variant, VariantOf(ctx, name));
+  out["EndpointConfigName"] = variant.config;
   Json images = Json::array();
   for (const serving::ServedModelState& m : state.models) {
     images.push_back({{"SpecifiedImage", "grove/" + m.group + ":" + std::to_string(m.version)},
                       {"ResolutionTime", Timestamp(std::max(record.created_at, record.updated_at))}});
   }
   // One variant serves every model of the endpoint, as a multi-model endpoint's does.
-  out["ProductionVariants"] = Json::array({{{"VariantName", "AllTraffic"},
+  out["ProductionVariants"] = Json::array({{{"VariantName", variant.name},
                                             {"DeployedImages", std::move(images)},
-                                            {"CurrentWeight", 1.0},
-                                            {"DesiredWeight", 1.0},
-                                            {"CurrentInstanceCount", 1},
-                                            {"DesiredInstanceCount", 1}}});
+                                            {"CurrentWeight", variant.weight},
+                                            {"DesiredWeight", variant.weight},
+                                            {"CurrentInstanceCount", variant.instances},
+                                            {"DesiredInstanceCount", variant.instances}}});
   if (state.capture_percent > 0) {
     out["DataCaptureConfig"] = {{"EnableCapture", true},
                                 {"CaptureStatus", "Started"},
@@ -79,7 +114,11 @@ Result<Json> DescribeEndpoint(const OperationContext& ctx, const Json& request) 
 Result<Json> ListEndpoints(const OperationContext& ctx, const Json& request) {
   Members m(request);
   ASSIGN_OR_RETURN(std::string contains, m.Optional("NameContains"));
-  ASSIGN_OR_RETURN(std::string status, m.Optional("StatusEquals"));
+  ASSIGN_OR_RETURN(std::string status,
+                   m.OneOf("StatusEquals",
+                           {"OutOfService", "Creating", "Updating", "SystemUpdating", "RollingBack", "InService",
+                            "Deleting", "Failed", "UpdateRollbackFailed"},
+                           ""));
   ASSIGN_OR_RETURN(std::string sort_by, m.OneOf("SortBy", {"Name", "CreationTime", "Status"}, "CreationTime"));
   ASSIGN_OR_RETURN(std::string order, m.OneOf("SortOrder", {"Ascending", "Descending"}, "Descending"));
   ASSIGN_OR_RETURN(std::vector<store::EndpointRecord> records, ctx.home->metadata()->ListEndpoints());
@@ -147,6 +186,53 @@ Result<Json> UpdateEndpoint(const OperationContext& ctx, const Json& request, co
   return Json{{"EndpointArn", ctx.arns.Resource("endpoint", name)}};
 }
 
+// Grove serves an endpoint's models through one variant in one process:
+// the variant's weight and instance count are recorded and reported (all
+// traffic still goes to it); another variant name is refused as SageMaker
+// refuses names its endpoint configuration does not have.
+Result<Json> UpdateEndpointWeightsAndCapacities(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(std::string name, Members(request).Required("EndpointName"));
+  const Json wanted = request.value("DesiredWeightsAndCapacities", Json());
+  if (!wanted.is_array() || wanted.empty() || wanted.size() > 10) {
+    return ValidationError("desiredWeightsAndCapacities", wanted, "Member must be a list of 1 to 10 variants");
+  }
+  RETURN_IF_ERROR(FindEndpoint(ctx, name).status());
+  ASSIGN_OR_RETURN(Variant variant, VariantOf(ctx, name));
+  std::vector<std::string> seen;
+  for (const Json& w : wanted) {
+    Members m(w);
+    if (!w.is_object()) return ValidationError("desiredWeightsAndCapacities", w, "Member must be a structure");
+    ASSIGN_OR_RETURN(std::string variant_name, m.Required("VariantName"));
+    if (std::find(seen.begin(), seen.end(), variant_name) != seen.end()) {
+      return Status::InvalidArgument("The variant name \"" + variant_name + "\" was non-unique within the request.");
+    }
+    seen.push_back(variant_name);
+    if (variant_name != variant.name) {
+      return Status::InvalidArgument("The variant name(s) \"" + variant_name +
+                                     "\" is/are not present within endpoint configuration \"" + variant.config + "\".");
+    }
+    if (m.Has("DesiredWeight")) {
+      const Json& weight = w["DesiredWeight"];
+      if (!weight.is_number() || weight.get<double>() < 0) {
+        return ValidationError("desiredWeightsAndCapacities.1.member.desiredWeight", weight,
+                               "Member must have value greater than or equal to 0");
+      }
+      variant.source["DesiredWeight"] = weight.get<double>();
+    }
+    if (m.Has("DesiredInstanceCount")) {
+      const Json& count = w["DesiredInstanceCount"];
+      if (!count.is_number_integer() || count.get<int64_t>() < 0) {
+        return ValidationError("desiredWeightsAndCapacities.1.member.desiredInstanceCount", count,
+                               "Member must have value greater than or equal to 0");
+      }
+      variant.source["DesiredInstanceCount"] = count.get<int64_t>();
+    }
+  }
+  RETURN_IF_ERROR(
+      ResourceDocuments(ctx.home->metadata(), ctx.home->clock()).Put(kEndpointSourceKind, name, variant.source));
+  return Json{{"EndpointArn", ctx.arns.Resource("endpoint", name)}};
+}
+
 Result<Json> DeleteEndpoint(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(std::string name, Members(request).Required("EndpointName"));
   RETURN_IF_ERROR(FindEndpoint(ctx, name).status());
@@ -163,6 +249,7 @@ void AddEndpointOperations(const OperationContext& ctx, OperationTable& table) {
   AddOperation(table, ctx, "DeleteEndpoint", DeleteEndpoint);
   AddOperation(table, ctx, "CreateEndpoint", CreateEndpoint);
   AddOperation(table, ctx, "UpdateEndpoint", UpdateEndpoint);
+  AddOperation(table, ctx, "UpdateEndpointWeightsAndCapacities", UpdateEndpointWeightsAndCapacities);
 }
 
 }  // namespace grove::api::sagemaker

@@ -91,6 +91,7 @@ Result<Json> DescribeExperiment(const OperationContext& ctx, const Json& request
   ASSIGN_OR_RETURN(std::string text, Members(request).Required("ExperimentName"));
   Result<std::string> name = PipelineName(ctx, text);
   if (name.status().code() == StatusCode::kNotFound) return Status::NotFound("Experiment '" + text + "' does not exist.");
+  RETURN_IF_ERROR(name.status());  // E.g. the ARN of another kind of resource.
   ASSIGN_OR_RETURN(app::PipelineDescription d, app::Pipelines(*ctx.home).Describe(*name, 0));
   Json out = ExperimentJson(ctx, d.pipeline);
   out["Description"] = d.pipeline.description;

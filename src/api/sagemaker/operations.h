@@ -36,7 +36,8 @@ struct OperationContext {
   Arns arns;
 };
 
-using Operation = std::function<Result<Json>(const Json& request, const Caller& caller)>;
+// An operation as the control plane runs it: the answer's body as JSON text.
+using Operation = std::function<Result<std::string>(const Json& request, const Caller& caller)>;
 using OperationTable = std::map<std::string, Operation, std::less<>>;
 
 // Adds an operation that needs no caller identity.
@@ -45,15 +46,20 @@ void AddOperation(OperationTable& table, const OperationContext& ctx, const char
 // Adds an operation that records who called it (approvals, deployments).
 using CallerOperation = Result<Json> (*)(const OperationContext& ctx, const Json& request, const Caller& caller);
 void AddOperation(OperationTable& table, const OperationContext& ctx, const char* name, CallerOperation op);
+// Adds an operation that writes its answer's JSON text itself (a hot path:
+// see wire.h's AppendJsonString).
+using TextOperation = Result<std::string> (*)(const OperationContext& ctx, const Json& request);
+void AddOperation(OperationTable& table, const OperationContext& ctx, const char* name, TextOperation op);
 
 // Pipelines and their executions: DescribePipeline, ListPipelines,
 // StartPipelineExecution, DescribePipelineExecution, ListPipelineExecutions,
 // ListPipelineExecutionSteps, ListPipelineParametersForExecution,
 // DescribePipelineDefinitionForExecution, StopPipelineExecution.
 void AddPipelineOperations(const OperationContext& ctx, OperationTable& table);
-// Model package groups and versions: ListModelPackageGroups,
-// DescribeModelPackageGroup, ListModelPackages, DescribeModelPackage,
-// UpdateModelPackage.
+// Model package groups and versions: CreateModelPackageGroup,
+// ListModelPackageGroups, DescribeModelPackageGroup, DeleteModelPackageGroup
+// (empty groups only), CreateModelPackage (versioned only), ListModelPackages,
+// DescribeModelPackage, UpdateModelPackage.
 void AddModelPackageOperations(const OperationContext& ctx, OperationTable& table);
 // Endpoints: DescribeEndpoint, ListEndpoints, and CreateEndpoint,
 // UpdateEndpoint, DeleteEndpoint from endpoint configs whose model names a
@@ -70,6 +76,14 @@ Result<std::string> PipelineName(const OperationContext& ctx, const std::string&
 // metrics. ListExperiments, DescribeExperiment, ListTrials, DescribeTrial,
 // ListTrialComponents, DescribeTrialComponent.
 void AddExperimentOperations(const OperationContext& ctx, OperationTable& table);
+
+// A group as DescribeModelPackageGroup shows it (without CreatedBy).
+Json ModelPackageGroupJson(const OperationContext& ctx, const store::ModelGroupRecord& group);
+// A version as DescribeModelPackage shows it.
+Json ModelPackageJson(const OperationContext& ctx, const store::ModelVersionRecord& version);
+
+// Search over ModelPackage and ModelPackageGroup resources (search_operations.cc).
+void AddSearchOperations(const OperationContext& ctx, OperationTable& table);
 
 // The registered version a versioned model package ARN (or "group/N") names.
 // ValidationException "ModelPackage <arn> does not exist." when there is none.
@@ -89,6 +103,12 @@ Result<store::ModelVersionRecord> ServedVersion(const OperationContext& ctx, con
 void AddTagOperations(const OperationContext& ctx, OperationTable& table);
 // Adds `tags` ([{Key, Value}], as Create* requests carry them) to `arn`.
 Status AddTagsTo(const OperationContext& ctx, const std::string& arn, const Json& tags);
+// The tags of `arn`, Key -> Value ({} when it has none).
+Result<Json> TagsOf(const OperationContext& ctx, const std::string& arn);
+// Every tagged ARN's tags, Key -> Value.
+Result<std::map<std::string, Json>> TagsByArn(const OperationContext& ctx);
+// Forgets the tags of `arn` (its resource is gone).
+Status DeleteTagsOf(const OperationContext& ctx, const std::string& arn);
 
 // The S3 URI under which an artifact is served by Grove's S3 API:
 // s3://grove-artifacts/sha256/<digest>.

@@ -158,10 +158,7 @@ Result<Json> StorePipeline(const OperationContext& ctx, const Json& request, boo
   Members m(request);
   ASSIGN_OR_RETURN(std::string name, m.Required("PipelineName"));
   ASSIGN_OR_RETURN(std::string description, m.Optional("PipelineDescription"));
-  if (!pipeline::IsValidName(name)) {
-    return ValidationError("pipelineName", name, "Member must satisfy regular expression pattern: "
-                                                 "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}");
-  }
+  RETURN_IF_ERROR(CheckResourceName("pipelineName", name, 256));
   Result<std::string> existing = PipelineName(ctx, name);
   if (create && existing.ok()) {
     return Status::InvalidArgument("Pipeline names must be unique within an AWS account and region. Pipeline with "
@@ -190,6 +187,17 @@ Result<Json> CreatePipeline(const OperationContext& ctx, const Json& request) {
 
 Result<Json> UpdatePipeline(const OperationContext& ctx, const Json& request) {
   return StorePipeline(ctx, request, /*create=*/false);
+}
+
+// As SageMaker: refused (ConflictException) while an execution is running.
+// Unlike SageMaker, the executions stay: DescribePipelineExecution and
+// Grove's own views still show them. Its tags go with it.
+Result<Json> DeletePipeline(const OperationContext& ctx, const Json& request) {
+  ASSIGN_OR_RETURN(std::string text, Members(request).Required("PipelineName"));
+  ASSIGN_OR_RETURN(std::string name, PipelineName(ctx, text));
+  RETURN_IF_ERROR(app::Pipelines(*ctx.home).Delete(name));
+  RETURN_IF_ERROR(DeleteTagsOf(ctx, ctx.arns.Pipeline(name)));
+  return Json{{"PipelineArn", ctx.arns.Pipeline(name)}};
 }
 
 Result<Json> DescribePipeline(const OperationContext& ctx, const Json& request) {
@@ -372,6 +380,7 @@ Result<Json> SendPipelineExecutionStepFailure(const OperationContext& ctx, const
 void AddPipelineOperations(const OperationContext& ctx, OperationTable& table) {
   AddOperation(table, ctx, "CreatePipeline", CreatePipeline);
   AddOperation(table, ctx, "UpdatePipeline", UpdatePipeline);
+  AddOperation(table, ctx, "DeletePipeline", DeletePipeline);
   AddOperation(table, ctx, "DescribePipeline", DescribePipeline);
   AddOperation(table, ctx, "ListPipelines", ListPipelines);
   AddOperation(table, ctx, "StartPipelineExecution", StartPipelineExecution);

@@ -16,13 +16,6 @@ Result<std::string> TaggedArn(const Json& request) {
   return arn;
 }
 
-// The ARN's tags, Key -> Value.
-Result<Json> TagsOf(const OperationContext& ctx, const std::string& arn) {
-  ASSIGN_OR_RETURN(std::optional<store::ResourceRecord> found,
-                   ResourceDocuments(ctx.home->metadata(), ctx.home->clock()).Find(kTagsKind, arn));
-  return found ? found->body.value("tags", Json::object()) : Json::object();
-}
-
 Result<Json> AddTags(const OperationContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(std::string arn, TaggedArn(request));
   const Json tags = request.value("Tags", Json::array());
@@ -51,6 +44,24 @@ Result<Json> DeleteTags(const OperationContext& ctx, const Json& request) {
 }
 
 }  // namespace
+
+Result<Json> TagsOf(const OperationContext& ctx, const std::string& arn) {
+  ASSIGN_OR_RETURN(std::optional<store::ResourceRecord> found,
+                   ResourceDocuments(ctx.home->metadata(), ctx.home->clock()).Find(kTagsKind, arn));
+  return found ? found->body.value("tags", Json::object()) : Json::object();
+}
+
+Result<std::map<std::string, Json>> TagsByArn(const OperationContext& ctx) {
+  ASSIGN_OR_RETURN(std::vector<store::ResourceRecord> all,
+                   ResourceDocuments(ctx.home->metadata(), ctx.home->clock()).List(kTagsKind));
+  std::map<std::string, Json> out;
+  for (store::ResourceRecord& r : all) out[r.name] = r.body.value("tags", Json::object());
+  return out;
+}
+
+Status DeleteTagsOf(const OperationContext& ctx, const std::string& arn) {
+  return ResourceDocuments(ctx.home->metadata(), ctx.home->clock()).Delete(kTagsKind, arn).status();
+}
 
 Status AddTagsTo(const OperationContext& ctx, const std::string& arn, const Json& tags) {
   if (!tags.is_array()) return ValidationError("tags", tags, "Member must be a list of {Key, Value}");

@@ -1,5 +1,6 @@
 #include "api/sagemaker/wire.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -13,10 +14,71 @@ constexpr std::string_view kTokenPrefix = "grove-page-";
 
 }  // namespace
 
-api::HttpResponse OkResponse(const Json& body) {
-  api::HttpResponse response = api::JsonResponse(200, body);
+api::HttpResponse OkResponse(std::string body) {
+  api::HttpResponse response;
+  response.status = 200;
+  response.body = std::move(body);
   response.content_type = kContentType;
   return response;
+}
+
+std::string JsonText(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+void AppendJsonString(std::string& out, std::string_view text) {
+  bool plain = true;
+  for (unsigned char c : text) {
+    if (c >= 0x80) {  // UTF-8 (and its validation) as the serialiser does it.
+      out += JsonText(Json(std::string(text)));
+      return;
+    }
+    plain = plain && c >= 0x20 && c != '"' && c != '\\';
+  }
+  out += '"';
+  if (plain) {
+    out += text;
+  } else {
+    for (char c : text) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            constexpr char kHex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += kHex[(c >> 4) & 0xf];
+            out += kHex[c & 0xf];
+          } else {
+            out += c;
+          }
+      }
+    }
+  }
+  out += '"';
+}
+
+void AppendTimestamp(std::string& out, TimeMs ms) {
+  // ms / 1000.0 as the serialiser prints a double: the shortest text that
+  // reads back as it, i.e. the seconds with their milliseconds, trailing zeros
+  // dropped, and ".0" for a whole second.
+  if (ms < 0 || ms >= (TimeMs{1} << 52)) {
+    out += JsonText(Timestamp(ms));
+    return;
+  }
+  char digits[32];
+  char* end = std::to_chars(digits, digits + sizeof(digits), ms / 1000).ptr;
+  const int fraction = static_cast<int>(ms % 1000);
+  *end++ = '.';
+  *end++ = static_cast<char>('0' + fraction / 100);
+  if (fraction % 100 != 0) {
+    *end++ = static_cast<char>('0' + fraction / 10 % 10);
+    if (fraction % 10 != 0) *end++ = static_cast<char>('0' + fraction % 10);
+  }
+  out.append(digits, end);
 }
 
 api::HttpResponse ErrorResponse(std::string_view code, const std::string& message, int status) {
@@ -57,6 +119,20 @@ Status ValidationError(std::string_view member, const Json& value, std::string_v
   message += "' failed to satisfy constraint: ";
   message.append(constraint);
   return Status::InvalidArgument(std::move(message));
+}
+
+Status CheckResourceName(std::string_view member, const std::string& value, size_t max_length) {
+  if (value.empty() || value.size() > max_length) {
+    return ValidationError(member, value,
+                           "Member must have length between 1 and " + std::to_string(max_length));
+  }
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  bool ok = alnum(value.front()) && alnum(value.back());
+  for (char c : value) ok = ok && (alnum(c) || c == '-');
+  if (ok) return Status::OK();
+  return ValidationError(member, value,
+                         "Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0," +
+                             std::to_string(max_length - 1) + "}");
 }
 
 Json Timestamp(TimeMs ms) { return static_cast<double>(ms) / 1000.0; }

@@ -16,8 +16,17 @@
 
 namespace grove::api::sagemaker {
 
-// A successful answer: 200, application/x-amz-json-1.1.
-api::HttpResponse OkResponse(const Json& body);
+// A successful answer: 200, application/x-amz-json-1.1, with `body` (JSON text).
+api::HttpResponse OkResponse(std::string body);
+
+// The JSON text of `value` as every answer carries it (invalid UTF-8 replaced).
+std::string JsonText(const Json& value);
+
+// JSON text written directly, for answers too hot to build as Json first
+// (ListModelPackages' pages). Each appends exactly what JsonText writes for
+// the same value: a string, and a timestamp (Timestamp(ms)).
+void AppendJsonString(std::string& out, std::string_view text);
+void AppendTimestamp(std::string& out, TimeMs ms);
 
 // An error answer, `{"__type": code, "Message": message}` with the code also
 // in x-amzn-ErrorType. Status 400 unless it is Grove's own failure (500,
@@ -33,6 +42,11 @@ api::HttpResponse ErrorResponse(const Status& status);
 // A ValidationException Status in the service's wording:
 // "1 validation error detected: Value 'x' at 'member' failed to satisfy constraint: ...".
 Status ValidationError(std::string_view member, const Json& value, std::string_view constraint);
+
+// A ValidationException unless `value` is a SageMaker resource name: at most
+// `max_length` characters matching [a-zA-Z0-9](-*[a-zA-Z0-9])* (e.g.
+// PipelineName, 256; model package group and endpoint names, 63).
+Status CheckResourceName(std::string_view member, const std::string& value, size_t max_length);
 
 // Epoch seconds with milliseconds, the timestamp form every client parses.
 Json Timestamp(TimeMs ms);

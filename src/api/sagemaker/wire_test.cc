@@ -67,6 +67,37 @@ TEST(WireTest, PagesWalkTheListWithOpaqueTokens) {
   }
 }
 
+TEST(WireTest, ResourceNamesFollowSageMakersPattern) {
+  EXPECT_TRUE(CheckResourceName("pipelineName", "abalone-Pipeline--2", 256).ok());
+  for (const std::string bad : {"bad_name", "-lead", "trail-", "", "a b"}) {
+    Status s = CheckResourceName("pipelineName", bad, 256);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(s.message().find("'pipelineName'"), std::string::npos) << s.message();
+  }
+  EXPECT_TRUE(CheckResourceName("pipelineName", std::string(256, 'p'), 256).ok());
+  EXPECT_NE(CheckResourceName("pipelineName", std::string(257, 'p'), 256).message().find("length between 1 and 256"),
+            std::string::npos);
+}
+
+TEST(WireTest, TextWrittenDirectlyIsWhatTheSerialiserWrites) {
+  const std::vector<std::string> strings = {"", "BenchModelGroup", "a\"b\\c", std::string("nul\0and\x1f", 12),
+                                            "tab\tnew\nline\r\b\f", "caf\xc3\xa9 \xe2\x82\xac",
+                                            "bad \xff utf-8", "del\x7f"};
+  for (const std::string& text : strings) {
+    std::string out;
+    AppendJsonString(out, text);
+    EXPECT_EQ(out, JsonText(Json(text))) << text;
+  }
+  std::vector<TimeMs> times = {0, 1, 10, 100, 999, 1000, 1001, 1010, 1100, 1795803038508, 1795803038500,
+                               1795803038050, 1795803038005, 1795803038000, -1500, TimeMs{1} << 53};
+  for (TimeMs t = 1'700'000'000'000; t < 1'700'000'000'000 + 20'000; t += 7) times.push_back(t);
+  for (TimeMs t : times) {
+    std::string out;
+    AppendTimestamp(out, t);
+    EXPECT_EQ(out, JsonText(Timestamp(t))) << t;
+  }
+}
+
 TEST(WireTest, MembersNameWhatIsWrong) {
   Json body = {{"PipelineName", "p"}, {"SortBy", "Bogus"}, {"Count", 3}};
   Members m(body);

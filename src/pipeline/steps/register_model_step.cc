@@ -12,15 +12,16 @@ namespace grove::pipeline {
 
 namespace {
 
-// The model's family and format: a Grove model document names its family;
-// anything else is taken as an XGBoost model file.
+// The model's family and format (ml::KindOfModelFile); no model file is taken as XGBoost.
 Result<Json> ModelKind(const Json& model_path) {
-  if (!model_path.is_string()) return Json{{"family", "xgboost"}, {"format", "xgboost"}};
-  ASSIGN_OR_RETURN(std::string bytes, ReadFile(model_path.get<std::string>()));
-  if (!ml::IsModelDocument(bytes)) return Json{{"family", "xgboost"}, {"format", "xgboost"}};
-  Json doc = Json::parse(bytes);
-  return Json{{"family", doc.value("family", "")}, {"format", std::string(ml::kModelFormat)},
-              {"task", doc.value("task", "")}};
+  ml::ModelFileKind kind;
+  if (model_path.is_string()) {
+    ASSIGN_OR_RETURN(std::string bytes, ReadFile(model_path.get<std::string>()));
+    kind = ml::KindOfModelFile(bytes);
+  }
+  Json out = {{"family", kind.family}, {"format", kind.format}};
+  if (kind.format == ml::kModelFormat) out["task"] = kind.task;
+  return out;
 }
 
 // Registers the model as the next version of its group, with the evaluation
