@@ -8,6 +8,7 @@
 #include "app/object_store.h"
 #include "app/pipelines.h"
 #include "pipeline/sagemaker_json_reader.h"
+#include "pipeline/steps/sagemaker_job.h"
 #include "pipeline/validator.h"
 #include "api/sagemaker/definition_json.h"
 #include "api/sagemaker/operations.h"
@@ -74,7 +75,7 @@ std::string ParameterText(const Json& value) {
 
 // The step's metadata in SageMaker's form: one key for what the step made.
 Json StepMetadata(const OperationContext& ctx, const store::StepRunRecord& run) {
-  const std::string job = "pipelines-" + run.execution_id + "-" + AsciiLowercase(run.step_name);
+  const std::string job = pipeline::SageMakerJobName(run.execution_id, run.step_name);
   const Json& m = run.metadata;
   if (run.step_type == "RegisterModel" && m.contains("model_version")) {
     const Json& v = m["model_version"];

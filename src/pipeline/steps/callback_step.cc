@@ -48,11 +48,9 @@ class CallbackStep : public SageMakerJobBase {
       if (ctx.stopping()) return Status::Cancelled("stopped while waiting for callback token " + callback.token);
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    Json listed = Json::array();
-    for (const auto& [name, value] : callback.outputs.items()) {
-      listed.push_back({{"Name", name}, {"Value", value.is_string() ? value.get<std::string>() : value.dump()}});
-    }
-    ctx.metadata = {{"callback_token", callback.token}, {"sqs_queue_url", queue}, {"output_parameters", listed}};
+    ctx.metadata = {{"callback_token", callback.token},
+                    {"sqs_queue_url", queue},
+                    {"output_parameters", OutputParameterList(callback.outputs)}};
     if (callback.status == "Failed") {
       return Status::FailedPrecondition(callback.failure_reason.empty() ? "the callback reported a failure"
                                                                         : callback.failure_reason);

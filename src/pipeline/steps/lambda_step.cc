@@ -93,7 +93,6 @@ class LambdaStep : public SageMakerJobBase {
                                      ", not a JSON object");
     }
     Json outputs = Json::object();
-    Json listed = Json::array();
     for (const Json& declared : ctx.arguments.value("OutputParameters", Json::array())) {
       const std::string output = declared.value("OutputName", "");
       if (!parsed.contains(output)) {
@@ -101,11 +100,9 @@ class LambdaStep : public SageMakerJobBase {
                                        "' (it has " + parsed.dump().substr(0, 200) + ")");
       }
       outputs[output] = parsed[output];
-      listed.push_back({{"Name", output}, {"Value", parsed[output].is_string() ? parsed[output].get<std::string>()
-                                                                                 : parsed[output].dump()}});
     }
     RETURN_IF_ERROR(WriteFile(ctx.OutputPath("properties"), Json{{"OutputParameters", outputs}}.dump()));
-    ctx.metadata = {{"function_arn", arn}, {"output_parameters", listed}};
+    ctx.metadata = {{"function_arn", arn}, {"output_parameters", OutputParameterList(outputs)}};
     return Status::OK();
   }
 };

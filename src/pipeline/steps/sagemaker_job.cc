@@ -6,6 +6,7 @@
 
 #include "common/ascii.h"
 #include "common/file_util.h"
+#include "ml/sagemaker_model_archive.h"
 #include "pipeline/s3_folders.h"
 
 namespace grove::pipeline {
@@ -79,8 +80,32 @@ Status SageMakerJobBase::Commit(CommitContext& ctx) const {
   return Status::OK();
 }
 
-std::string SageMakerJobName(const StepContext& ctx) {
-  return "pipelines-" + ctx.execution_id + "-" + AsciiLowercase(ctx.step->name);
+std::string SageMakerJobName(const std::string& execution_id, const std::string& step) {
+  return "pipelines-" + execution_id + "-" + AsciiLowercase(step);
+}
+
+std::string SageMakerJobName(const StepContext& ctx) { return SageMakerJobName(ctx.execution_id, ctx.step->name); }
+
+Result<std::pair<std::string, Json>> StoreModelArchive(StepContext& ctx, const ml::XgboostBooster& booster,
+                                                       const std::string& image, const Json& output_config,
+                                                       const std::string& field, const std::string& job,
+                                                       const fs::path& dir) {
+  const fs::path archive = dir / "model.tar.gz";
+  RETURN_IF_ERROR(ml::WriteXgboostModelArchive(booster, ml::ModelFormOfImage(image), archive));
+  std::string output_path = output_config.value("S3OutputPath", "");
+  while (!output_path.empty() && output_path.back() == '/') output_path.pop_back();
+  if (output_path.empty()) return Status::InvalidArgument(field + ".S3OutputPath is missing");
+  const std::string uri = output_path + "/" + job + "/output/model.tar.gz";
+  ASSIGN_OR_RETURN(Json object, StoreFileAsObject(*ctx.artifacts, archive, uri));
+  return std::make_pair(uri, std::move(object));
+}
+
+Json OutputParameterList(const Json& values) {
+  Json listed = Json::array();
+  for (const auto& [name, value] : values.items()) {
+    listed.push_back({{"Name", name}, {"Value", value.is_string() ? value.get<std::string>() : value.dump()}});
+  }
+  return listed;
 }
 
 std::string SageMakerImage(const Json& request) {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/json.h"
+#include "ml/xgboost_booster.h"
 #include "pipeline/step_type.h"
 
 namespace grove::pipeline {
@@ -27,7 +28,20 @@ class SageMakerJobBase : public StepType {
 };
 
 // The job's name, as SageMaker names a pipeline's jobs: pipelines-<execution>-<step>, lowercase.
+std::string SageMakerJobName(const std::string& execution_id, const std::string& step);
 std::string SageMakerJobName(const StepContext& ctx);
+
+// Writes `booster` as the model.tar.gz that `image` writes (at dir/model.tar.gz)
+// and stores it as the object <S3OutputPath>/<job>/output/model.tar.gz, where
+// `output_config` is the job's OutputDataConfig (named `field` in errors).
+// Returns the object's URI and the object to record (s3_folders.h).
+Result<std::pair<std::string, Json>> StoreModelArchive(StepContext& ctx, const ml::XgboostBooster& booster,
+                                                       const std::string& image, const Json& output_config,
+                                                       const std::string& field, const std::string& job,
+                                                       const std::filesystem::path& dir);
+
+// Output parameters {name: value} as SageMaker's step metadata lists them: [{Name, Value (text)}].
+Json OutputParameterList(const Json& values);
 
 // The container image the request names, if any.
 std::string SageMakerImage(const Json& request);

@@ -120,14 +120,15 @@ class SageMakerProcessingStep : public SageMakerJobBase {
     for (const auto& [name, value] : environment.items()) {
       sandbox.env[name] = value.is_string() ? value.get<std::string>() : value.dump();
     }
-    for (const auto& [name, value] : StepS3Environment()) sandbox.env[name] = value;
+    const auto s3_environment = StepS3Environment();
+    for (const auto& [name, value] : s3_environment) sandbox.env[name] = value;
     sandbox.env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     sandbox.env["HOME"] = "/tmp";
     sandbox.env["LANG"] = "C.UTF-8";
     sandbox.env["PYTHONUNBUFFERED"] = "1";
     sandbox.env["PYTHONPATH"] = kShimDir;
     sandbox.env["OMP_NUM_THREADS"] = std::to_string(ctx.threads);
-    if (StepS3Environment().empty()) {
+    if (s3_environment.empty()) {
       ctx.log("note: no grove server hosts this step, so the script's own AWS calls have no S3 to reach");
     }
 

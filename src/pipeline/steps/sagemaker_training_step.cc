@@ -1,7 +1,5 @@
 #include "common/file_util.h"
-#include "ml/sagemaker_model_archive.h"
 #include "ml/xgboost_trainer.h"
-#include "pipeline/s3_folders.h"
 #include "pipeline/steps/builtin_steps.h"
 #include "pipeline/steps/sagemaker_job.h"
 
@@ -44,14 +42,10 @@ class SageMakerTrainingStep : public SageMakerJobBase {
     ASSIGN_OR_RETURN(ml::TrainSummary summary, ml::TrainXgboost(train));
 
     ASSIGN_OR_RETURN(ml::XgboostBooster booster, ml::XgboostBooster::LoadFromFile(train.model_out));
-    const fs::path archive = root / "model.tar.gz";
-    RETURN_IF_ERROR(ml::WriteXgboostModelArchive(booster, ml::ModelFormOfImage(image), archive));
-    std::string output_path = request.value("OutputDataConfig", Json::object()).value("S3OutputPath", "");
-    while (!output_path.empty() && output_path.back() == '/') output_path.pop_back();
-    if (output_path.empty()) return Status::InvalidArgument("OutputDataConfig.S3OutputPath is missing");
     const std::string job = SageMakerJobName(ctx);
-    const std::string model_uri = output_path + "/" + job + "/output/model.tar.gz";
-    ASSIGN_OR_RETURN(Json object, StoreFileAsObject(*ctx.artifacts, archive, model_uri));
+    ASSIGN_OR_RETURN(auto stored, StoreModelArchive(ctx, booster, image, request.value("OutputDataConfig", Json::object()),
+                                                    "OutputDataConfig", job, root));
+    auto& [model_uri, object] = stored;
     ctx.log("model: " + model_uri);
 
     Json metric_list = Json::array();

@@ -2,8 +2,7 @@
 #include <set>
 
 #include "common/file_util.h"
-#include "ml/sagemaker_model_archive.h"
-#include "pipeline/s3_folders.h"
+#include "ml/xgboost_booster.h"
 #include "pipeline/steps/builtin_steps.h"
 #include "pipeline/steps/sagemaker_job.h"
 
@@ -170,19 +169,15 @@ class SageMakerTuningStep : public SageMakerJobBase {
     const Json model = Json::parse(model_text);
     ASSIGN_OR_RETURN(ml::XgboostBooster booster,
                      ml::XgboostBooster::LoadFromBuffer(model.at("state").at("booster").get<std::string>()));
-    const fs::path archive = root / "model.tar.gz";
-    RETURN_IF_ERROR(ml::WriteXgboostModelArchive(booster, ml::ModelFormOfImage(image), archive));
-
     const Json best = tuning.metadata.at("best");
     const std::string job = SageMakerJobName(ctx);
     char number[16];
     std::snprintf(number, sizeof number, "%03d", best.value("trial", 0) + 1);
     const std::string best_job = job + "-" + number;
-    std::string output_path = definition.value("OutputDataConfig", Json::object()).value("S3OutputPath", "");
-    while (!output_path.empty() && output_path.back() == '/') output_path.pop_back();
-    if (output_path.empty()) return Status::InvalidArgument("TrainingJobDefinition.OutputDataConfig.S3OutputPath is missing");
-    const std::string model_uri = output_path + "/" + best_job + "/output/model.tar.gz";
-    ASSIGN_OR_RETURN(Json object, StoreFileAsObject(*ctx.artifacts, archive, model_uri));
+    ASSIGN_OR_RETURN(auto stored,
+                     StoreModelArchive(ctx, booster, image, definition.value("OutputDataConfig", Json::object()),
+                                       "TrainingJobDefinition.OutputDataConfig", best_job, root));
+    auto& [model_uri, object] = stored;
     ctx.log("best training job " + best_job + ": " + model_uri);
 
     // Scores are Grove's scorers' (greater is better): error metrics come back positive.
