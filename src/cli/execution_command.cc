@@ -22,6 +22,8 @@ struct ExecutionArgs {
   std::string pipeline;
   int limit = 20;
   bool follow = false;
+  std::string item;  // steps: one ForEach item's.
+  bool all = false;  // steps: no summary of ForEach items.
 };
 
 int ListExecutions(const GlobalOptions& global, const ExecutionArgs& args) {
@@ -74,14 +76,68 @@ std::string OutputsText(const Json& outputs) {
   return text;
 }
 
-void PrintSteps(const Json& runs) {
+// The template step and item of a ForEach item's step run ("Train[DummyDim2]"); empty for others.
+std::pair<std::string, std::string> ItemParts(const std::string& step) {
+  size_t open = step.find('[');
+  if (open == std::string::npos || step.back() != ']') return {};
+  return {step.substr(0, open), step.substr(open + 1, step.size() - open - 2)};
+}
+
+// Every step run, or, when a ForEach added many (more than kItemRowsShown),
+// the written steps and one line per template step: how many items are in
+// each state, and which failed. `item` shows that item's steps only; `all` every one.
+constexpr size_t kItemRowsShown = 30;
+
+void PrintSteps(const Json& runs, const std::string& item, bool all) {
   std::vector<std::vector<std::string>> rows;
-  for (const Json& r : runs) {
+  auto row = [](const Json& r) -> std::vector<std::string> {
     std::string source = r["cache_hit_source"];
-    rows.push_back({r["step"], r["type"], r["status"], r["attempts"].dump(), FormatDuration(r["duration_ms"]),
-                    source.empty() ? "-" : "hit:" + source, OutputsText(r["outputs"]), r["failure_reason"]});
+    return {r["step"], r["type"], r["status"], r["attempts"].dump(), FormatDuration(r["duration_ms"]),
+            source.empty() ? "-" : "hit:" + source, OutputsText(r["outputs"]), r["failure_reason"]};
+  };
+  size_t item_rows = 0;
+  for (const Json& r : runs) item_rows += !ItemParts(r["step"]).first.empty();
+  const bool summarise = !all && item.empty() && item_rows > kItemRowsShown;
+  struct Summary {
+    std::string type;
+    std::map<std::string, int> states;
+    std::vector<std::string> failed;
+    int hits = 0;
+  };
+  std::map<std::string, Summary> summaries;
+  std::vector<std::string> order;
+  for (const Json& r : runs) {
+    auto [base, of] = ItemParts(r["step"]);
+    if (!item.empty()) {
+      if (of == item) rows.push_back(row(r));
+      continue;
+    }
+    if (!summarise || base.empty()) {
+      rows.push_back(row(r));
+      continue;
+    }
+    if (!summaries.count(base)) order.push_back(base);
+    Summary& s = summaries[base];
+    s.type = r["type"];
+    ++s.states[r["status"].get<std::string>()];
+    if (r["status"] == store::kFailed) s.failed.push_back(of);
+    s.hits += !r["cache_hit_source"].get<std::string>().empty();
+  }
+  for (const std::string& base : order) {
+    const Summary& s = summaries[base];
+    std::string states;
+    for (const auto& [state, n] : s.states) states += (states.empty() ? "" : " ") + state + ":" + std::to_string(n);
+    std::string failed;
+    for (size_t i = 0; i < s.failed.size() && i < 5; ++i) failed += (i ? ", " : "failed: ") + s.failed[i];
+    if (s.failed.size() > 5) failed += " (+" + std::to_string(s.failed.size() - 5) + ")";
+    rows.push_back({base + "[*]", s.type, states, "-", "-", s.hits ? "hits:" + std::to_string(s.hits) : "-", "",
+                    failed});
   }
   PrintTable(std::cout, {"STEP", "TYPE", "STATUS", "ATTEMPTS", "DURATION", "CACHE", "OUTPUTS", "REASON"}, rows);
+  if (summarise) {
+    std::cout << item_rows << " item steps summarised per template step (--item NAME for one item's, --all for "
+                              "every one)\n";
+  }
 }
 
 bool Running(const Json& execution) {
@@ -105,7 +161,7 @@ int ExecutionSteps(const GlobalOptions& global, const ExecutionArgs& args) {
       PrintJson(std::cout, *runs);
     } else {
       std::cout << "execution " << (*e)["id"].get<std::string>() << "  " << (*e)["status"].get<std::string>() << "\n";
-      PrintSteps(*runs);
+      PrintSteps(*runs, args.item, args.all);
     }
     if (!args.follow || !Running(*e)) return kExitOk;
     if (Status s = (*client)->WaitForChange(); !s.ok()) return ReportError(s);
@@ -232,6 +288,8 @@ void AddExecutionCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   CLI::App* steps = cmd->add_subcommand("steps", "Show each step's status, duration, cache hit and outputs");
   steps->add_option("id", args->id, "Execution id")->required();
   steps->add_flag("-f,--follow", args->follow, "Refresh until the execution ends");
+  steps->add_option("--item", args->item, "Only this ForEach item's steps");
+  steps->add_flag("--all", args->all, "Every step, also when a ForEach added many (default: a summary)");
   bind(steps, ExecutionSteps);
   CLI::App* logs = cmd->add_subcommand("logs", "Print step logs");
   logs->add_option("id", args->id, "Execution id")->required();

@@ -49,6 +49,8 @@ const char* ArgTypeName(ArgType type) {
       return "mapping";
     case ArgType::kConditions:
       return "condition list";
+    case ArgType::kTemplate:
+      return "list of steps";
   }
   return "value";
 }
@@ -86,6 +88,7 @@ Status CoerceArgument(const ArgumentSpec& spec, Json& value) {
       }
       return value.is_boolean() ? Status::OK() : Expected(spec, value);
     case ArgType::kList:
+    case ArgType::kTemplate:
       return value.is_array() ? Status::OK() : Expected(spec, value);
     case ArgType::kObject:
       return value.is_object() ? Status::OK() : Expected(spec, value);

@@ -13,8 +13,11 @@ namespace grove::pipeline {
 // The type a step argument takes. kNumber takes integers too; kPath is a file
 // or directory (a path, or a step output); kAny is unchecked; kConditions is a
 // condition list (a Condition's `conditions`), which ParseStepExpressions
-// parses into a condition tree instead of searching it for expressions.
-enum class ArgType { kAny, kString, kInteger, kNumber, kBoolean, kPath, kList, kObject, kConditions };
+// parses into a condition tree instead of searching it for expressions;
+// kTemplate is a list of step definitions instantiated later (a ForEach's
+// `steps`), which ParseStepExpressions leaves alone: its expressions name
+// steps that exist only once it is instantiated.
+enum class ArgType { kAny, kString, kInteger, kNumber, kBoolean, kPath, kList, kObject, kConditions, kTemplate };
 const char* ArgTypeName(ArgType type);
 
 // One argument of a step type (StepType::ArgumentSchema).

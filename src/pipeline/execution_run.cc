@@ -1,6 +1,7 @@
 #include "pipeline/execution_run.h"
 
 #include "pipeline/expansion.h"
+#include "pipeline/item_template.h"
 #include "store/step_run_records.h"
 
 namespace grove::pipeline {
@@ -9,12 +10,29 @@ ExecutionRun::ExecutionRun(const ExecutorServices& services, Definition def,
                            std::map<std::string, std::set<std::string>> deps, store::ExecutionRecord record)
     : services_(services), def_(std::move(def)), record_(std::move(record)), planner_(def_, std::move(deps)) {}
 
-Status ExecutionRun::Expand(const std::string& parent, std::vector<StepDef> steps,
-                            const StepTypeRegistry& types) {
+namespace {
+
+// "DummyDim2" of "Train[DummyDim2]"; the name itself when it names no item.
+std::string ItemOf(const std::string& step) {
+  size_t open = step.find('[');
+  return open == std::string::npos || step.back() != ']' ? step : step.substr(open + 1, step.size() - open - 2);
+}
+
+}  // namespace
+
+Status ExecutionRun::Expand(const std::string& parent, std::vector<StepDef> steps, const StepTypeRegistry& types,
+                            bool contained) {
   ASSIGN_OR_RETURN(auto waits_for, CheckExpansion(def_, parent, steps, types));
-  RETURN_IF_ERROR(planner_.AddSteps(parent, waits_for));
+  RETURN_IF_ERROR(planner_.AddSteps(parent, waits_for, contained));
+  std::set<std::string> items;
+  for (const StepDef& s : steps) items.insert(ItemOf(s.name));
+  item_counts_[parent] += items.size();
   def_.steps.insert(def_.steps.end(), steps.begin(), steps.end());
   return Status::OK();
+}
+
+void ExecutionRun::ContainedFailure(const std::string& step, const std::string& reason) {
+  failed_items_[planner_.ContainedBy(step)].emplace(ItemOf(step), step + ": " + reason);
 }
 
 store::StepRunRecord& ExecutionRun::StepRun(const std::string& step) {
@@ -82,6 +100,23 @@ bool ExecutionRun::RequestStop() {
 void ExecutionRun::Finish() {
   std::string status = "Succeeded";
   std::string reason;
+  for (const auto& [parent, failed] : failed_items_) {
+    std::string names;
+    std::string details;
+    for (const auto& [item, why] : failed) {
+      names += (names.empty() ? "" : ", ") + item;
+      details += "\n  " + why;
+    }
+    std::string message = std::to_string(failed.size()) + " of " + std::to_string(item_counts_[parent]) +
+                          " items failed: " + names;
+    store::StepRunRecord& run = StepRun(parent);
+    run.status = "Failed";
+    run.failure_reason = message + details;
+    run.metadata["failed_items"] = Json::array();
+    for (const auto& [item, why] : failed) run.metadata["failed_items"].push_back(item);
+    Record(parent, nullptr);
+    Fail("step " + parent + " failed: " + message);
+  }
   if (stopped_) {
     status = "Stopped";
   } else if (!failure_reason_.empty()) {

@@ -27,8 +27,10 @@ class ExecutionRun {
   const store::ExecutionRecord& record() const { return record_; }
   const Definition& def() const { return def_; }
   // Adds the steps that `parent` returned in a StepResult::Expansion (see
-  // expansion.h); on success they run like written steps.
-  Status Expand(const std::string& parent, std::vector<StepDef> steps, const StepTypeRegistry& types);
+  // expansion.h); on success they run like written steps. With `contained`
+  // (StepResult::contained), their failures are ContainedFailure's.
+  Status Expand(const std::string& parent, std::vector<StepDef> steps, const StepTypeRegistry& types,
+                bool contained = false);
   Planner& planner() { return planner_; }
   StepOutputs& outputs() { return outputs_; }
   const std::shared_ptr<std::atomic<bool>>& stop_flag() const { return stop_; }
@@ -56,6 +58,11 @@ class ExecutionRun {
 
   // The first failure ends the execution Failed with this reason.
   void Fail(const std::string& reason);
+  // A failure of `step`, which a contained expansion added (a ForEach item's
+  // step): the item's remaining steps are skipped, the others go on, and at
+  // the end the expanding step's run and the execution are Failed, naming the
+  // failed items.
+  void ContainedFailure(const std::string& step, const std::string& reason);
   // Stops starting steps; running ones are asked to stop. False if already stopping or done.
   bool RequestStop();
   // Records the execution's end.
@@ -70,6 +77,9 @@ class ExecutionRun {
   std::map<std::string, store::StepRunRecord> steps_;
   std::shared_ptr<std::atomic<bool>> stop_ = std::make_shared<std::atomic<bool>>(false);
   std::string failure_reason_;
+  // Expanding step -> (item -> "step: reason") of its failed items, and how many items it added.
+  std::map<std::string, std::map<std::string, std::string>> failed_items_;
+  std::map<std::string, size_t> item_counts_;
   bool stopped_ = false;
   bool done_ = false;
 };

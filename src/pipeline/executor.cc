@@ -183,7 +183,8 @@ void Executor::Launch(const Queued& item) {
                                    *services_.artifacts);
   if (!args.ok()) {
     run.EndStep(item.step, "Failed", args.status().message(), observer_);
-    run.Fail("step " + item.step + " failed: " + args.status().message());
+    if (!run.planner().ContainedBy(item.step).empty()) run.ContainedFailure(item.step, args.status().message());
+    else run.Fail("step " + item.step + " failed: " + args.status().message());
     run.planner().StepFinished(item.step, false);
     return;
   }
@@ -225,7 +226,8 @@ void Executor::Finished(AttemptResult result) {
   const bool fail_step = succeeded && result.result.kind == StepResult::Kind::kExecutionFailure;
   const bool expansion = succeeded && result.result.kind == StepResult::Kind::kExpansion;
   if (succeeded && !fail_step) {
-    Status s = expansion ? run.Expand(task.step, result.result.steps, *services_.step_types) : Status::OK();
+    Status s = expansion ? run.Expand(task.step, result.result.steps, *services_.step_types, result.result.contained)
+                         : Status::OK();
     if (s.ok()) s = RecordSuccess(run, task.step, result);
     if (s.ok()) return;
     result.status = "Failed";
@@ -241,17 +243,20 @@ void Executor::Finished(AttemptResult result) {
 
   record.ended_at = services_.clock->Now();
   record.metadata = result.metadata;
+  const bool contained = !run.planner().ContainedBy(task.step).empty();
   if (fail_step) {
     record.status = "Failed";
     record.failure_reason = result.result.message;
-    run.Fail(result.result.message);
+    if (contained) run.ContainedFailure(task.step, result.result.message);
+    else run.Fail(result.result.message);
   } else if (run.stopped() || result.status == "Stopped") {
     record.status = "Stopped";
     record.failure_reason = "stopped on request";
   } else {
     record.status = "Failed";
     record.failure_reason = result.failure_reason;
-    run.Fail("step " + task.step + " failed: " + record.failure_reason);
+    if (contained) run.ContainedFailure(task.step, record.failure_reason);
+    else run.Fail("step " + task.step + " failed: " + record.failure_reason);
   }
   run.Record(task.step, observer_, result.artifacts, result.links);
   run.planner().StepFinished(task.step, false);

@@ -152,9 +152,17 @@ class Parser {
       node = Node(Expr::Kind::kParameter, at);
     } else if (parts[0] == "Execution" && parts.size() == 2) {
       node = Node(Expr::Kind::kExecutionVariable, at);
-    } else if (parts[0] == "Steps" && parts.size() == 4 && parts[2] == "Outputs") {
+    } else if (parts[0] == "Steps" && parts.size() >= 4 && parts[parts.size() - 2] == "Outputs") {
       node = Node(Expr::Kind::kStepOutput, at);
-      node.output = parts[3];
+      node.output = parts.back();
+      // A ForEach item's step, Train[v1.2], may hold dots between its brackets.
+      std::string name = parts[1];
+      for (size_t i = 2; i + 2 < parts.size(); ++i) name += "." + parts[i];
+      if (parts.size() > 4 && !(name.find('[') != std::string::npos && name.back() == ']')) {
+        return bad("'" + text + "' is not a known form");
+      }
+      node.name = std::move(name);
+      return node;
     } else {
       return bad("'" + text + "' is not a known form");
     }
@@ -315,6 +323,7 @@ void ParseStepExpressions(StepDef& step, const StepTypeRegistry& types) {
   if (!step.arguments.is_object()) parser.Find(step.arguments, root, &parsed.nodes);
   for (const auto& [key, value] : step.arguments.items()) {
     const ArgumentSpec* spec = step.arguments.is_object() ? types.FindArgument(step, key) : nullptr;
+    if (spec != nullptr && spec->type == ArgType::kTemplate) continue;
     if (spec == nullptr || spec->type != ArgType::kConditions) {
       parser.Find(value, root.Key(key), &parsed.nodes);
     } else if (!value.empty()) {  // An empty list is the step type's to report: it says what it needs.

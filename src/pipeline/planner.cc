@@ -13,14 +13,18 @@ Planner::Planner(const Definition& def, std::map<std::string, std::set<std::stri
   }
 }
 
-bool Planner::IsReady(const std::string& step) const {
-  for (const std::string& d : deps_.at(step)) {
+bool Planner::IsReady(const StepDef& step) const {
+  for (const std::string& d : deps_.at(step.name)) {
     if (states_.at(d) != State::kSucceeded) return false;
   }
-  const StepDef* def = def_.FindStep(step);
-  if (def != nullptr && !def->guard_step.empty()) {
-    auto it = branch_taken_.find(def->guard_step);
-    if (it == branch_taken_.end() || it->second != def->guard_branch) return false;
+  if (auto joins = joins_.find(step.name); joins != joins_.end()) {
+    for (const std::string& d : joins->second) {
+      if (states_.at(d) != State::kSucceeded && !not_taken_.count(d)) return false;
+    }
+  }
+  if (!step.guard_step.empty()) {
+    auto it = branch_taken_.find(step.guard_step);
+    if (it == branch_taken_.end() || it->second != step.guard_branch) return false;
   }
   return true;
 }
@@ -29,7 +33,7 @@ std::vector<std::string> Planner::FindWork() {
   std::vector<std::string> work;
   if (halted_) return work;
   for (const StepDef& s : def_.steps) {
-    if (states_[s.name] != State::kWaiting || !IsReady(s.name)) continue;
+    if (states_[s.name] != State::kWaiting || !IsReady(s)) continue;
     states_[s.name] = State::kRunning;
     ++running_;
     work.push_back(s.name);
@@ -37,17 +41,31 @@ std::vector<std::string> Planner::FindWork() {
   return work;
 }
 
-void Planner::Skip(const std::string& step) {
+void Planner::Skip(const std::string& step, bool not_taken) {
   if (states_[step] != State::kWaiting) return;
   states_[step] = State::kSkipped;
-  for (const std::string& d : dependants_[step]) Skip(d);
+  if (not_taken) {
+    not_taken_.insert(step);
+    // Steps nested under a step that will not run are not taken either.
+    const StepDef* def = def_.FindStep(step);
+    if (def != nullptr) {
+      for (const auto& [list, steps] : def->branches) {
+        for (const std::string& s : steps) Skip(s, true);
+      }
+    }
+  }
+  for (const std::string& d : dependants_[step]) Skip(d, not_taken);
 }
 
 void Planner::StepFinished(const std::string& step, bool succeeded, const std::string& branch) {
   if (states_[step] == State::kRunning) --running_;
   states_[step] = succeeded ? State::kSucceeded : State::kFailed;
   if (!succeeded) {
-    halted_ = true;
+    if (!contained_by_.count(step)) {
+      halted_ = true;
+      return;
+    }
+    for (const std::string& d : dependants_[step]) Skip(d, false);
     return;
   }
   const StepDef* def = def_.FindStep(step);
@@ -55,7 +73,7 @@ void Planner::StepFinished(const std::string& step, bool succeeded, const std::s
   branch_taken_[step] = branch;
   for (const auto& [list, steps] : def->branches) {
     if (list == branch) continue;
-    for (const std::string& s : steps) Skip(s);
+    for (const std::string& s : steps) Skip(s, true);
   }
 }
 
@@ -65,16 +83,24 @@ std::set<std::string> Planner::Dependants(const std::string& step) const {
   while (!todo.empty()) {
     std::string s = std::move(todo.back());
     todo.pop_back();
-    auto it = dependants_.find(s);
-    if (it == dependants_.end()) continue;
-    for (const std::string& d : it->second) {
-      if (seen.insert(d).second) todo.push_back(d);
+    for (const auto* edges : {&dependants_, &join_dependants_}) {
+      auto it = edges->find(s);
+      if (it == edges->end()) continue;
+      for (const std::string& d : it->second) {
+        if (seen.insert(d).second) todo.push_back(d);
+      }
     }
   }
   return seen;
 }
 
-Status Planner::AddSteps(const std::string& parent, const std::map<std::string, std::set<std::string>>& added) {
+std::string Planner::ContainedBy(const std::string& step) const {
+  auto it = contained_by_.find(step);
+  return it == contained_by_.end() ? "" : it->second;
+}
+
+Status Planner::AddSteps(const std::string& parent, const std::map<std::string, std::set<std::string>>& added,
+                         bool contained) {
   const std::set<std::string> after_parent = Dependants(parent);
   for (const auto& [step, waits_for] : added) {
     if (states_.count(step)) return Status::AlreadyExists("a step named " + step + " already exists");
@@ -88,13 +114,14 @@ Status Planner::AddSteps(const std::string& parent, const std::map<std::string, 
   for (const auto& [step, waits_for] : added) {
     states_[step] = State::kWaiting;
     deps_[step] = waits_for;
+    if (contained) contained_by_[step] = parent;
     for (const std::string& d : waits_for) dependants_[d].insert(step);
   }
   for (const std::string& waiting : std::set<std::string>(dependants_[parent])) {
     if (added.count(waiting)) continue;
     for (const auto& [step, waits_for] : added) {
-      deps_[waiting].insert(step);
-      dependants_[step].insert(waiting);
+      joins_[waiting].insert(step);
+      join_dependants_[step].insert(waiting);
     }
   }
   return Status::OK();
@@ -103,8 +130,9 @@ Status Planner::AddSteps(const std::string& parent, const std::map<std::string, 
 bool Planner::Done() const {
   if (running_ > 0) return false;
   if (halted_) return true;
-  for (const auto& [step, state] : states_) {
-    if (state == State::kWaiting && IsReady(step)) return false;
+  for (const StepDef& s : def_.steps) {
+    auto it = states_.find(s.name);
+    if (it != states_.end() && it->second == State::kWaiting && IsReady(s)) return false;
   }
   return true;
 }

@@ -33,11 +33,17 @@ class Planner {
   // Adds steps while the execution runs (StepResult::Expansion; see
   // expansion.h): `added` maps each new step to what it waits for, `parent`
   // (the running step that added them) included. Steps waiting for `parent`
-  // also wait for every added step. Refused, changing nothing, when a name is
+  // also wait for every added step to succeed or not be taken (in a branch
+  // not chosen), so "after a ForEach" means after all its items' work. Refused, changing nothing, when a name is
   // taken or an added step would wait for a step that waits for `parent`.
   // The caller appends the steps' definitions to the Definition the planner
   // reads before calling FindWork again.
-  Status AddSteps(const std::string& parent, const std::map<std::string, std::set<std::string>>& added);
+  // With `contained`, a failing added step does not halt the execution: the
+  // steps waiting for it are skipped and the rest goes on (ContainedFailure).
+  Status AddSteps(const std::string& parent, const std::map<std::string, std::set<std::string>>& added,
+                  bool contained = false);
+  // The step that added `step` when it was added with `contained`, else "".
+  std::string ContainedBy(const std::string& step) const;
   // Stop starting steps (a failure elsewhere or a stop request).
   void Halt() { halted_ = true; }
 
@@ -47,16 +53,22 @@ class Planner {
   State state(const std::string& step) const { return states_.at(step); }
 
  private:
-  void Skip(const std::string& step);
+  // Marks `step` and what waits for it skipped; `not_taken`: because a branch was not chosen.
+  void Skip(const std::string& step, bool not_taken);
   // Every step that waits, directly or not, for `step`.
   std::set<std::string> Dependants(const std::string& step) const;
-  bool IsReady(const std::string& step) const;
+  bool IsReady(const StepDef& step) const;
 
   const Definition& def_;
   std::map<std::string, std::set<std::string>> deps_;
   std::map<std::string, std::set<std::string>> dependants_;
   std::map<std::string, State> states_;
   std::map<std::string, std::string> branch_taken_;  // Step with nested lists -> the list that runs.
+  std::map<std::string, std::string> contained_by_;  // Added step -> the step that added it, contained.
+  // Step -> added steps it waits for (see AddSteps), and the reverse.
+  std::map<std::string, std::set<std::string>> joins_;
+  std::map<std::string, std::set<std::string>> join_dependants_;
+  std::set<std::string> not_taken_;  // Skipped because a branch was not chosen.
   int running_ = 0;
   bool halted_ = false;
 };

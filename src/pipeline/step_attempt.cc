@@ -109,7 +109,10 @@ class Inputs {
       if (known.ok()) {
         record = *known;
       } else {
-        record.digest = *ref;
+        // Stored but not yet recorded (a ForEach item's data): record it with the step run.
+        ASSIGN_OR_RETURN(fs::path path, services_.artifacts->LocalPath(*ref));
+        ASSIGN_OR_RETURN(record, services_.artifacts->Put(path));
+        result_->artifacts.push_back(record);
       }
     } else {
       auto digest = Sha256Path(text);

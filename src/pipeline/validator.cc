@@ -8,6 +8,7 @@
 
 #include "common/edit_distance.h"
 #include "pipeline/expression_tree.h"
+#include "pipeline/item_template.h"
 #include "pipeline/graph.h"
 #include "pipeline/parameters.h"
 
@@ -223,7 +224,7 @@ void Validator::CheckBranches(const StepDef& step) {
 
 void Validator::CheckStep(const StepDef& step) {
   const std::string field = "steps." + step.name;
-  if (!IsValidName(step.name)) {
+  if (!IsValidName(step.name) && !IsItemStepName(step.name)) {
     Add(field, "'" + step.name + "' is not a valid step name ([A-Za-z0-9][A-Za-z0-9_-]*)");
   }
   if (std::count(step_names_.begin(), step_names_.end(), step.name) > 1 &&

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <optional>
@@ -7,6 +8,7 @@
 #include "pipeline/steps/builtin_steps.h"
 #include "pipeline/steps/step_arguments.h"
 #include "registry/endpoints.h"
+#include "registry/registry.h"
 #include "registry/resource_name.h"
 #include "store/metadata_store.h"
 
@@ -21,7 +23,10 @@ constexpr const char* kNewestApproved = "newest-approved";
 // multi-model, with data capture) when it does not exist. `version` is a
 // number or "newest-approved" (the default): the group's highest Approved
 // version number. Only Approved versions deploy; anything else fails the step
-// and leaves the endpoint as it was. Servers following the data folder switch
+// and leaves the endpoint as it was. With `approve: true` the step approves the
+// version first (without `version`, the group's newest, e.g. the one this
+// execution just registered), as seed 004's deploy does; approval and
+// deployment commit together. Servers following the data folder switch
 // within a second. Never cached: deploying is a side effect.
 class DeployStep : public StepType {
  public:
@@ -35,11 +40,12 @@ class DeployStep : public StepType {
             {"group", ArgType::kString},
             {"version", ArgType::kInteger, {"newest-approved"}},
             {"multi_model", ArgType::kBoolean},
+            {"approve", ArgType::kBoolean},
             {"capture_percent", ArgType::kNumber}};
   }
   Status Validate(const StepDef& step, const Definition& def) const override {
     RETURN_IF_ERROR(
-        CheckArgumentKeys(step, def, {"endpoint", "group"}, {"version", "multi_model", "capture_percent"}));
+        CheckArgumentKeys(step, def, {"endpoint", "group"}, {"version", "multi_model", "approve", "capture_percent"}));
     const Json& endpoint = step.arguments.value("endpoint", Json());
     if (endpoint.is_string()) {  // Expressions are checked when resolved, by the store.
       Status name = registry::ValidateEndpointName(endpoint.get<std::string>());
@@ -80,10 +86,21 @@ class DeployStep : public StepType {
     pin.deployed_by = "pipeline " + ctx.pipeline + " (execution " + ctx.execution_id + ")";
     pin.comment = "step " + ctx.step->name;
     const Json& requested = ctx.effects.at("deploy");
+    const bool approve = ArgumentText(ctx.arguments, "approve", "false") == "true";
     if (requested.is_number_integer()) {
       pin.version = requested.get<int>();
     } else {
-      ASSIGN_OR_RETURN(pin.version, NewestApproved(*ctx.txn, pin.group));
+      ASSIGN_OR_RETURN(pin.version, Newest(*ctx.txn, pin.group, approve));
+    }
+    if (approve) {
+      if (ctx.registry == nullptr) return Status::Internal("no registry available to approve with");
+      ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> versions, ctx.txn->ListModelVersions(pin.group));
+      auto version = std::find_if(versions.begin(), versions.end(),
+                                  [&](const store::ModelVersionRecord& v) { return v.version == pin.version; });
+      if (version != versions.end() && version->approval_status != store::kApproved) {
+        RETURN_IF_ERROR(ctx.registry->Approve(*ctx.txn, pin.group, pin.version, pin.comment, pin.deployed_by).status());
+        ctx.log("approved " + store::VersionRef(pin.group, pin.version));
+      }
     }
 
     registry::Endpoints endpoints(ctx.store, ctx.store->clock());
@@ -127,12 +144,14 @@ class DeployStep : public StepType {
     return std::optional<int>(static_cast<int>(number));
   }
 
-  static Result<int> NewestApproved(store::StoreReader& rows, const std::string& group) {
+  // The group's newest version: the newest Approved one unless `any_status`.
+  static Result<int> Newest(store::StoreReader& rows, const std::string& group, bool any_status) {
     ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> versions, rows.ListModelVersions(group));
     for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
-      if (it->approval_status == store::kApproved) return it->version;
+      if (any_status || it->approval_status == store::kApproved) return it->version;
     }
-    return Status::FailedPrecondition("model group '" + group + "' has no Approved version to deploy");
+    return Status::FailedPrecondition("model group '" + group + "' has no " + (any_status ? "" : "Approved ") +
+                                      "version to deploy");
   }
 };
 
