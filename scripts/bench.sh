@@ -17,3 +17,5 @@ echo
 bench/sagemaker_bench.sh "$build"
 echo
 python3 bench/sagemaker_pipeline_bench.py "$build"
+echo
+bench/fleet_bench.sh "$build"

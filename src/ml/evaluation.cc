@@ -155,6 +155,25 @@ Json BinaryClassificationReport(std::span<const double> labels, std::span<const 
   return Json{{kClassificationKey, std::move(metrics)}};
 }
 
+Result<ScoredTest> ScoreTest(const EvaluationRequest& request) {
+  RETURN_IF_ERROR(ValidateEvaluationKind(request.kind));
+  bool classification = request.kind == "binary_classification";
+  if (request.nthread < 0) return Status::InvalidArgument("nthread: expected 0 (XGBoost's default) or more");
+  ASSIGN_OR_RETURN(std::string model_bytes, ReadFile(request.model));
+  ASSIGN_OR_RETURN(LabeledMatrix test, ReadLabelFirstCsv(request.test, "test"));
+  RETURN_IF_ERROR(CheckLabels(test.labels, classification));
+  ScoredTest scored;
+  if (IsModelDocument(model_bytes)) {
+    ASSIGN_OR_RETURN(scored.predictions, PredictDocument(model_bytes, test, request));
+  } else {
+    ASSIGN_OR_RETURN(XgboostBooster booster, XgboostBooster::LoadFromFile(request.model));
+    if (request.nthread > 0) RETURN_IF_ERROR(booster.SetParam("nthread", std::to_string(request.nthread)));
+    ASSIGN_OR_RETURN(scored.predictions, Predict(booster, test, request));
+  }
+  scored.labels.assign(test.labels.begin(), test.labels.end());
+  return scored;
+}
+
 Result<Json> Evaluate(const EvaluationRequest& request) {
   RETURN_IF_ERROR(ValidateEvaluationKind(request.kind));
   RETURN_IF_ERROR(ValidateRegisterMetric(request));
@@ -163,24 +182,12 @@ Result<Json> Evaluate(const EvaluationRequest& request) {
     return Status::InvalidArgument("threshold: expected a probability in [0, 1], got " +
                                    Json(request.threshold).dump());
   }
-  if (request.nthread < 0) return Status::InvalidArgument("nthread: expected 0 (XGBoost's default) or more");
-  ASSIGN_OR_RETURN(std::string model_bytes, ReadFile(request.model));
-  ASSIGN_OR_RETURN(LabeledMatrix test, ReadLabelFirstCsv(request.test, "test"));
-  RETURN_IF_ERROR(CheckLabels(test.labels, classification));
-  std::vector<double> predictions;
-  if (IsModelDocument(model_bytes)) {
-    ASSIGN_OR_RETURN(predictions, PredictDocument(model_bytes, test, request));
-  } else {
-    ASSIGN_OR_RETURN(XgboostBooster booster, XgboostBooster::LoadFromFile(request.model));
-    if (request.nthread > 0) RETURN_IF_ERROR(booster.SetParam("nthread", std::to_string(request.nthread)));
-    ASSIGN_OR_RETURN(predictions, Predict(booster, test, request));
-  }
-  std::vector<double> labels(test.labels.begin(), test.labels.end());
+  ASSIGN_OR_RETURN(ScoredTest scored, ScoreTest(request));
   Json report;
   if (classification) {
-    report = BinaryClassificationReport(labels, predictions, request.threshold);
+    report = BinaryClassificationReport(scored.labels, scored.predictions, request.threshold);
   } else {
-    report = RegressionReport(labels, predictions);
+    report = RegressionReport(scored.labels, scored.predictions);
   }
   if (!request.register_metric.empty()) {
     const char* key = classification ? kClassificationKey : kRegressionKey;

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "common/json.h"
 #include "common/status.h"
@@ -39,6 +40,14 @@ struct EvaluationRequest {
 // kInvalidArgument for a bad request or test file (naming it "test", as the
 // Evaluation step's argument, not by path), kNotFound for a missing file.
 Result<Json> Evaluate(const EvaluationRequest& request);
+
+// The test rows' labels and the model's predictions for them (probabilities
+// for classification), as Evaluate computes them, with its checks and errors.
+struct ScoredTest {
+  std::vector<double> labels;
+  std::vector<double> predictions;
+};
+Result<ScoredTest> ScoreTest(const EvaluationRequest& request);
 
 // The report sections alone, for given truth and predictions (probabilities
 // for classification). REQUIRES: equal lengths.

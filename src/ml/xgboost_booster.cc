@@ -226,4 +226,18 @@ Result<std::vector<float>> XgboostBooster::PredictThroughDMatrix(std::span<const
   return CopyPredictions(shape, dim, out);
 }
 
+Result<std::vector<std::pair<std::string, double>>> XgboostBooster::FeatureScores(const std::string& type) const {
+  const std::string config = Json{{"importance_type", type}}.dump();
+  bst_ulong n = 0;
+  const char** names = nullptr;
+  bst_ulong dim = 0;
+  const bst_ulong* shape = nullptr;
+  const float* scores = nullptr;
+  RETURN_IF_ERROR(XgbStatus(XGBoosterFeatureScore(handle_, config.c_str(), &n, &names, &dim, &shape, &scores),
+                            "XGBoosterFeatureScore(" + type + ")"));
+  std::vector<std::pair<std::string, double>> out;
+  for (bst_ulong i = 0; i < n; ++i) out.emplace_back(names[i], scores[i]);
+  return out;
+}
+
 }  // namespace grove::ml

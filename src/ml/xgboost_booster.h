@@ -88,6 +88,11 @@ class XgboostBooster {
   Result<std::vector<float>> Predict(std::span<const float> features, size_t rows, size_t cols,
                                      bool output_margin = false) const;
 
+  // Per-feature importance (XGBoosterFeatureScore) of `type`: "weight" (how
+  // many splits use the feature), "gain", "cover", ... Features never used
+  // are absent. Names are the model's, or "f<index>" when it has none.
+  Result<std::vector<std::pair<std::string, double>>> FeatureScores(const std::string& type) const;
+
   BoosterHandle handle() const { return handle_; }
 
  private:

@@ -37,7 +37,7 @@ class ForkStep : public StepType {
  public:
   std::string_view Name() const override { return "Fork"; }
   int Version() const override { return 1; }
-  bool Cacheable() const override { return false; }
+  bool Cacheable(const StepDef&) const override { return false; }
   std::vector<std::string> Outputs(const StepDef&) const override { return {}; }
   std::vector<std::string> NestedStepLists() const override { return {"left", "right"}; }
   Status Validate(const StepDef&, const Definition&) const override { return Status::OK(); }

@@ -220,7 +220,7 @@ AttemptResult RunAttemptOrThrow(const AttemptServices& services, const StepTask&
   Json task_arguments = task.arguments;
   if (s.ok()) s = inputs.ResolveObjectUris(task_arguments);
   if (s.ok()) s = inputs.Ingest(task_arguments);
-  if (s.ok() && task.type->Cacheable()) {
+  if (s.ok() && task.type->Cacheable(*task.step)) {
     std::map<std::string, Json> digests;
     for (const auto& [name, d] : result.input_digests.items()) digests[name] = d;
     result.cache_key = ComputeCacheKey(task.step->type, task.type->Version(), task_arguments, digests);

@@ -95,9 +95,11 @@ class StepType {
   virtual std::string_view Name() const = 0;
   // Bump when the step's results change for the same inputs, so old cache entries miss.
   virtual int Version() const = 0;
-  // Whether results may be reused from the cache. Steps with side effects
-  // (Commit) are never cached, as SageMaker never caches them.
-  virtual bool Cacheable() const { return true; }
+  // Whether `step`'s results may be reused from the cache. Steps with side
+  // effects (Commit) are never cached, as SageMaker never caches them; nor
+  // are steps whose result depends on more than their arguments and inputs
+  // (e.g. a Transform of a group's newest approved version).
+  virtual bool Cacheable(const StepDef& step) const { return true; }
   // The outputs the step produces, given its (unresolved) arguments.
   virtual std::vector<std::string> Outputs(const StepDef& step) const = 0;
   // The output that is the step's property file (the target of JsonGet), if any.

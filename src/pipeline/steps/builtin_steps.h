@@ -23,6 +23,8 @@ std::unique_ptr<StepType> MakeSageMakerTrainingStep();
 std::unique_ptr<StepType> MakeSageMakerTuningStep();
 std::unique_ptr<StepType> MakeLambdaStep();
 std::unique_ptr<StepType> MakeCallbackStep();
+std::unique_ptr<StepType> MakeAnalysisStep();
+std::unique_ptr<StepType> MakeTransformStep();
 // `types`: the registry the template's steps are looked up in (the one the
 // ForEach is registered in); null: the built-in types.
 std::unique_ptr<StepType> MakeForEachStep(const StepTypeRegistry* types = nullptr);

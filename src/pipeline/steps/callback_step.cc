@@ -22,7 +22,7 @@ class CallbackStep : public SageMakerJobBase {
  public:
   std::string_view Name() const override { return "Callback"; }
   int Version() const override { return 1; }
-  bool Cacheable() const override { return false; }
+  bool Cacheable(const StepDef&) const override { return false; }
 
   Status Run(StepContext& ctx) const override {
     if (ctx.store == nullptr) return Status::Internal("no store to record the callback token in");

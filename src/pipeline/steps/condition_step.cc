@@ -66,7 +66,7 @@ class ConditionStep : public StepType {
  public:
   std::string_view Name() const override { return "Condition"; }
   int Version() const override { return 1; }
-  bool Cacheable() const override { return false; }
+  bool Cacheable(const StepDef&) const override { return false; }
   std::vector<std::string> Outputs(const StepDef&) const override { return {}; }
   std::vector<std::string> NestedStepLists() const override { return {"if_steps", "else_steps"}; }
 

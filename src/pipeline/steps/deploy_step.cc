@@ -32,7 +32,7 @@ class DeployStep : public StepType {
  public:
   std::string_view Name() const override { return "Deploy"; }
   int Version() const override { return 1; }
-  bool Cacheable() const override { return false; }
+  bool Cacheable(const StepDef&) const override { return false; }
   std::vector<std::string> Outputs(const StepDef&) const override { return {}; }
 
   std::vector<ArgumentSpec> ArgumentSchema() const override {

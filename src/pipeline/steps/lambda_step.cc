@@ -56,7 +56,7 @@ class LambdaStep : public SageMakerJobBase {
  public:
   std::string_view Name() const override { return "Lambda"; }
   int Version() const override { return 1; }
-  bool Cacheable() const override { return false; }  // A function may act on the world.
+  bool Cacheable(const StepDef&) const override { return false; }  // A function may act on the world.
 
   Status Run(StepContext& ctx) const override {
     if (ctx.store == nullptr) return Status::Internal("no store to find Lambda functions in");

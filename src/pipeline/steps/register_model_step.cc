@@ -36,7 +36,7 @@ class RegisterModelStep : public StepType {
  public:
   std::string_view Name() const override { return "RegisterModel"; }
   int Version() const override { return 2; }  // 2: records the model's family and format.
-  bool Cacheable() const override { return false; }
+  bool Cacheable(const StepDef&) const override { return false; }
   std::vector<std::string> Outputs(const StepDef&) const override { return {}; }
   std::vector<std::string> InputArguments(const StepDef&) const override {
     return {"model", "model_metrics", "transform"};

@@ -14,7 +14,7 @@ class SageMakerJobStep : public SageMakerJobBase {
  public:
   std::string_view Name() const override { return "SageMakerJob"; }
   int Version() const override { return 1; }
-  bool Cacheable() const override { return false; }
+  bool Cacheable(const StepDef&) const override { return false; }
 
   Status Run(StepContext& ctx) const override {
     const std::string type = ctx.arguments.value("type", "");

@@ -21,6 +21,8 @@ const StepTypeRegistry& StepTypeRegistry::BuiltIn() {
     r->Register(MakeLambdaStep());
     r->Register(MakeCallbackStep());
     r->Register(MakeForEachStep(r));
+    r->Register(MakeAnalysisStep());
+    r->Register(MakeTransformStep());
     return r;
   }();
   return *registry;
