@@ -62,6 +62,7 @@ int Main(int argc, char** argv) {
   AddServerCommand(app, global, &action);
   AddKeyCommand(app, global, &action);
   AddLambdaCommand(app, global, &action);
+  AddTriggerCommand(app, global, &action);
   AddStepRunCommand(app, global, &action);
   AddDatasetsCommand(app, global, &action);
   try {

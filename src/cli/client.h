@@ -52,6 +52,14 @@ class Client {
 
   virtual Result<Json> ListEndpoints() = 0;
   virtual Result<Json> DescribeEndpoint(const std::string& name) = 0;
+
+  // Triggers (events/trigger_records.h's views): `spec` as the triggers file writes one.
+  virtual Result<Json> CreateTrigger(const Json& spec) = 0;
+  virtual Result<Json> ListTriggers() = 0;
+  // With its newest `firings` firings (all when 0).
+  virtual Result<Json> DescribeTrigger(const std::string& name, int firings) = 0;
+  virtual Result<Json> PauseTrigger(const std::string& name, bool paused) = 0;
+  virtual Status DeleteTrigger(const std::string& name) = 0;
 };
 
 // The server's URL when commands go to a server: $GROVE_URL, unless --home

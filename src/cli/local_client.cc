@@ -8,6 +8,7 @@
 #include "app/pipelines.h"
 #include "app/record_json.h"
 #include "cli/client.h"
+#include "events/trigger_records.h"
 
 namespace grove::cli {
 
@@ -80,6 +81,27 @@ class LocalClient final : public Client {
     ASSIGN_OR_RETURN(auto service, home_->Endpoints());
     return app::ViewOf(app::Endpoints(*home_, *service).Describe(name));
   }
+
+  Result<Json> CreateTrigger(const Json& body) override {
+    ASSIGN_OR_RETURN(events::TriggerSpec spec, events::TriggerSpecFromJson(body));
+    if (spec.source.empty()) spec.source = "cli";
+    RETURN_IF_ERROR(events::CreateTrigger(*home_->metadata(), spec));
+    return events::TriggerView(*home_->metadata(), spec.name, -1);
+  }
+  Result<Json> ListTriggers() override {
+    ASSIGN_OR_RETURN(std::vector<events::TriggerSpec> specs, events::ListTriggers(*home_->metadata()));
+    Json out = Json::array();
+    for (const events::TriggerSpec& spec : specs) out.push_back(events::ToJson(spec));
+    return out;
+  }
+  Result<Json> DescribeTrigger(const std::string& name, int firings) override {
+    return events::TriggerView(*home_->metadata(), name, firings);
+  }
+  Result<Json> PauseTrigger(const std::string& name, bool paused) override {
+    RETURN_IF_ERROR(events::SetTriggerPaused(*home_->metadata(), name, paused).status());
+    return events::TriggerView(*home_->metadata(), name, -1);
+  }
+  Status DeleteTrigger(const std::string& name) override { return events::DeleteTrigger(*home_->metadata(), name); }
 
  private:
   std::unique_ptr<app::Home> home_;

@@ -99,6 +99,18 @@ class RemoteClient final : public Client {
     return Call("GET", "/api/v1/endpoints/" + Encode(name));
   }
 
+  Result<Json> CreateTrigger(const Json& spec) override { return Call("POST", "/api/v1/triggers", spec); }
+  Result<Json> ListTriggers() override { return Items("/api/v1/triggers"); }
+  Result<Json> DescribeTrigger(const std::string& name, int firings) override {
+    return Call("GET", "/api/v1/triggers/" + Encode(name) + "?firings=" + std::to_string(firings));
+  }
+  Result<Json> PauseTrigger(const std::string& name, bool paused) override {
+    return Call("POST", "/api/v1/triggers/" + Encode(name) + (paused ? "/pause" : "/resume"));
+  }
+  Status DeleteTrigger(const std::string& name) override {
+    return Call("DELETE", "/api/v1/triggers/" + Encode(name)).status();
+  }
+
  private:
   Result<Json> Call(const std::string& method, const std::string& target, const Json& body = Json()) {
     return Call(method, target, body.is_null() ? std::string() : body.dump());

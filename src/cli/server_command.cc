@@ -11,6 +11,9 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/server_auth.h"
+#include "cli/server_triggers.h"
+#include "events/folder_watcher.h"
+#include "events/trigger_runner.h"
 #include "events/event_follower.h"
 #include "pipeline/executor.h"
 #include "api/s3/s3_routes.h"
@@ -34,6 +37,8 @@ struct ServerArgs {
   std::string launcher = "in-process";
   uint64_t step_memory_mb = 0;
   std::string auth = "on";
+  std::vector<std::string> watch;     // Watched folders (triggers' patterns are relative to them).
+  std::vector<std::string> triggers;  // Triggers files, loaded at start.
 };
 
 Status ParseListen(const std::string& listen, api::HttpServerOptions* options) {
@@ -112,6 +117,27 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
                                  });
   follower.Start([](const Status& s) { std::cerr << "warning: following events: " << s.ToString() << "\n"; });
 
+  if (Status s = LoadTriggerFiles(**home, args.triggers); !s.ok()) return ReportError(s);
+  ServerTriggerActions trigger_actions(**home, executor->get());
+  std::unique_ptr<events::InotifyWatcher> watcher;
+  if (!args.watch.empty()) {
+    auto made = events::InotifyWatcher::Create();
+    if (!made.ok()) return ReportError(made.status());
+    watcher = std::move(*made);
+  }
+  events::TriggerRunnerOptions trigger_options;
+  trigger_options.roots.assign(args.watch.begin(), args.watch.end());
+  trigger_options.on_fired = [](const store::TriggerFiringRecord& f) {
+    std::cout << "trigger " << f.trigger << ": " << (f.path.empty() ? f.identity : f.path) << " -> "
+              << (f.execution_id.empty() ? f.status : "execution " + f.execution_id)
+              << (f.error.empty() ? "" : ": " + f.error) << std::endl;
+  };
+  events::TriggerRunner triggers(metadata, &trigger_actions, watcher.get(), (*home)->clock(), trigger_options);
+  if (Status s = triggers.Start([](const Status& s) { std::cerr << "warning: triggers: " << s.ToString() << "\n"; });
+      !s.ok()) {
+    return ReportError(s);
+  }
+
   size_t endpoints = service.snapshot()->endpoints.size();
   std::cout << "grove server listening on http://" << options.host << ":" << server.port() << " (" << endpoints
             << " endpoint" << (endpoints == 1 ? "" : "s") << ", data folder " << (*home)->root().string()
@@ -120,6 +146,7 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   int signal = 0;
   sigwait(&stop_signals, &signal);
   std::cout << "stopping (" << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
+  triggers.Stop();
   follower.Stop();
   server.Stop();
   return kExitOk;
@@ -150,6 +177,11 @@ void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   cmd->add_option("--step-memory-mb", args->step_memory_mb,
                   "With --launcher subprocess: memory each step's process may use, MiB (default: 3/4 of the machine)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--watch", args->watch,
+                  "A folder whose arriving files fire triggers (repeatable; created when missing; subfolders too)");
+  cmd->add_option("--triggers", args->triggers,
+                  "A triggers file (a top-level triggers: list) loaded at start (repeatable)")
+      ->check(CLI::ExistingFile);
   cmd->callback([&global, action, args] { *action = [&global, args] { return Serve(global, *args); }; });
 }
 

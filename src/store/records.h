@@ -99,6 +99,23 @@ struct ResourceRecord {
   TimeMs updated_at = 0;
 };
 
+// One firing of a trigger (events/): a file or object that arrived, or a
+// schedule's time, and what it started. Claimed first, completed after the
+// action; (trigger, identity) is unique, so one arrival fires once.
+struct TriggerFiringRecord {
+  std::string id;        // 12 lowercase alphanumerics.
+  std::string trigger;
+  std::string identity;  // E.g. "<path>|<size>|<mtime ns>", "s3://b/k|<etag>", "schedule|<time>".
+  std::string path;      // The file's absolute path or s3:// URI; empty for a schedule.
+  std::string status;    // Claimed | Started | Queued | Failed.
+  Json parameters = Json::object();  // What the action was given (bound parameters or queue target).
+  std::string execution_id;          // Started: the execution.
+  int64_t queued_rows = 0;           // Queued: how many rows.
+  std::string error;                 // Failed: why.
+  TimeMs claimed_at = 0;
+  TimeMs completed_at = 0;
+};
+
 struct TrialRecord {
   std::string execution_id;
   std::string step_name;

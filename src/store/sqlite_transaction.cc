@@ -11,7 +11,8 @@ SqliteTransaction::SqliteTransaction(SqliteDb* db)
       resources_(db),
       models_(db),
       endpoints_(db),
-      events_(db) {}
+      events_(db),
+      firings_(db) {}
 
 // --- Reads -------------------------------------------------------------------
 
@@ -123,6 +124,19 @@ Status SqliteTransaction::ReplaceArtifactLinks(const std::string& execution_id, 
 }
 
 Status SqliteTransaction::PutTrial(const TrialRecord& trial) { return trials_.Put(trial); }
+
+Result<std::optional<TriggerFiringRecord>> SqliteTransaction::FindFiring(const std::string& trigger,
+                                                                         const std::string& identity) {
+  return firings_.Find(trigger, identity);
+}
+Result<std::vector<TriggerFiringRecord>> SqliteTransaction::ListFirings(const std::string& trigger, int limit) {
+  return firings_.List(trigger, limit);
+}
+Result<std::vector<TriggerFiringRecord>> SqliteTransaction::ListFiringsWithStatus(const std::string& status) {
+  return firings_.ListWithStatus(status);
+}
+Status SqliteTransaction::PutFiring(const TriggerFiringRecord& firing) { return firings_.Put(firing); }
+Status SqliteTransaction::DeleteFirings(const std::string& trigger) { return firings_.DeleteOf(trigger); }
 
 Result<std::optional<ResourceRecord>> SqliteTransaction::FindResource(const std::string& kind,
                                                                      const std::string& name) {

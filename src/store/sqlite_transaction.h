@@ -14,6 +14,7 @@
 #include "store/store_transaction.h"
 #include "store/resource_table.h"
 #include "store/trial_table.h"
+#include "store/trigger_firing_table.h"
 
 namespace grove::store {
 
@@ -50,6 +51,10 @@ class SqliteTransaction : public StoreTransaction {
   Result<std::optional<ResourceRecord>> FindResource(const std::string& kind, const std::string& name) override;
   Result<std::vector<ResourceRecord>> ListResources(const std::string& kind, const std::string& prefix,
                                                     const std::string& after, int limit) override;
+  Result<std::optional<TriggerFiringRecord>> FindFiring(const std::string& trigger,
+                                                        const std::string& identity) override;
+  Result<std::vector<TriggerFiringRecord>> ListFirings(const std::string& trigger, int limit) override;
+  Result<std::vector<TriggerFiringRecord>> ListFiringsWithStatus(const std::string& status) override;
   Result<std::vector<EventRecord>> ListEvents(int64_t after, int limit) override;
 
   Status PutPipeline(const PipelineRecord& pipeline) override;
@@ -71,6 +76,8 @@ class SqliteTransaction : public StoreTransaction {
   Status PutDeployment(const std::string& endpoint, const EndpointDeployment& deployment) override;
   Result<bool> DeleteDeployment(const std::string& endpoint, const std::string& group) override;
   Result<int64_t> InsertPromotion(const PromotionRecord& promotion) override;
+  Status PutFiring(const TriggerFiringRecord& firing) override;
+  Status DeleteFirings(const std::string& trigger) override;
   Result<int64_t> AppendEvent(TimeMs at, const std::string& kind, const std::string& subject,
                               const Json& payload) override;
 
@@ -84,6 +91,7 @@ class SqliteTransaction : public StoreTransaction {
   ModelTable models_;
   EndpointTable endpoints_;
   EventTable events_;
+  TriggerFiringTable firings_;
 };
 
 }  // namespace grove::store

@@ -87,6 +87,14 @@ class StoreReader {
   virtual Result<std::vector<ResourceRecord>> ListResources(const std::string& kind, const std::string& prefix,
                                                             const std::string& after, int limit) = 0;
 
+  // --- Trigger firings: by id; (trigger, identity) is unique. ---------------
+  virtual Result<std::optional<TriggerFiringRecord>> FindFiring(const std::string& trigger,
+                                                                const std::string& identity) = 0;
+  // One trigger's firings (every trigger's when empty), newest claimed first; at most `limit` (all when <= 0).
+  virtual Result<std::vector<TriggerFiringRecord>> ListFirings(const std::string& trigger, int limit) = 0;
+  // Firings with `status`, oldest claimed first.
+  virtual Result<std::vector<TriggerFiringRecord>> ListFiringsWithStatus(const std::string& status) = 0;
+
   // --- Events. ---------------------------------------------------------------
   // Events with seq > `after`, by seq; at most `limit` (all when limit <= 0).
   virtual Result<std::vector<EventRecord>> ListEvents(int64_t after, int limit) = 0;
@@ -149,6 +157,12 @@ class StoreTransaction : public StoreReader {
   virtual Result<bool> DeleteDeployment(const std::string& endpoint, const std::string& group) = 0;
   // Returns the new promotion's id (ids grow).
   virtual Result<int64_t> InsertPromotion(const PromotionRecord& promotion) = 0;
+
+  // Inserts or replaces the firing with the record's id. FailedPrecondition
+  // (a key conflict) when another firing has its (trigger, identity).
+  virtual Status PutFiring(const TriggerFiringRecord& firing) = 0;
+  // Deletes a trigger's firings (when the trigger is deleted).
+  virtual Status DeleteFirings(const std::string& trigger) = 0;
 
   // Appends an event and returns its seq. See the class comment for the order guarantee.
   virtual Result<int64_t> AppendEvent(TimeMs at, const std::string& kind, const std::string& subject,

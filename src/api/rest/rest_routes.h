@@ -49,6 +49,7 @@ Status AddEndpointRoutes(Router* router, const RestContext& context);   // endpo
 Status AddArtifactRoutes(Router* router, const RestContext& context);   // artifact_routes.cc
 Status AddKeyRoutes(Router* router, const RestContext& context);        // key_routes.cc
 Status AddEventRoutes(Router* router, const RestContext& context);      // event_routes.cc
+Status AddTriggerRoutes(Router* router, const RestContext& context);    // trigger_routes.cc
 
 // The OpenAPI 3 document of these routes (openapi.json, compiled in).
 const char* OpenApiDocument();
