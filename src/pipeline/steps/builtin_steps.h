@@ -23,5 +23,6 @@ std::unique_ptr<StepType> MakeSageMakerTrainingStep();
 std::unique_ptr<StepType> MakeSageMakerTuningStep();
 std::unique_ptr<StepType> MakeLambdaStep();
 std::unique_ptr<StepType> MakeCallbackStep();
+std::unique_ptr<StepType> MakeQualityCheckStep();
 
 }  // namespace grove::pipeline

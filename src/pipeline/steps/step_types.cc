@@ -20,6 +20,7 @@ const StepTypeRegistry& StepTypeRegistry::BuiltIn() {
     r->Register(MakeSageMakerTuningStep());
     r->Register(MakeLambdaStep());
     r->Register(MakeCallbackStep());
+    r->Register(MakeQualityCheckStep());
     return r;
   }();
   return *registry;
