@@ -63,6 +63,7 @@ int Main(int argc, char** argv) {
   AddKeyCommand(app, global, &action);
   AddLambdaCommand(app, global, &action);
   AddStepRunCommand(app, global, &action);
+  AddMonitorCommand(app, global, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
