@@ -7,6 +7,8 @@
 #include <set>
 
 #include "common/file_util.h"
+#include "ml/test_data.h"
+#include "ml/xgboost_trainer.h"
 
 namespace grove::ml {
 namespace {
@@ -112,6 +114,27 @@ TEST(ModelQualityTest, MismatchedOrMalformedConstraintsAreErrorsNamingTheField) 
   EXPECT_THAT(op.status().message(), HasSubstr("regression_constraints.mae"));
   EXPECT_FALSE(EvaluationKindOf("Multiclass").ok());
   EXPECT_EQ(EvaluationKindOf("BinaryClassification").value(), "binary_classification");
+}
+
+// The step's own predictions: the model file predicts a label-first test split,
+// and the statistics agree with the Evaluation report of the same request.
+TEST(ModelQualityTest, ModelPredictionsGiveTheEvaluationFiguresAndTheRowCount) {
+  TempDir dir;
+  TrainRequest train;
+  train.train = testing::WriteText(dir.path() / "train", testing::BinaryCsv(300, 4, 21));
+  train.model_out = dir.path() / "model.json";
+  train.hyperparameters = {{"num_round", 10}, {"objective", "binary:logistic"}, {"max_depth", 3}};
+  ASSERT_TRUE(TrainXgboost(train).ok());
+  EvaluationRequest request{train.model_out, testing::WriteText(dir.path() / "test", testing::BinaryCsv(120, 4, 22)),
+                            "binary_classification", 0.5, ""};
+  Json stats = ModelQualityOfModel(request).value();
+  Json report = Evaluate(request).value();
+  EXPECT_EQ(stats["dataset"]["item_count"], 120);
+  const Json& m = stats["binary_classification_metrics"];
+  EXPECT_EQ(m["auc"], report["binary_classification_metrics"]["auc"]);
+  EXPECT_EQ(m["confusion_matrix"], report["binary_classification_metrics"]["confusion_matrix"]);
+  EXPECT_DOUBLE_EQ(m["true_positive_rate"]["value"].get<double>(), m["recall"]["value"].get<double>());
+  EXPECT_FALSE(ModelQualityOfModel(EvaluationRequest{train.model_out, "/nonexistent.csv", "regression", 0.5, ""}).ok());
 }
 
 }  // namespace

@@ -42,6 +42,7 @@ struct Baseline {
   Json statistics;              // Null when not known.
   Json constraints;             // Null when there is no baseline.
   Json digests = Json::object();
+  bool first_time = false;  // `group` has no Approved version with a baseline yet.
 };
 
 // The baselines attached to the group's newest Approved version; source
@@ -79,6 +80,37 @@ Result<Baseline> RegistryBaseline(StepContext& ctx, const std::string& group, bo
   b.source = "registry";
   b.version = ref;
   return b;
+}
+
+// The existing baseline: the supplied one, else the group's newest Approved
+// version's; first_time when `group` has none (SageMaker's first run of a dimension).
+Result<Baseline> ExistingBaseline(StepContext& ctx, bool data_quality) {
+  const Json& args = ctx.arguments;
+  Baseline baseline;
+  if (args.contains("baseline_constraints") && args["baseline_constraints"].is_string()) {
+    baseline.source = "supplied";
+    ASSIGN_OR_RETURN(baseline.constraints,
+                     ReadJsonFile(args["baseline_constraints"].get<std::string>(), "baseline_constraints"));
+    if (args.contains("baseline_statistics") && args["baseline_statistics"].is_string()) {
+      ASSIGN_OR_RETURN(baseline.statistics,
+                       ReadJsonFile(args["baseline_statistics"].get<std::string>(), "baseline_statistics"));
+    }
+    for (const char* name : {"baseline_statistics", "baseline_constraints"}) {
+      if (ctx.input_digests.contains(name)) baseline.digests[name] = ctx.input_digests[name];
+    }
+    return baseline;
+  }
+  const std::string group = ArgumentText(args, "group");
+  if (group.empty()) return baseline;
+  ASSIGN_OR_RETURN(baseline, RegistryBaseline(ctx, group, data_quality));
+  if (baseline.source == "none") {
+    ctx.log("group " + group + " has no Approved version with a baseline: the first time it is seen, so "
+            "the check is skipped and the calculated baseline is registered");
+    baseline.first_time = true;
+  } else {
+    ctx.log("baseline of " + baseline.version);
+  }
+  return baseline;
 }
 
 Result<data::Table> ReadDataset(const Json& args) {
@@ -249,29 +281,10 @@ class QualityCheckStep : public StepType {
       constraints = ml::SuggestModelQualityConstraints(statistics);
     }
 
-    // The existing baseline: supplied, else the group's newest Approved version's.
-    Baseline baseline;
-    if (args.contains("baseline_constraints") && args["baseline_constraints"].is_string()) {
-      baseline.source = "supplied";
-      ASSIGN_OR_RETURN(baseline.constraints,
-                       ReadJsonFile(args["baseline_constraints"].get<std::string>(), "baseline_constraints"));
-      if (args.contains("baseline_statistics") && args["baseline_statistics"].is_string()) {
-        ASSIGN_OR_RETURN(baseline.statistics,
-                         ReadJsonFile(args["baseline_statistics"].get<std::string>(), "baseline_statistics"));
-      }
-      for (const char* name : {"baseline_statistics", "baseline_constraints"}) {
-        if (ctx.input_digests.contains(name)) baseline.digests[name] = ctx.input_digests[name];
-      }
-    } else if (std::string group = ArgumentText(args, "group"); !group.empty()) {
-      ASSIGN_OR_RETURN(baseline, RegistryBaseline(ctx, group, data_quality));
-      if (baseline.source == "none") {
-        ctx.log("group " + group + " has no Approved version with a baseline: the first time it is seen, so "
-                "the check is skipped and the calculated baseline is registered");
-        skip_check = true;
-        register_new = true;
-      } else {
-        ctx.log("baseline of " + baseline.version);
-      }
+    ASSIGN_OR_RETURN(Baseline baseline, ExistingBaseline(ctx, data_quality));
+    if (baseline.first_time) {
+      skip_check = true;
+      register_new = true;
     }
     if (!skip_check && baseline.source == "none") {
       return Status::InvalidArgument("no baseline to check against: give baseline_constraints (and "
