@@ -262,6 +262,18 @@ TEST_F(DataQualityCheckTest, AMalformedBaselineIsAnErrorNamingTheField) {
   EXPECT_THAT(report.status().message(), HasSubstr("features[0]"));
 }
 
+TEST(DataQualityTest, LargeColumnsKeepASketchOf2048OrderStatisticsThatStillComparesClosely) {
+  std::string csv = "x\n";
+  for (int i = 0; i < 5000; ++i) csv += std::to_string((i * 7919) % 5000) + "\n";
+  Json stats = ComputeStatistics(ReadQualityText(csv));
+  const Json& sketch = stats["features"][0]["numerical_statistics"]["distribution"]["kll"]["sketch"]["data"][0];
+  ASSERT_EQ(sketch.size(), 2048u);
+  EXPECT_TRUE(std::is_sorted(sketch.begin(), sketch.end()));
+  EXPECT_EQ(stats["features"][0]["numerical_statistics"]["common"]["num_present"], 5000);
+  Json same = CheckDataQuality(ReadQualityText(csv), stats, SuggestConstraints(stats)).value();
+  EXPECT_EQ(same["violations"], Json::array()) << "the sketch is within 1/2048 of the data's CDF";
+}
+
 TEST(DataQualityCountTest, CountsFeatureAndModelConstraints) {
   Json stats = ComputeStatistics(ReadQualityText(kBaseline));
   EXPECT_EQ(CountConstraints(SuggestConstraints(stats)), 3 + 3 + 3);
