@@ -77,6 +77,10 @@ std::string Member(const Json& v, const char* object, const char* name) {
   return o.is_object() && o.contains(name) && o[name].is_string() ? o[name].get<std::string>() : "";
 }
 
+// The quality baselines RegisterModel attaches by name to a version's metrics map.
+constexpr const char* kBaselineNames[] = {"data_statistics", "data_constraints", "model_statistics",
+                                          "model_constraints"};
+
 void PrintVersion(const Json& v, const std::string& metrics) {
   std::string comment = v["approval_comment"], execution = v["execution_id"];
   std::cout << "model version  " << Ref(v) << "\nstatus         " << v["approval_status"].get<std::string>() << "\n";
@@ -92,11 +96,10 @@ void PrintVersion(const Json& v, const std::string& metrics) {
     std::cout << "report         " << report << "  (--report prints it)\n";
   }
   std::cout << "metrics        " << (metrics.empty() ? "-" : metrics) << "\n";
+  int baselines = 0;
+  for (const char* name : kBaselineNames) baselines += !Member(v, "metrics", name).empty();
+  if (baselines > 0) std::cout << "baselines      " << baselines << " attached  (--baselines lists them)\n";
 }
-
-// The quality baselines RegisterModel attaches by name to a version's metrics map.
-constexpr const char* kBaselineNames[] = {"data_statistics", "data_constraints", "model_statistics",
-                                          "model_constraints"};
 
 // One attached baseline: its name, digest and key figures (item_count, features, constraints).
 Json BaselineSummary(Client& client, const std::string& name, const std::string& digest) {
