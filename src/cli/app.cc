@@ -65,6 +65,7 @@ int Main(int argc, char** argv) {
   AddTriggerCommand(app, global, &action);
   AddStepRunCommand(app, global, &action);
   AddDatasetsCommand(app, global, &action);
+  AddMonitorCommand(app, global, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

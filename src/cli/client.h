@@ -45,6 +45,8 @@ class Client {
   virtual Result<Json> DescribeModelVersion(const std::string& ref) = 0;
   // {digest, report}; NotFound when the version has none.
   virtual Result<Json> ModelVersionReport(const std::string& ref) = 0;
+  // The bytes of a file artifact by digest (e.g. a baseline attached to a version).
+  virtual Result<std::string> ReadArtifact(const std::string& digest) = 0;
   // Approves or rejects; `by` empty: the caller (the remote client refuses a `by`:
   // a server records the access key's name).
   virtual Result<Json> ChangeApproval(const std::string& ref, bool approve, const std::string& comment,

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <thread>
 
+#include "app/artifacts.h"
 #include "app/endpoints.h"
 #include "app/executions.h"
 #include "app/model_registry.h"
@@ -65,6 +66,9 @@ class LocalClient final : public Client {
     ASSIGN_OR_RETURN(auto version, registry.Get(ref));
     ASSIGN_OR_RETURN(app::EvaluationReport report, registry.Report(version));
     return app::ToJson(report);
+  }
+  Result<std::string> ReadArtifact(const std::string& digest) override {
+    return app::Artifacts(*home_).ReadRange(digest, 0, std::nullopt);
   }
   Result<Json> ChangeApproval(const std::string& ref, bool approve, const std::string& comment,
                               const std::string& by) override {

@@ -4,6 +4,7 @@
 
 #include "app/model_registry.h"
 #include "app/record_json.h"
+#include "data/data_quality.h"
 #include "cli/bind.h"
 #include "cli/client.h"
 #include "cli/commands.h"
@@ -19,6 +20,7 @@ struct RegistryArgs {
   std::string comment;
   std::string by;
   bool report = false;
+  bool baselines = false;
 };
 
 // The headline metrics of a version's evaluation report; empty without one.
@@ -75,6 +77,10 @@ std::string Member(const Json& v, const char* object, const char* name) {
   return o.is_object() && o.contains(name) && o[name].is_string() ? o[name].get<std::string>() : "";
 }
 
+// The quality baselines RegisterModel attaches by name to a version's metrics map.
+constexpr const char* kBaselineNames[] = {"data_statistics", "data_constraints", "model_statistics",
+                                          "model_constraints"};
+
 void PrintVersion(const Json& v, const std::string& metrics) {
   std::string comment = v["approval_comment"], execution = v["execution_id"];
   std::cout << "model version  " << Ref(v) << "\nstatus         " << v["approval_status"].get<std::string>() << "\n";
@@ -90,6 +96,57 @@ void PrintVersion(const Json& v, const std::string& metrics) {
     std::cout << "report         " << report << "  (--report prints it)\n";
   }
   std::cout << "metrics        " << (metrics.empty() ? "-" : metrics) << "\n";
+  int baselines = 0;
+  for (const char* name : kBaselineNames) baselines += !Member(v, "metrics", name).empty();
+  if (baselines > 0) std::cout << "baselines      " << baselines << " attached  (--baselines lists them)\n";
+}
+
+// One attached baseline: its name, digest and key figures (item_count, features, constraints).
+Json BaselineSummary(Client& client, const std::string& name, const std::string& digest) {
+  Json out = {{"name", name}, {"digest", digest}};
+  auto bytes = client.ReadArtifact(digest);
+  Json doc = bytes.ok() ? Json::parse(*bytes, nullptr, /*allow_exceptions=*/false) : Json();
+  if (!bytes.ok() || !doc.is_object()) {
+    out["error"] = bytes.ok() ? "not a JSON object" : bytes.status().message();
+    return out;
+  }
+  if (doc.contains("dataset") && doc["dataset"].is_object() && doc["dataset"].contains("item_count")) {
+    out["item_count"] = doc["dataset"]["item_count"];
+  }
+  if (doc.contains("features") && doc["features"].is_array()) out["features"] = doc["features"].size();
+  if (name.ends_with("_constraints")) out["constraints"] = data::CountConstraints(doc);
+  for (const char* key : {"regression_metrics", "binary_classification_metrics"}) {
+    if (doc.contains(key)) out["problem"] = key;
+  }
+  return out;
+}
+
+Json Baselines(Client& client, const Json& version) {
+  Json out = Json::array();
+  const Json& metrics = version["metrics"];
+  if (!metrics.is_object()) return out;
+  for (const char* name : kBaselineNames) {
+    if (metrics.contains(name) && metrics[name].is_string()) {
+      out.push_back(BaselineSummary(client, name, metrics[name].get<std::string>()));
+    }
+  }
+  return out;
+}
+
+void PrintBaselines(const Json& baselines) {
+  std::cout << "\nbaselines\n";
+  if (baselines.empty()) {
+    std::cout << "  none attached (RegisterModel's data_statistics, data_constraints, model_statistics, "
+                 "model_constraints)\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  auto figure = [](const Json& b, const char* key) { return b.contains(key) ? b[key].dump() : std::string("-"); };
+  for (const Json& b : baselines) {
+    rows.push_back({b["name"], b["digest"], figure(b, "item_count"), figure(b, "features"), figure(b, "constraints"),
+                    b.contains("error") ? b["error"].get<std::string>() : ""});
+  }
+  PrintTable(std::cout, {"BASELINE", "DIGEST", "ITEMS", "FEATURES", "CONSTRAINTS", ""}, rows);
 }
 
 int ShowVersion(const GlobalOptions& global, const RegistryArgs& args) {
@@ -102,6 +159,7 @@ int ShowVersion(const GlobalOptions& global, const RegistryArgs& args) {
   if (global.json) {
     Json out = *v;
     if (args.report) out["report"] = (*report)["report"];
+    if (args.baselines) out["baselines"] = Baselines(**client, *v);
     PrintJson(std::cout, out);
     return kExitOk;
   }
@@ -110,6 +168,7 @@ int ShowVersion(const GlobalOptions& global, const RegistryArgs& args) {
     std::cout << "\nevaluation report " << (*report)["digest"].get<std::string>() << "\n";
     PrintEvaluationReport(std::cout, (*report)["report"]);
   }
+  if (args.baselines) PrintBaselines(Baselines(**client, *v));
   return kExitOk;
 }
 
@@ -146,6 +205,8 @@ void AddRegistryCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   show->add_option("version", args->target, "<group>/<version>")->required();
   show->add_flag("--report", args->report,
                  "Print the whole evaluation report: every metric, the confusion matrix, the curves");
+  show->add_flag("--baselines", args->baselines,
+                 "List the quality baselines attached (name, digest, item count, features, constraints)");
   bind(show, ShowVersion);
   using Fn = int (*)(const GlobalOptions&, const RegistryArgs&);
   struct Change {

@@ -84,6 +84,11 @@ class RemoteClient final : public Client {
     ASSIGN_OR_RETURN(std::string path, VersionPath(ref));
     return Call("GET", path + "/report");
   }
+  Result<std::string> ReadArtifact(const std::string& digest) override {
+    ASSIGN_OR_RETURN(HttpReply reply, http_->Call("GET", "/api/v1/artifacts/" + Encode(digest) + "/content", ""));
+    if (reply.status < 200 || reply.status > 299) return StatusOfReply(reply);
+    return std::move(reply.body);
+  }
   Result<Json> ChangeApproval(const std::string& ref, bool approve, const std::string& comment,
                               const std::string& by) override {
     if (!by.empty()) {

@@ -28,5 +28,6 @@ std::unique_ptr<StepType> MakeTransformStep();
 // `types`: the registry the template's steps are looked up in (the one the
 // ForEach is registered in); null: the built-in types.
 std::unique_ptr<StepType> MakeForEachStep(const StepTypeRegistry* types = nullptr);
+std::unique_ptr<StepType> MakeQualityCheckStep();
 
 }  // namespace grove::pipeline

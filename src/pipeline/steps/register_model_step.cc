@@ -12,6 +12,10 @@ namespace grove::pipeline {
 
 namespace {
 
+// The optional baseline documents attached by name to the version's metrics map.
+constexpr const char* kBaselineArguments[] = {"data_statistics", "data_constraints", "model_statistics",
+                                              "model_constraints"};
+
 // The model's family and format (ml::KindOfModelFile); no model file is taken as XGBoost.
 Result<Json> ModelKind(const Json& model_path) {
   ml::ModelFileKind kind;
@@ -25,7 +29,11 @@ Result<Json> ModelKind(const Json& model_path) {
 }
 
 // Registers the model as the next version of its group, with the evaluation
-// report (model quality) and the fitted transform attached. A model given as
+// report (model quality), the fitted transform and any quality baselines
+// (kBaselineArguments: SageMaker's ModelMetrics and DriftCheckBaselines, as
+// QualityCheck steps write them) attached; baselines go into the version's
+// `metrics` map by argument name, as artifact digests, where a later
+// QualityCheck with `group` finds them. A model given as
 // SageMaker's model.tar.gz (ml/sagemaker_model_archive.h) is registered as the
 // XGBoost model inside; metadata "model_archive" names the archive. Never
 // cached, as in SageMaker: every execution that reaches it creates a version; the
@@ -35,11 +43,12 @@ Result<Json> ModelKind(const Json& model_path) {
 class RegisterModelStep : public StepType {
  public:
   std::string_view Name() const override { return "RegisterModel"; }
-  int Version() const override { return 2; }  // 2: records the model's family and format.
+  int Version() const override { return 3; }  // 2: records the model's family and format; 3: baselines.
   bool Cacheable(const StepDef&) const override { return false; }
   std::vector<std::string> Outputs(const StepDef&) const override { return {}; }
   std::vector<std::string> InputArguments(const StepDef&) const override {
-    return {"model", "model_metrics", "transform"};
+    return {"model",           "model_metrics",    "transform",        "data_statistics",
+            "data_constraints", "model_statistics", "model_constraints"};
   }
 
   std::vector<ArgumentSpec> ArgumentSchema() const override {
@@ -48,11 +57,17 @@ class RegisterModelStep : public StepType {
             {"approval_status", ArgType::kString},
             {"model_metrics", ArgType::kPath},
             {"transform", ArgType::kPath},
-            {"description", ArgType::kString}};
+            {"description", ArgType::kString},
+            {"data_statistics", ArgType::kPath},
+            {"data_constraints", ArgType::kPath},
+            {"model_statistics", ArgType::kPath},
+            {"model_constraints", ArgType::kPath}};
   }
   Status Validate(const StepDef& step, const Definition& def) const override {
     RETURN_IF_ERROR(CheckArgumentKeys(step, def, {"group", "model"},
-                                      {"approval_status", "model_metrics", "transform", "description"}));
+                                      {"approval_status", "model_metrics", "transform", "description",
+                                       "data_statistics", "data_constraints", "model_statistics",
+                                       "model_constraints"}));
     const Json& status = step.arguments.value("approval_status", Json());
     if (status.is_string() && !registry::Registry::IsApprovalStatus(status.get<std::string>())) {
       return def.ErrorAt(ArgumentField(step, "approval_status"),
@@ -69,6 +84,9 @@ class RegisterModelStep : public StepType {
     Json metadata = Json::object();
     if (ctx.input_digests.contains("model_metrics")) {
       version["metrics"]["model_quality"] = ctx.input_digests["model_metrics"];
+    }
+    for (const char* name : kBaselineArguments) {
+      if (ctx.input_digests.contains(name)) version["metrics"][name] = ctx.input_digests[name];
     }
     if (ctx.input_digests.contains("transform")) metadata["transform"] = ctx.input_digests["transform"];
     metadata["description"] = ArgumentText(ctx.arguments, "description");

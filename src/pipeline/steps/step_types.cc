@@ -23,6 +23,7 @@ const StepTypeRegistry& StepTypeRegistry::BuiltIn() {
     r->Register(MakeForEachStep(r));
     r->Register(MakeAnalysisStep());
     r->Register(MakeTransformStep());
+    r->Register(MakeQualityCheckStep());
     return r;
   }();
   return *registry;
