@@ -206,6 +206,31 @@ Result<int64_t> InferenceQueue::ExportCsv(const std::string& dimension, std::ost
   return written;
 }
 
+Result<QueueTarget> QueueTargetOf(const Json& target) {
+  if (!target.is_object()) return Status::InvalidArgument("the queue target must be an object");
+  QueueTarget out;
+  auto text = [&](const char* name, std::string* field) -> Status {
+    if (!target.contains(name) || target[name].is_null()) return Status::OK();
+    if (!target[name].is_string()) return Status::InvalidArgument(std::string("field '") + name + "' must be a string");
+    *field = target[name].get<std::string>();
+    return Status::OK();
+  };
+  RETURN_IF_ERROR(text("dimension", &out.dimension));
+  RETURN_IF_ERROR(text("endpoint", &out.endpoint));
+  RETURN_IF_ERROR(text("model", &out.model));
+  RETURN_IF_ERROR(text("ground_truth_column", &out.ground_truth_column));
+  if (out.dimension.empty()) return Status::InvalidArgument("field 'dimension' is required");
+  if (out.endpoint.empty()) out.endpoint = "fleet";
+  if (target.contains("max_attempts") && !target["max_attempts"].is_null()) {
+    if (!target["max_attempts"].is_number_integer() || target["max_attempts"].get<int64_t>() < 1 ||
+        target["max_attempts"].get<int64_t>() > 1000) {
+      return Status::InvalidArgument("field 'max_attempts' must be an integer from 1 to 1000");
+    }
+    out.max_attempts = target["max_attempts"].get<int>();
+  }
+  return out;
+}
+
 Json ToJson(const store::QueueMessageRecord& m) {
   return Json{{"id", m.id},
               {"state", m.state},

@@ -90,6 +90,19 @@ Json ToJson(const store::QueueMessageRecord& message);
 // {id, dimension, prediction, probability, ground_truth, created_at, features, model, source_file, row_number, message_id}.
 Json ToJson(const store::PredictionRecord& prediction);
 
+// The views of a listing, or its error.
+template <typename Record>
+Result<Json> QueueViews(const Result<std::vector<Record>>& records) {
+  if (!records.ok()) return records.status();
+  Json items = Json::array();
+  for (const Record& r : *records) items.push_back(ToJson(r));
+  return items;
+}
+
+// A target from its JSON form {dimension, endpoint?, model?,
+// ground_truth_column?, max_attempts?}; InvalidArgument naming the field.
+Result<QueueTarget> QueueTargetOf(const Json& target);
+
 // BatchInvoker over the endpoints `service` serves. A model not found is
 // looked up again after refreshing the service, at most once per
 // `refresh_interval` (a process without an event follower sees new deployments so).

@@ -63,6 +63,8 @@ int Main(int argc, char** argv) {
   AddKeyCommand(app, global, &action);
   AddLambdaCommand(app, global, &action);
   AddStepRunCommand(app, global, &action);
+  AddQueueCommand(app, global, &action);
+  AddPredictionsCommand(app, global, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -34,6 +34,8 @@ void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddKeyCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddLambdaCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddStepRunCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddQueueCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddPredictionsCommand(CLI::App& app, GlobalOptions& global, Action* action);
 
 // The data folder of --home (else $GROVE_HOME, else ./.grove), opened.
 // FailedPrecondition naming the command when commands go to a server

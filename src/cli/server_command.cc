@@ -6,6 +6,7 @@
 #include <random>
 
 #include "api/http_server.h"
+#include "app/inference_queue.h"
 #include "api/rest/rest_routes.h"
 #include "api/serving_routes.h"
 #include "cli/commands.h"
@@ -34,6 +35,7 @@ struct ServerArgs {
   std::string launcher = "in-process";
   uint64_t step_memory_mb = 0;
   std::string auth = "on";
+  int queue_workers = 2;
 };
 
 Status ParseListen(const std::string& listen, api::HttpServerOptions* options) {
@@ -111,6 +113,8 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
                                    return Status::OK();
                                  });
   follower.Start([](const Status& s) { std::cerr << "warning: following events: " << s.ToString() << "\n"; });
+  // The inference queue's workers (app/inference_queue.h); they stop when this goes out of scope.
+  std::unique_ptr<app::RunningQueue> queue = app::StartQueueWorkers(**home, service, args.queue_workers);
 
   size_t endpoints = service.snapshot()->endpoints.size();
   std::cout << "grove server listening on http://" << options.host << ":" << server.port() << " (" << endpoints
@@ -150,6 +154,8 @@ void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   cmd->add_option("--step-memory-mb", args->step_memory_mb,
                   "With --launcher subprocess: memory each step's process may use, MiB (default: 3/4 of the machine)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--queue-workers", args->queue_workers, "Inference queue worker threads (default 2; 0: none)")
+      ->check(CLI::Range(0, 64));
   cmd->callback([&global, action, args] { *action = [&global, args] { return Serve(global, *args); }; });
 }
 
