@@ -14,6 +14,8 @@ bench/http_bench.sh "$build/api_test"
 echo
 bench/serving_bench.sh "$build"
 echo
+bench/queue_bench.sh "$build"
+echo
 bench/sagemaker_bench.sh "$build"
 echo
 python3 bench/sagemaker_pipeline_bench.py "$build"

@@ -66,6 +66,8 @@ int Main(int argc, char** argv) {
   AddStepRunCommand(app, global, &action);
   AddDatasetsCommand(app, global, &action);
   AddMonitorCommand(app, global, &action);
+  AddQueueCommand(app, global, &action);
+  AddPredictionsCommand(app, global, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

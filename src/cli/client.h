@@ -7,6 +7,7 @@
 // set), so both print the same and exit the same.
 #include <map>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "cli/commands.h"
@@ -62,7 +63,27 @@ class Client {
   virtual Result<Json> DescribeTrigger(const std::string& name, int firings) = 0;
   virtual Result<Json> PauseTrigger(const std::string& name, bool paused) = 0;
   virtual Status DeleteTrigger(const std::string& name) = 0;
+  // The inference queue (app/inference_queue.h). Enqueues the rows of `file`
+  // (a path on the server's machine when remote) for `target`
+  // ({dimension, endpoint?, model?, ground_truth_column?, max_attempts?});
+  // {file, enqueued}: 0 when the file was enqueued before.
+  virtual Result<Json> EnqueueFile(const std::string& file, const Json& target) = 0;
+  // {counts: {queued, done, dead}, dead_letters: [...]}.
+  virtual Result<Json> QueueSummary() = 0;
+  // Messages in `state` (any when empty), by id; at most `limit` (all when <= 0).
+  virtual Result<Json> ListQueueMessages(const std::string& state, int limit) = 0;
+  virtual Result<Json> ShowQueueMessage(int64_t id) = 0;
+  // Replays dead message `id`, or every dead one when `all_dead`; {replayed: n}.
+  virtual Result<Json> ReplayQueue(int64_t id, bool all_dead) = 0;
+  // Predictions of `dimension` (all when empty), oldest first; at most `limit` (all when <= 0).
+  virtual Result<Json> ListPredictions(const std::string& dimension, int limit) = 0;
+  // Writes them as CSV (app::InferenceQueue::ExportCsv's columns); the rows written.
+  virtual Result<int64_t> ExportPredictions(const std::string& dimension, std::ostream& out) = 0;
 };
+
+// The CSV of prediction views (ToJson of PredictionRecord): the columns of
+// app::InferenceQueue::ExportCsv, for predictions fetched from a server.
+void WritePredictionsCsv(const Json& predictions, std::ostream& out);
 
 // The server's URL when commands go to a server: $GROVE_URL, unless --home
 // names a data folder; empty otherwise.

@@ -5,6 +5,7 @@
 #include "app/artifacts.h"
 #include "app/endpoints.h"
 #include "app/executions.h"
+#include "app/inference_queue.h"
 #include "app/model_registry.h"
 #include "app/pipelines.h"
 #include "app/record_json.h"
@@ -106,6 +107,31 @@ class LocalClient final : public Client {
     return events::TriggerView(*home_->metadata(), name, -1);
   }
   Status DeleteTrigger(const std::string& name) override { return events::DeleteTrigger(*home_->metadata(), name); }
+  Result<Json> EnqueueFile(const std::string& file, const Json& target) override {
+    ASSIGN_OR_RETURN(app::QueueTarget parsed, app::QueueTargetOf(target));
+    ASSIGN_OR_RETURN(int enqueued, app::InferenceQueue(*home_).EnqueueFile(file, parsed));
+    return Json{{"file", file}, {"enqueued", enqueued}};
+  }
+  Result<Json> QueueSummary() override { return app::InferenceQueue(*home_).Summary(); }
+  Result<Json> ListQueueMessages(const std::string& state, int limit) override {
+    return app::QueueViews(app::InferenceQueue(*home_).List(state, {0, limit}));
+  }
+  Result<Json> ShowQueueMessage(int64_t id) override { return app::InferenceQueue(*home_).Show(id); }
+  Result<Json> ReplayQueue(int64_t id, bool all_dead) override {
+    app::InferenceQueue queue(*home_);
+    if (all_dead) {
+      ASSIGN_OR_RETURN(int replayed, queue.ReplayAllDead());
+      return Json{{"replayed", replayed}};
+    }
+    RETURN_IF_ERROR(queue.Replay(id).status());
+    return Json{{"replayed", 1}};
+  }
+  Result<Json> ListPredictions(const std::string& dimension, int limit) override {
+    return app::QueueViews(app::InferenceQueue(*home_).Predictions(dimension, {0, limit}));
+  }
+  Result<int64_t> ExportPredictions(const std::string& dimension, std::ostream& out) override {
+    return app::InferenceQueue(*home_).ExportCsv(dimension, out);
+  }
 
  private:
   std::unique_ptr<app::Home> home_;

@@ -2,6 +2,7 @@
 // fetched with HttpClient; lists are read page by page to the end.
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include "app/executions.h"
 #include "app/pipelines.h"
@@ -114,6 +115,31 @@ class RemoteClient final : public Client {
   }
   Status DeleteTrigger(const std::string& name) override {
     return Call("DELETE", "/api/v1/triggers/" + Encode(name)).status();
+  // The server reads the file: its path is made absolute here (the same machine, or a shared folder).
+  Result<Json> EnqueueFile(const std::string& file, const Json& target) override {
+    Json body = target;
+    body["path"] = std::filesystem::absolute(file).lexically_normal().string();
+    return Call("POST", "/api/v1/queue/enqueue", body);
+  }
+  Result<Json> QueueSummary() override { return Call("GET", "/api/v1/queue"); }
+  Result<Json> ListQueueMessages(const std::string& state, int limit) override {
+    return Items("/api/v1/queue/messages?state=" + Encode(state), limit > 0 ? static_cast<size_t>(limit) : SIZE_MAX);
+  }
+  Result<Json> ShowQueueMessage(int64_t id) override {
+    return Call("GET", "/api/v1/queue/messages/" + std::to_string(id));
+  }
+  Result<Json> ReplayQueue(int64_t id, bool all_dead) override {
+    Json body = all_dead ? Json{{"all_dead", true}} : Json{{"id", id}};
+    return Call("POST", "/api/v1/queue/replay", body);
+  }
+  Result<Json> ListPredictions(const std::string& dimension, int limit) override {
+    return Items("/api/v1/predictions?dim=" + Encode(dimension), limit > 0 ? static_cast<size_t>(limit) : SIZE_MAX);
+  }
+  Result<int64_t> ExportPredictions(const std::string& dimension, std::ostream& out) override {
+    ASSIGN_OR_RETURN(Json predictions, ListPredictions(dimension, 0));
+    WritePredictionsCsv(predictions, out);
+    if (!out) return Status::IOError("writing the predictions' CSV failed");
+    return static_cast<int64_t>(predictions.size());
   }
 
  private:

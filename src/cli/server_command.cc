@@ -6,6 +6,7 @@
 #include <random>
 
 #include "api/http_server.h"
+#include "app/inference_queue.h"
 #include "api/rest/rest_routes.h"
 #include "api/serving_routes.h"
 #include "cli/commands.h"
@@ -39,6 +40,7 @@ struct ServerArgs {
   std::string auth = "on";
   std::vector<std::string> watch;     // Watched folders (triggers' patterns are relative to them).
   std::vector<std::string> triggers;  // Triggers files, loaded at start.
+  int queue_workers = 2;
 };
 
 Status ParseListen(const std::string& listen, api::HttpServerOptions* options) {
@@ -116,6 +118,8 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
                                    return Status::OK();
                                  });
   follower.Start([](const Status& s) { std::cerr << "warning: following events: " << s.ToString() << "\n"; });
+  // The inference queue's workers (app/inference_queue.h); they stop when this goes out of scope.
+  std::unique_ptr<app::RunningQueue> queue = app::StartQueueWorkers(**home, service, args.queue_workers);
 
   if (Status s = LoadTriggerFiles(**home, args.triggers); !s.ok()) return ReportError(s);
   ServerTriggerActions trigger_actions(**home, executor->get());
@@ -182,6 +186,8 @@ void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   cmd->add_option("--triggers", args->triggers,
                   "A triggers file (a top-level triggers: list) loaded at start (repeatable)")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--queue-workers", args->queue_workers, "Inference queue worker threads (default 2; 0: none)")
+      ->check(CLI::Range(0, 64));
   cmd->callback([&global, action, args] { *action = [&global, args] { return Serve(global, *args); }; });
 }
 

@@ -60,6 +60,9 @@ Status SqliteDb::Configure() {
   int rc = ExecWithRetry(db_, "PRAGMA journal_mode=WAL", kBeginRetryMs);
   if (rc != SQLITE_OK) return SqliteError(db_, rc, "cannot switch " + path_ + " to WAL mode");
   RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+  // Queue batches read and write megabytes per transaction: a 64 MiB page cache and reads through mmap
+  // (256 MiB) instead of a pread per page.
+  RETURN_IF_ERROR(Exec("PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"));
   return Status::OK();
 }
 

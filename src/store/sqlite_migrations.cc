@@ -225,12 +225,69 @@ CREATE INDEX model_versions_summaries
   ON model_versions (group_name, version, approval_status, approval_changed_at, created_at);
 )sql";
 
+// The durable inference queue (store/queue_records.h): files enqueued (keyed
+// by path and content digest, so enqueueing is idempotent), one message per
+// row, and one prediction per answered message (unique by message id, so a
+// message is recorded once however often it is delivered).
+constexpr int kInferenceQueueMigrationVersion = 8;
+constexpr const char* kInferenceQueueSchema = R"sql(
+CREATE TABLE queue_files (
+  key                 TEXT PRIMARY KEY,
+  path                TEXT NOT NULL,
+  digest              TEXT NOT NULL,
+  processed_path      TEXT NOT NULL DEFAULT '',
+  columns             TEXT NOT NULL DEFAULT '[]',
+  dimension           TEXT NOT NULL,
+  endpoint            TEXT NOT NULL,
+  model               TEXT NOT NULL,
+  ground_truth_column TEXT NOT NULL DEFAULT '',
+  rows                INTEGER NOT NULL DEFAULT 0,
+  state               TEXT NOT NULL,
+  created_at          INTEGER NOT NULL DEFAULT 0,
+  updated_at          INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX queue_files_by_state ON queue_files (state, created_at);
+CREATE TABLE queue_messages (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  file_key     TEXT NOT NULL REFERENCES queue_files (key),
+  source_file  TEXT NOT NULL,
+  row_number   INTEGER NOT NULL,
+  dimension    TEXT NOT NULL,
+  endpoint     TEXT NOT NULL,
+  model        TEXT NOT NULL,
+  line         TEXT NOT NULL,
+  state        TEXT NOT NULL,
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL DEFAULT 2,
+  deliveries   INTEGER NOT NULL DEFAULT 0,
+  visible_at   INTEGER NOT NULL DEFAULT 0,
+  lease        INTEGER NOT NULL DEFAULT 0,
+  last_error   TEXT NOT NULL DEFAULT '',
+  created_at   INTEGER NOT NULL DEFAULT 0,
+  updated_at   INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (file_key, row_number)
+);
+CREATE INDEX queue_messages_ready ON queue_messages (state, visible_at, id);
+CREATE INDEX queue_messages_by_file ON queue_messages (file_key, state);
+CREATE TABLE predictions (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  id           TEXT NOT NULL UNIQUE,
+  message_id   INTEGER NOT NULL UNIQUE,
+  dimension    TEXT NOT NULL,
+  model_key    TEXT NOT NULL,
+  source_file  TEXT NOT NULL,
+  row_number   INTEGER NOT NULL,
+  prediction   INTEGER NOT NULL,
+  probability  REAL,
+  ground_truth TEXT NOT NULL DEFAULT '',
+  features     TEXT NOT NULL DEFAULT '{}',
+  created_at   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX predictions_by_dimension ON predictions (dimension, seq);
 // Trigger firings (events/trigger_runner.h): one row per file, object or
 // schedule time a trigger fired for, unique per (trigger, identity) so that an
-// arrival fires once. Its own entry for renumbering, like trials: it is meant
-// to be 9, after the queue's 8 (added on another branch at the same time);
-// until that is merged it is 8 here, as migrations must be contiguous.
-constexpr int kTriggerFiringsMigrationVersion = 8;
+// arrival fires once.
+constexpr int kTriggerFiringsMigrationVersion = 9;
 constexpr const char* kTriggerFiringsSchema = R"sql(
 CREATE TABLE trigger_firings (
   id           TEXT PRIMARY KEY,
@@ -259,6 +316,7 @@ const std::vector<Migration>& SchemaMigrations() {
       {kResourcesMigrationVersion, "resources (JSON documents by kind and name)", kResourcesSchema},
       {kDeletedPipelinesMigrationVersion, "deleted pipelines", kDeletedPipelinesSchema},
       {kVersionSummariesMigrationVersion, "a covering index for pages of version summaries", kVersionSummariesSchema},
+      {kInferenceQueueMigrationVersion, "the inference queue: files, messages, predictions", kInferenceQueueSchema},
       {kTriggerFiringsMigrationVersion, "trigger firings", kTriggerFiringsSchema},
   };
   return kMigrations;

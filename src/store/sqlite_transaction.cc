@@ -12,7 +12,8 @@ SqliteTransaction::SqliteTransaction(SqliteDb* db)
       models_(db),
       endpoints_(db),
       events_(db),
-      firings_(db) {}
+      firings_(db),
+      queue_(db) {}
 
 // --- Reads -------------------------------------------------------------------
 
@@ -181,6 +182,61 @@ Result<int64_t> SqliteTransaction::InsertPromotion(const PromotionRecord& promot
 Result<int64_t> SqliteTransaction::AppendEvent(TimeMs at, const std::string& kind, const std::string& subject,
                                                const Json& payload) {
   return events_.Append(at, kind, subject, payload);
+}
+
+// --- Inference queue ---------------------------------------------------------
+
+Result<std::optional<QueueFileRecord>> SqliteTransaction::FindQueueFile(const std::string& key) {
+  return queue_.FindFile(key);
+}
+
+Result<std::vector<QueueFileRecord>> SqliteTransaction::ListQueueFiles(const std::string& state) {
+  return queue_.ListFiles(state);
+}
+
+Result<std::optional<QueueMessageRecord>> SqliteTransaction::FindQueueMessage(int64_t id) {
+  return queue_.FindMessage(id);
+}
+
+Result<std::vector<QueueMessageRecord>> SqliteTransaction::ListQueueMessages(const std::string& state,
+                                                                             int64_t after, int limit) {
+  return queue_.ListMessages(state, after, limit);
+}
+
+Result<std::vector<QueueMessageRecord>> SqliteTransaction::ListVisibleQueueMessages(TimeMs now, int limit) {
+  return queue_.ListVisible(now, limit);
+}
+
+Result<std::map<std::string, int64_t>> SqliteTransaction::CountQueueMessages(const std::string& file_key) {
+  return queue_.CountMessages(file_key);
+}
+
+Result<std::vector<PredictionRecord>> SqliteTransaction::ListPredictions(const std::string& dimension,
+                                                                         int64_t after, int limit) {
+  return queue_.ListPredictions(dimension, after, limit);
+}
+
+Result<std::optional<PredictionRecord>> SqliteTransaction::FindPredictionOfMessage(int64_t message_id) {
+  return queue_.FindPredictionOfMessage(message_id);
+}
+
+Status SqliteTransaction::InsertQueueFile(const QueueFileRecord& file) { return queue_.InsertFile(file); }
+
+Status SqliteTransaction::UpdateQueueFileState(const std::string& key, const std::string& state,
+                                               TimeMs updated_at) {
+  return queue_.UpdateFileState(key, state, updated_at);
+}
+
+Result<int64_t> SqliteTransaction::InsertQueueMessage(const QueueMessageRecord& message) {
+  return queue_.InsertMessage(message);
+}
+
+Status SqliteTransaction::UpdateQueueMessage(const QueueMessageRecord& message) {
+  return queue_.UpdateMessage(message);
+}
+
+Result<bool> SqliteTransaction::InsertPrediction(const PredictionRecord& prediction) {
+  return queue_.InsertPrediction(prediction);
 }
 
 }  // namespace grove::store

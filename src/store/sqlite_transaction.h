@@ -9,6 +9,7 @@
 #include "store/execution_table.h"
 #include "store/model_table.h"
 #include "store/pipeline_table.h"
+#include "store/queue_table.h"
 #include "store/sqlite_db.h"
 #include "store/step_run_table.h"
 #include "store/store_transaction.h"
@@ -56,6 +57,16 @@ class SqliteTransaction : public StoreTransaction {
   Result<std::vector<TriggerFiringRecord>> ListFirings(const std::string& trigger, int limit) override;
   Result<std::vector<TriggerFiringRecord>> ListFiringsWithStatus(const std::string& status) override;
   Result<std::vector<EventRecord>> ListEvents(int64_t after, int limit) override;
+  Result<std::optional<QueueFileRecord>> FindQueueFile(const std::string& key) override;
+  Result<std::vector<QueueFileRecord>> ListQueueFiles(const std::string& state) override;
+  Result<std::optional<QueueMessageRecord>> FindQueueMessage(int64_t id) override;
+  Result<std::vector<QueueMessageRecord>> ListQueueMessages(const std::string& state, int64_t after,
+                                                            int limit) override;
+  Result<std::vector<QueueMessageRecord>> ListVisibleQueueMessages(TimeMs now, int limit) override;
+  Result<std::map<std::string, int64_t>> CountQueueMessages(const std::string& file_key) override;
+  Result<std::vector<PredictionRecord>> ListPredictions(const std::string& dimension, int64_t after,
+                                                        int limit) override;
+  Result<std::optional<PredictionRecord>> FindPredictionOfMessage(int64_t message_id) override;
 
   Status PutPipeline(const PipelineRecord& pipeline) override;
   Status InsertDefinition(const DefinitionRecord& definition) override;
@@ -80,6 +91,11 @@ class SqliteTransaction : public StoreTransaction {
   Status DeleteFirings(const std::string& trigger) override;
   Result<int64_t> AppendEvent(TimeMs at, const std::string& kind, const std::string& subject,
                               const Json& payload) override;
+  Status InsertQueueFile(const QueueFileRecord& file) override;
+  Status UpdateQueueFileState(const std::string& key, const std::string& state, TimeMs updated_at) override;
+  Result<int64_t> InsertQueueMessage(const QueueMessageRecord& message) override;
+  Status UpdateQueueMessage(const QueueMessageRecord& message) override;
+  Result<bool> InsertPrediction(const PredictionRecord& prediction) override;
 
  private:
   PipelineTable pipelines_;
@@ -92,6 +108,7 @@ class SqliteTransaction : public StoreTransaction {
   EndpointTable endpoints_;
   EventTable events_;
   TriggerFiringTable firings_;
+  QueueTable queue_;
 };
 
 }  // namespace grove::store

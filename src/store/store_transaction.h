@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "common/clock.h"
 #include "common/json.h"
 #include "common/status.h"
+#include "store/queue_rows.h"
 #include "store/records.h"
 
 namespace grove::store {
@@ -98,6 +100,25 @@ class StoreReader {
   // --- Events. ---------------------------------------------------------------
   // Events with seq > `after`, by seq; at most `limit` (all when limit <= 0).
   virtual Result<std::vector<EventRecord>> ListEvents(int64_t after, int limit) = 0;
+
+  // --- Inference queue (rules: store/queue_records.h). -----------------------
+  virtual Result<std::optional<QueueFileRecord>> FindQueueFile(const std::string& key) = 0;
+  // Files in `state`, by created_at, then key.
+  virtual Result<std::vector<QueueFileRecord>> ListQueueFiles(const std::string& state) = 0;
+  virtual Result<std::optional<QueueMessageRecord>> FindQueueMessage(int64_t id) = 0;
+  // Messages in `state` (any when empty) with id > `after`, by id; at most `limit` (all when <= 0).
+  virtual Result<std::vector<QueueMessageRecord>> ListQueueMessages(const std::string& state, int64_t after,
+                                                                    int limit) = 0;
+  // Queued messages with visible_at <= `now`, by visible_at, then id; at most `limit` (all when <= 0).
+  virtual Result<std::vector<QueueMessageRecord>> ListVisibleQueueMessages(TimeMs now, int limit) = 0;
+  // The number of messages in each state (states without any are absent); of
+  // file `file_key` only when it is not empty.
+  virtual Result<std::map<std::string, int64_t>> CountQueueMessages(const std::string& file_key) = 0;
+  // Predictions of `dimension` (every one when empty) with seq > `after`, by
+  // seq; at most `limit` (all when <= 0).
+  virtual Result<std::vector<PredictionRecord>> ListPredictions(const std::string& dimension, int64_t after,
+                                                                int limit) = 0;
+  virtual Result<std::optional<PredictionRecord>> FindPredictionOfMessage(int64_t message_id) = 0;
 };
 
 // The rows, written inside one write transaction (MetadataStore::Transact):
@@ -167,6 +188,18 @@ class StoreTransaction : public StoreReader {
   // Appends an event and returns its seq. See the class comment for the order guarantee.
   virtual Result<int64_t> AppendEvent(TimeMs at, const std::string& kind, const std::string& subject,
                                       const Json& payload) = 0;
+
+  // Inference queue rows. FailedPrecondition (a key conflict) when the file's key is stored.
+  virtual Status InsertQueueFile(const QueueFileRecord& file) = 0;
+  virtual Status UpdateQueueFileState(const std::string& key, const std::string& state, TimeMs updated_at) = 0;
+  // Inserts a message (its id is ignored) and returns the id it got (ids grow).
+  virtual Result<int64_t> InsertQueueMessage(const QueueMessageRecord& message) = 0;
+  // Writes the mutable fields of message `message.id`: state, attempts,
+  // max_attempts, deliveries, visible_at, lease, last_error, updated_at.
+  virtual Status UpdateQueueMessage(const QueueMessageRecord& message) = 0;
+  // Inserts the prediction (its seq is ignored); false, writing nothing, when
+  // its message already has one.
+  virtual Result<bool> InsertPrediction(const PredictionRecord& prediction) = 0;
 };
 
 }  // namespace grove::store
