@@ -14,7 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-constexpr const char* kPipeline = R"(pipeline: quality
+constexpr const char* kQualityPipeline = R"(pipeline: quality
 parameters:
   Data: {type: String}
   Model: {type: String}
@@ -87,7 +87,7 @@ class QualityE2ETest : public ::testing::Test {
 };
 
 TEST_F(QualityE2ETest, BaselineLifecycleAndMonitorRun) {
-  const std::string yaml = Write("quality.yaml", kPipeline);
+  const std::string yaml = Write("quality.yaml", kQualityPipeline);
   const std::string base = Write("base.csv", Rows(0));
   const std::string drifted = Write("drifted.csv", Rows(5));
   const std::string model = Write("model.json", "{}");

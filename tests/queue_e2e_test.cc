@@ -45,7 +45,7 @@ std::string Rows(std::mt19937& random, int rows) {
   return text;
 }
 
-constexpr const char* kPipeline = R"(pipeline: dimtrain
+constexpr const char* kQueuePipeline = R"(pipeline: dimtrain
 parameters:
   InputData: {type: String}
 steps:
@@ -82,7 +82,7 @@ class QueueE2ETest : public ::testing::Test {
 TEST_F(QueueE2ETest, KilledWorkersRestartedRecordEveryRowExactlyOnce) {
   std::mt19937 random(20240611);
   ASSERT_TRUE(WriteFileAtomic(Path("train.csv"), Header() + Rows(random, 400)).ok());
-  ASSERT_TRUE(WriteFileAtomic(Path("dimtrain.yaml"), kPipeline).ok());
+  ASSERT_TRUE(WriteFileAtomic(Path("dimtrain.yaml"), kQueuePipeline).ok());
   Expect({"run", Path("dimtrain.yaml").string(), "-p", "InputData=" + Path("train.csv").string(), "-q"});
   Expect({"endpoint", "create", "fleet", "--multi-model", "--follow", "*-model-registry"});
 

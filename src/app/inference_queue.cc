@@ -68,7 +68,7 @@ fs::path InferenceQueue::ProcessedDir(const fs::path& file, const fs::path& watc
 }
 
 Result<int> InferenceQueue::EnqueueFile(const fs::path& file, const QueueTarget& target,
-                                        const fs::path& processed_dir) {
+                                        const fs::path& processed_dir, bool keep_in_place) {
   if (target.dimension.empty()) return Status::InvalidArgument(file.string() + ": no dimension given to enqueue for");
   ASSIGN_OR_RETURN(std::string text, ReadFile(file));
   std::vector<std::string_view> lines = Lines(text);
@@ -78,7 +78,7 @@ Result<int> InferenceQueue::EnqueueFile(const fs::path& file, const QueueTarget&
   record.digest = Sha256::Of(text);
   record.key = Sha256::Of(record.path + "\n" + record.digest);
   fs::path dir = processed_dir.empty() ? ProcessedDir(file) : processed_dir;
-  record.processed_path = (dir / fs::path(record.path).filename()).string();
+  if (!keep_in_place) record.processed_path = (dir / fs::path(record.path).filename()).string();
   if (!events::SplitCsvLine(lines[0], &record.columns)) {
     return Status::InvalidArgument(file.string() + " line 1 (header): a quoted name is not closed");
   }

@@ -60,8 +60,10 @@ class InferenceQueue {
   // every row is recorded. Idempotent: one transaction stores the rows with
   // the file's identity (absolute path and SHA-256 of its bytes), and a file
   // already enqueued adds nothing (returns 0). Errors name the file and line.
+  // `keep_in_place`: never move the file (an S3 object's bytes, which live in
+  // the artifact store).
   Result<int> EnqueueFile(const std::filesystem::path& file, const QueueTarget& target,
-                          const std::filesystem::path& processed_dir = {});
+                          const std::filesystem::path& processed_dir = {}, bool keep_in_place = false);
 
   // Messages in `state` (any when empty), by id.
   Result<std::vector<store::QueueMessageRecord>> List(const std::string& state, QueuePage page);

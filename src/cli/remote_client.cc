@@ -115,6 +115,8 @@ class RemoteClient final : public Client {
   }
   Status DeleteTrigger(const std::string& name) override {
     return Call("DELETE", "/api/v1/triggers/" + Encode(name)).status();
+  }
+
   // The server reads the file: its path is made absolute here (the same machine, or a shared folder).
   Result<Json> EnqueueFile(const std::string& file, const Json& target) override {
     Json body = target;

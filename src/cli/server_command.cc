@@ -122,7 +122,7 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   std::unique_ptr<app::RunningQueue> queue = app::StartQueueWorkers(**home, service, args.queue_workers);
 
   if (Status s = LoadTriggerFiles(**home, args.triggers); !s.ok()) return ReportError(s);
-  ServerTriggerActions trigger_actions(**home, executor->get());
+  ServerTriggerActions trigger_actions(**home, executor->get(), args.watch);
   std::unique_ptr<events::InotifyWatcher> watcher;
   if (!args.watch.empty()) {
     auto made = events::InotifyWatcher::Create();

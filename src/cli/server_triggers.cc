@@ -1,8 +1,11 @@
 #include "cli/server_triggers.h"
 
+#include "app/inference_queue.h"
 #include "app/pipelines.h"
 #include "events/trigger_records.h"
 #include "pipeline/parameters.h"
+#include "store/metadata_store.h"
+#include "store/object_records.h"
 
 namespace grove::cli {
 
@@ -20,14 +23,34 @@ Result<std::optional<std::string>> ExecutionOfFiring(app::Home& home, const std:
   return std::optional<std::string>();
 }
 
-// The queue action until app::InferenceQueue is merged: the one function to
-// swap for `InferenceQueue::EnqueueFile(file, {dimension, endpoint, model}, processed_dir)`.
-Result<int> QueueFileRows(app::Home&, const std::filesystem::path& file,
+// Queues a file's rows (app::InferenceQueue) for the trigger's target. A
+// watched file moves to <watch root>/processed/<its folder> once every row is
+// recorded; an S3 object (s3://bucket/key) is read from the artifact store and
+// stays where it is. Idempotent per file, so a firing re-driven after a crash
+// queues nothing twice.
+Result<int> QueueFileRows(app::Home& home, const std::vector<std::string>& roots, const std::filesystem::path& file,
                           const std::map<std::string, std::string>& target) {
   auto get = [&](const char* key) { return target.count(key) ? target.at(key) : std::string(); };
-  return Status::Unimplemented("queue not available in this build: cannot queue " + file.string() +
-                               " for dimension '" + get("dimension") + "' (endpoint '" + get("endpoint") +
-                               "', model '" + get("model") + "')");
+  app::QueueTarget queue_target;
+  queue_target.dimension = get("dimension");
+  if (!get("endpoint").empty()) queue_target.endpoint = get("endpoint");
+  queue_target.model = get("model");
+  queue_target.ground_truth_column = get("ground_truth_column");
+  app::InferenceQueue queue(home);
+  if (file.string().rfind("s3://", 0) == 0) {
+    ASSIGN_OR_RETURN(std::string digest, store::ReadValue(*home.metadata(), [&](store::StoreReader& rows) {
+                       return store::ResolveS3Uri(rows, file.string());
+                     }));
+    ASSIGN_OR_RETURN(std::filesystem::path bytes, home.artifacts()->LocalPath(digest));
+    return queue.EnqueueFile(bytes, queue_target, {}, /*keep_in_place=*/true);
+  }
+  std::filesystem::path root;
+  for (const std::string& r : roots) {
+    std::filesystem::path candidate = std::filesystem::absolute(r).lexically_normal();
+    auto relative = std::filesystem::absolute(file).lexically_normal().lexically_relative(candidate);
+    if (!relative.empty() && *relative.begin() != "..") root = candidate;
+  }
+  return queue.EnqueueFile(file, queue_target, app::InferenceQueue::ProcessedDir(file, root));
 }
 
 }  // namespace
@@ -59,7 +82,7 @@ Result<std::string> ServerTriggerActions::StartPipeline(const events::TriggerSpe
 Result<int> ServerTriggerActions::QueueFile(const std::filesystem::path& file,
                                             const std::map<std::string, std::string>& target,
                                             const std::string&) {
-  return QueueFileRows(home_, file, target);
+  return QueueFileRows(home_, roots_, file, target);
 }
 
 Status LoadTriggerFiles(app::Home& home, const std::vector<std::string>& files) {

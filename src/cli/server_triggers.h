@@ -1,8 +1,8 @@
 #pragma once
 
 // The server's side of triggers: the actions of events/trigger_actions.h
-// wired to app/ (start an execution as `grove run` does), and the queue's
-// placeholder until app::InferenceQueue is merged.
+// wired to app/ (start an execution as `grove run` does; queue a file's rows
+// with app::InferenceQueue).
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,7 +20,9 @@ inline constexpr const char* kFiringParameter = "GroveTriggerFiring";
 
 class ServerTriggerActions : public events::TriggerActions {
  public:
-  ServerTriggerActions(app::Home& home, pipeline::Executor* executor) : home_(home), executor_(executor) {}
+  // `roots`: the watched folders, under which processed files go (<root>/processed/).
+  ServerTriggerActions(app::Home& home, pipeline::Executor* executor, std::vector<std::string> roots)
+      : home_(home), executor_(executor), roots_(std::move(roots)) {}
 
   // Reads the definition file (registering it as `grove run` does) or the
   // registered pipeline, coerces `parameters`, and starts an execution whose
@@ -35,6 +37,7 @@ class ServerTriggerActions : public events::TriggerActions {
  private:
   app::Home& home_;
   pipeline::Executor* executor_;
+  std::vector<std::string> roots_;
 };
 
 // Loads each triggers file into the store (create or replace by name).

@@ -284,6 +284,8 @@ CREATE TABLE predictions (
   created_at   INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX predictions_by_dimension ON predictions (dimension, seq);
+)sql";
+
 // Trigger firings (events/trigger_runner.h): one row per file, object or
 // schedule time a trigger fired for, unique per (trigger, identity) so that an
 // arrival fires once.
