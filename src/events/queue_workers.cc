@@ -15,46 +15,6 @@ std::mt19937_64& ThreadRandom() {
   return random;
 }
 
-void AppendJsonString(std::string_view text, std::string* out) {
-  out->push_back('"');
-  for (char c : text) {
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char hex[8];
-          std::snprintf(hex, sizeof hex, "\\u%04x", c);
-          *out += hex;
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
-
-// A cell as JSON: a number when the whole cell is one (finite), null when
-// empty, else a string.
-void AppendJsonCell(std::string_view cell, std::string* out) {
-  if (cell.empty()) {
-    *out += "null";
-    return;
-  }
-  double value = 0;
-  auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
-  if (ec == std::errc() && end == cell.data() + cell.size() && std::isfinite(value)) {
-    char buffer[32];
-    auto written = std::to_chars(buffer, buffer + sizeof buffer, value);
-    out->append(buffer, written.ptr);
-    return;
-  }
-  AppendJsonString(cell, out);
-}
-
 // The file's ground-truth column index and whether its rows are raw, for a
 // model of `shape`; or an error naming the file.
 struct Layout {
@@ -248,20 +208,7 @@ void QueueWorkers::Answer(const store::QueueFileRecord& file,
       p.probability = *best;
     }
     p.ground_truth = ground_truths[r];
-    // The row's values by header name, the ground truth left out.
-    SplitCsvLine(m->line, &cells);
-    p.features.reserve(m->line.size() * 3);
-    p.features.push_back('{');
-    bool first = true;
-    for (size_t c = 0; c < cells.size(); ++c) {
-      if (static_cast<int>(c) == layout->ground_truth) continue;
-      if (!first) p.features.push_back(',');
-      first = false;
-      AppendJsonString(file.columns[c], &p.features);
-      p.features.push_back(':');
-      AppendJsonCell(cells[c], &p.features);
-    }
-    p.features.push_back('}');
+    p.ground_truth_index = layout->ground_truth;  // The features are the message's row, stored once.
     p.created_at = now;
     outcome->predictions.push_back(std::move(p));
   }

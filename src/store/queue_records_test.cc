@@ -58,7 +58,7 @@ class QueueRecordsTest : public StoreTest<Backend> {
     p.prediction = 1;
     p.probability = 0.75;
     p.ground_truth = "1";
-    p.features = R"({"a":0,"b":2})";
+    p.ground_truth_index = 0;  // The row's first cell, "label".
     p.created_at = this->clock_.Now();
     return p;
   }
@@ -206,7 +206,7 @@ TYPED_TEST(QueueRecordsTest, AMessageIsRecordedOnceHoweverOftenItIsDeliveredAndS
   ASSERT_TRUE(predictions.ok());
   ASSERT_EQ(predictions->size(), 2u);
   EXPECT_EQ((*predictions)[0].id, "id-a");
-  EXPECT_EQ((*predictions)[0].features, R"({"a":0,"b":2})");
+  EXPECT_EQ((*predictions)[0].features, R"({"a":0,"b":2})") << "the message's row but the ground truth, by name";
   EXPECT_EQ((*predictions)[0].probability, 0.75);
   EXPECT_TRUE(this->Read([](StoreReader& r) { return r.ListPredictions("DummyDim2", 0, 0); })->empty());
   EXPECT_EQ(this->States()[kMessageDone], 2);

@@ -74,7 +74,11 @@ struct PredictionRecord {
   int prediction = 0;        // The label: 0/1 for a binary model (probability >= 0.5).
   double probability = 0;    // P(prediction's class).
   std::string ground_truth;  // The cell as read; empty when the row had none.
-  std::string features;      // JSON object text: feature name -> value.
+  // Which cell of the row is the ground truth (-1: none); written by the worker.
+  int ground_truth_index = -1;
+  // Read only: JSON object text, feature name -> value: the message's row
+  // without the ground truth, named by its file's columns.
+  std::string features;
   TimeMs created_at = 0;
 };
 

@@ -1,5 +1,9 @@
 #include "store/queue_table.h"
 
+#include <cmath>
+#include <cstdlib>
+#include <string_view>
+
 namespace grove::store {
 
 namespace {
@@ -11,25 +15,29 @@ constexpr const char* kSelectFile = GROVE_FILE_COLUMNS "WHERE key = ?";
 constexpr const char* kSelectFilesInState = GROVE_FILE_COLUMNS "WHERE state = ? ORDER BY created_at, key";
 #undef GROVE_FILE_COLUMNS
 
-#define GROVE_MESSAGE_COLUMNS                                                                                      \
-  "SELECT id, file_key, source_file, row_number, dimension, endpoint, model, line, state, attempts, max_attempts, " \
-  "deliveries, visible_at, lease, last_error, created_at, updated_at FROM queue_messages "
-constexpr const char* kSelectMessage = GROVE_MESSAGE_COLUMNS "WHERE id = ?";
+#define GROVE_MESSAGE_COLUMNS                                                                                  \
+  "SELECT m.id, m.file_key, m.source_file, m.row_number, m.dimension, m.endpoint, m.model, l.line, m.state, "   \
+  "m.attempts, m.max_attempts, m.deliveries, m.visible_at, m.lease, m.last_error, m.created_at, m.updated_at "  \
+  "FROM queue_messages m JOIN queue_lines l ON l.id = m.id "
+constexpr const char* kSelectMessage = GROVE_MESSAGE_COLUMNS "WHERE m.id = ?";
 constexpr const char* kSelectMessages =
-    GROVE_MESSAGE_COLUMNS "WHERE (? = '' OR state = ?) AND id > ? ORDER BY id LIMIT ?";
+    GROVE_MESSAGE_COLUMNS "WHERE (? = '' OR m.state = ?) AND m.id > ? ORDER BY m.id LIMIT ?";
 // Answered from the (state, visible_at) index.
 constexpr const char* kSelectVisible =
-    GROVE_MESSAGE_COLUMNS "WHERE state = 'queued' AND visible_at <= ? ORDER BY visible_at, id LIMIT ?";
+    GROVE_MESSAGE_COLUMNS "WHERE m.state = 'queued' AND m.visible_at <= ? ORDER BY m.visible_at, m.id LIMIT ?";
 #undef GROVE_MESSAGE_COLUMNS
 
-#define GROVE_PREDICTION_COLUMNS                                                                                 \
-  "SELECT seq, id, message_id, dimension, model_key, source_file, row_number, prediction, probability, "         \
-  "ground_truth, features, created_at FROM predictions "
+// A prediction's features are its message's row, named by its file's columns.
+#define GROVE_PREDICTION_COLUMNS                                                                                   \
+  "SELECT p.seq, p.id, p.message_id, p.dimension, p.model_key, p.source_file, p.row_number, p.prediction, "        \
+  "p.probability, p.ground_truth, p.ground_truth_index, p.created_at, l.line, f.columns FROM predictions p "      \
+  "JOIN queue_lines l ON l.id = p.message_id JOIN queue_messages m ON m.id = p.message_id "                        \
+  "JOIN queue_files f ON f.key = m.file_key "
 constexpr const char* kSelectPredictions =
-    GROVE_PREDICTION_COLUMNS "WHERE (? = '' OR dimension = ?) AND seq > ? ORDER BY seq LIMIT ?";
+    GROVE_PREDICTION_COLUMNS "WHERE (? = '' OR p.dimension = ?) AND p.seq > ? ORDER BY p.seq LIMIT ?";
 constexpr const char* kSelectPredictionsOfDimension =
-    GROVE_PREDICTION_COLUMNS "WHERE dimension = ? AND seq > ? ORDER BY seq LIMIT ?";
-constexpr const char* kSelectPredictionOfMessage = GROVE_PREDICTION_COLUMNS "WHERE message_id = ?";
+    GROVE_PREDICTION_COLUMNS "WHERE p.dimension = ? AND p.seq > ? ORDER BY p.seq LIMIT ?";
+constexpr const char* kSelectPredictionOfMessage = GROVE_PREDICTION_COLUMNS "WHERE p.message_id = ?";
 #undef GROVE_PREDICTION_COLUMNS
 
 std::vector<std::string> Strings(const Json& json) {
@@ -79,6 +87,51 @@ QueueMessageRecord MessageFromRow(const Statement& row) {
   return m;
 }
 
+// The cells of a CSV line (quoted cells may hold commas and doubled quotes).
+std::vector<std::string> Cells(std::string_view line) {
+  std::vector<std::string> cells(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == '"' && quoted && i + 1 < line.size() && line[i + 1] == '"') {
+      cells.back() += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      cells.emplace_back();
+    } else {
+      cells.back() += c;
+    }
+  }
+  return cells;
+}
+
+// {"name": value, ...} of a row's cells but the ground truth: numbers as numbers, empty cells as null, other
+// cells as strings.
+std::string FeaturesJson(std::string_view line, const std::vector<std::string>& columns, int ground_truth) {
+  std::vector<std::string> cells = Cells(line);
+  Json out = Json::object();
+  for (size_t c = 0; c < cells.size() && c < columns.size(); ++c) {
+    if (static_cast<int>(c) == ground_truth) continue;
+    const std::string& cell = cells[c];
+    char* end = nullptr;
+    double v = cell.empty() ? 0 : std::strtod(cell.c_str(), &end);
+    if (cell.empty()) {
+      out[columns[c]] = nullptr;
+    } else if (end == cell.c_str() + cell.size() && std::isfinite(v)) {
+      if (v == std::floor(v) && std::fabs(v) < 9e15) {
+        out[columns[c]] = static_cast<int64_t>(v);
+      } else {
+        out[columns[c]] = v;
+      }
+    } else {
+      out[columns[c]] = cell;
+    }
+  }
+  return out.dump();
+}
+
 PredictionRecord PredictionFromRow(const Statement& row) {
   PredictionRecord p;
   p.seq = row.Int64(0);
@@ -91,8 +144,9 @@ PredictionRecord PredictionFromRow(const Statement& row) {
   p.prediction = row.Int(7);
   p.probability = row.Double(8);
   p.ground_truth = row.Text(9);
-  p.features = row.Text(10);
+  p.ground_truth_index = row.Int(10);
   p.created_at = row.Int64(11);
+  p.features = FeaturesJson(row.Text(12), Strings(row.JsonValue(13)), p.ground_truth_index);
   return p;
 }
 
@@ -163,19 +217,23 @@ Result<std::map<std::string, int64_t>> QueueTable::CountMessages(const std::stri
 }
 
 Result<int64_t> QueueTable::InsertMessage(const QueueMessageRecord& m) {
-  ASSIGN_OR_RETURN(Statement insert,
-                   db_->Prepare("INSERT INTO queue_messages (file_key, source_file, row_number, dimension, endpoint, "
-                                "model, line, state, attempts, max_attempts, deliveries, visible_at, lease, "
-                                "last_error, created_at, updated_at) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
-  insert.BindAll(m.file_key, m.source_file, m.row_number, m.dimension, m.endpoint, m.model, m.line, m.state,
-                 m.attempts, m.max_attempts, m.deliveries, m.visible_at, m.lease, m.last_error, m.created_at,
-                 m.updated_at);
-  ASSIGN_OR_RETURN(bool row, insert.Step());
-  if (!row) return Status::Internal("inserting a queue message returned no id");
-  int64_t id = insert.Int64(0);
-  ASSIGN_OR_RETURN(bool more, insert.Step());
-  (void)more;
+  int64_t id = 0;
+  {
+    ASSIGN_OR_RETURN(Statement insert,
+                     db_->Prepare("INSERT INTO queue_messages (file_key, source_file, row_number, dimension, "
+                                  "endpoint, model, state, attempts, max_attempts, deliveries, visible_at, lease, "
+                                  "last_error, created_at, updated_at) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+    insert.BindAll(m.file_key, m.source_file, m.row_number, m.dimension, m.endpoint, m.model, m.state, m.attempts,
+                   m.max_attempts, m.deliveries, m.visible_at, m.lease, m.last_error, m.created_at, m.updated_at);
+    ASSIGN_OR_RETURN(bool row, insert.Step());
+    if (!row) return Status::Internal("inserting a queue message returned no id");
+    id = insert.Int64(0);
+    ASSIGN_OR_RETURN(bool more, insert.Step());
+    (void)more;
+  }
+  ASSIGN_OR_RETURN(Statement line, db_->Prepare("INSERT INTO queue_lines (id, line) VALUES (?, ?)"));
+  RETURN_IF_ERROR(line.BindAll(id, m.line).Run());
   return id;
 }
 
@@ -211,11 +269,11 @@ Result<std::optional<PredictionRecord>> QueueTable::FindPredictionOfMessage(int6
 Result<bool> QueueTable::InsertPrediction(const PredictionRecord& p) {
   ASSIGN_OR_RETURN(Statement insert,
                    db_->Prepare("INSERT INTO predictions (id, message_id, dimension, model_key, source_file, "
-                                "row_number, prediction, probability, ground_truth, features, created_at) "
+                                "row_number, prediction, probability, ground_truth, ground_truth_index, created_at) "
                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING"));
   RETURN_IF_ERROR(insert
                       .BindAll(p.id, p.message_id, p.dimension, p.model_key, p.source_file, p.row_number,
-                               p.prediction, p.probability, p.ground_truth, p.features, p.created_at)
+                               p.prediction, p.probability, p.ground_truth, p.ground_truth_index, p.created_at)
                       .Run());
   return insert.Changes() > 0;
 }

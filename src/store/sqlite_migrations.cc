@@ -228,7 +228,9 @@ CREATE INDEX model_versions_summaries
 // The durable inference queue (store/queue_records.h): files enqueued (keyed
 // by path and content digest, so enqueueing is idempotent), one message per
 // row, and one prediction per answered message (unique by message id, so a
-// message is recorded once however often it is delivered).
+// message is recorded once however often it is delivered). A prediction's
+// feature values are its message's row (queue_lines), named by its file's
+// columns: stored once.
 constexpr int kInferenceQueueMigrationVersion = 8;
 constexpr const char* kInferenceQueueSchema = R"sql(
 CREATE TABLE queue_files (
@@ -255,7 +257,6 @@ CREATE TABLE queue_messages (
   dimension    TEXT NOT NULL,
   endpoint     TEXT NOT NULL,
   model        TEXT NOT NULL,
-  line         TEXT NOT NULL,
   state        TEXT NOT NULL,
   attempts     INTEGER NOT NULL DEFAULT 0,
   max_attempts INTEGER NOT NULL DEFAULT 2,
@@ -269,6 +270,12 @@ CREATE TABLE queue_messages (
 );
 CREATE INDEX queue_messages_ready ON queue_messages (state, visible_at, id);
 CREATE INDEX queue_messages_by_file ON queue_messages (file_key, state);
+-- Each message's row text, written once: the messages' own rows stay small, as
+-- they are rewritten at every lease and settlement.
+CREATE TABLE queue_lines (
+  id   INTEGER PRIMARY KEY REFERENCES queue_messages (id),
+  line TEXT NOT NULL
+);
 CREATE TABLE predictions (
   seq          INTEGER PRIMARY KEY AUTOINCREMENT,
   id           TEXT NOT NULL UNIQUE,
@@ -280,7 +287,7 @@ CREATE TABLE predictions (
   prediction   INTEGER NOT NULL,
   probability  REAL,
   ground_truth TEXT NOT NULL DEFAULT '',
-  features     TEXT NOT NULL DEFAULT '{}',
+  ground_truth_index INTEGER NOT NULL DEFAULT -1,
   created_at   INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX predictions_by_dimension ON predictions (dimension, seq);
