@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/trials_command.h"
+#include "pipeline/item_template.h"
 
 namespace grove::cli {
 
@@ -76,13 +77,6 @@ std::string OutputsText(const Json& outputs) {
   return text;
 }
 
-// The template step and item of a ForEach item's step run ("Train[DummyDim2]"); empty for others.
-std::pair<std::string, std::string> ItemParts(const std::string& step) {
-  size_t open = step.find('[');
-  if (open == std::string::npos || step.back() != ']') return {};
-  return {step.substr(0, open), step.substr(open + 1, step.size() - open - 2)};
-}
-
 // Every step run, or, when a ForEach added many (more than kItemRowsShown),
 // the written steps and one line per template step: how many items are in
 // each state, and which failed. `item` shows that item's steps only; `all` every one.
@@ -96,7 +90,7 @@ void PrintSteps(const Json& runs, const std::string& item, bool all) {
             source.empty() ? "-" : "hit:" + source, OutputsText(r["outputs"]), r["failure_reason"]};
   };
   size_t item_rows = 0;
-  for (const Json& r : runs) item_rows += !ItemParts(r["step"]).first.empty();
+  for (const Json& r : runs) item_rows += !pipeline::SplitItemStepName(r["step"].get<std::string>()).first.empty();
   const bool summarise = !all && item.empty() && item_rows > kItemRowsShown;
   struct Summary {
     std::string type;
@@ -107,7 +101,7 @@ void PrintSteps(const Json& runs, const std::string& item, bool all) {
   std::map<std::string, Summary> summaries;
   std::vector<std::string> order;
   for (const Json& r : runs) {
-    auto [base, of] = ItemParts(r["step"]);
+    auto [base, of] = pipeline::SplitItemStepName(r["step"].get<std::string>());
     if (!item.empty()) {
       if (of == item) rows.push_back(row(r));
       continue;

@@ -14,8 +14,8 @@ namespace {
 
 // "DummyDim2" of "Train[DummyDim2]"; the name itself when it names no item.
 std::string ItemOf(const std::string& step) {
-  size_t open = step.find('[');
-  return open == std::string::npos || step.back() != ']' ? step : step.substr(open + 1, step.size() - open - 2);
+  std::string item = SplitItemStepName(step).second;
+  return item.empty() ? step : item;
 }
 
 }  // namespace

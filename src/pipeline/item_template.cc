@@ -242,6 +242,12 @@ bool IsItemStepName(std::string_view name) {
   return IsValidName(name.substr(0, open)) && IsValidItem(name.substr(open + 1, name.size() - open - 2));
 }
 
+std::pair<std::string, std::string> SplitItemStepName(std::string_view name) {
+  if (!IsItemStepName(name)) return {};
+  size_t open = name.find('[');
+  return {std::string(name.substr(0, open)), std::string(name.substr(open + 1, name.size() - open - 2))};
+}
+
 Result<std::vector<StepDef>> InstantiateTemplate(const Json& steps, const std::string& field,
                                                  const TemplateItem& item, const StepTypeRegistry& types) {
   if (!IsValidItem(item.item)) {

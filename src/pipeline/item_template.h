@@ -18,6 +18,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/json.h"
@@ -33,6 +34,8 @@ bool IsValidItem(std::string_view item);
 std::string ItemStepName(const std::string& step, const std::string& item);
 // Whether `name` is an item's step name: a valid name, then [<valid item>].
 bool IsItemStepName(std::string_view name);
+// {"Train", "DummyDim2"} of "Train[DummyDim2]"; {"", ""} for a name that names no item.
+std::pair<std::string, std::string> SplitItemStepName(std::string_view name);
 
 struct TemplateItem {
   std::string item;
