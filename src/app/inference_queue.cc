@@ -5,6 +5,7 @@
 #include <iostream>
 #include <set>
 
+#include "common/csv_line.h"
 #include "common/file_util.h"
 #include "common/sha256.h"
 #include "serving/payload.h"
@@ -79,7 +80,7 @@ Result<int> InferenceQueue::EnqueueFile(const fs::path& file, const QueueTarget&
   record.key = Sha256::Of(record.path + "\n" + record.digest);
   fs::path dir = processed_dir.empty() ? ProcessedDir(file) : processed_dir;
   if (!keep_in_place) record.processed_path = (dir / fs::path(record.path).filename()).string();
-  if (!events::SplitCsvLine(lines[0], &record.columns)) {
+  if (!SplitCsvLine(lines[0], &record.columns)) {
     return Status::InvalidArgument(file.string() + " line 1 (header): a quoted name is not closed");
   }
   record.dimension = target.dimension;
@@ -90,7 +91,7 @@ Result<int> InferenceQueue::EnqueueFile(const fs::path& file, const QueueTarget&
   rows.reserve(lines.size() - 1);
   std::vector<std::string> cells;
   for (size_t i = 1; i < lines.size(); ++i) {
-    if (!events::SplitCsvLine(lines[i], &cells)) {
+    if (!SplitCsvLine(lines[i], &cells)) {
       return Status::InvalidArgument(file.string() + " line " + std::to_string(i + 1) + ": a quoted value is not closed");
     }
     if (cells.size() != record.columns.size()) {

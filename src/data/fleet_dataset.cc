@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "common/csv_line.h"
 #include "common/file_util.h"
 #include "common/random.h"
 
@@ -22,12 +23,9 @@ constexpr const char* kOneHot[] = {"State", "Area Code", "Int'l Plan", "VMail Pl
 constexpr const char* kScaled[] = {"Day Mins", "Eve Mins", "Night Mins", "Intl Mins"};
 
 std::vector<std::string> SplitLine(const std::string& line) {
-  std::vector<std::string> out(1);
-  for (char c : line) {
-    if (c == ',') out.emplace_back();
-    else if (c != '\r') out.back() += c;
-  }
-  return out;
+  std::vector<std::string> cells;
+  SplitCsvLine(line, &cells);
+  return cells;
 }
 
 std::string JoinLine(const std::vector<std::string>& fields) {

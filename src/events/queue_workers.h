@@ -88,11 +88,6 @@ struct RoundResult {
   int files_moved = 0;
 };
 
-// The cells of one CSV line: fields split on commas; a field that starts
-// with '"' is quoted ("" inside is a quote). A quote elsewhere is kept
-// literally. False when a quoted field is not closed.
-bool SplitCsvLine(std::string_view line, std::vector<std::string>* cells);
-
 // A random (version 4) UUID, as text.
 std::string NewUuid4();
 

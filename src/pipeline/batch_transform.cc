@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/csv_line.h"
 #include "common/file_util.h"
 #include "data/fitted_transform.h"
 #include "ml/dataset.h"
@@ -24,32 +25,6 @@ using ml::Model;
 using ml::ModelRegistry;
 using ml::TaskKind;
 using ml::XgboostBooster;
-
-// One CSV line's fields; quoted fields may hold commas and doubled quotes.
-std::vector<std::string> SplitFields(std::string_view line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
 
 std::string QuoteField(const std::string& field) {
   if (field.find_first_of(",\"\n") == std::string::npos) return field;
@@ -207,11 +182,15 @@ Result<BatchTransformResult> RunBatchTransform(const BatchTransformRequest& requ
       ++line;
       start = end + 1;
       if (l.empty()) continue;
+      std::vector<std::string> cells;
+      if (!SplitCsvLine(l, &cells)) {
+        return Status::InvalidArgument(file.string() + ":" + std::to_string(line) + ": a quoted field is not closed");
+      }
       if (request.header && line == 1) {
-        header = SplitFields(l);
+        header = std::move(cells);
         continue;
       }
-      rows.push_back(SplitFields(l));
+      rows.push_back(std::move(cells));
       lines.push_back(line);
     }
     if (rows.empty()) continue;

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "common/csv_line.h"
+
 namespace grove::store {
 
 namespace {
@@ -87,30 +89,11 @@ QueueMessageRecord MessageFromRow(const Statement& row) {
   return m;
 }
 
-// The cells of a CSV line (quoted cells may hold commas and doubled quotes).
-std::vector<std::string> Cells(std::string_view line) {
-  std::vector<std::string> cells(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (c == '"' && quoted && i + 1 < line.size() && line[i + 1] == '"') {
-      cells.back() += '"';
-      ++i;
-    } else if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      cells.emplace_back();
-    } else {
-      cells.back() += c;
-    }
-  }
-  return cells;
-}
-
 // {"name": value, ...} of a row's cells but the ground truth: numbers as numbers, empty cells as null, other
 // cells as strings.
 std::string FeaturesJson(std::string_view line, const std::vector<std::string>& columns, int ground_truth) {
-  std::vector<std::string> cells = Cells(line);
+  std::vector<std::string> cells;
+  SplitCsvLine(line, &cells);  // Checked when the row was enqueued.
   Json out = Json::object();
   for (size_t c = 0; c < cells.size() && c < columns.size(); ++c) {
     if (static_cast<int>(c) == ground_truth) continue;
@@ -146,7 +129,14 @@ PredictionRecord PredictionFromRow(const Statement& row) {
   p.ground_truth = row.Text(9);
   p.ground_truth_index = row.Int(10);
   p.created_at = row.Int64(11);
-  p.features = FeaturesJson(row.Text(12), Strings(row.JsonValue(13)), p.ground_truth_index);
+  // Consecutive predictions mostly share a file: parse its column names once per run of them.
+  thread_local std::string columns_text;
+  thread_local std::vector<std::string> columns;
+  if (std::string text = row.Text(13); text != columns_text) {
+    columns = Strings(Json::parse(text, nullptr, /*allow_exceptions=*/false));
+    columns_text = std::move(text);
+  }
+  p.features = FeaturesJson(row.Text(12), columns, p.ground_truth_index);
   return p;
 }
 
