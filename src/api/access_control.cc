@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "api/console_routes.h"
 #include "api/s3/s3_wire.h"
 #include "api/sagemaker/wire.h"
 
@@ -56,6 +57,7 @@ Protocol ProtocolOf(const HttpRequest& request) {
     if (!name.empty() && name.find('/') == std::string_view::npos) return Protocol::kRuntime;
   }
   if (path == "/api" || StartsWith(path, "/api/") || path == "/metrics" || path == "/ping") return Protocol::kNative;
+  if (IsConsoleRequest(request)) return Protocol::kNative;
   return Protocol::kS3;
 }
 
@@ -65,6 +67,7 @@ std::optional<auth::Role> DefaultRequiredRole(const HttpRequest& request) {
   // The router ignores a trailing '/': "/approve/" is "/approve".
   while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   if (read && (path == "/ping" || path == "/api/v1/health")) return std::nullopt;
+  if (IsConsoleRequest(request)) return std::nullopt;  // The page asks for a key and sends it with its calls.
   if (path == "/api/v1/keys" || StartsWith(path, "/api/v1/keys/")) return auth::Role::kAdmin;
   if (ProtocolOf(request) == Protocol::kSageMaker) {
     std::string_view op = SageMakerOperation(request);

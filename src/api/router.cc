@@ -167,12 +167,16 @@ bool Router::Applies(const Rule& rule, const std::vector<std::string_view>& part
 void Router::Reserve(std::string segment) { reserved_.push_back(std::move(segment)); }
 
 void Router::AddForHeader(std::string name, std::shared_ptr<Handler> handler) {
-  header_rules_.emplace_back(std::move(name), std::move(handler));
+  AddForRequest([name = std::move(name)](const HttpRequest& r) { return r.headers.Has(name); }, std::move(handler));
+}
+
+void Router::AddForRequest(std::function<bool(const HttpRequest&)> matches, std::shared_ptr<Handler> handler) {
+  request_rules_.emplace_back(std::move(matches), std::move(handler));
 }
 
 HttpResponse Router::Route(HttpRequest* request) const {
-  for (const auto& [header, handler] : header_rules_) {
-    if (request->headers.Has(header)) return handler->Handle(*request);
+  for (const auto& [matches, handler] : request_rules_) {
+    if (matches(*request)) return handler->Handle(*request);
   }
   std::string_view path = request->path.empty() ? std::string_view("/") : request->path;
   std::vector<std::string_view> parts = SplitPath(path);

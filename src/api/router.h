@@ -3,6 +3,7 @@
 // Ordered routing rules: method + path pattern -> Handler. Whoever wires the
 // server builds one Router in one function; the server calls Route for every
 // request.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,10 @@ class Router : public Dispatcher {
   // path rule: SageMaker's control plane names its operation in X-Amz-Target
   // on POST /. Header rules are tried in the order added.
   void AddForHeader(std::string name, std::shared_ptr<Handler> handler);
+  // Sends every request `matches` accepts to `handler`, before any path rule,
+  // in the order added with the header rules (e.g. a browser's GET /, which
+  // S3's ListBuckets would otherwise take).
+  void AddForRequest(std::function<bool(const HttpRequest&)> matches, std::shared_ptr<Handler> handler);
 
   // Keeps paths whose first segment is `segment` (e.g. "api") to rules that
   // spell it: a capture there (S3's "/{bucket}/...") does not take them, so
@@ -100,7 +105,7 @@ class Router : public Dispatcher {
                                                const std::vector<std::string_view>& parts) const;
 
   std::vector<Rule> rules_;
-  std::vector<std::pair<std::string, std::shared_ptr<Handler>>> header_rules_;
+  std::vector<std::pair<std::function<bool(const HttpRequest&)>, std::shared_ptr<Handler>>> request_rules_;
   std::vector<std::string> reserved_;  // First segments only their literal rules take.
 };
 

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <random>
 
+#include "api/console_routes.h"
 #include "api/http_server.h"
 #include "app/inference_queue.h"
 #include "api/rest/rest_routes.h"
@@ -101,6 +102,7 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   if (Status s = api::rest::AddRestRoutes(&router, rest); !s.ok()) return ReportError(s);
   router.AddForHeader("X-Amz-Target", std::make_shared<api::sagemaker::ControlPlane>(api::sagemaker::OperationContext{
                                           home->get(), executor->get(), &service, api::sagemaker::Arns(args.region)}));
+  if (Status s = api::AddConsoleRoutes(&router); !s.ok()) return ReportError(s);
   // S3 last: its /{bucket}/{key...} rules would shadow any route added after them.
   app::ObjectStore objects(**home);
   if (Status s = api::s3::AddS3Routes(&router, &objects); !s.ok()) return ReportError(s);

@@ -1,4 +1,4 @@
-// Access keys (admin only, see DefaultRequiredRole): list, create, revoke.
+// Access keys (admin only, see DefaultRequiredRole): list, create, revoke; and who the caller is.
 #include "api/auth/access_keys.h"
 #include "api/rest/rest_routes.h"
 #include "api/rest/rest_wire.h"
@@ -7,6 +7,10 @@ namespace grove::api::rest {
 
 Status AddKeyRoutes(Router* router, const RestContext& context) {
   app::Home* home = context.home;
+  // Who the caller is; the console shows only what the role may do.
+  RETURN_IF_ERROR(AddJson(router, "GET", "/api/v1/whoami", [](const HttpRequest& request) -> Result<Json> {
+    return Json{{"identity", request.identity}, {"role", auth::RoleName(request.role)}};
+  }));
   RETURN_IF_ERROR(AddList(router, "/api/v1/keys", [home](const HttpRequest&, const PageRequest&) -> Result<Json> {
     ASSIGN_OR_RETURN(auto keys, auth::ListAccessKeys(*home->metadata()));
     Json out = Json::array();
