@@ -21,3 +21,6 @@ echo
 python3 bench/sagemaker_pipeline_bench.py "$build"
 echo
 bench/fleet_bench.sh "$build"
+
+echo
+node bench/console_bench.mjs "$build"

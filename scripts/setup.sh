@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Grove's build, tests and benchmarks need.
+# Installs the Debian packages Grove's build, tests and benchmarks need (npm packages: the build runs `npm ci`).
 # Does nothing when they are all present. Safe to run repeatedly.
 set -euo pipefail
 
@@ -11,7 +11,15 @@ packages=(
   # SageMaker Processing steps run their scripts with Debian's python3 and its scientific stack, in a
   # bubblewrap sandbox (src/pipeline/steps/sagemaker_processing_step.cc).
   bubblewrap python3-sklearn python3-pandas python3-xgboost python3-boto3
+  # The console's browser tests (tests/browser/) drive Debian's chromium with playwright-core from npm;
+  # no browser is downloaded.
+  chromium fonts-dejavu-core
 )
+# The console is built with npm (src/web/package-lock.json, installed by the build with `npm ci`). A machine
+# that has Node.js from elsewhere keeps it; otherwise Debian's.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(hyperfine wrk nginx)
 fi

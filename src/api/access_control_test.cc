@@ -88,6 +88,18 @@ TEST_F(AccessControlTest, HealthIsOpenAndEverythingElseNeedsAKey) {
   EXPECT_EQ(Call("POST", "/ping").status, 401);
 }
 
+TEST_F(AccessControlTest, TheConsoleIsOpenButItsApiCallsAreNot) {
+  EXPECT_EQ(Call("GET", "/", {{"Accept", "text/html,application/xhtml+xml"}}).status, 200);
+  EXPECT_EQ(Call("GET", "/ui/assets/main-X.js").status, 200);
+  EXPECT_EQ(Call("HEAD", "/ui").status, 200);
+  EXPECT_EQ(authenticator_.calls, 0);
+  // S3's ListBuckets (no text/html), a write under /ui/ and the API the console calls all need a key.
+  EXPECT_EQ(Call("GET", "/").status, 403);
+  EXPECT_EQ(Call("PUT", "/ui/assets/main-X.js").status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/whoami").status, 401);
+  EXPECT_EQ(Call("GET", "/api/v1/whoami", {{"Authorization", "Bearer viewer"}}).status, 200);
+}
+
 TEST_F(AccessControlTest, RolesLimitWhatACallerMayDo) {
   auto status = [&](const std::string& method, const std::string& target, const std::string& role,
                     const std::string& amz_target = "") {

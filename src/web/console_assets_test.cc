@@ -23,14 +23,18 @@ TEST(ConsoleAssetsTest, IndexNamesOnlyFilesThatExist) {
     EXPECT_TRUE(asset->immutable) << path;
     ++found;
   }
-  if (ConsoleBuilt()) EXPECT_GE(found, 1);
+  if (ConsoleBuilt()) {
+    EXPECT_GE(found, 1);
+  }
 }
 
 TEST(ConsoleAssetsTest, EveryAssetUnzipsToItsSizeInPathOrder) {
   const std::vector<Asset>& assets = ConsoleAssets();
   ASSERT_FALSE(assets.empty());
   for (size_t i = 0; i < assets.size(); ++i) {
-    if (i > 0) EXPECT_LT(assets[i - 1].path, assets[i].path);
+    if (i > 0) {
+      EXPECT_LT(assets[i - 1].path, assets[i].path);
+    }
     auto bytes = PlainBytes(assets[i]);
     ASSERT_TRUE(bytes.ok()) << assets[i].path << ": " << bytes.status().ToString();
     EXPECT_EQ(bytes->size(), assets[i].size) << assets[i].path;

@@ -33,7 +33,8 @@ export class Server {
     const server = new Server();
     server.home = home;
     server.log = '';
-    server.process = spawn(GROVE, ['--home', home, 'server', '--listen', '127.0.0.1:0', ...args],
+    const listen = args.includes('--listen') ? [] : ['--listen', '127.0.0.1:0'];
+    server.process = spawn(GROVE, ['--home', home, 'server', ...listen, ...args],
                            { cwd: SOURCE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
     const onData = (d) => { server.log += d.toString(); };
     server.process.stdout.on('data', onData);

@@ -13,9 +13,15 @@ let connected = false;
 let pending = [];
 let scheduled = false;
 
+// Counts for benchmarks and diagnostics (bench/console_bench.mjs reads them): events and batches delivered.
+const stats = { events: 0, batches: 0 };
+window.__groveEvents = stats;
+
 function flush() {
   scheduled = false;
   const batch = pending;
+  stats.events += batch.length;
+  stats.batches += 1;
   pending = [];
   for (const fn of listeners) {
     try {

@@ -13,7 +13,7 @@ export function Pipelines() {
     <div class="page-head"><h1>Pipelines</h1></div>
     <${ErrorNote} error=${list.error} />
     ${!list.data ? html`<${Loading} what="pipelines" />` : list.data.items.length === 0
-      ? html`<${Empty}>No pipelines yet. Register one with <code>grove pipeline register FILE</code> or run one
+      ? html`<${Empty}>No pipelines yet. Store one with <code>grove pipeline create FILE</code> or run one
           with <code>grove run FILE</code>.<//>`
       : html`<table class="list">
         <thead><tr><th>Pipeline</th><th>Description</th><th>Latest version</th><th>Updated</th><th></th></tr></thead>
