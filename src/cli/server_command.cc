@@ -149,6 +149,8 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
             << " endpoint" << (endpoints == 1 ? "" : "s") << ", data folder " << (*home)->root().string()
             << "); Ctrl-C stops it" << std::endl;
   PrintServerAuth(*access, **home, options.host, server.port());
+  std::cout << "web console: http://" << options.host << ":" << server.port() << "/"
+            << (args.auth == "off" ? "" : " (sign in with an access key's secret)") << std::endl;
   int signal = 0;
   sigwait(&stop_signals, &signal);
   std::cout << "stopping (" << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;

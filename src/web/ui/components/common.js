@@ -56,10 +56,12 @@ export function useLoad(load, deps) {
 
 // A paginated list (docs/api.md "Pagination"): Newer/Older buttons over next_page_token.
 export function usePages(path, limit = 50) {
-  const [tokens, setTokens] = useState(['']);
+  // The page tokens seen so far, for this path only: another path starts at its first page.
+  const [state, setState] = useState({ path, tokens: [''] });
+  const tokens = state.path === path ? state.tokens : [''];
+  const setTokens = (next) => setState({ path, tokens: next });
   const page = tokens.length - 1;
-  const result = useLoad(() => listPage(path, tokens[page], limit), [path, tokens]);
-  useEffect(() => setTokens(['']), [path]);
+  const result = useLoad(() => listPage(path, tokens[page], limit), [path, tokens.join('\n')]);
   const pager = html`<${Pager}
     page=${page}
     hasNext=${!!(result.data && result.data.next_page_token)}
