@@ -45,7 +45,8 @@ Json ToJson(const store::StepRunRecord& r) {
           {"cache_key", r.cache_key},
           {"outputs", r.outputs},
           {"metadata", r.metadata},
-          {"log", r.log_digest}};
+          {"log", r.log_digest},
+          {"arguments", r.arguments}};
 }
 
 Json ToJson(const store::ModelGroupRecord& r) {

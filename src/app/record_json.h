@@ -26,7 +26,7 @@ Json ToJson(const store::DefinitionRecord& r);
 // {id, pipeline, version, status, parameters, failure_reason, started_at, ended_at, duration_ms}
 Json ToJson(const store::ExecutionRecord& r);
 // {step, type, status, attempts, started_at, ended_at, duration_ms, failure_reason, cache_hit,
-//  cache_hit_source, cache_key, outputs, metadata, log}
+//  cache_hit_source, cache_key, outputs, metadata, log, arguments}
 Json ToJson(const store::StepRunRecord& r);
 // {name, description, versions, created_at}
 Json ToJson(const store::ModelGroupRecord& r);

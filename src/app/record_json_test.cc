@@ -19,7 +19,7 @@ TEST(RecordJsonTest, DocumentedFieldNamesStay) {
   EXPECT_EQ(Keys(ToJson(store::StepRunRecord{})),
             (std::vector<std::string>{"step", "type", "status", "attempts", "started_at", "ended_at", "duration_ms",
                                       "failure_reason", "cache_hit", "cache_hit_source", "cache_key", "outputs",
-                                      "metadata", "log"}));
+                                      "metadata", "log", "arguments"}));
   EXPECT_EQ(Keys(ToJson(store::ModelVersionRecord{})),
             (std::vector<std::string>{"group", "version", "approval_status", "approval_comment",
                                       "approval_changed_by", "approval_changed_at", "model", "metrics", "metadata",
@@ -36,6 +36,13 @@ TEST(RecordJsonTest, DocumentedFieldNamesStay) {
             (std::vector<std::string>{"name", "version", "pinned", "approved_versions", "state", "error"}));
   EXPECT_EQ(Keys(ToJson(store::PromotionRecord{})),
             (std::vector<std::string>{"id", "source", "target", "models", "by", "at", "comment", "test"}));
+}
+
+TEST(RecordJsonTest, AStepRunShowsTheArgumentsItRanWith) {
+  store::StepRunRecord run;
+  EXPECT_EQ(ToJson(run)["arguments"], Json::object());
+  run.arguments = {{"train", "artifact:sha256:ab"}, {"hyperparameters", {{"num_round", 50}}}};
+  EXPECT_EQ(ToJson(run)["arguments"], run.arguments);
 }
 
 TEST(RecordJsonTest, UnsetTimesAreNullAndDurationsNeedAnEnd) {
