@@ -90,8 +90,13 @@ Json ToJson(const store::PromotionRecord& r) {
 Json ToJson(const serving::EndpointState& state) {
   Json models = Json::array();
   for (const serving::ServedModelState& m : state.models) {
-    Json model = {{"name", m.group},       {"version", m.version}, {"pinned", m.pinned},
-                  {"approved_versions", m.approved}, {"state", m.state}};
+    Json model = {{"name", m.group},
+                  {"version", m.version},
+                  {"pinned", m.pinned},
+                  {"approved_versions", m.approved},
+                  {"state", m.state},
+                  {"requests", m.requests},
+                  {"mean_latency_ms", m.requests > 0 ? m.latency_seconds * 1000 / double(m.requests) : 0.0}};
     if (!m.error.empty()) model["error"] = m.error;
     models.push_back(std::move(model));
   }

@@ -40,7 +40,8 @@ Json ToJson(const store::ArtifactLink& r);
 // {id, source, target, models: ["G/N", ...], by, at, comment, test}
 Json ToJson(const store::PromotionRecord& r);
 // {name, multi_model, follow, capture_percent, status,
-//  models: [{name, version, pinned, approved_versions, state, error?}]}
+//  models: [{name, version, pinned, approved_versions, state, requests, mean_latency_ms, error?}]}
+// (requests and their mean latency since this process started, per version).
 Json ToJson(const serving::EndpointState& state);
 // {step, execution_id, number, family, hyperparameters, fold_scores, mean_score, status, duration_ms,
 //  error, best}: a tuning trial of step `step`, `best` when the step's search chose it.

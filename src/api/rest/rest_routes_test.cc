@@ -186,6 +186,23 @@ TEST_F(RestRoutesTest, EndpointsAreCreatedDeployedPromotedAndDeleted) {
   EXPECT_EQ(Expect(404, "GET", "/api/v1/endpoints/staging")["error"]["code"], "NotFound");
 }
 
+TEST_F(RestRoutesTest, EndpointsShowEachModelsRequestsAndMeanLatency) {
+  RegisterAbalone("Abalone", /*approve=*/true);
+  Json created = Expect(201, "POST", "/api/v1/endpoints", R"({"name": "live", "deploy": ["Abalone/1"]})", "operator");
+  EXPECT_EQ(created["models"][0]["requests"], 0);
+  EXPECT_EQ(created["models"][0]["mean_latency_ms"], 0.0);
+  const std::string invocation = Json{{"data", kRawRow}, {"input", "raw"}}.dump();
+  for (int i = 0; i < 2; ++i) Expect(200, "POST", "/api/v1/endpoints/live/invocations", invocation, "operator");
+
+  Json model = Expect(200, "GET", "/api/v1/endpoints/live", "", "viewer")["models"][0];
+  EXPECT_EQ(model["version"], 1);
+  EXPECT_EQ(model["requests"], 2);
+  EXPECT_GT(model["mean_latency_ms"].get<double>(), 0.0);
+  Json listed = Expect(200, "GET", "/api/v1/endpoints", "", "viewer")["items"][0]["models"][0];
+  EXPECT_EQ(listed["requests"], 2);
+  EXPECT_EQ(listed["mean_latency_ms"], model["mean_latency_ms"]);
+}
+
 TEST_F(RestRoutesTest, ArtifactsAreDescribedAndDownloaded) {
   std::string id = RunScript();
   Json outputs = Expect(200, "GET", "/api/v1/executions/" + id + "/outputs");

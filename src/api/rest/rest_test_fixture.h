@@ -1,8 +1,9 @@
 #pragma once
 
 // The fixture of the REST route tests (test-only): a fresh data folder, the
-// REST routes behind real access control on a real HTTP server, and one key
-// per role ("viewer-key", ...), sent as Bearer secrets.
+// REST routes (and the serving routes, for invocations) behind real access
+// control on a real HTTP server, and one key per role ("viewer-key", ...),
+// sent as Bearer secrets.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -15,6 +16,7 @@
 #include "api/http_server.h"
 #include "api/http_test_client.h"
 #include "api/rest/rest_routes.h"
+#include "api/serving_routes.h"
 #include "app/app_test_fixture.h"
 
 namespace grove::api::rest {
@@ -40,6 +42,7 @@ class RestTest : public app::testing::AppTest {
     context.events.poll = std::chrono::milliseconds(10);
     context.events.keep_alive = keep_alive_;
     ASSERT_TRUE(AddRestRoutes(&router_, context).ok());
+    ASSERT_TRUE(AddServingRoutes(&router_, service_.get(), nullptr, &counters_).ok());
     keys_ = std::make_unique<auth::StoreKeySource>(home_->metadata(), home_->clock(), 0);
     authenticator_ = std::make_unique<auth::KeyAuthenticator>(keys_.get(), home_->clock());
     access_ = std::make_unique<AccessControl>(router_, authenticator_.get());
@@ -74,6 +77,7 @@ class RestTest : public app::testing::AppTest {
   std::chrono::milliseconds keep_alive_{15'000};
   std::unique_ptr<pipeline::Executor> executor_;
   std::unique_ptr<serving::EndpointService> service_;
+  InvocationCounters counters_;
   std::map<std::string, std::string> secrets_;
   Router router_;
   std::unique_ptr<auth::StoreKeySource> keys_;
