@@ -132,6 +132,25 @@ Json ToJson(const PipelineDescription& d) {
   return out;
 }
 
+Json ToJson(const PipelineGraph& g) {
+  Json parameters = Json::array();
+  for (const pipeline::ParameterDef& p : g.parameters) {
+    Json param = {{"name", p.name}, {"type", pipeline::ParamTypeName(p.type)}};
+    if (p.default_value) param["default"] = *p.default_value;
+    if (!p.enum_values.empty()) param["enum"] = p.enum_values;
+    if (!p.description.empty()) param["description"] = p.description;
+    parameters.push_back(std::move(param));
+  }
+  Json steps = Json::array();
+  for (const GraphStep& s : g.steps) {
+    Json step = {{"name", s.name}, {"type", s.type}, {"depends_on", s.depends_on}};
+    if (!s.parent.empty()) step["parent"] = s.parent;
+    if (!s.branch.empty()) step["branch"] = s.branch;
+    steps.push_back(std::move(step));
+  }
+  return {{"pipeline", g.pipeline}, {"version", g.version}, {"parameters", parameters}, {"steps", steps}};
+}
+
 Json ToJson(const RegisteredDefinition& r) {
   return {{"pipeline", r.definition.name}, {"version", r.version}, {"new_version", r.new_version}};
 }

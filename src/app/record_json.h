@@ -53,6 +53,9 @@ Json ToJson(const store::EventRecord& e);
 // Views of what the use cases return, built on the records' views.
 // pipeline {name, ...} with "definition": the version described.
 Json ToJson(const PipelineDescription& d);
+// {pipeline, version, parameters: [{name, type, default?, enum?, description?}],
+//  steps: [{name, type, depends_on, parent?, branch?}]}: what a console draws.
+Json ToJson(const PipelineGraph& g);
 // {pipeline, version, new_version}: a definition stored (`pipeline create`).
 Json ToJson(const RegisteredDefinition& r);
 // {id, pipeline, version}: an execution started.

@@ -67,6 +67,30 @@ TEST_F(RestRoutesTest, PipelinesAreCreatedFromAPostedDefinition) {
   EXPECT_EQ(Call("POST", "/api/v1/pipelines", kScriptPipeline, "viewer").status, 403);
 }
 
+TEST_F(RestRoutesTest, APipelineGraphHasItsParametersAndSteps) {
+  Call("POST", "/api/v1/pipelines", kScriptPipeline, "operator");
+  Call("POST", "/api/v1/pipelines",
+       "pipeline: hello\nsteps:\n  - {name: A, type: Fail, arguments: {message: a}}\n"
+       "  - {name: B, type: Fail, arguments: {message: b}, depends_on: [A]}\n",
+       "operator");
+  Json v1 = Expect(200, "GET", "/api/v1/pipelines/hello/graph?version=1", "", "viewer");
+  EXPECT_EQ(v1, Json::parse(R"({"pipeline": "hello", "version": 1,
+      "parameters": [{"name": "Word", "type": "String", "default": "world"}],
+      "steps": [{"name": "Write", "type": "Processing", "depends_on": []}]})"));
+  Json latest = Expect(200, "GET", "/api/v1/pipelines/hello/graph", "", "viewer");
+  EXPECT_EQ(latest["version"], 2);
+  EXPECT_EQ(latest["parameters"], Json::array());
+  EXPECT_EQ(latest["steps"][1], Json::parse(R"({"name": "B", "type": "Fail", "depends_on": ["A"]})"));
+
+  Json no_pipeline = Expect(404, "GET", "/api/v1/pipelines/nope/graph");
+  EXPECT_EQ(no_pipeline["error"]["code"], "NotFound");
+  EXPECT_THAT(no_pipeline["error"]["message"].get<std::string>(), HasSubstr("pipelines: hello"));
+  EXPECT_THAT(Expect(404, "GET", "/api/v1/pipelines/hello/graph?version=3")["error"]["message"].get<std::string>(),
+              HasSubstr("no version 3 of pipeline 'hello'"));
+  EXPECT_THAT(Expect(400, "GET", "/api/v1/pipelines/hello/graph?version=0")["error"]["message"].get<std::string>(),
+              HasSubstr("version '0'"));
+}
+
 TEST_F(RestRoutesTest, ExecutionsStartWithTypedParametersAndShowWhatTheyDid) {
   std::string id = RunScript("typed");
   Json execution = Expect(200, "GET", "/api/v1/executions/" + id, "", "viewer");
