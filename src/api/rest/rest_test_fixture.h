@@ -66,6 +66,18 @@ class RestTest : public app::testing::AppTest {
     EXPECT_TRUE(response.has_value()) << method << " " << target;
     return response.value_or(http_test::ClientResponse{});
   }
+  // Opens a server-sent event stream as a viewer, with `headers`; checks the response head.
+  std::unique_ptr<http_test::TestClient> OpenStream(const std::string& target, const std::string& headers = "") {
+    auto client = http_test::TestClient::Connect(server_->port());
+    EXPECT_TRUE(client->Send(http_test::BuildRequest("GET", target, "", Auth("viewer") + headers)));
+    auto head = client->ReadResponse(/*head=*/true);
+    EXPECT_TRUE(head.has_value()) << target;
+    if (head) {
+      EXPECT_EQ(head->status, 200) << target;
+      EXPECT_EQ(head->Header("Content-Type"), "text/event-stream; charset=utf-8");
+    }
+    return client;
+  }
   // The JSON body of a call that must answer `status`.
   Json Expect(int status, const std::string& method, const std::string& target, const std::string& body = "",
               const std::string& role = "admin") {
