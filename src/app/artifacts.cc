@@ -143,10 +143,7 @@ Result<std::string> Artifacts::ReadRange(std::string_view text, int64_t offset, 
                                    std::string(text) + " (" + std::to_string(size) + " bytes)");
   }
   int64_t count = std::min(size - offset, length.value_or(size - offset));
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes(static_cast<size_t>(count), '\0');
-  if (!in.seekg(offset) || !in.read(bytes.data(), count)) return ErrnoStatus("cannot read", path, errno);
-  return bytes;
+  return ReadFileFrom(path, static_cast<uint64_t>(offset), static_cast<size_t>(count));
 }
 
 Result<fs::path> Artifacts::CopyTo(std::string_view text, const fs::path& dest) {

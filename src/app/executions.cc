@@ -3,6 +3,7 @@
 #include "app/pipelines.h"
 #include "common/file_util.h"
 #include "pipeline/parameters.h"
+#include "pipeline/step_attempt.h"
 #include "pipeline/steps/tuning_results.h"
 
 namespace grove::app {
@@ -102,9 +103,13 @@ Result<std::vector<store::StepRunRecord>> Executions::Steps(const std::string& i
   return home_.metadata()->ListStepRuns(id);
 }
 
+Result<store::StepRunRecord> Executions::StepRun(const std::string& id, const std::string& step) {
+  return home_.metadata()->GetStepRun(id, step);
+}
+
 Result<std::vector<store::StepRunRecord>> Executions::Runs(const std::string& id, const std::string& step) {
   if (step.empty()) return home_.metadata()->ListStepRuns(id);
-  ASSIGN_OR_RETURN(store::StepRunRecord run, home_.metadata()->GetStepRun(id, step));
+  ASSIGN_OR_RETURN(store::StepRunRecord run, StepRun(id, step));
   return std::vector<store::StepRunRecord>{std::move(run)};
 }
 
@@ -112,16 +117,37 @@ Result<std::vector<StepLog>> Executions::Logs(const std::string& id, const std::
   ASSIGN_OR_RETURN(std::vector<store::StepRunRecord> runs, Runs(id, step));
   std::vector<StepLog> logs;
   for (store::StepRunRecord& run : runs) {
-    Result<std::string> text = Status::NotFound("");
-    if (!run.log_digest.empty()) {
-      auto path = home_.artifacts()->LocalPath(run.log_digest);
-      if (path.ok()) text = ReadFile(*path);
-    } else {
-      text = ReadFile(home_.work() / id / run.step_name / "log");
-    }
+    Result<std::filesystem::path> path = LogPath(run);
+    Result<std::string> text = path.ok() ? ReadFile(*path) : path.status();
     logs.push_back({std::move(run), text.ok() ? *text : ""});
   }
   return logs;
+}
+
+Result<StepLogPiece> Executions::LogFrom(const std::string& id, const std::string& step, uint64_t offset,
+                                         size_t max_bytes) {
+  StepLogPiece piece;
+  ASSIGN_OR_RETURN(piece.run, StepRun(id, step));
+  piece.running = IsRunning(piece.run);
+  ASSIGN_OR_RETURN(std::filesystem::path path, LogPath(piece.run));
+  Result<std::string> text = ReadFileFrom(path, offset, max_bytes);
+  if (text.ok()) {
+    piece.text = std::move(*text);
+  } else if (text.status().code() != StatusCode::kNotFound) {  // No log file yet: nothing written.
+    return text.status();
+  }
+  return piece;
+}
+
+bool Executions::IsRunning(const store::StepRunRecord& run) {
+  return run.status == store::kStarting || run.status == store::kExecuting || run.status == store::kStopping;
+}
+
+Result<std::filesystem::path> Executions::LogPath(const store::StepRunRecord& run) {
+  if (run.log_digest.empty() || IsRunning(run)) {
+    return pipeline::StepLogPath(home_.work(), run.execution_id, run.step_name);
+  }
+  return home_.artifacts()->LocalPath(run.log_digest);
 }
 
 Result<std::vector<StepOutput>> Executions::Outputs(const std::string& id, const std::string& step) {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,6 +38,16 @@ struct ExecutionQuery {
 // live log while it runs; empty when neither exists yet.
 struct StepLog {
   store::StepRunRecord run;
+  std::string text;
+};
+
+// A piece of one step run's log (Executions::LogFrom).
+struct StepLogPiece {
+  store::StepRunRecord run;
+  // The run had not ended (Starting, Executing or Stopping) when it was read:
+  // `text` is from its live log, which may still grow, perhaps mid-line.
+  bool running = false;
+  // Bytes of the log from the offset asked for; empty at or past its end.
   std::string text;
 };
 
@@ -86,8 +99,16 @@ class Executions {
   Result<std::vector<store::ExecutionRecord>> List(const ExecutionQuery& query);
   Result<store::ExecutionRecord> Describe(const std::string& id);
   Result<std::vector<store::StepRunRecord>> Steps(const std::string& id);
+  // The run of step `step`; NotFound for an unknown execution, or a step
+  // without a run (naming those that have one).
+  Result<store::StepRunRecord> StepRun(const std::string& id, const std::string& step);
   // Every step's log, or one step's (`step` not empty; NotFound naming the steps if it has no run).
   Result<std::vector<StepLog>> Logs(const std::string& id, const std::string& step);
+  // Step `step`'s log from byte `offset` on, at most `max_bytes`: the run is
+  // read first (StepRun, with its errors), then the live log while it runs,
+  // or the stored log once it ended (the same bytes: the live log is stored
+  // when the attempt ends).
+  Result<StepLogPiece> LogFrom(const std::string& id, const std::string& step, uint64_t offset, size_t max_bytes);
   // The output artifacts of every step run, or of one step, by step then name.
   Result<std::vector<StepOutput>> Outputs(const std::string& id, const std::string& step);
   // The tuning trials of every step that has some, or of one step.
@@ -112,6 +133,10 @@ class Executions {
   Result<StartedExecution> StartStoredWith(const std::string& name, const Parameters& parameters);
   // The step runs of `id`, or the one run of `step` when not empty.
   Result<std::vector<store::StepRunRecord>> Runs(const std::string& id, const std::string& step);
+  // Whether a step run has not ended: Starting, Executing or Stopping.
+  static bool IsRunning(const store::StepRunRecord& run);
+  // Where a run's log is: the stored log once it has one and has ended, else the live log.
+  Result<std::filesystem::path> LogPath(const store::StepRunRecord& run);
 
   Home& home_;
   pipeline::Executor* executor_;

@@ -1,9 +1,13 @@
 #include "app/pipelines.h"
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
 
 #include "common/file_util.h"
 #include "common/sha256.h"
+#include "pipeline/graph.h"
+#include "pipeline/item_template.h"
 #include "pipeline/sagemaker_json_reader.h"
 #include "pipeline/validator.h"
 #include "pipeline/yaml_reader.h"
@@ -32,6 +36,49 @@ Status DirectoryError(const fs::path& dir) {
     hint += ")";
   }
   return Status::InvalidArgument(dir.string() + " is a directory, not a definition file" + hint);
+}
+
+// "if" of a Condition's "if_steps": a nested list's name without "_steps".
+std::string BranchName(const std::string& list) {
+  constexpr std::string_view kSuffix = "_steps";
+  return list.ends_with(kSuffix) ? list.substr(0, list.size() - kSuffix.size()) : list;
+}
+
+// The literal template (a kTemplate argument, a ForEach's `steps`) of `step`, if it has one: its key.
+std::optional<std::string> TemplateArgument(const pipeline::StepDef& step, const pipeline::StepTypeRegistry& types) {
+  for (const auto& [key, value] : step.arguments.items()) {
+    const pipeline::ArgumentSpec* spec = types.FindArgument(step, key);
+    if (spec != nullptr && spec->type == pipeline::ArgType::kTemplate && value.is_array()) return key;
+  }
+  return std::nullopt;
+}
+
+// Appends `steps` (a definition's, or a template's as written) to `out`, each
+// ForEach's template steps right after it. A template's own top-level steps
+// have `template_parent` (the ForEach) as their parent.
+template <typename Steps>
+Status AddGraphSteps(const Steps& steps, const std::string& template_parent, const pipeline::StepTypeRegistry& types,
+                     std::vector<GraphStep>* out) {
+  for (const pipeline::StepDef& step : steps) {
+    GraphStep node{step.name, step.type, pipeline::DependencyNames(step), "", ""};
+    if (!step.guard_step.empty()) {
+      node.parent = step.guard_step;
+      node.branch = BranchName(step.guard_branch);
+    } else if (!template_parent.empty()) {
+      node.parent = template_parent;
+      node.branch = "template";
+      auto at = std::lower_bound(node.depends_on.begin(), node.depends_on.end(), template_parent);
+      if (at == node.depends_on.end() || *at != template_parent) node.depends_on.insert(at, template_parent);
+    }
+    out->push_back(std::move(node));
+    if (std::optional<std::string> key = TemplateArgument(step, types)) {
+      ASSIGN_OR_RETURN(std::vector<pipeline::StepDef> written,
+                       pipeline::TemplateSteps(step.arguments[*key], "steps." + step.name + ".arguments." + *key,
+                                               types));
+      RETURN_IF_ERROR(AddGraphSteps(written, step.name, types, out));
+    }
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -110,6 +157,18 @@ Result<PipelineDescription> Pipelines::Describe(const std::string& name, int ver
   ASSIGN_OR_RETURN(out.pipeline, home_.metadata()->GetPipeline(name));
   ASSIGN_OR_RETURN(out.definition, home_.metadata()->GetDefinition(name, version));
   return out;
+}
+
+Result<PipelineGraph> Pipelines::Graph(const std::string& name, int version) {
+  ASSIGN_OR_RETURN(store::DefinitionRecord stored, home_.metadata()->GetDefinition(name, version));
+  ASSIGN_OR_RETURN(pipeline::Definition def, Parse(stored));
+  return GraphOf(def, stored.version);
+}
+
+Result<PipelineGraph> Pipelines::GraphOf(const pipeline::Definition& def, int version) {
+  PipelineGraph graph{def.name, version, def.parameters, {}};
+  RETURN_IF_ERROR(AddGraphSteps(def.steps, "", pipeline::StepTypeRegistry::BuiltIn(), &graph.steps));
+  return graph;
 }
 
 Result<std::vector<store::DefinitionRecord>> Pipelines::Versions(const std::string& name) {

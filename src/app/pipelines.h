@@ -24,6 +24,29 @@ struct PipelineDescription {
   store::DefinitionRecord definition;
 };
 
+// One step of a pipeline's graph (Pipelines::Graph).
+struct GraphStep {
+  std::string name;
+  std::string type;
+  // Every step it waits for: its depends_on, the steps its arguments
+  // reference, and its parent; sorted, unique.
+  std::vector<std::string> depends_on;
+  // The Condition or ForEach it is nested in; empty for a top-level step.
+  std::string parent;
+  // "if" or "else" (a Condition's lists), "template" (a ForEach's steps); empty when no parent.
+  std::string branch;
+};
+
+// What a console draws of a definition version: its parameters and every
+// step, nested ones included (a Condition's branches after it, a ForEach's
+// template steps, as written, after it), in definition order.
+struct PipelineGraph {
+  std::string pipeline;
+  int version = 0;
+  std::vector<pipeline::ParameterDef> parameters;
+  std::vector<GraphStep> steps;
+};
+
 // Use cases of pipelines: register a definition version, list, describe.
 // Errors are the store's and the reader's: InvalidArgument with file:line:col
 // for a bad definition, NotFound for an unknown pipeline or version.
@@ -54,6 +77,11 @@ class Pipelines {
   Result<std::vector<store::PipelineRecord>> List();
   // `version` 0: the latest.
   Result<PipelineDescription> Describe(const std::string& name, int version);
+  // The graph of version `version` (0: the latest) of pipeline `name`, from
+  // its stored definition (Grove's YAML or SageMaker's JSON).
+  Result<PipelineGraph> Graph(const std::string& name, int version);
+  // The graph of a definition read as version `version`.
+  static Result<PipelineGraph> GraphOf(const pipeline::Definition& def, int version);
   // Every definition version of pipeline `name`, newest first.
   Result<std::vector<store::DefinitionRecord>> Versions(const std::string& name);
   // Deletes the pipeline; its definitions and executions stay (and storing a

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "app/app_test_fixture.h"
+#include "app/record_json.h"
 
 namespace grove::app {
 namespace {
@@ -80,6 +81,97 @@ TEST_F(PipelinesTest, RunGivenADirectorySaysItIsADirectory) {
   EXPECT_THAT(read.status().message(), HasSubstr("is a directory, not a definition file"));
   EXPECT_THAT(read.status().message(), HasSubstr("a.yaml"));
   EXPECT_THAT(read.status().message(), ::testing::Not(HasSubstr("empty")));
+}
+
+// The graph's steps by name, as JSON (record_json's view), to compare whole.
+std::map<std::string, Json> GraphSteps(const PipelineGraph& graph) {
+  std::map<std::string, Json> out;
+  const Json view = ToJson(graph);
+  for (const Json& step : view["steps"]) out[step["name"].get<std::string>()] = step;
+  return out;
+}
+
+std::vector<std::string> StepNames(const PipelineGraph& graph) {
+  std::vector<std::string> names;
+  for (const GraphStep& step : graph.steps) names.push_back(step.name);
+  return names;
+}
+
+TEST_F(PipelinesTest, GraphOfAConditionHasItsBranchesAfterItWithTheirDependencies) {
+  Pipelines pipelines(*home_);
+  ASSERT_TRUE(pipelines.Register(std::string(GROVE_SOURCE_DIR) + "/examples/abalone.yaml").ok());
+  auto graph = pipelines.Graph("abalone", 0);
+  ASSERT_TRUE(graph.ok()) << graph.status().ToString();
+  Json view = ToJson(*graph);
+  EXPECT_EQ(view["pipeline"], "abalone");
+  EXPECT_EQ(view["version"], 1);
+  EXPECT_EQ(view["parameters"][0], Json::parse(R"json({"name": "InputData", "type": "String",
+      "default": "datasets/abalone/abalone-dataset.csv", "description": "Headerless abalone CSV (UCI layout)"})json"));
+  EXPECT_EQ(view["parameters"][1]["type"], "Float");
+  EXPECT_EQ(view["parameters"][1]["default"], 6.0);  // Typed, not text.
+  EXPECT_EQ(view["parameters"][2]["enum"], Json::parse(R"(["PendingManualApproval", "Approved", "Rejected"])"));
+  EXPECT_FALSE(view["parameters"][2].contains("description"));
+
+  EXPECT_EQ(StepNames(*graph), (std::vector<std::string>{"AbaloneProcess", "AbaloneTrain", "AbaloneEval",
+                                                         "CheckMseAbaloneEvaluation", "RegisterAbaloneModel",
+                                                         "AbaloneMSEFail"}));
+  auto steps = GraphSteps(*graph);
+  EXPECT_EQ(steps["AbaloneProcess"],
+            Json::parse(R"({"name": "AbaloneProcess", "type": "Processing", "depends_on": []})"));
+  EXPECT_EQ(steps["AbaloneEval"]["depends_on"], Json::parse(R"(["AbaloneProcess", "AbaloneTrain"])"));
+  // A JsonGet on the evaluation report is a dependency too.
+  EXPECT_EQ(steps["CheckMseAbaloneEvaluation"]["depends_on"], Json::parse(R"(["AbaloneEval"])"));
+  EXPECT_EQ(steps["RegisterAbaloneModel"],
+            Json::parse(R"({"name": "RegisterAbaloneModel", "type": "RegisterModel",
+                "depends_on": ["AbaloneEval", "AbaloneProcess", "AbaloneTrain", "CheckMseAbaloneEvaluation"],
+                "parent": "CheckMseAbaloneEvaluation", "branch": "if"})"));
+  EXPECT_EQ(steps["AbaloneMSEFail"]["branch"], "else");
+  EXPECT_EQ(steps["AbaloneMSEFail"]["depends_on"], Json::parse(R"(["CheckMseAbaloneEvaluation"])"));
+
+  EXPECT_THAT(pipelines.Graph("abalone", 2).status().message(), HasSubstr("no version 2 of pipeline 'abalone'"));
+  EXPECT_THAT(pipelines.Graph("nope", 0).status().message(), HasSubstr("pipelines: abalone"));
+}
+
+TEST_F(PipelinesTest, GraphOfAForEachHasItsTemplateStepsAsWritten) {
+  Pipelines pipelines(*home_);
+  ASSERT_TRUE(pipelines.Register(std::string(GROVE_SOURCE_DIR) + "/examples/fleet.yaml").ok());
+  auto graph = pipelines.Graph("fleet", 1);
+  ASSERT_TRUE(graph.ok()) << graph.status().ToString();
+  EXPECT_EQ(StepNames(*graph),
+            (std::vector<std::string>{"PerDimension", "Prepare", "DataQuality", "Train", "Evaluate", "Analyse",
+                                      "ModelQuality", "CheckAccuracy", "Register", "Deploy", "AccuracyTooLow"}));
+  auto steps = GraphSteps(*graph);
+  EXPECT_EQ(steps["PerDimension"]["depends_on"], Json::array());
+  EXPECT_FALSE(steps["PerDimension"].contains("parent"));
+  EXPECT_EQ(steps["Prepare"], Json::parse(R"({"name": "Prepare", "type": "Processing", "depends_on": ["PerDimension"],
+      "parent": "PerDimension", "branch": "template"})"));
+  EXPECT_EQ(steps["Train"]["depends_on"], Json::parse(R"(["PerDimension", "Prepare"])"));
+  EXPECT_EQ(steps["CheckAccuracy"]["depends_on"], Json::parse(R"(["Evaluate", "PerDimension"])"));
+  EXPECT_EQ(steps["CheckAccuracy"]["branch"], "template");
+  // A Condition inside the template: its branches hang under it, not under the ForEach.
+  EXPECT_EQ(steps["Deploy"], Json::parse(R"({"name": "Deploy", "type": "Deploy",
+      "depends_on": ["Analyse", "CheckAccuracy", "Register"], "parent": "CheckAccuracy", "branch": "if"})"));
+  EXPECT_EQ(steps["Register"]["depends_on"],
+            Json::parse(R"(["CheckAccuracy", "DataQuality", "Evaluate", "ModelQuality", "Prepare", "Train"])"));
+  EXPECT_EQ(steps["AccuracyTooLow"]["branch"], "else");
+}
+
+TEST_F(PipelinesTest, GraphOfASageMakerDefinition) {
+  std::string text =
+      ReadFile(std::string(GROVE_SOURCE_DIR) + "/src/pipeline/testdata/sagemaker/condition-interpolated.json").value();
+  auto def = Pipelines::ReadText(text, "interpolated", "body");
+  ASSERT_TRUE(def.ok()) << def.status().ToString();
+  Pipelines pipelines(*home_);
+  ASSERT_TRUE(pipelines.Store(*def).ok());
+  auto graph = pipelines.Graph("interpolated", 0);
+  ASSERT_TRUE(graph.ok()) << graph.status().ToString();
+  EXPECT_EQ(StepNames(*graph), (std::vector<std::string>{"MyConditionStep", "MyStep1", "MyStep2", "MyStep0"}));
+  auto steps = GraphSteps(*graph);
+  EXPECT_EQ(steps["MyStep1"]["parent"], "MyConditionStep");
+  EXPECT_EQ(steps["MyStep1"]["branch"], "if");
+  EXPECT_EQ(steps["MyStep2"]["branch"], "else");
+  EXPECT_FALSE(steps["MyStep0"].contains("branch"));
+  EXPECT_EQ(ToJson(*graph)["parameters"].size(), 3u);
 }
 
 }  // namespace

@@ -45,7 +45,8 @@ Json ToJson(const store::StepRunRecord& r) {
           {"cache_key", r.cache_key},
           {"outputs", r.outputs},
           {"metadata", r.metadata},
-          {"log", r.log_digest}};
+          {"log", r.log_digest},
+          {"arguments", r.arguments}};
 }
 
 Json ToJson(const store::ModelGroupRecord& r) {
@@ -89,8 +90,13 @@ Json ToJson(const store::PromotionRecord& r) {
 Json ToJson(const serving::EndpointState& state) {
   Json models = Json::array();
   for (const serving::ServedModelState& m : state.models) {
-    Json model = {{"name", m.group},       {"version", m.version}, {"pinned", m.pinned},
-                  {"approved_versions", m.approved}, {"state", m.state}};
+    Json model = {{"name", m.group},
+                  {"version", m.version},
+                  {"pinned", m.pinned},
+                  {"approved_versions", m.approved},
+                  {"state", m.state},
+                  {"requests", m.requests},
+                  {"mean_latency_ms", m.requests > 0 ? m.latency_seconds * 1000 / double(m.requests) : 0.0}};
     if (!m.error.empty()) model["error"] = m.error;
     models.push_back(std::move(model));
   }
@@ -124,6 +130,25 @@ Json ToJson(const PipelineDescription& d) {
   Json out = ToJson(d.pipeline);
   out["definition"] = ToJson(d.definition);
   return out;
+}
+
+Json ToJson(const PipelineGraph& g) {
+  Json parameters = Json::array();
+  for (const pipeline::ParameterDef& p : g.parameters) {
+    Json param = {{"name", p.name}, {"type", pipeline::ParamTypeName(p.type)}};
+    if (p.default_value) param["default"] = *p.default_value;
+    if (!p.enum_values.empty()) param["enum"] = p.enum_values;
+    if (!p.description.empty()) param["description"] = p.description;
+    parameters.push_back(std::move(param));
+  }
+  Json steps = Json::array();
+  for (const GraphStep& s : g.steps) {
+    Json step = {{"name", s.name}, {"type", s.type}, {"depends_on", s.depends_on}};
+    if (!s.parent.empty()) step["parent"] = s.parent;
+    if (!s.branch.empty()) step["branch"] = s.branch;
+    steps.push_back(std::move(step));
+  }
+  return {{"pipeline", g.pipeline}, {"version", g.version}, {"parameters", parameters}, {"steps", steps}};
 }
 
 Json ToJson(const RegisteredDefinition& r) {

@@ -26,7 +26,7 @@ Json ToJson(const store::DefinitionRecord& r);
 // {id, pipeline, version, status, parameters, failure_reason, started_at, ended_at, duration_ms}
 Json ToJson(const store::ExecutionRecord& r);
 // {step, type, status, attempts, started_at, ended_at, duration_ms, failure_reason, cache_hit,
-//  cache_hit_source, cache_key, outputs, metadata, log}
+//  cache_hit_source, cache_key, outputs, metadata, log, arguments}
 Json ToJson(const store::StepRunRecord& r);
 // {name, description, versions, created_at}
 Json ToJson(const store::ModelGroupRecord& r);
@@ -40,7 +40,8 @@ Json ToJson(const store::ArtifactLink& r);
 // {id, source, target, models: ["G/N", ...], by, at, comment, test}
 Json ToJson(const store::PromotionRecord& r);
 // {name, multi_model, follow, capture_percent, status,
-//  models: [{name, version, pinned, approved_versions, state, error?}]}
+//  models: [{name, version, pinned, approved_versions, state, requests, mean_latency_ms, error?}]}
+// (requests and their mean latency since this process started, per version).
 Json ToJson(const serving::EndpointState& state);
 // {step, execution_id, number, family, hyperparameters, fold_scores, mean_score, status, duration_ms,
 //  error, best}: a tuning trial of step `step`, `best` when the step's search chose it.
@@ -52,6 +53,9 @@ Json ToJson(const store::EventRecord& e);
 // Views of what the use cases return, built on the records' views.
 // pipeline {name, ...} with "definition": the version described.
 Json ToJson(const PipelineDescription& d);
+// {pipeline, version, parameters: [{name, type, default?, enum?, description?}],
+//  steps: [{name, type, depends_on, parent?, branch?}]}: what a console draws.
+Json ToJson(const PipelineGraph& g);
 // {pipeline, version, new_version}: a definition stored (`pipeline create`).
 Json ToJson(const RegisteredDefinition& r);
 // {id, pipeline, version}: an execution started.

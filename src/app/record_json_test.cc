@@ -19,7 +19,7 @@ TEST(RecordJsonTest, DocumentedFieldNamesStay) {
   EXPECT_EQ(Keys(ToJson(store::StepRunRecord{})),
             (std::vector<std::string>{"step", "type", "status", "attempts", "started_at", "ended_at", "duration_ms",
                                       "failure_reason", "cache_hit", "cache_hit_source", "cache_key", "outputs",
-                                      "metadata", "log"}));
+                                      "metadata", "log", "arguments"}));
   EXPECT_EQ(Keys(ToJson(store::ModelVersionRecord{})),
             (std::vector<std::string>{"group", "version", "approval_status", "approval_comment",
                                       "approval_changed_by", "approval_changed_at", "model", "metrics", "metadata",
@@ -33,9 +33,30 @@ TEST(RecordJsonTest, DocumentedFieldNamesStay) {
   EXPECT_EQ(Keys(endpoint),
             (std::vector<std::string>{"name", "multi_model", "follow", "capture_percent", "status", "models"}));
   EXPECT_EQ(Keys(endpoint["models"][0]),
-            (std::vector<std::string>{"name", "version", "pinned", "approved_versions", "state", "error"}));
+            (std::vector<std::string>{"name", "version", "pinned", "approved_versions", "state", "requests",
+                                      "mean_latency_ms", "error"}));
   EXPECT_EQ(Keys(ToJson(store::PromotionRecord{})),
             (std::vector<std::string>{"id", "source", "target", "models", "by", "at", "comment", "test"}));
+}
+
+TEST(RecordJsonTest, AStepRunShowsTheArgumentsItRanWith) {
+  store::StepRunRecord run;
+  EXPECT_EQ(ToJson(run)["arguments"], Json::object());
+  run.arguments = {{"train", "artifact:sha256:ab"}, {"hyperparameters", {{"num_round", 50}}}};
+  EXPECT_EQ(ToJson(run)["arguments"], run.arguments);
+}
+
+TEST(RecordJsonTest, AServedModelShowsItsRequestsAndMeanLatency) {
+  serving::EndpointState state;
+  state.models.push_back({"G", 1, false, {1}, "NotLoaded", ""});
+  Json idle = ToJson(state)["models"][0];
+  EXPECT_EQ(idle["requests"], 0);
+  EXPECT_EQ(idle["mean_latency_ms"], 0.0);
+  state.models[0].requests = 4;
+  state.models[0].latency_seconds = 0.01;
+  Json busy = ToJson(state)["models"][0];
+  EXPECT_EQ(busy["requests"], 4);
+  EXPECT_DOUBLE_EQ(busy["mean_latency_ms"].get<double>(), 2.5);
 }
 
 TEST(RecordJsonTest, UnsetTimesAreNullAndDurationsNeedAnEnd) {

@@ -96,12 +96,33 @@ void PrintSection(std::ostream& out, const std::string& section, const Json& met
   }
 }
 
+// A regression report's residuals: the histogram as a table of bins; the
+// points (for a scatter plot) only counted, --json has them.
+void PrintResiduals(std::ostream& out, const Json& residuals) {
+  const Json& edges = residuals["histogram"].value("edges", Json::array());
+  const Json& counts = residuals["histogram"].value("counts", Json::array());
+  out << "residuals (label - prediction; " << residuals.value("points", Json::array()).size()
+      << " points in --json)\n";
+  std::vector<std::vector<std::string>> rows;
+  for (size_t b = 0; b < counts.size() && b + 1 < edges.size(); ++b) {
+    rows.push_back({Number(edges[b]), Number(edges[b + 1]), Number(counts[b])});
+  }
+  Indented(out, {"FROM", "TO", "COUNT"}, rows, "  ");
+}
+
+bool IsResiduals(const std::string& section, const Json& value) {
+  return section == "residuals" && value.is_object() && value.contains("histogram") &&
+         value["histogram"].is_object();
+}
+
 }  // namespace
 
 void PrintEvaluationReport(std::ostream& out, const Json& report, size_t max_curve_rows) {
   for (const auto& [section, metrics] : report.items()) {
     if (section == "register_metric" && metrics.is_object() && metrics.contains("value")) {
       out << "register metric: " << Number(metrics["value"]) << "\n";
+    } else if (IsResiduals(section, metrics)) {
+      PrintResiduals(out, metrics);
     } else if (metrics.is_object()) {
       PrintSection(out, section, metrics, max_curve_rows);
     } else {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -26,6 +27,20 @@ Result<std::string> ReadFile(const fs::path& path) {
   ss << in.rdbuf();
   if (in.bad()) return Status::IOError("error reading " + path.string());
   return ss.str();
+}
+
+Result<std::string> ReadFileFrom(const fs::path& path, uint64_t offset, size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot open " + path.string() + ": " + std::strerror(errno));
+  if (!in.seekg(0, std::ios::end)) return Status::IOError("cannot seek in " + path.string());
+  const uint64_t size = static_cast<uint64_t>(in.tellg());
+  if (offset >= size) return std::string();
+  std::string bytes(static_cast<size_t>(std::min<uint64_t>(size - offset, max_bytes)), '\0');
+  in.seekg(static_cast<std::streamoff>(offset));
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+    return Status::IOError("error reading " + path.string());
+  }
+  return bytes;
 }
 
 Status WriteFile(const fs::path& path, std::string_view contents) {

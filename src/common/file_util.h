@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -8,11 +10,16 @@
 
 namespace grove {
 
-// Reads a whole file.
 // An IOError "<what> <path>: <strerror(err)>", e.g. "cannot open /x: No such file or directory".
 Status ErrnoStatus(const std::string& what, const std::filesystem::path& path, int err);
 
+// Reads a whole file. NotFound when it cannot be opened.
 Result<std::string> ReadFile(const std::filesystem::path& path);
+
+// Up to `max_bytes` of a file from byte `offset` on; empty when `offset` is
+// at or past its end (e.g. a log not yet grown that far). NotFound when it
+// cannot be opened, as ReadFile.
+Result<std::string> ReadFileFrom(const std::filesystem::path& path, uint64_t offset, size_t max_bytes);
 
 // Writes `contents` to `path` so that a crash leaves either the old file or the
 // new one, never a torn one: write a temporary sibling, fsync it, rename it over

@@ -58,6 +58,18 @@ TEST(FileUtilTest, WriteFileTruncatesAndReadFileReadsBinary) {
   EXPECT_EQ(*ReadFile(path), binary);
 }
 
+TEST(FileUtilTest, ReadFileFromReadsAPieceAndNothingPastTheEnd) {
+  TempDir dir;
+  fs::path path = dir.path() / "log";
+  ASSERT_TRUE(WriteFile(path, "line 1\nline 2\n").ok());
+  EXPECT_EQ(*ReadFileFrom(path, 0, 100), "line 1\nline 2\n");
+  EXPECT_EQ(*ReadFileFrom(path, 7, 100), "line 2\n");
+  EXPECT_EQ(*ReadFileFrom(path, 7, 4), "line");
+  EXPECT_EQ(*ReadFileFrom(path, 14, 100), "");  // At the end.
+  EXPECT_EQ(*ReadFileFrom(path, 99, 100), "");  // Past it: the file may grow there.
+  EXPECT_EQ(ReadFileFrom(dir.path() / "nope", 0, 1).status().code(), StatusCode::kNotFound);
+}
+
 TEST(FileUtilTest, MissingFilesAreNamed) {
   TempDir dir;
   auto missing = ReadFile(dir.path() / "nope.csv");

@@ -23,6 +23,40 @@ Json Metric(double value, double standard_deviation = NAN) {
   return Json{{"value", number(value)}, {"standard_deviation", number(standard_deviation)}};
 }
 
+// The residuals section of a regression report: a histogram of label -
+// prediction over kResidualBins equal bins spanning [min, max] (all residuals
+// in the first bin when they are equal), and [prediction, residual] of every
+// ceil(n / kMaxResidualPoints)-th row in test-set order. Non-finite residuals
+// are left out of the histogram.
+constexpr size_t kResidualBins = 20;
+constexpr size_t kMaxResidualPoints = 500;
+
+Json ResidualsSection(std::span<const double> y, std::span<const double> y_hat) {
+  const size_t n = y.size();
+  double lo = INFINITY, hi = -INFINITY;
+  for (size_t i = 0; i < n; ++i) {
+    const double r = y[i] - y_hat[i];
+    if (!std::isfinite(r)) continue;
+    lo = std::min(lo, r);
+    hi = std::max(hi, r);
+  }
+  if (lo > hi) lo = hi = 0;  // No finite residual.
+  const double width = (hi - lo) / kResidualBins;
+  Json edges = Json::array();
+  for (size_t b = 0; b <= kResidualBins; ++b) edges.push_back(b == kResidualBins ? hi : lo + width * double(b));
+  std::vector<int64_t> counts(kResidualBins, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const double r = y[i] - y_hat[i];
+    if (!std::isfinite(r)) continue;
+    const size_t bin = width > 0 ? static_cast<size_t>((r - lo) / width) : 0;
+    ++counts[std::min(bin, kResidualBins - 1)];
+  }
+  Json points = Json::array();
+  const size_t stride = std::max<size_t>(1, (n + kMaxResidualPoints - 1) / kMaxResidualPoints);
+  for (size_t i = 0; i < n; i += stride) points.push_back(Json::array({y_hat[i], y[i] - y_hat[i]}));
+  return Json{{"histogram", {{"edges", std::move(edges)}, {"counts", counts}}}, {"points", std::move(points)}};
+}
+
 Json CurveArray(const std::vector<double>& values) {
   Json out = Json::array();
   for (double v : values) out.push_back(v);
@@ -130,7 +164,7 @@ Json RegressionReport(std::span<const double> y, std::span<const double> y_hat) 
   metrics["rmse"] = Metric(RootMeanSquaredError(y, y_hat));
   metrics["mae"] = Metric(MeanAbsoluteError(y, y_hat));
   metrics["r2"] = Metric(R2Score(y, y_hat));
-  return Json{{kRegressionKey, std::move(metrics)}};
+  return Json{{kRegressionKey, std::move(metrics)}, {"residuals", ResidualsSection(y, y_hat)}};
 }
 
 Json BinaryClassificationReport(std::span<const double> labels, std::span<const double> probabilities,

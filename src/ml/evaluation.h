@@ -30,6 +30,10 @@ struct EvaluationRequest {
 
 // Predicts the test set and returns the report in the layout of
 // seed-pipelines.md: {"regression_metrics": {...}} or {"binary_classification_metrics": {...}}.
+// A regression report also has, beside its metrics, "residuals": {"histogram":
+// {"edges": [21 numbers], "counts": [20 integers]}, "points": [[prediction,
+// residual], ...]}: residual = label - prediction, 20 equal bins over [min,
+// max] residual, and at most 500 evenly spaced rows (every ceil(n/500)-th).
 // Every metric is {"value": v, "standard_deviation": s}; s is "NaN" except for
 // mse (the standard deviation of the residuals), and a value that is not a
 // number is written "NaN" too. Classification uses positive-class

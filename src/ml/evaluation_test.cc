@@ -26,7 +26,71 @@ TEST(EvaluationReportTest, RegressionLayout) {
                      {"rmse", {{"value", 0.75}, {"standard_deviation", "NaN"}}},
                      {"mae", {{"value", 0.625}, {"standard_deviation", "NaN"}}},
                      {"r2", {{"value", 0.55}, {"standard_deviation", "NaN"}}}}}};
-  EXPECT_EQ(report.dump(), expected.dump());
+  // The metrics section stays exactly as consumers iterate it; residuals are its sibling.
+  EXPECT_EQ(report["regression_metrics"].dump(), expected["regression_metrics"].dump());
+  std::vector<std::string> sections;
+  for (const auto& [key, value] : report.items()) sections.push_back(key);
+  EXPECT_EQ(sections, (std::vector<std::string>{"regression_metrics", "residuals"}));
+  // Residuals [-0.5, 0, 1, -1] over [-1, 1]: bins of 0.1.
+  const Json& residuals = report["residuals"];
+  EXPECT_EQ(residuals["points"], Json::parse("[[1.5, -0.5], [2, 0], [2, 1], [5, -1]]"));
+  std::vector<int64_t> counts(20, 0);
+  counts[0] = 1;   // -1
+  counts[5] = 1;   // -0.5
+  counts[10] = 1;  // 0
+  counts[19] = 1;  // 1, the top edge, in the last bin
+  EXPECT_EQ(residuals["histogram"]["counts"], Json(counts));
+  ASSERT_EQ(residuals["histogram"]["edges"].size(), 21u);
+  EXPECT_DOUBLE_EQ(residuals["histogram"]["edges"][10].get<double>(), 0.0);
+}
+
+TEST(EvaluationReportTest, ResidualHistogramSpansMinToMaxAndCountsEveryRow) {
+  std::vector<double> y, y_hat;
+  for (int i = 0; i < 1234; ++i) {
+    y_hat.push_back(i * 0.5);
+    y.push_back(i * 0.5 + std::sin(i) * 3 + 0.25);  // Residuals in [-2.75, 3.25].
+  }
+  Json residuals = RegressionReport(y, y_hat)["residuals"];
+  const Json& edges = residuals["histogram"]["edges"];
+  const Json& counts = residuals["histogram"]["counts"];
+  ASSERT_EQ(edges.size(), 21u);
+  ASSERT_EQ(counts.size(), 20u);
+  double lo = INFINITY, hi = -INFINITY;
+  for (size_t i = 0; i < y.size(); ++i) {
+    lo = std::min(lo, y[i] - y_hat[i]);
+    hi = std::max(hi, y[i] - y_hat[i]);
+  }
+  EXPECT_EQ(edges.front().get<double>(), lo);
+  EXPECT_EQ(edges.back().get<double>(), hi);
+  int64_t total = 0;
+  for (size_t b = 0; b < counts.size(); ++b) {
+    EXPECT_LT(edges[b].get<double>(), edges[b + 1].get<double>());
+    EXPECT_GT(counts[b].get<int64_t>(), 0) << "bin " << b;  // A sine fills every bin.
+    total += counts[b].get<int64_t>();
+  }
+  EXPECT_EQ(total, 1234);
+
+  // At most 500 points: every ceil(1234 / 500) = 3rd row, in order, residual = label - prediction.
+  const Json& points = residuals["points"];
+  ASSERT_EQ(points.size(), 412u);
+  for (size_t p = 0; p < points.size(); ++p) {
+    ASSERT_EQ(points[p][0].get<double>(), y_hat[3 * p]);
+    ASSERT_EQ(points[p][1].get<double>(), y[3 * p] - y_hat[3 * p]);
+  }
+  EXPECT_GT(points[1][1].get<double>(), 0);  // Row 3: sin(3) * 3 + 0.25 > 0, the label above the prediction.
+}
+
+TEST(EvaluationReportTest, ExactlyFiveHundredRowsAreAllPointsAndEqualResidualsShareABin) {
+  std::vector<double> y(500, 2.0), y_hat(500, 1.5);
+  Json residuals = RegressionReport(y, y_hat)["residuals"];
+  EXPECT_EQ(residuals["points"].size(), 500u);
+  EXPECT_EQ(residuals["points"][0], Json::array({1.5, 0.5}));
+  EXPECT_EQ(residuals["histogram"]["counts"][0], 500);
+  EXPECT_EQ(residuals["histogram"]["edges"].front(), 0.5);
+  EXPECT_EQ(residuals["histogram"]["edges"].back(), 0.5);
+  y.push_back(2.0);
+  y_hat.push_back(1.5);
+  EXPECT_EQ(RegressionReport(y, y_hat)["residuals"]["points"].size(), 251u);  // Every 2nd of 501.
 }
 
 TEST(EvaluationReportTest, BinaryClassificationLayout) {

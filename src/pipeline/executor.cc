@@ -189,6 +189,7 @@ void Executor::Launch(const Queued& item) {
     return;
   }
   record.status = "Executing";
+  record.arguments = *args;  // What the step runs with; a cache hit keeps it too.
   run.Record(item.step, observer_);
 
   StepTask task;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/file_util.h"
+#include "pipeline/step_inputs.h"
 #include "pipeline/steps/builtin_steps.h"
 #include "pipeline/yaml_reader.h"
 #include "registry/registry.h"
@@ -252,9 +253,8 @@ steps:
   EXPECT_EQ(steps.count("After"), 0u);
 }
 
-TEST_F(ExecutorTest, SecondRunIsServedFromCacheAndChangedArgumentsRerunDependantsOnly) {
-  auto ex = NewExecutor(2);
-  const std::string yaml = R"(
+// A fixed step, one that takes a parameter and one that reads its output.
+const char* kParameterChain = R"(
 pipeline: cache
 parameters:
   Text: {type: String, default: one}
@@ -263,6 +263,10 @@ steps:
   - {name: B, type: Produce, arguments: {text: {Get: Parameters.Text}}}
   - {name: C, type: Produce, arguments: {text: c, input: {Get: Steps.B.Outputs.out}}}
 )";
+
+TEST_F(ExecutorTest, SecondRunIsServedFromCacheAndChangedArgumentsRerunDependantsOnly) {
+  auto ex = NewExecutor(2);
+  const std::string yaml = kParameterChain;
   auto first = RunYaml(*ex, yaml, {{"Text", "one"}});
   ASSERT_EQ(first.status, "Succeeded");
   EXPECT_EQ(probe_.runs.load(), 3);
@@ -275,6 +279,24 @@ steps:
   EXPECT_EQ(steps["A"].cache_hit_source, first.id);
   EXPECT_TRUE(steps["B"].cache_hit_source.empty());
   EXPECT_TRUE(steps["C"].cache_hit_source.empty());
+}
+
+TEST_F(ExecutorTest, RecordsTheResolvedArgumentsOfEveryStepRunCacheHitsIncluded) {
+  auto ex = NewExecutor(2);
+  auto first = RunYaml(*ex, kParameterChain, {{"Text", "two"}});
+  ASSERT_EQ(first.status, "Succeeded") << first.failure_reason;
+  auto steps = Steps(first.id);
+  EXPECT_EQ(steps["A"].arguments, Json({{"text", "fixed"}}));
+  EXPECT_EQ(steps["B"].arguments, Json({{"text", "two"}}));
+  // A step output is an artifact reference, not the local path the step saw.
+  const std::string b_out = steps["B"].outputs["out"];
+  EXPECT_EQ(steps["C"].arguments, Json({{"text", "c"}, {"input", ArtifactRef(b_out)}}));
+
+  auto hit = RunYaml(*ex, kParameterChain, {{"Text", "two"}});
+  auto hits = Steps(hit.id);
+  EXPECT_EQ(hits["C"].cache_hit_source, first.id);
+  EXPECT_EQ(hits["B"].arguments, steps["B"].arguments);
+  EXPECT_EQ(hits["C"].arguments, steps["C"].arguments);
 }
 
 TEST_F(ExecutorTest, ChangedFileContentAtTheSamePathMissesTheCache) {

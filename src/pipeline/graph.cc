@@ -7,6 +7,26 @@
 
 namespace grove::pipeline {
 
+void ForEachDependency(const StepDef& step,
+                       const std::function<void(const std::string& name, const std::string& field)>& edge) {
+  const std::string field = "steps." + step.name;
+  for (size_t d = 0; d < step.depends_on.size(); ++d) {
+    edge(step.depends_on[d], field + ".depends_on[" + std::to_string(d) + "]");
+  }
+  step.expressions.ForEachNode([&](const Expr& node) {
+    if (node.kind == Expr::Kind::kStepOutput || node.kind == Expr::Kind::kJsonGet) edge(node.name, node.field);
+  });
+  if (!step.guard_step.empty()) edge(step.guard_step, field);
+}
+
+std::vector<std::string> DependencyNames(const StepDef& step) {
+  std::vector<std::string> names;
+  ForEachDependency(step, [&names](const std::string& name, const std::string&) { names.push_back(name); });
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
 StepGraph::StepGraph(const Definition& def) {
   for (const StepDef& step : def.steps) {
     index_.emplace(step.name, names_.size());  // The first of duplicate names wins.
@@ -15,17 +35,8 @@ StepGraph::StepGraph(const Definition& def) {
   deps_.resize(names_.size());
   dependents_.resize(names_.size());
   for (size_t i = 0; i < def.steps.size(); ++i) {
-    const StepDef& step = def.steps[i];
-    const std::string field = "steps." + step.name;
-    for (size_t d = 0; d < step.depends_on.size(); ++d) {
-      AddEdge(i, step.depends_on[d], field + ".depends_on[" + std::to_string(d) + "]");
-    }
-    step.expressions.ForEachNode([&](const Expr& node) {
-      if (node.kind == Expr::Kind::kStepOutput || node.kind == Expr::Kind::kJsonGet) {
-        AddEdge(i, node.name, node.field);
-      }
-    });
-    if (!step.guard_step.empty()) AddEdge(i, step.guard_step, field);
+    ForEachDependency(def.steps[i],
+                      [&](const std::string& name, const std::string& field) { AddEdge(i, name, field); });
   }
   for (size_t i = 0; i < deps_.size(); ++i) {
     std::sort(deps_[i].begin(), deps_[i].end());

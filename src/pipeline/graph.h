@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -10,6 +11,17 @@
 #include "pipeline/definition.h"
 
 namespace grove::pipeline {
+
+// Calls `edge` with each name `step` depends on and the field that says so,
+// in written order: its depends_on ("steps.B.depends_on[0]"), the steps its
+// arguments reference (Get Steps.X.Outputs.y, JsonGet {step: X}, at the
+// expression's field) and the step guarding it ("steps.B"). Names are not
+// checked and may repeat.
+void ForEachDependency(const StepDef& step,
+                       const std::function<void(const std::string& name, const std::string& field)>& edge);
+
+// The names ForEachDependency gives, sorted and unique.
+std::vector<std::string> DependencyNames(const StepDef& step);
 
 // The dependency graph of a definition's steps; node i is def.steps[i]. A step
 // depends on the steps in its depends_on, the steps its arguments reference

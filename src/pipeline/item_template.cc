@@ -32,7 +32,9 @@ void ReplaceAll(std::string& text, std::string_view from, const std::string& to)
 
 class Instantiator {
  public:
-  Instantiator(const TemplateItem& item, const StepTypeRegistry& types) : item_(item), types_(types) {}
+  // An empty item keeps the template as written (TemplateSteps).
+  Instantiator(const TemplateItem& item, const StepTypeRegistry& types)
+      : item_(item), types_(types), written_(item.item.empty()) {}
 
   Status CollectNames(const Json& steps, const std::string& field) {
     if (!steps.is_array()) return Status::InvalidArgument(field + ": expected a list of steps, got " + steps.dump());
@@ -84,10 +86,11 @@ class Instantiator {
 
  private:
   std::string Rename(const std::string& name) const {
-    return names_.count(name) ? ItemStepName(name, item_.item) : name;
+    return names_.count(name) && !written_ ? ItemStepName(name, item_.item) : name;
   }
 
   Result<Json> Substitute(const Json& value, const std::string& at) const {
+    if (written_) return value;
     if (value.is_string()) {
       std::string text = value.get<std::string>();
       if (text.find(kItemData) != std::string::npos) {
@@ -140,7 +143,7 @@ class Instantiator {
       }
     }
     StepDef s;
-    s.name = ItemStepName(step["name"].get<std::string>(), item_.item);
+    s.name = Rename(step["name"].get<std::string>());
     s.type = step["type"].get<std::string>();
     s.guard_step = guard;
     s.guard_branch = branch;
@@ -221,9 +224,19 @@ class Instantiator {
 
   const TemplateItem& item_;
   const StepTypeRegistry& types_;
+  const bool written_;
   std::set<std::string> names_;
   std::vector<StepDef> out_;
 };
+
+Result<std::vector<StepDef>> Instantiate(const Json& steps, const std::string& field, const TemplateItem& item,
+                                         const StepTypeRegistry& types) {
+  Instantiator instantiator(item, types);
+  RETURN_IF_ERROR(instantiator.CollectNames(steps, field));
+  if (steps.empty()) return Status::InvalidArgument(field + ": a ForEach needs at least one step");
+  RETURN_IF_ERROR(instantiator.AddSteps(steps, field, "", "").status());
+  return instantiator.Take();
+}
 
 }  // namespace
 
@@ -255,11 +268,14 @@ Result<std::vector<StepDef>> InstantiateTemplate(const Json& steps, const std::s
                                    "' cannot name steps: items are [A-Za-z0-9][A-Za-z0-9_.-]*, at most 100 "
                                    "characters");
   }
-  Instantiator instantiator(item, types);
-  RETURN_IF_ERROR(instantiator.CollectNames(steps, field));
-  if (steps.empty()) return Status::InvalidArgument(field + ": a ForEach needs at least one step");
-  RETURN_IF_ERROR(instantiator.AddSteps(steps, field, "", "").status());
-  return instantiator.Take();
+  return Instantiate(steps, field, item, types);
+}
+
+Result<std::vector<StepDef>> TemplateSteps(const Json& steps, const std::string& field,
+                                           const StepTypeRegistry& types) {
+  ASSIGN_OR_RETURN(std::vector<StepDef> written, Instantiate(steps, field, TemplateItem{}, types));
+  for (StepDef& step : written) ParseStepExpressions(step, types);
+  return written;
 }
 
 }  // namespace grove::pipeline

@@ -48,4 +48,10 @@ struct TemplateItem {
 Result<std::vector<StepDef>> InstantiateTemplate(const Json& steps, const std::string& field,
                                                  const TemplateItem& item, const StepTypeRegistry& types);
 
+// The template's steps as written, for views of the definition (the pipeline
+// graph): names, references and `${item}` unchanged, nested step lists lifted
+// as InstantiateTemplate does, expressions parsed. Errors as InstantiateTemplate's.
+Result<std::vector<StepDef>> TemplateSteps(const Json& steps, const std::string& field,
+                                           const StepTypeRegistry& types);
+
 }  // namespace grove::pipeline

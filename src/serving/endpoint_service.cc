@@ -151,6 +151,9 @@ std::vector<EndpointState> EndpointService::Describe() const {
     for (const auto& [group, served] : endpoint->groups()) {
       ServedModelState model{group, served.version, served.pinned, served.approved, "NotLoaded", ""};
       std::string key = VersionRef(group, served.version);
+      ModelStats traffic = cache_.Stats(key);
+      model.requests = traffic.requests;
+      model.latency_seconds = traffic.latency_seconds;
       if (cache_.Peek(key) != nullptr) {
         model.state = "Loaded";
         ++loaded;

@@ -34,6 +34,10 @@ struct ServedModelState {
   std::vector<int> approved;
   std::string state;  // "Loaded" | "NotLoaded" (loads on first use) | "Failed".
   std::string error;  // The last load error of this version, when Failed.
+  // Requests this version answered since the process started, and their
+  // summed latency (the model cache's counters, as /metrics shows them).
+  uint64_t requests = 0;
+  double latency_seconds = 0;
 };
 
 // One endpoint as this process serves it (app::ToJson gives its JSON view).

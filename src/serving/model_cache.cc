@@ -148,6 +148,20 @@ std::vector<std::string> ModelCache::LoadedKeys() const {
   return {lru_.begin(), lru_.end()};
 }
 
+ModelStats ModelCache::Stats(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = stats_.find(key);
+  ModelStats m = it != stats_.end() ? it->second : ModelStats{key};
+  FillLoadedLocked(m);
+  return m;
+}
+
+void ModelCache::FillLoadedLocked(ModelStats& m) const {
+  auto it = entries_.find(m.key);
+  m.loaded = it != entries_.end();
+  m.bytes = m.loaded ? it->second.bytes : 0;
+}
+
 ModelCacheSnapshot ModelCache::Snapshot() const {
   std::lock_guard<std::mutex> lock(mutex_);
   ModelCacheSnapshot s = totals_;
@@ -156,9 +170,7 @@ ModelCacheSnapshot ModelCache::Snapshot() const {
   s.models.clear();
   for (const auto& [key, stats] : stats_) {
     ModelStats m = stats;
-    auto it = entries_.find(key);
-    m.loaded = it != entries_.end();
-    m.bytes = m.loaded ? it->second.bytes : 0;
+    FillLoadedLocked(m);
     s.models.push_back(std::move(m));
   }
   return s;

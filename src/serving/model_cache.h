@@ -74,6 +74,8 @@ class ModelCache {
   bool Erase(const std::string& key);
   // Adds one finished request and its latency to `key`'s counters.
   void RecordRequest(const std::string& key, double seconds);
+  // `key`'s counters (all zero for a key never seen); `loaded` and `bytes` as now.
+  ModelStats Stats(const std::string& key) const;
   // Loaded keys, most recently used first.
   std::vector<std::string> LoadedKeys() const;
 
@@ -98,6 +100,8 @@ class ModelCache {
   // REQUIRES: mutex_ held.
   void InsertLocked(const std::string& key, Model model);
   void EvictLocked();
+  // Sets m.loaded and m.bytes from the entry of m.key. REQUIRES: mutex_ held.
+  void FillLoadedLocked(ModelStats& m) const;
 
   const ModelCacheOptions options_;
   const Loader loader_;

@@ -211,6 +211,14 @@ TEST_F(ModelCacheTest, PerModelCountersAndPrometheusText) {
   EXPECT_DOUBLE_EQ(s.models[0].latency_seconds, 0.75);
   EXPECT_FALSE(s.models[0].loaded);
   EXPECT_TRUE(s.models[1].loaded);
+  ModelStats one = cache->Stats("a/1");  // One key's counters: what an endpoint's description shows.
+  EXPECT_EQ(one.requests, 2u);
+  EXPECT_DOUBLE_EQ(one.latency_seconds, 0.75);
+  EXPECT_FALSE(one.loaded);
+  EXPECT_TRUE(cache->Stats("b\"x/2").loaded);
+  ModelStats unseen = cache->Stats("c/3");
+  EXPECT_EQ(unseen.key, "c/3");
+  EXPECT_EQ(unseen.requests, 0u);
   std::string text = cache->PrometheusText();
   EXPECT_THAT(text, HasSubstr("# TYPE grove_model_cache_loads_total counter\ngrove_model_cache_loads_total 2\n"));
   EXPECT_THAT(text, HasSubstr("grove_model_cache_evictions_total 1\n"));

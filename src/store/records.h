@@ -64,6 +64,9 @@ struct StepRunRecord {
   Json metadata = Json::object();  // E.g. {"model_version": {"group": "G", "version": 3}}.
   Json outputs = Json::object();   // Output name -> artifact digest.
   std::string log_digest;          // Artifact holding the step's log, if any.
+  // The arguments the step ran with, resolved: parameters substituted, step
+  // outputs as artifact references (pipeline::ArtifactRef). {} until it starts.
+  Json arguments = Json::object();
 };
 
 struct ArtifactRecord {

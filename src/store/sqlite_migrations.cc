@@ -316,6 +316,14 @@ CREATE INDEX trigger_firings_recent ON trigger_firings (trigger_name, claimed_at
 CREATE INDEX trigger_firings_status ON trigger_firings (status, claimed_at);
 )sql";
 
+// The arguments each step run resolved (parameters substituted, step outputs
+// as artifact references), so an interface can show what a step ran with.
+// Rows from before it keep {} (unknown).
+constexpr int kStepArgumentsMigrationVersion = 10;
+constexpr const char* kStepArgumentsSchema = R"sql(
+ALTER TABLE step_runs ADD COLUMN arguments TEXT NOT NULL DEFAULT '{}';
+)sql";
+
 const std::vector<Migration>& SchemaMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "pipelines, executions, step runs, artifacts, lineage, model registry, events", kInitialSchema},
@@ -327,6 +335,7 @@ const std::vector<Migration>& SchemaMigrations() {
       {kVersionSummariesMigrationVersion, "a covering index for pages of version summaries", kVersionSummariesSchema},
       {kInferenceQueueMigrationVersion, "the inference queue: files, messages, predictions", kInferenceQueueSchema},
       {kTriggerFiringsMigrationVersion, "trigger firings", kTriggerFiringsSchema},
+      {kStepArgumentsMigrationVersion, "step runs' resolved arguments", kStepArgumentsSchema},
   };
   return kMigrations;
 }

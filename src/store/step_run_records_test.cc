@@ -21,8 +21,10 @@ TYPED_TEST(StepRunStoreTest, PutInsertsThenUpdatesTheRun) {
   this->MakeExecution("e1");
   StepRunRecord run = this->MakeRun("e1", "Train", kStarting);
   ASSERT_TRUE(this->store_->PutStepRun(run, {}, {}).ok());
+  EXPECT_EQ(this->store_->GetStepRun("e1", "Train")->arguments, Json::object());  // Not resolved yet.
   run.status = kSucceeded;
   run.attempts = 2;
+  run.arguments = {{"train", "artifact:sha256:" + FakeDigest("d")}, {"hyperparameters", {{"eta", 0.2}}}};
   run.ended_at = 777;
   run.cache_key = "key";
   run.metadata = {{"model_version", {{"group", "G"}, {"version", 3}}}};
@@ -39,6 +41,8 @@ TYPED_TEST(StepRunStoreTest, PutInsertsThenUpdatesTheRun) {
   EXPECT_EQ(got.step_type, "Processing");
   EXPECT_EQ(got.metadata["model_version"]["version"], 3);
   EXPECT_EQ(got.outputs["model"], FakeDigest("m"));
+  EXPECT_EQ(got.arguments, run.arguments);
+  EXPECT_EQ(this->store_->GetStepRun("e1", "Train")->arguments, run.arguments);
 }
 
 TYPED_TEST(StepRunStoreTest, StepStatusEventsOnlyWhenTheStatusChanges) {

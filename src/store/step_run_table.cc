@@ -6,7 +6,7 @@ namespace {
 
 #define GROVE_STEP_RUN_COLUMNS                                                                        \
   "SELECT execution_id, step_name, step_type, status, attempts, started_at, ended_at, failure_reason, " \
-  "cache_key, cache_hit_source, metadata, outputs, log_digest FROM step_runs "
+  "cache_key, cache_hit_source, metadata, outputs, log_digest, arguments FROM step_runs "
 
 StepRunRecord StepRunFromRow(const Statement& row) {
   StepRunRecord r;
@@ -23,18 +23,19 @@ StepRunRecord StepRunFromRow(const Statement& row) {
   r.metadata = row.JsonValue(10);
   r.outputs = row.JsonValue(11);
   r.log_digest = row.Text(12);
+  r.arguments = row.JsonValue(13);
   return r;
 }
 
 constexpr const char* kUpsertStepRun =
     "INSERT INTO step_runs (execution_id, step_name, step_type, status, attempts, started_at, ended_at, "
-    "failure_reason, cache_key, cache_hit_source, metadata, outputs, log_digest) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "failure_reason, cache_key, cache_hit_source, metadata, outputs, log_digest, arguments) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (execution_id, step_name) DO UPDATE SET step_type = excluded.step_type, "
     "status = excluded.status, attempts = excluded.attempts, started_at = excluded.started_at, "
     "ended_at = excluded.ended_at, failure_reason = excluded.failure_reason, cache_key = excluded.cache_key, "
     "cache_hit_source = excluded.cache_hit_source, metadata = excluded.metadata, outputs = excluded.outputs, "
-    "log_digest = excluded.log_digest";
+    "log_digest = excluded.log_digest, arguments = excluded.arguments";
 
 }  // namespace
 
@@ -64,7 +65,7 @@ Status StepRunTable::Put(const StepRunRecord& run) {
   return upsert
       .BindAll(run.execution_id, run.step_name, run.step_type, run.status, run.attempts, run.started_at,
                run.ended_at, run.failure_reason, run.cache_key, run.cache_hit_source, run.metadata, run.outputs,
-               run.log_digest)
+               run.log_digest, run.arguments)
       .Run();
 }
 

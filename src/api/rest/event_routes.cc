@@ -11,10 +11,7 @@ Status AddEventRoutes(Router* router, const RestContext& context) {
     Result<int64_t> after = ResumeAfter(request, *home->metadata());
     if (!after.ok()) return StatusResponse(after.status());
     std::string subject(request.QueryParam("subject").value_or(""));
-    HttpResponse response = TextResponse(200, "", "text/event-stream; charset=utf-8");
-    response.headers.Set("X-Accel-Buffering", "no");  // Proxies must pass events on at once.
-    response.stream = std::make_shared<EventStream>(home->metadata(), *after, std::move(subject), options);
-    return response;
+    return EventStreamResponse(std::make_shared<EventStream>(home->metadata(), *after, std::move(subject), options));
   });
 }
 

@@ -15,18 +15,6 @@ using ::testing::Not;
 
 class EventStreamTest : public RestTest {
  protected:
-  // Opens the stream with `headers`; checks the response head.
-  std::unique_ptr<http_test::TestClient> Open(const std::string& target, const std::string& headers = "") {
-    auto client = http_test::TestClient::Connect(server_->port());
-    EXPECT_TRUE(client->Send(http_test::BuildRequest("GET", target, "", Auth("viewer") + headers)));
-    auto head = client->ReadResponse(/*head=*/true);
-    EXPECT_TRUE(head.has_value());
-    if (head) {
-      EXPECT_EQ(head->status, 200);
-      EXPECT_EQ(head->Header("Content-Type"), "text/event-stream; charset=utf-8");
-    }
-    return client;
-  }
   // Stores two pipeline versions: events 1 and 2.
   void TwoEvents() {
     Call("POST", "/api/v1/pipelines", kScriptPipeline);
@@ -36,7 +24,7 @@ class EventStreamTest : public RestTest {
 
 TEST_F(EventStreamTest, SendsEveryEventWithItsSeqKindAndRecord) {
   TwoEvents();
-  auto client = Open("/api/v1/events");
+  auto client = OpenStream("/api/v1/events");
   std::string text = client->ReadUntil("id: 2\n");
   EXPECT_THAT(text, HasSubstr("retry: 1000\n\n"));
   EXPECT_THAT(text, HasSubstr("id: 1\nevent: pipeline.version\ndata: {\"seq\":1,"));
@@ -50,17 +38,17 @@ TEST_F(EventStreamTest, SendsEveryEventWithItsSeqKindAndRecord) {
 
 TEST_F(EventStreamTest, ResumesAfterLastEventIdOrTheAfterParameter) {
   TwoEvents();
-  std::string text = Open("/api/v1/events", "Last-Event-ID: 1\r\n")->ReadUntil("id: 2\n");
+  std::string text = OpenStream("/api/v1/events", "Last-Event-ID: 1\r\n")->ReadUntil("id: 2\n");
   EXPECT_THAT(text, Not(HasSubstr("id: 1\n")));
   EXPECT_THAT(text, HasSubstr("id: 2\nevent: pipeline.version\n"));
   // Last-Event-ID (a reconnecting EventSource) wins over the ?after= of its first URL.
-  text = Open("/api/v1/events?after=0", "Last-Event-ID: 1\r\n")->ReadUntil("id: 2\n");
+  text = OpenStream("/api/v1/events?after=0", "Last-Event-ID: 1\r\n")->ReadUntil("id: 2\n");
   EXPECT_THAT(text, Not(HasSubstr("id: 1\n")));
-  text = Open("/api/v1/events?after=1")->ReadUntil("id: 2\n");
+  text = OpenStream("/api/v1/events?after=1")->ReadUntil("id: 2\n");
   EXPECT_THAT(text, Not(HasSubstr("id: 1\n")));
   EXPECT_THAT(text, HasSubstr("id: 2\n"));
   // "latest": only what comes next.
-  auto next = Open("/api/v1/events?after=latest");
+  auto next = OpenStream("/api/v1/events?after=latest");
   Call("POST", "/api/v1/pipelines", std::string(kScriptPipeline) + "# v3\n");
   text = next->ReadUntil("id: 3\n");
   EXPECT_THAT(text, Not(HasSubstr("id: 2\n")));
@@ -71,7 +59,7 @@ TEST_F(EventStreamTest, SubjectKeepsOnlyItsEvents) {
   Call("POST", "/api/v1/pipelines", kScriptPipeline);
   Json started = Expect(201, "POST", "/api/v1/executions", R"({"pipeline": "hello"})");
   ASSERT_TRUE(executor_->Wait(started["id"]).ok());
-  std::string text = Open("/api/v1/events?subject=" + started["id"].get<std::string>())
+  std::string text = OpenStream("/api/v1/events?subject=" + started["id"].get<std::string>())
                          ->ReadUntil("\"status\":\"Succeeded\",\"failure_reason\"");
   EXPECT_THAT(text, Not(HasSubstr("event: pipeline.version")));
   EXPECT_THAT(text, HasSubstr("event: execution.created"));
@@ -99,7 +87,7 @@ class EventKeepAliveTest : public EventStreamTest {
 };
 
 TEST_F(EventKeepAliveTest, SilenceIsBrokenByComments) {
-  auto client = Open("/api/v1/events");
+  auto client = OpenStream("/api/v1/events");
   EXPECT_THAT(client->ReadUntil(": keep-alive\n\n", 2000), HasSubstr(": keep-alive\n\n"));
 }
 

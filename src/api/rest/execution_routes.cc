@@ -1,4 +1,5 @@
-// Executions: start, list, describe, steps, logs, outputs, trials, stop, retry.
+// Executions: start, list, describe, steps, logs (and a step's live log), outputs, trials, stop, retry.
+#include "api/rest/log_stream.h"
 #include "api/rest/rest_routes.h"
 #include "api/rest/rest_wire.h"
 #include "app/executions.h"
@@ -17,6 +18,28 @@ Result<Json> Start(const RestContext& context, const HttpRequest& request) {
   ASSIGN_OR_RETURN(std::string pipeline, fields.String("pipeline"));
   ASSIGN_OR_RETURN(Json parameters, fields.OptionalObject("parameters"));
   return app::ViewOf(app::Executions(*context.home, context.executor).StartStored(pipeline, parameters));
+}
+
+// One step's log as server-sent events (log_stream.h), from the byte offset
+// in Last-Event-ID when a client resumes. Errors before the stream starts:
+// 400 without ?step=, 404 for an unknown execution or step.
+HttpResponse StreamLog(const RestContext& context, const HttpRequest& request) {
+  const std::string step = StepParam(request);
+  if (step.empty()) {
+    return StatusResponse(Status::InvalidArgument("parameter 'step' is required: the step whose log to follow "
+                                                  "(e.g. ?step=Train)"));
+  }
+  int64_t offset = 0;
+  if (auto last = request.headers.Get("Last-Event-ID"); last && !last->empty()) {
+    Result<int64_t> resumed = ResumePoint(*last, "Last-Event-ID", "a byte offset (the id of the last log event seen)");
+    if (!resumed.ok()) return StatusResponse(resumed.status());
+    offset = *resumed;
+  }
+  if (Status s = app::Executions(*context.home).StepRun(Id(request), step).status(); !s.ok()) {
+    return StatusResponse(s);
+  }
+  return EventStreamResponse(
+      std::make_shared<StepLogStream>(context.home, Id(request), step, static_cast<uint64_t>(offset), context.events));
 }
 
 // The execution after a stop was asked for.
@@ -50,6 +73,8 @@ Status AddExecutionRoutes(Router* router, const RestContext& context) {
                           [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
                             return app::ViewOf(app::Executions(*home).Logs(Id(request), StepParam(request)));
                           }));
+  RETURN_IF_ERROR(router->Add("GET", "/api/v1/executions/{id}/logs/stream",
+                              [context](const HttpRequest& request) { return StreamLog(context, request); }));
   RETURN_IF_ERROR(AddList(router, "/api/v1/executions/{id}/outputs",
                           [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
                             return app::ViewOf(app::Executions(*home).Outputs(Id(request), StepParam(request)));

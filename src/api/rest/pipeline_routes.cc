@@ -1,10 +1,22 @@
-// Pipelines: create a version from a posted definition, list, describe, versions.
+// Pipelines: create a version from a posted definition, list, describe, graph, versions.
 #include "api/rest/rest_routes.h"
 #include "api/rest/rest_wire.h"
 #include "app/pipelines.h"
 #include "app/record_json.h"
 
 namespace grove::api::rest {
+
+namespace {
+
+std::string Name(const HttpRequest& request) { return std::string(request.PathParam("name")); }
+
+// ?version=N (1 or more); 0, the latest, when absent.
+Result<int> VersionParam(const HttpRequest& request) {
+  if (auto text = request.QueryParam("version")) return PositiveInt(*text, "version");
+  return 0;
+}
+
+}  // namespace
 
 Status AddPipelineRoutes(Router* router, const RestContext& context) {
   app::Home* home = context.home;
@@ -26,15 +38,18 @@ Status AddPipelineRoutes(Router* router, const RestContext& context) {
   }));
   RETURN_IF_ERROR(
       AddJson(router, "GET", "/api/v1/pipelines/{name}", [home](const HttpRequest& request) -> Result<Json> {
-        int version = 0;
-        if (auto text = request.QueryParam("version")) {
-          ASSIGN_OR_RETURN(version, PositiveInt(*text, "version"));
-        }
-        return app::ViewOf(app::Pipelines(*home).Describe(std::string(request.PathParam("name")), version));
+        ASSIGN_OR_RETURN(int version, VersionParam(request));
+        return app::ViewOf(app::Pipelines(*home).Describe(Name(request), version));
+      }));
+  // The steps and parameters of a definition version, for a console to draw.
+  RETURN_IF_ERROR(
+      AddJson(router, "GET", "/api/v1/pipelines/{name}/graph", [home](const HttpRequest& request) -> Result<Json> {
+        ASSIGN_OR_RETURN(int version, VersionParam(request));
+        return app::ViewOf(app::Pipelines(*home).Graph(Name(request), version));
       }));
   return AddList(router, "/api/v1/pipelines/{name}/versions",
                  [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
-                   return app::ViewOf(app::Pipelines(*home).Versions(std::string(request.PathParam("name"))));
+                   return app::ViewOf(app::Pipelines(*home).Versions(Name(request)));
                  });
 }
 

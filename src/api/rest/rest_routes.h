@@ -14,14 +14,16 @@
 
 namespace grove::api::rest {
 
-// How GET /api/v1/events reads the event log.
+// How the server-sent event routes (GET /api/v1/events, a step's log stream)
+// read what they send.
 struct EventStreamOptions {
-  // How often an open stream reads the log for new events. Default: 250 ms.
+  // How often an open stream reads the event log, or the step's log, for what
+  // is new. Default: 250 ms.
   std::chrono::milliseconds poll{250};
   // A comment line is sent after this long without events, so proxies and
   // clients see a live connection. Default: 15 s.
   std::chrono::milliseconds keep_alive{15'000};
-  // Events read at most per poll. Default: 200.
+  // Events read at most per poll (the event log). Default: 200.
   int batch = 200;
 };
 

@@ -67,6 +67,30 @@ TEST_F(RestRoutesTest, PipelinesAreCreatedFromAPostedDefinition) {
   EXPECT_EQ(Call("POST", "/api/v1/pipelines", kScriptPipeline, "viewer").status, 403);
 }
 
+TEST_F(RestRoutesTest, APipelineGraphHasItsParametersAndSteps) {
+  Call("POST", "/api/v1/pipelines", kScriptPipeline, "operator");
+  Call("POST", "/api/v1/pipelines",
+       "pipeline: hello\nsteps:\n  - {name: A, type: Fail, arguments: {message: a}}\n"
+       "  - {name: B, type: Fail, arguments: {message: b}, depends_on: [A]}\n",
+       "operator");
+  Json v1 = Expect(200, "GET", "/api/v1/pipelines/hello/graph?version=1", "", "viewer");
+  EXPECT_EQ(v1, Json::parse(R"({"pipeline": "hello", "version": 1,
+      "parameters": [{"name": "Word", "type": "String", "default": "world"}],
+      "steps": [{"name": "Write", "type": "Processing", "depends_on": []}]})"));
+  Json latest = Expect(200, "GET", "/api/v1/pipelines/hello/graph", "", "viewer");
+  EXPECT_EQ(latest["version"], 2);
+  EXPECT_EQ(latest["parameters"], Json::array());
+  EXPECT_EQ(latest["steps"][1], Json::parse(R"({"name": "B", "type": "Fail", "depends_on": ["A"]})"));
+
+  Json no_pipeline = Expect(404, "GET", "/api/v1/pipelines/nope/graph");
+  EXPECT_EQ(no_pipeline["error"]["code"], "NotFound");
+  EXPECT_THAT(no_pipeline["error"]["message"].get<std::string>(), HasSubstr("pipelines: hello"));
+  EXPECT_THAT(Expect(404, "GET", "/api/v1/pipelines/hello/graph?version=3")["error"]["message"].get<std::string>(),
+              HasSubstr("no version 3 of pipeline 'hello'"));
+  EXPECT_THAT(Expect(400, "GET", "/api/v1/pipelines/hello/graph?version=0")["error"]["message"].get<std::string>(),
+              HasSubstr("version '0'"));
+}
+
 TEST_F(RestRoutesTest, ExecutionsStartWithTypedParametersAndShowWhatTheyDid) {
   std::string id = RunScript("typed");
   Json execution = Expect(200, "GET", "/api/v1/executions/" + id, "", "viewer");
@@ -184,6 +208,23 @@ TEST_F(RestRoutesTest, EndpointsAreCreatedDeployedPromotedAndDeleted) {
 
   EXPECT_EQ(Expect(200, "DELETE", "/api/v1/endpoints/staging", "", "operator")["deleted"], true);
   EXPECT_EQ(Expect(404, "GET", "/api/v1/endpoints/staging")["error"]["code"], "NotFound");
+}
+
+TEST_F(RestRoutesTest, EndpointsShowEachModelsRequestsAndMeanLatency) {
+  RegisterAbalone("Abalone", /*approve=*/true);
+  Json created = Expect(201, "POST", "/api/v1/endpoints", R"({"name": "live", "deploy": ["Abalone/1"]})", "operator");
+  EXPECT_EQ(created["models"][0]["requests"], 0);
+  EXPECT_EQ(created["models"][0]["mean_latency_ms"], 0.0);
+  const std::string invocation = Json{{"data", kRawRow}, {"input", "raw"}}.dump();
+  for (int i = 0; i < 2; ++i) Expect(200, "POST", "/api/v1/endpoints/live/invocations", invocation, "operator");
+
+  Json model = Expect(200, "GET", "/api/v1/endpoints/live", "", "viewer")["models"][0];
+  EXPECT_EQ(model["version"], 1);
+  EXPECT_EQ(model["requests"], 2);
+  EXPECT_GT(model["mean_latency_ms"].get<double>(), 0.0);
+  Json listed = Expect(200, "GET", "/api/v1/endpoints", "", "viewer")["items"][0]["models"][0];
+  EXPECT_EQ(listed["requests"], 2);
+  EXPECT_EQ(listed["mean_latency_ms"], model["mean_latency_ms"]);
 }
 
 TEST_F(RestRoutesTest, ArtifactsAreDescribedAndDownloaded) {

@@ -1,8 +1,9 @@
 #pragma once
 
 // The fixture of the REST route tests (test-only): a fresh data folder, the
-// REST routes behind real access control on a real HTTP server, and one key
-// per role ("viewer-key", ...), sent as Bearer secrets.
+// REST routes (and the serving routes, for invocations) behind real access
+// control on a real HTTP server, and one key per role ("viewer-key", ...),
+// sent as Bearer secrets.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -15,6 +16,7 @@
 #include "api/http_server.h"
 #include "api/http_test_client.h"
 #include "api/rest/rest_routes.h"
+#include "api/serving_routes.h"
 #include "app/app_test_fixture.h"
 
 namespace grove::api::rest {
@@ -40,6 +42,7 @@ class RestTest : public app::testing::AppTest {
     context.events.poll = std::chrono::milliseconds(10);
     context.events.keep_alive = keep_alive_;
     ASSERT_TRUE(AddRestRoutes(&router_, context).ok());
+    ASSERT_TRUE(AddServingRoutes(&router_, service_.get(), nullptr, &counters_).ok());
     keys_ = std::make_unique<auth::StoreKeySource>(home_->metadata(), home_->clock(), 0);
     authenticator_ = std::make_unique<auth::KeyAuthenticator>(keys_.get(), home_->clock());
     access_ = std::make_unique<AccessControl>(router_, authenticator_.get());
@@ -63,6 +66,18 @@ class RestTest : public app::testing::AppTest {
     EXPECT_TRUE(response.has_value()) << method << " " << target;
     return response.value_or(http_test::ClientResponse{});
   }
+  // Opens a server-sent event stream as a viewer, with `headers`; checks the response head.
+  std::unique_ptr<http_test::TestClient> OpenStream(const std::string& target, const std::string& headers = "") {
+    auto client = http_test::TestClient::Connect(server_->port());
+    EXPECT_TRUE(client->Send(http_test::BuildRequest("GET", target, "", Auth("viewer") + headers)));
+    auto head = client->ReadResponse(/*head=*/true);
+    EXPECT_TRUE(head.has_value()) << target;
+    if (head) {
+      EXPECT_EQ(head->status, 200) << target;
+      EXPECT_EQ(head->Header("Content-Type"), "text/event-stream; charset=utf-8");
+    }
+    return client;
+  }
   // The JSON body of a call that must answer `status`.
   Json Expect(int status, const std::string& method, const std::string& target, const std::string& body = "",
               const std::string& role = "admin") {
@@ -74,6 +89,7 @@ class RestTest : public app::testing::AppTest {
   std::chrono::milliseconds keep_alive_{15'000};
   std::unique_ptr<pipeline::Executor> executor_;
   std::unique_ptr<serving::EndpointService> service_;
+  InvocationCounters counters_;
   std::map<std::string, std::string> secrets_;
   Router router_;
   std::unique_ptr<auth::StoreKeySource> keys_;

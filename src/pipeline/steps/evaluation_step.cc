@@ -13,7 +13,8 @@ namespace {
 class EvaluationStep : public StepType {
  public:
   std::string_view Name() const override { return "Evaluation"; }
-  int Version() const override { return 1; }
+  // 2: regression reports have "residuals" (histogram and points).
+  int Version() const override { return 2; }
   std::vector<std::string> Outputs(const StepDef&) const override { return {"report"}; }
   std::optional<std::string> PropertyFile(const StepDef&) const override { return "report"; }
   std::vector<std::string> InputArguments(const StepDef&) const override { return {"model", "test"}; }
