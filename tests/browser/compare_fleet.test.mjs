@@ -7,7 +7,7 @@ import { Server, grove, launchBrowser, screenshot, tempHome } from './harness.mj
 test('compare two executions and open a fleet of 100 items', { timeout: 300000 }, async () => {
   const home = tempHome();
   grove(home, 'run', 'examples/abalone.yaml', '-p', 'MseThreshold=7');
-  grove(home, 'run', 'examples/abalone.yaml', '-p', 'MseThreshold=5.5', '--no-cache');
+  grove(home, 'run', 'examples/abalone.yaml', '-p', 'MseThreshold=5.5');
   const fleetDir = path.join(home, 'fleet-data');
   grove(home, 'datasets', 'make-fleet', '--dims', '100', '--rows', '40', '--out', fleetDir);
   grove(home, 'run', 'tests/browser/testdata/fleet-small.yaml', '-p', 'InputData=' + path.join(fleetDir, 'fleet.csv'));

@@ -36,9 +36,11 @@ test('run, watch, read a log, approve and reject', { timeout: 240000 }, async ()
     await page.waitForURL(/#\/executions\/[a-z0-9]+$/);
     const id = /#\/executions\/([a-z0-9]+)/.exec(page.url())[1];
     await page.waitForFunction(() => {
-      const nodes = [...document.querySelectorAll('.node')];
+      const nodes = [...document.querySelectorAll('.node')].filter((n) => n.dataset.step !== 'AbaloneMSEFail');
       return nodes.length === 5 && nodes.every((n) => n.dataset.status === 'Succeeded');
     }, null, { timeout: 60000 });
+    // The Condition's else branch shows as not taken.
+    await page.locator('.node[data-step="AbaloneMSEFail"][data-status="NotTaken"]').waitFor();
     await page.getByText('Succeeded', { exact: true }).first().waitFor();
     const execution = await server.api('GET', '/executions/' + id);
     assert.equal(execution.status, 'Succeeded');

@@ -8,7 +8,7 @@ namespace grove::api::rest {
 
 namespace {
 
-std::string Name(const HttpRequest& request) { return std::string(request.PathParam("name")); }
+std::string PipelineName(const HttpRequest& request) { return std::string(request.PathParam("name")); }
 
 // ?version=N (1 or more); 0, the latest, when absent.
 Result<int> VersionParam(const HttpRequest& request) {
@@ -39,17 +39,17 @@ Status AddPipelineRoutes(Router* router, const RestContext& context) {
   RETURN_IF_ERROR(
       AddJson(router, "GET", "/api/v1/pipelines/{name}", [home](const HttpRequest& request) -> Result<Json> {
         ASSIGN_OR_RETURN(int version, VersionParam(request));
-        return app::ViewOf(app::Pipelines(*home).Describe(Name(request), version));
+        return app::ViewOf(app::Pipelines(*home).Describe(PipelineName(request), version));
       }));
   // The steps and parameters of a definition version, for a console to draw.
   RETURN_IF_ERROR(
       AddJson(router, "GET", "/api/v1/pipelines/{name}/graph", [home](const HttpRequest& request) -> Result<Json> {
         ASSIGN_OR_RETURN(int version, VersionParam(request));
-        return app::ViewOf(app::Pipelines(*home).Graph(Name(request), version));
+        return app::ViewOf(app::Pipelines(*home).Graph(PipelineName(request), version));
       }));
   return AddList(router, "/api/v1/pipelines/{name}/versions",
                  [home](const HttpRequest& request, const PageRequest&) -> Result<Json> {
-                   return app::ViewOf(app::Pipelines(*home).Versions(Name(request)));
+                   return app::ViewOf(app::Pipelines(*home).Versions(PipelineName(request)));
                  });
 }
 

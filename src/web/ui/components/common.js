@@ -16,7 +16,7 @@ const statusClass = {
   Succeeded: 'ok', Approved: 'ok', InService: 'ok', Loaded: 'ok', Completed: 'ok', done: 'ok',
   Failed: 'bad', Rejected: 'bad', dead: 'bad', Stopped: 'bad',
   Executing: 'run', Starting: 'run', Stopping: 'run', Creating: 'run', queued: 'run',
-  PendingManualApproval: 'wait', Pending: 'wait', NotLoaded: 'idle', NoModels: 'idle', Skipped: 'idle',
+  PendingManualApproval: 'wait', Pending: 'wait', NotLoaded: 'idle', NoModels: 'idle', Skipped: 'idle', NotTaken: 'idle',
 };
 
 export function statusKind(status) {

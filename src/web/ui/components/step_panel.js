@@ -8,14 +8,16 @@ import { KeyValues, Status, Tabs } from './common.js';
 import { ArtifactLink } from './artifact_link.js';
 import { LogView } from './log_view.js';
 
+// The digest of an artifact reference in resolved arguments ("artifact:sha256:<digest>"), or null.
+export function artifactDigest(value) {
+  const match = typeof value === 'string' && /^artifact:sha256:([0-9a-f]{64})$/.exec(value);
+  return match ? match[1] : null;
+}
+
 // Arguments with artifact references shown as downloads.
-function ArgumentValue({ value }) {
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const digest = value.digest || value.$artifact || value.artifact;
-    if (typeof digest === 'string' && /^[0-9a-f]{64}$/.test(digest)) {
-      return html`<${ArtifactLink} digest=${digest} name=${value.output || value.name || 'artifact'} />`;
-    }
-  }
+function ArgumentValue({ name, value }) {
+  const digest = artifactDigest(value);
+  if (digest) return html`<${ArtifactLink} digest=${digest} name=${name} />`;
   if (value !== null && typeof value === 'object') return html`<pre>${JSON.stringify(value, null, 2)}</pre>`;
   return html`<span>${String(value)}</span>`;
 }
@@ -27,7 +29,7 @@ export function StepPanel({ execution, run, name, onClose }) {
       <div class="panel-head"><h2>${name}</h2><button type="button" class="link" onClick=${onClose} aria-label="Close">✕</button></div>
       <p class="muted">This step has not started${name.includes('[') ? '' : ' in this execution'}.</p></aside>`;
   }
-  const running = run.status === 'Executing' || run.status === 'Starting';
+  const running = run.status === 'Executing' || run.status === 'Starting' || run.status === 'Stopping';
   const args = run.arguments || {};
   return html`<aside class="panel" aria-label=${'Step ' + run.step}>
     <div class="panel-head">
@@ -45,7 +47,7 @@ export function StepPanel({ execution, run, name, onClose }) {
     ${tab === 'overview' && html`<div>
       <h3>Arguments</h3>
       ${Object.keys(args).length === 0 ? html`<p class="muted">None recorded.</p>` : html`<dl class="kv">
-        ${Object.entries(args).map(([k, v]) => html`<dt>${k}</dt><dd><${ArgumentValue} value=${v} /></dd>`)}</dl>`}
+        ${Object.entries(args).map(([k, v]) => html`<dt>${k}</dt><dd><${ArgumentValue} name=${k} value=${v} /></dd>`)}</dl>`}
       <h3>Outputs</h3>
       ${Object.keys(run.outputs || {}).length === 0 ? html`<p class="muted">None${running ? ' yet' : ''}.</p>`
         : html`<ul class="outputs">${Object.entries(run.outputs).map(([k, d]) => html`<li>

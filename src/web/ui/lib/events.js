@@ -110,3 +110,12 @@ export function onConnection(fn) {
 export function isConnected() {
   return connected;
 }
+
+// Runs `read` now and again after 0.5 s and 2 s. What an endpoint serves changes when the server acts on an
+// approval or a deploy (within its event poll, 200 ms by default, plus the time to load the model), and that
+// swap is not an event of its own: views of endpoints read them again once it has had time to happen.
+export function readSettled(read) {
+  read();
+  setTimeout(read, 500);
+  setTimeout(read, 2000);
+}

@@ -4,7 +4,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, enc } from '../lib/api.js';
-import { subscribe } from '../lib/events.js';
+import { readSettled, subscribe } from '../lib/events.js';
 import { formatNumber, formatTime } from '../lib/format.js';
 import { href } from '../lib/router.js';
 import { Empty, ErrorNote, Loading, Status, useLoad, usePages } from '../components/common.js';
@@ -12,7 +12,7 @@ import { Empty, ErrorNote, Loading, Status, useLoad, usePages } from '../compone
 function useEndpointEvents(reload, name) {
   useEffect(() => subscribe((events) => {
     if (events.some((e) => e.kind.startsWith('endpoint.') || e.kind === 'model.approval' ||
-                           (name && e.subject === name))) reload();
+                           (name && e.subject === name))) readSettled(reload);
   }), [reload]);
 }
 

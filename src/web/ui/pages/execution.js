@@ -10,20 +10,14 @@ import { ErrorNote, Loading, Status, Tabs, useCan, useSlice } from '../component
 import { Graph } from '../components/graph.js';
 import { StepPanel } from '../components/step_panel.js';
 import { ParameterList } from './executions.js';
-import { FleetView, splitItem } from './fleet.js';
+import { FleetView, groupItemRuns, splitItem } from './fleet.js';
 import { TrialsView } from './trials.js';
 
 const ENDED = new Set(['Succeeded', 'Failed', 'Stopped']);
 
 // The graph's nodes: definition steps, with a ForEach template step standing for all its items.
 function buildGraph(definition, runs) {
-  const byTemplate = new Map();
-  for (const run of runs.values()) {
-    const split = splitItem(run.step);
-    if (!split) continue;
-    if (!byTemplate.has(split.base)) byTemplate.set(split.base, []);
-    byTemplate.get(split.base).push(run);
-  }
+  const byTemplate = groupItemRuns(runs, 'base');
   const steps = definition ? definition.steps : [...runs.values()].filter((r) => !splitItem(r.step))
     .map((r) => ({ name: r.step, type: r.type, depends_on: [] }));
   const nodes = steps.map((s) => {
@@ -40,7 +34,14 @@ function buildGraph(definition, runs) {
       return { id: s.name, label: s.name, type: s.type, status, note };
     }
     const run = runs.get(s.name);
-    const note = run && run.cache_hit ? 'cached' : run && run.status === 'Skipped' ? 'not taken' : '';
+    // A Condition's step in the branch its outcome did not take never runs.
+    const parent = s.parent && runs.get(s.parent);
+    const outcome = parent && parent.status === 'Succeeded' && (parent.metadata || {}).outcome;
+    if (!run && typeof outcome === 'boolean' && (s.branch === 'if' || s.branch === 'else') &&
+        (s.branch === 'if') !== outcome) {
+      return { id: s.name, label: s.name, type: s.type, status: 'NotTaken', note: 'branch not taken' };
+    }
+    const note = run && run.cache_hit ? 'cached' : '';
     return { id: s.name, label: s.name, type: s.type, status: run && run.status, note: note || (run && run.status) };
   });
   const edges = [];

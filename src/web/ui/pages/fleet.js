@@ -19,15 +19,20 @@ function itemStatus(steps) {
   return steps[0] ? steps[0].status : 'Pending';
 }
 
-export function fleetItems(runs) {
-  const items = new Map();
+// The item step runs grouped by their item ("item") or by their template step ("base").
+export function groupItemRuns(runs, key) {
+  const groups = new Map();
   for (const run of runs.values()) {
     const split = splitItem(run.step);
     if (!split) continue;
-    if (!items.has(split.item)) items.set(split.item, []);
-    items.get(split.item).push(run);
+    if (!groups.has(split[key])) groups.set(split[key], []);
+    groups.get(split[key]).push(run);
   }
-  return [...items.entries()].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))
+  return groups;
+}
+
+export function fleetItems(runs) {
+  return [...groupItemRuns(runs, 'item').entries()].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))
     .map(([item, steps]) => {
       const failed = steps.find((s) => s.status === 'Failed');
       return { item, steps, status: itemStatus(steps), failedStep: failed ? failed.step : '',

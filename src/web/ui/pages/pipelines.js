@@ -1,7 +1,8 @@
 // Pipelines, each with its definition as a graph, its parameters, its versions, and a form that starts it.
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, enc, listAll } from '../lib/api.js';
+import { subscribe } from '../lib/events.js';
 import { formatTime, formatValue } from '../lib/format.js';
 import { href, navigate } from '../lib/router.js';
 import { Empty, ErrorNote, Loading, useCan, useLoad, usePages } from '../components/common.js';
@@ -9,6 +10,9 @@ import { Graph } from '../components/graph.js';
 
 export function Pipelines() {
   const list = usePages('/pipelines', 50);
+  useEffect(() => subscribe((events) => {
+    if (events.some((e) => e.kind === 'pipeline.version')) list.reload();
+  }), [list.reload]);
   return html`<section>
     <div class="page-head"><h1>Pipelines</h1></div>
     <${ErrorNote} error=${list.error} />

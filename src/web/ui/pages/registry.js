@@ -3,17 +3,20 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, enc, listAll } from '../lib/api.js';
-import { subscribe } from '../lib/events.js';
+import { readSettled, subscribe } from '../lib/events.js';
 import { formatNumber, formatTime } from '../lib/format.js';
 import { href } from '../lib/router.js';
 import { Empty, ErrorNote, Loading, Status, useCan, useLoad, usePages } from '../components/common.js';
 import { ArtifactLink } from '../components/artifact_link.js';
+import { artifactDigest } from '../components/step_panel.js';
 import { Chart } from '../components/chart.js';
 
 // Reloads when an event about the registry or endpoints arrives.
-function useRegistryEvents(reload, match = () => true) {
+function useRegistryEvents(reload, match = () => true, settle = false) {
   useEffect(() => subscribe((events) => {
-    if (events.some((e) => (e.kind.startsWith('model.') || e.kind.startsWith('endpoint.')) && match(e))) reload();
+    if (!events.some((e) => (e.kind.startsWith('model.') || e.kind.startsWith('endpoint.')) && match(e))) return;
+    if (settle) readSettled(reload);
+    else reload();
   }), [reload]);
 }
 
@@ -123,7 +126,7 @@ function Decision({ group, version, status, onChanged }) {
 
 function Serving({ group }) {
   const endpoints = useLoad(() => listAll('/endpoints', 1000), [group]);
-  useRegistryEvents(endpoints.reload, (e) => e.kind.startsWith('endpoint.') || e.kind === 'model.approval');
+  useRegistryEvents(endpoints.reload, (e) => e.kind.startsWith('endpoint.') || e.kind === 'model.approval', true);
   const serving = (endpoints.data || []).flatMap((e) => (e.models || []).filter((m) => m.name === group)
     .map((m) => ({ endpoint: e.name, ...m })));
   return html`<div class="card"><h2>Endpoints serving ${group}</h2>
@@ -167,8 +170,8 @@ function Lineage({ version }) {
         ${' '}of <code>${producer.execution_id}</code></dd>`}
       <dt>Model</dt><dd><${ArtifactLink} digest=${version.model} name="model" /></dd>
       ${(version.metadata || {}).transform && html`<dt>Fitted transform</dt><dd><${ArtifactLink} digest=${version.metadata.transform} name="transform" /></dd>`}
-      ${producedBy && Object.entries(producedBy.arguments || {}).filter(([, v]) => v && typeof v === 'object' && v.digest)
-        .map(([k, v]) => html`<dt>Data: ${k}</dt><dd><${ArtifactLink} digest=${v.digest} name=${k} /></dd>`)}
+      ${producedBy && Object.entries(producedBy.arguments || {}).filter(([, v]) => artifactDigest(v))
+        .map(([k, v]) => html`<dt>Data: ${k}</dt><dd><${ArtifactLink} digest=${artifactDigest(v)} name=${k} /></dd>`)}
     </dl></div>`;
 }
 
@@ -187,7 +190,7 @@ export function VersionPage({ group, version }) {
     </div>
     <${ErrorNote} error=${v.error} />
     ${!v.data ? html`<${Loading} />` : html`
-      <p class="summary">Registered ${formatTime(v.data.created_at)}${v.data.approval_changed_by && html` · last decision by
+      <p class="summary">Registered ${formatTime(v.data.created_at)}${v.data.approval_changed_by && html` · last decision by${' '}
         <b>${v.data.approval_changed_by}</b> ${formatTime(v.data.approval_changed_at)}`}
         ${v.data.approval_comment && html` · “${v.data.approval_comment}”`}</p>
       <div class="columns">
