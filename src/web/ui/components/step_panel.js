@@ -40,7 +40,7 @@ export function StepPanel({ execution, run, name, onClose }) {
       ${run.attempts > 1 && html` <span class="muted">· attempt ${run.attempts}</span>`}</p>
     <p class="muted small">Started ${formatTime(run.started_at)} · ${formatDuration(run.duration_ms ?? elapsed(run.started_at, run.ended_at))}</p>
     ${run.failure_reason && html`<div class="failure" role="alert"><b>Failure reason</b><p>${run.failure_reason}</p></div>`}
-    ${run.cache_hit && html`<div class="note">Cached: these outputs were reused from execution
+    ${run.cache_hit && html`<div class="note">Cached: these outputs were reused from execution${' '}
       <a href=${href(['executions', run.cache_hit_source])}><code>${run.cache_hit_source}</code></a>.</div>`}
     <${Tabs} current=${tab} onSelect=${setTab}
       tabs=${[['overview', 'Inputs & outputs'], ['metadata', 'Metadata'], ['log', 'Log']]} />

@@ -184,7 +184,7 @@ export function ExecutionPage({ id, query }) {
     <${ErrorNote} error=${actionError} />
     <p class="summary">
       <a href=${href(['pipelines', execution.pipeline], { version: execution.version })}>${execution.pipeline} v${execution.version}</a>
-      · started ${formatTime(execution.started_at)} · ${formatDuration(execution.duration_ms ?? elapsed(execution.started_at, execution.ended_at))}
+      ${" "}· started ${formatTime(execution.started_at)} · ${formatDuration(execution.duration_ms ?? elapsed(execution.started_at, execution.ended_at))}
     </p>
     <p><${ParameterList} parameters=${execution.parameters} /></p>
     ${execution.failure_reason && html`<div class="failure" role="alert"><b>Failed:</b> ${execution.failure_reason}</div>`}

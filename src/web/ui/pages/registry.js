@@ -165,7 +165,7 @@ function Lineage({ version }) {
   return html`<div class="card"><h2>Lineage</h2>
     <dl class="kv">
       <dt>Registered by</dt><dd><a href=${href(['executions', version.execution_id])}><code>${version.execution_id}</code></a>,
-        step ${version.step}</dd>
+        ${" "}step ${version.step}</dd>
       ${producer && html`<dt>Model trained by</dt><dd>step <a href=${href(['executions', producer.execution_id], { step: producer.step })}>${producer.step}</a>
         ${' '}of <code>${producer.execution_id}</code></dd>`}
       <dt>Model</dt><dd><${ArtifactLink} digest=${version.model} name="model" /></dd>
