@@ -48,6 +48,7 @@ cat <<MSG
 
 Data folder: $GROVE_HOME (delete it to start over). To keep serving over HTTP:
   $grove server                      # http://127.0.0.1:8080, Ctrl-C stops it; its first start makes an admin key
+                                     # the web console: open http://127.0.0.1:8080/ and sign in with that key
   curl -H "Authorization: Bearer \$(sed -n 's/.*"secret_access_key": "\\(.*\\)".*/\\1/p' $GROVE_HOME/admin-key.json)" \\
        -d '{"model": "AbalonePackageGroup", "input": "raw", "data": "$abalone_row"}' \\
        localhost:8080/api/v1/endpoints/demo/invocations

@@ -5,7 +5,7 @@ import { api, enc, listAll } from '../lib/api.js';
 import { subscribe } from '../lib/events.js';
 import { formatTime, formatValue } from '../lib/format.js';
 import { href, navigate } from '../lib/router.js';
-import { Empty, ErrorNote, Loading, useCan, useLoad, usePages } from '../components/common.js';
+import { Empty, ErrorNote, Loading, useCan, useLoad, usePages, useSlice } from '../components/common.js';
 import { Graph } from '../components/graph.js';
 
 export function Pipelines() {
@@ -106,6 +106,7 @@ export function PipelinePage({ name, query }) {
   const graph = useLoad(() => api('/pipelines/' + enc(name) + '/graph' + (version ? '?version=' + version : '')), [name, version]);
   const versions = useLoad(() => listAll('/pipelines/' + enc(name) + '/versions', 1000), [name]);
   const g = graph.data && definitionGraph(graph.data);
+  const versionPage = useSlice(versions.data ? [...versions.data].reverse() : [], 20);
   return html`<section>
     <div class="page-head">
       <h1>${name} ${graph.data && html`<span class="muted">v${graph.data.version}</span>`}</h1>
@@ -130,10 +131,10 @@ export function PipelinePage({ name, query }) {
       <h2>Versions</h2>
       <${ErrorNote} error=${versions.error} />
       ${versions.data && html`<table class="list"><thead><tr><th>Version</th><th>Registered</th><th>Digest</th><th>From</th></tr></thead>
-        <tbody>${[...versions.data].reverse().map((v) => html`<tr>
+        <tbody>${versionPage.items.map((v) => html`<tr>
           <td><a href=${href(['pipelines', name], { version: v.version })}>v${v.version}</a></td>
           <td>${formatTime(v.created_at)}</td><td><code>${(v.digest || '').slice(0, 12)}</code></td>
-          <td class="muted">${v.source_path || ''}</td></tr>`)}</tbody></table>`}
+          <td class="muted">${v.source_path || ''}</td></tr>`)}</tbody></table>${versionPage.pager}`}
     </div>
   </section>`;
 }

@@ -6,7 +6,7 @@ import { api, enc, listAll } from '../lib/api.js';
 import { readSettled, subscribe } from '../lib/events.js';
 import { formatNumber, formatTime } from '../lib/format.js';
 import { href } from '../lib/router.js';
-import { Empty, ErrorNote, Loading, Status, useCan, useLoad, usePages } from '../components/common.js';
+import { Empty, ErrorNote, Loading, Status, useCan, useLoad, usePages, useSlice } from '../components/common.js';
 import { ArtifactLink } from '../components/artifact_link.js';
 import { artifactDigest } from '../components/step_panel.js';
 import { Chart } from '../components/chart.js';
@@ -38,16 +38,18 @@ export function Registry() {
 export function GroupPage({ group }) {
   const versions = useLoad(() => listAll('/registry/groups/' + enc(group) + '/versions', 5000), [group]);
   useRegistryEvents(versions.reload, (e) => e.subject.startsWith(group + '/') || e.kind.startsWith('endpoint.'));
+  const page = useSlice(versions.data ? [...versions.data].reverse() : [], 50);
   return html`<section>
     <div class="page-head"><h1>${group}</h1><a href="#/registry">All groups</a></div>
     <${ErrorNote} error=${versions.error} />
     ${!versions.data ? html`<${Loading} what="versions" />` : html`<table class="list">
       <thead><tr><th>Version</th><th>Status</th><th>Registered</th><th>By pipeline</th><th>Comment</th></tr></thead>
-      <tbody>${[...versions.data].reverse().map((v) => html`<tr>
+      <tbody>${page.items.map((v) => html`<tr>
         <td><a href=${href(['registry', group, 'versions', String(v.version)])}><b>${group}/${v.version}</b></a></td>
         <td><${Status} status=${v.approval_status} /></td><td>${formatTime(v.created_at)}</td>
         <td>${v.execution_id && html`<a href=${href(['executions', v.execution_id])}>${(v.metadata || {}).pipeline || v.execution_id}</a>`}</td>
         <td>${v.approval_comment}</td></tr>`)}</tbody></table>`}
+    ${page.pager}
   </section>`;
 }
 
