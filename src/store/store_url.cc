@@ -1,6 +1,9 @@
 #include "store/store_url.h"
 
+#include <cstdlib>
+
 #include "store/local_artifact_store.h"
+#include "store/s3_artifact_store.h"
 
 namespace grove::store {
 
@@ -52,11 +55,25 @@ Result<std::unique_ptr<MetadataStore>> OpenMetadataStore(const std::string& url,
   return WrongKind(url, parsed, "metadata");
 }
 
-Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(const std::string& url) {
+Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(const std::string& url, const ArtifactStoreOptions& options) {
   ASSIGN_OR_RETURN(StoreUrl parsed, ParseStoreUrl(url));
   if (parsed.scheme.empty() || parsed.scheme == kFile) return OpenLocalArtifactStore(parsed.path);
-  if (parsed.scheme == kS3) return NotYet(parsed, "artifact");
-  return WrongKind(url, parsed, "artifact");
+  if (parsed.scheme != kS3) return WrongKind(url, parsed, "artifact");
+  S3ArtifactStoreOptions s3;
+  const size_t slash = parsed.path.find('/');
+  s3.bucket = parsed.path.substr(0, slash);
+  s3.prefix = slash == std::string::npos ? "" : parsed.path.substr(slash + 1);
+  if (s3.bucket.empty()) return Status::InvalidArgument("'" + url + "' names no bucket; write s3://bucket/prefix");
+  if (options.cache_dir.empty()) return Status::InvalidArgument("'" + url + "': an S3 artifact store needs a cache folder");
+  s3.cache_dir = options.cache_dir;
+  ASSIGN_OR_RETURN(s3.client.credentials, S3Credentials::FromEnvironment());
+  s3.client.endpoint = options.s3_endpoint;
+  if (s3.client.endpoint.empty() && std::getenv("GROVE_S3_ENDPOINT") != nullptr) {
+    s3.client.endpoint = std::getenv("GROVE_S3_ENDPOINT");
+  }
+  S3Client probe(s3.client);  // Fills in the region.
+  if (s3.client.endpoint.empty()) s3.client.endpoint = "https://s3." + probe.options().region + ".amazonaws.com";
+  return OpenS3ArtifactStore(std::move(s3));
 }
 
 }  // namespace grove::store

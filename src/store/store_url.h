@@ -13,7 +13,8 @@ namespace grove::store {
 // Where a store lives, parsed from its URL. The one place that knows store URLs:
 //   sqlite:///abs/path/grove.db   metadata in a SQLite file (or a plain path)
 //   file:///abs/path/artifacts    artifacts in a local folder (or a plain path)
-//   postgresql://... (postgres://), s3://...   recognised, not implemented yet
+//   s3://bucket/prefix            artifacts in an S3-compatible bucket
+//   postgresql://... (postgres://) recognised, not implemented yet
 struct StoreUrl {
   std::string scheme;  // "sqlite", "file", "postgresql", "s3"; empty for a plain path.
   std::string path;    // The local path for sqlite, file and plain paths; else the text after "://".
@@ -29,9 +30,19 @@ Result<StoreUrl> ParseStoreUrl(const std::string& url);
 // InvalidArgument for a scheme that holds artifacts (file://, s3://).
 Result<std::unique_ptr<MetadataStore>> OpenMetadataStore(const std::string& url,
                                                          const MetadataStoreOptions& options = {});
+struct ArtifactStoreOptions {
+  // s3://: the S3 endpoint; empty reads GROVE_S3_ENDPOINT, else AWS's for the region
+  // (https://s3.<region>.amazonaws.com). Credentials come from the AWS_* variables.
+  std::string s3_endpoint;
+  // s3://: the folder for local copies (required).
+  std::filesystem::path cache_dir;
+};
+
 // Opens (creating as needed) the artifact store at `url`: file:// or a plain
-// path. Unimplemented naming the scheme for s3://; InvalidArgument for a scheme
-// that holds metadata (sqlite://, postgresql://).
-Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(const std::string& url);
+// path, or s3://bucket[/prefix] (store/s3_artifact_store.h). InvalidArgument
+// for a scheme that holds metadata (sqlite://, postgresql://), an s3:// URL
+// without a bucket or cache folder, or missing credentials.
+Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(const std::string& url,
+                                                         const ArtifactStoreOptions& options = {});
 
 }  // namespace grove::store

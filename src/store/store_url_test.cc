@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "common/file_util.h"
 
 namespace grove::store {
@@ -56,14 +58,27 @@ TEST(StoreUrlTest, OpensSqliteAndLocalStoresByUrlOrPath) {
   EXPECT_TRUE((*again)->Contains(put->digest));
 }
 
-TEST(StoreUrlTest, PostgresqlAndS3AreNamedAsNotImplementedYet) {
+TEST(StoreUrlTest, PostgresqlIsNamedAsNotImplementedYet) {
   Status pg = OpenMetadataStore("postgresql://grove@db/grove").status();
   EXPECT_EQ(pg.code(), StatusCode::kUnimplemented);
   EXPECT_NE(pg.message().find("postgresql://"), std::string::npos) << pg.message();
   EXPECT_NE(pg.message().find("not implemented yet"), std::string::npos) << pg.message();
-  Status s3 = OpenArtifactStore("s3://bucket/artifacts").status();
-  EXPECT_EQ(s3.code(), StatusCode::kUnimplemented);
-  EXPECT_NE(s3.message().find("s3://"), std::string::npos) << s3.message();
+}
+
+TEST(StoreUrlTest, AnS3StoreNeedsABucketACacheAndCredentials) {
+  ArtifactStoreOptions options;
+  Status no_cache = OpenArtifactStore("s3://bucket/artifacts", options).status();
+  EXPECT_EQ(no_cache.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(no_cache.message().find("cache folder"), std::string::npos) << no_cache.message();
+  options.cache_dir = "/tmp/unused-s3-cache";
+  EXPECT_EQ(OpenArtifactStore("s3:///artifacts", options).status().code(), StatusCode::kInvalidArgument);
+  const char* saved = std::getenv("AWS_ACCESS_KEY_ID");
+  std::string kept = saved ? saved : "";
+  unsetenv("AWS_ACCESS_KEY_ID");
+  Status no_key = OpenArtifactStore("s3://bucket/artifacts", options).status();
+  if (saved) setenv("AWS_ACCESS_KEY_ID", kept.c_str(), 1);
+  EXPECT_EQ(no_key.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(no_key.message().find("AWS_ACCESS_KEY_ID"), std::string::npos) << no_key.message();
 }
 
 TEST(StoreUrlTest, AStoreOfTheOtherKindIsRefused) {
