@@ -13,13 +13,13 @@ namespace grove::app {
 
 namespace fs = std::filesystem;
 
-Result<std::unique_ptr<Home>> Home::OpenFlag(const std::string& flag) {
-  if (!flag.empty()) return Open(flag);
+Result<std::unique_ptr<Home>> Home::OpenFlag(const std::string& flag, const StoreLocations& stores) {
+  if (!flag.empty()) return Open(flag, stores);
   const char* env = std::getenv("GROVE_HOME");
-  return Open((env != nullptr && *env != '\0') ? fs::path(env) : fs::path(".grove"));
+  return Open((env != nullptr && *env != '\0') ? fs::path(env) : fs::path(".grove"), stores);
 }
 
-Result<std::unique_ptr<Home>> Home::Open(const fs::path& root) {
+Result<std::unique_ptr<Home>> Home::Open(const fs::path& root, const StoreLocations& stores) {
   auto home = std::unique_ptr<Home>(new Home());
   std::error_code ec;
   home->root_ = fs::absolute(root, ec);
@@ -27,8 +27,16 @@ Result<std::unique_ptr<Home>> Home::Open(const fs::path& root) {
   const bool created = !fs::exists(home->root_, ec);
   RETURN_IF_ERROR(MakeDirs(home->root_));
   if (created) fs::permissions(home->root_, fs::perms::owner_all, fs::perm_options::replace, ec);
-  ASSIGN_OR_RETURN(home->metadata_, store::OpenMetadataStore((home->root_ / "grove.db").string()));
-  ASSIGN_OR_RETURN(home->artifacts_, store::OpenArtifactStore((home->root_ / "artifacts").string()));
+  home->stores_ = stores;
+  ASSIGN_OR_RETURN(home->metadata_,
+                   store::OpenMetadataStore(stores.db.empty() ? (home->root_ / "grove.db").string() : stores.db));
+  store::ArtifactStoreOptions artifact_options;
+  artifact_options.s3_endpoint = stores.s3_endpoint;
+  artifact_options.cache_dir = home->root_ / "artifact-cache";
+  ASSIGN_OR_RETURN(home->artifacts_,
+                   store::OpenArtifactStore(stores.artifacts.empty() ? (home->root_ / "artifacts").string()
+                                                                     : stores.artifacts,
+                                            artifact_options));
   home->registry_ = std::make_unique<registry::Registry>(home->metadata_.get(), SystemClock::Default());
   auto failed = home->metadata_->FailExpiredExecutions(SystemClock::Default()->Now());
   if (!failed.ok()) return failed.status();
@@ -63,6 +71,12 @@ Result<std::unique_ptr<pipeline::Executor>> Home::NewExecutor(int max_parallel_s
   sub.binary = fs::read_symlink("/proc/self/exe", ec);
   if (ec) return Status::Internal("cannot find the grove binary to launch steps with: " + ec.message());
   sub.global_args = {"--home", root_.string()};
+  // A step's process opens the same stores.
+  if (!stores_.db.empty()) sub.global_args.insert(sub.global_args.end(), {"--db", stores_.db});
+  if (!stores_.artifacts.empty()) sub.global_args.insert(sub.global_args.end(), {"--artifacts", stores_.artifacts});
+  if (!stores_.s3_endpoint.empty()) {
+    sub.global_args.insert(sub.global_args.end(), {"--s3-endpoint", stores_.s3_endpoint});
+  }
   sub.work_dir = options.work_dir;
   sub.slots = options.max_parallel_steps;
   const uint64_t machine = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));

@@ -20,11 +20,20 @@ namespace grove::app {
 // at once when that process ran on this machine, else once its lease expired.
 // The CLI opens one per command, the server one for its lifetime; the use
 // cases in app/ work on it.
+// Where a data folder's stores live when not inside it (--db, --artifacts,
+// --s3-endpoint, or GROVE_DB, GROVE_ARTIFACTS, GROVE_S3_ENDPOINT): store URLs
+// as store/store_url.h reads them. Empty: grove.db and artifacts/ in the folder.
+struct StoreLocations {
+  std::string db;
+  std::string artifacts;    // e.g. s3://bucket/prefix; local copies then go to <folder>/artifact-cache.
+  std::string s3_endpoint;  // The S3 endpoint for s3:// artifacts (default: AWS's for the region).
+};
+
 class Home {
  public:
-  static Result<std::unique_ptr<Home>> Open(const std::filesystem::path& root);
+  static Result<std::unique_ptr<Home>> Open(const std::filesystem::path& root, const StoreLocations& stores = {});
   // Opens `flag` (the --home option) or, when it is empty, $GROVE_HOME or ./.grove.
-  static Result<std::unique_ptr<Home>> OpenFlag(const std::string& flag);
+  static Result<std::unique_ptr<Home>> OpenFlag(const std::string& flag, const StoreLocations& stores = {});
 
   const std::filesystem::path& root() const { return root_; }
   // Scratch space of running steps: <work>/<execution id>/<step>/ (outputs, live log).
@@ -48,6 +57,7 @@ class Home {
 
  private:
   std::filesystem::path root_;
+  StoreLocations stores_;
   std::unique_ptr<store::MetadataStore> metadata_;
   std::unique_ptr<store::ArtifactStore> artifacts_;
   std::unique_ptr<registry::Registry> registry_;

@@ -33,7 +33,7 @@ Result<std::unique_ptr<app::Home>> OpenHome(const GlobalOptions& global) {
     return Status::FailedPrecondition("grove " + global.command + " works on a data folder, not through a server: "
                                       "GROVE_URL is set (" + url + "); unset it, or give --home");
   }
-  return app::Home::OpenFlag(global.home);
+  return app::Home::OpenFlag(global.home, global.stores);
 }
 
 std::string CurrentUser() {
@@ -50,6 +50,14 @@ int Main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("grove ") + GROVE_VERSION, "Print the version and exit");
   GlobalOptions global;
   app.add_option("--home", global.home, "Data folder (default: $GROVE_HOME or ./.grove)");
+  app.add_option("--db", global.stores.db, "Metadata store URL (default: grove.db in the data folder)")
+      ->envname("GROVE_DB");
+  app.add_option("--artifacts", global.stores.artifacts,
+                 "Artifact store URL: a folder, or s3://bucket/prefix (default: artifacts/ in the data folder)")
+      ->envname("GROVE_ARTIFACTS");
+  app.add_option("--s3-endpoint", global.stores.s3_endpoint,
+                 "S3 endpoint for s3:// artifacts, e.g. http://minio:9000 (default: AWS's for $AWS_REGION)")
+      ->envname("GROVE_S3_ENDPOINT");
   app.add_flag("--json", global.json, "Print machine-readable JSON");
   Action action;
   AddRunCommand(app, global, &action);

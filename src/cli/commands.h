@@ -16,6 +16,7 @@ namespace grove::cli {
 // Options every command takes.
 struct GlobalOptions {
   std::string home;   // Data folder; empty means $GROVE_HOME or ./.grove.
+  app::StoreLocations stores;  // --db, --artifacts, --s3-endpoint (or GROVE_DB, ...).
   bool json = false;  // Machine-readable output.
   std::string command;  // The command chosen, e.g. "execution logs" (for messages).
 };

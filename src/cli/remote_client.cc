@@ -203,7 +203,7 @@ Result<std::unique_ptr<Client>> OpenClient(const GlobalOptions& global) {
     }
     return NewRemoteClient(url, secret);
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<app::Home> home, app::Home::OpenFlag(global.home));
+  ASSIGN_OR_RETURN(std::unique_ptr<app::Home> home, app::Home::OpenFlag(global.home, global.stores));
   return NewLocalClient(std::move(home));
 }
 

@@ -73,7 +73,7 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto home = app::Home::OpenFlag(global.home);  // Always the data folder, whatever GROVE_URL says.
+  auto home = app::Home::OpenFlag(global.home, global.stores);  // Always the data folder, whatever GROVE_URL says.
   if (!home.ok()) return ReportError(home.status());
   auto access = SetUpServerAuth(args.auth, **home);
   if (!access.ok()) return ReportError(access.status());

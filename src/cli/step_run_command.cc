@@ -77,7 +77,7 @@ int StepRun(const GlobalOptions& global, const StepRunOptions& opts) {
   g_stop = stop.get();
   ::signal(SIGTERM, OnTerminate);
   ::signal(SIGINT, OnTerminate);
-  auto home = app::Home::OpenFlag(global.home);  // Always the data folder, whatever GROVE_URL says.
+  auto home = app::Home::OpenFlag(global.home, global.stores);  // Always the data folder, whatever GROVE_URL says.
   if (!home.ok()) return ReportError(home.status());
   auto result = RunOneStep(**home, opts, stop);
   if (!result.ok()) return ReportError(result.status());
