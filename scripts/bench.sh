@@ -24,3 +24,5 @@ bench/fleet_bench.sh "$build"
 
 echo
 node bench/console_bench.mjs "$build"
+echo
+bench/artifact_bench.sh "$build"
