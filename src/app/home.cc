@@ -33,6 +33,7 @@ Result<std::unique_ptr<Home>> Home::Open(const fs::path& root, const StoreLocati
   store::ArtifactStoreOptions artifact_options;
   artifact_options.s3_endpoint = stores.s3_endpoint;
   artifact_options.cache_dir = home->root_ / "artifact-cache";
+  artifact_options.cache_bytes = stores.cache_mb << 20;
   ASSIGN_OR_RETURN(home->artifacts_,
                    store::OpenArtifactStore(stores.artifacts.empty() ? (home->root_ / "artifacts").string()
                                                                      : stores.artifacts,
@@ -76,6 +77,9 @@ Result<std::unique_ptr<pipeline::Executor>> Home::NewExecutor(int max_parallel_s
   if (!stores_.artifacts.empty()) sub.global_args.insert(sub.global_args.end(), {"--artifacts", stores_.artifacts});
   if (!stores_.s3_endpoint.empty()) {
     sub.global_args.insert(sub.global_args.end(), {"--s3-endpoint", stores_.s3_endpoint});
+  }
+  if (stores_.cache_mb > 0) {
+    sub.global_args.insert(sub.global_args.end(), {"--artifact-cache-mb", std::to_string(stores_.cache_mb)});
   }
   sub.work_dir = options.work_dir;
   sub.slots = options.max_parallel_steps;

@@ -27,6 +27,7 @@ struct StoreLocations {
   std::string db;
   std::string artifacts;    // e.g. s3://bucket/prefix; local copies then go to <folder>/artifact-cache.
   std::string s3_endpoint;  // The S3 endpoint for s3:// artifacts (default: AWS's for the region).
+  uint64_t cache_mb = 0;    // s3:// artifacts: the local copies' size bound, MiB (0: none).
 };
 
 class Home {

@@ -58,6 +58,9 @@ int Main(int argc, char** argv) {
   app.add_option("--s3-endpoint", global.stores.s3_endpoint,
                  "S3 endpoint for s3:// artifacts, e.g. http://minio:9000 (default: AWS's for $AWS_REGION)")
       ->envname("GROVE_S3_ENDPOINT");
+  app.add_option("--artifact-cache-mb", global.stores.cache_mb,
+                 "s3:// artifacts: bound the local copies in artifact-cache/ to this many MiB (default: no bound)")
+      ->envname("GROVE_ARTIFACT_CACHE_MB");
   app.add_flag("--json", global.json, "Print machine-readable JSON");
   Action action;
   AddRunCommand(app, global, &action);

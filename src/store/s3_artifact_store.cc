@@ -1,6 +1,8 @@
 #include "store/s3_artifact_store.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "common/file_util.h"
 #include "common/ids.h"
@@ -21,9 +23,16 @@ class S3ArtifactStore final : public ArtifactStore {
   Result<ArtifactRecord> PutBytes(std::string_view bytes) override { return Upload(cache_->PutBytes(bytes)); }
 
   Result<fs::path> LocalPath(const std::string& digest) override {
-    if (cache_->Contains(digest)) return cache_->LocalPath(digest);
+    if (cache_->Contains(digest)) {
+      ASSIGN_OR_RETURN(fs::path path, cache_->LocalPath(digest));
+      std::error_code ec;
+      fs::last_write_time(path, fs::file_time_type::clock::now(), ec);  // Recently used: evicted last.
+      return path;
+    }
     RETURN_IF_ERROR(Download(digest));
-    return cache_->LocalPath(digest);
+    ASSIGN_OR_RETURN(fs::path path, cache_->LocalPath(digest));
+    Trim(path);
+    return path;
   }
 
   bool Contains(const std::string& digest) override {
@@ -66,7 +75,45 @@ class S3ArtifactStore final : public ArtifactStore {
       }
     }
     record.uri = "s3://" + options_.bucket + "/" + key;
+    Trim(local);
     return record;
+  }
+
+  // Deletes the least recently used local copies, never `keep`, once they pass the bound.
+  void Trim(const fs::path& keep) {
+    if (options_.cache_bytes == 0) return;
+    struct Copy {
+      fs::path path;
+      fs::file_time_type used;
+      uint64_t bytes = 0;
+    };
+    std::vector<Copy> copies;
+    uint64_t total = 0;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(options_.cache_dir / "sha256", ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it.depth() != 1) continue;  // sha256/<ab>/<digest>
+      Copy copy{it->path(), fs::last_write_time(it->path(), ec), 0};
+      if (it->is_directory()) {
+        it.disable_recursion_pending();
+        for (auto& file : fs::recursive_directory_iterator(it->path(), ec)) {
+          if (file.is_regular_file()) copy.bytes += file.file_size(ec);
+        }
+      } else {
+        copy.bytes = it->file_size(ec);
+      }
+      total += copy.bytes;
+      copies.push_back(std::move(copy));
+    }
+    if (total <= options_.cache_bytes) return;
+    std::sort(copies.begin(), copies.end(), [](const Copy& a, const Copy& b) { return a.used < b.used; });
+    const uint64_t target = options_.cache_bytes / 10 * 9;
+    for (const Copy& copy : copies) {
+      if (total <= target) break;
+      if (copy.path == keep) continue;
+      fs::remove_all(copy.path, ec);
+      if (!ec) total -= copy.bytes;
+    }
   }
 
   // Fetches the artifact into the cache and checks that its content has the digest it is stored under.

@@ -159,6 +159,33 @@ TEST_F(S3ArtifactStoreTest, FoldersAndLargeFilesInParts) {
   EXPECT_EQ(Sha256File(*fetched).value(), big->digest);
 }
 
+TEST_F(S3ArtifactStoreTest, LocalCopiesStayWithinTheirBoundAndComeBackOnUse) {
+  S3ArtifactStoreOptions options = Options("bounded");
+  options.cache_bytes = 3 << 20;
+  auto store = OpenS3ArtifactStore(options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  std::vector<std::string> digests;
+  for (int i = 0; i < 5; ++i) {
+    auto record = (*store)->PutBytes(std::string(1 << 20, static_cast<char>('a' + i)));
+    ASSERT_TRUE(record.ok()) << record.status().ToString();
+    digests.push_back(record->digest);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // Distinct use times.
+  }
+  auto cached = [&](const std::string& d) {
+    return fs::exists(dir_.path() / "bounded" / "sha256" / d.substr(0, 2) / d);
+  };
+  uint64_t total = 0;
+  for (auto& f : fs::recursive_directory_iterator(dir_.path() / "bounded" / "sha256")) {
+    if (f.is_regular_file()) total += f.file_size();
+  }
+  EXPECT_LE(total, options.cache_bytes);
+  EXPECT_FALSE(cached(digests[0]));  // The oldest went first,
+  EXPECT_TRUE(cached(digests[4]));   // the newest stayed.
+  auto again = (*store)->LocalPath(digests[0]);  // From the bucket again.
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(ReadFile(*again).value(), std::string(1 << 20, 'a'));
+}
+
 TEST_F(S3ArtifactStoreTest, MissingCorruptAndUnreachable) {
   auto a = Open("cache-a");
   ASSERT_TRUE(a);

@@ -66,6 +66,7 @@ Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(const std::string& url,
   if (s3.bucket.empty()) return Status::InvalidArgument("'" + url + "' names no bucket; write s3://bucket/prefix");
   if (options.cache_dir.empty()) return Status::InvalidArgument("'" + url + "': an S3 artifact store needs a cache folder");
   s3.cache_dir = options.cache_dir;
+  s3.cache_bytes = options.cache_bytes;
   ASSIGN_OR_RETURN(s3.client.credentials, S3Credentials::FromEnvironment());
   s3.client.endpoint = options.s3_endpoint;
   if (s3.client.endpoint.empty() && std::getenv("GROVE_S3_ENDPOINT") != nullptr) {

@@ -34,8 +34,9 @@ struct ArtifactStoreOptions {
   // s3://: the S3 endpoint; empty reads GROVE_S3_ENDPOINT, else AWS's for the region
   // (https://s3.<region>.amazonaws.com). Credentials come from the AWS_* variables.
   std::string s3_endpoint;
-  // s3://: the folder for local copies (required).
+  // s3://: the folder for local copies (required), and their size bound (0: none).
   std::filesystem::path cache_dir;
+  uint64_t cache_bytes = 0;
 };
 
 // Opens (creating as needed) the artifact store at `url`: file:// or a plain

@@ -88,6 +88,16 @@ class S3ArtifactsTest(unittest.TestCase):
             self.assertEqual(shown.stdout, f.read())
         self.assertTrue(os.path.exists(os.path.join(other, "artifact-cache", "sha256", model[:2], model)))
 
+    def test_a_bounded_cache_stays_within_its_bound_and_the_pipeline_still_runs(self):
+        home = os.path.join(self.tmp, "bounded")
+        grove(home, "run", "examples/abalone.yaml", "-p", "MseThreshold=7", *self.flags(),
+              "--artifact-cache-mb", "1", "--launcher", "subprocess")
+        cache = os.path.join(home, "artifact-cache", "sha256")
+        total = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(cache) for f in files)
+        self.assertLessEqual(total, 1 << 20)
+        versions = json.loads(grove(home, "registry", "versions", "AbalonePackageGroup", "--json", *self.flags()).stdout)
+        self.assertEqual(len(versions), 1)
+
     def test_without_credentials_the_error_names_the_variable(self):
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         result = subprocess.run([GROVE, "--home", os.path.join(self.tmp, "c"), "execution", "list", *self.flags()],
