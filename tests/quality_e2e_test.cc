@@ -14,28 +14,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-constexpr const char* kQualityPipeline = R"(pipeline: quality
-parameters:
-  Data: {type: String}
-  Model: {type: String}
-  StateDim: {type: String, default: DummyDim1}
-steps:
-  - name: DataQuality
-    type: QualityCheck
-    arguments:
-      check_type: data_quality
-      dataset: {Get: Parameters.Data}
-      header: false
-      exclude_label: true
-      group: {Join: {on: "", values: [{Get: Parameters.StateDim}, "-model-registry"]}}
-  - name: Register
-    type: RegisterModel
-    arguments:
-      group: {Join: {on: "", values: [{Get: Parameters.StateDim}, "-model-registry"]}}
-      model: {Get: Parameters.Model}
-      data_statistics: {Get: Steps.DataQuality.Outputs.drift_check_statistics}
-      data_constraints: {Get: Steps.DataQuality.Outputs.drift_check_constraints}
-)";
 
 // 40 label-first rows; `shift` moves the first feature. `label` false leaves the label out.
 std::string Rows(double shift, bool label = true) {
@@ -87,7 +65,7 @@ class QualityE2ETest : public ::testing::Test {
 };
 
 TEST_F(QualityE2ETest, BaselineLifecycleAndMonitorRun) {
-  const std::string yaml = Write("quality.yaml", kQualityPipeline);
+  const std::string yaml = (SourceDir() / "src/pipeline/testdata/quality_baselines.yaml").string();
   const std::string base = Write("base.csv", Rows(0));
   const std::string drifted = Write("drifted.csv", Rows(5));
   const std::string model = Write("model.json", "{}");

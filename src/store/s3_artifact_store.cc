@@ -1,6 +1,7 @@
 #include "store/s3_artifact_store.h"
 
 #include <algorithm>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -29,18 +30,18 @@ class S3ArtifactStore final : public ArtifactStore {
       fs::last_write_time(path, fs::file_time_type::clock::now(), ec);  // Recently used: evicted last.
       return path;
     }
-    RETURN_IF_ERROR(Download(digest));
+    ASSIGN_OR_RETURN(ArtifactRecord downloaded, Download(digest));
     ASSIGN_OR_RETURN(fs::path path, cache_->LocalPath(digest));
-    Trim(path);
+    Trim(path, downloaded.size_bytes);
     return path;
   }
 
   bool Contains(const std::string& digest) override {
     if (cache_->Contains(digest)) return true;
-    auto file = client_.Head(options_.bucket, Key(digest));
-    if (file.ok() && file->has_value()) return true;
-    auto manifest = client_.Head(options_.bucket, Key(digest) + ".manifest");
-    return manifest.ok() && manifest->has_value();
+    auto file = client_.Exists(options_.bucket, Key(digest));
+    if (file.ok() && *file) return true;
+    auto manifest = client_.Exists(options_.bucket, Key(digest) + ".manifest");
+    return manifest.ok() && *manifest;
   }
 
  private:
@@ -54,12 +55,12 @@ class S3ArtifactStore final : public ArtifactStore {
     ASSIGN_OR_RETURN(fs::path local, cache_->LocalPath(record.digest));
     const std::string key = Key(record.digest);
     if (!record.is_directory) {
-      ASSIGN_OR_RETURN(auto present, client_.Head(options_.bucket, key));
+      ASSIGN_OR_RETURN(bool present, client_.Exists(options_.bucket, key));
       if (!present) {
         RETURN_IF_ERROR(client_.PutFile(options_.bucket, key, local));
       }
     } else {
-      ASSIGN_OR_RETURN(auto present, client_.Head(options_.bucket, key + ".manifest"));
+      ASSIGN_OR_RETURN(bool present, client_.Exists(options_.bucket, key + ".manifest"));
       if (!present) {
         Json files = Json::array();
         std::error_code ec;
@@ -75,13 +76,18 @@ class S3ArtifactStore final : public ArtifactStore {
       }
     }
     record.uri = "s3://" + options_.bucket + "/" + key;
-    Trim(local);
+    Trim(local, record.size_bytes);
     return record;
   }
 
-  // Deletes the least recently used local copies, never `keep`, once they pass the bound.
-  void Trim(const fs::path& keep) {
+  // Deletes the least recently used local copies, never `keep`, once they pass the bound. The copies are
+  // listed only when what this process added since the last listing may have taken them past it (other
+  // processes' copies are counted at the next listing).
+  void Trim(const fs::path& keep, int64_t added) {
     if (options_.cache_bytes == 0) return;
+    std::lock_guard<std::mutex> lock(trim_mu_);
+    unlisted_bytes_ += static_cast<uint64_t>(std::max<int64_t>(added, 0));
+    if (listed_ && listed_bytes_ + unlisted_bytes_ <= options_.cache_bytes) return;
     struct Copy {
       fs::path path;
       fs::file_time_type used;
@@ -105,6 +111,9 @@ class S3ArtifactStore final : public ArtifactStore {
       total += copy.bytes;
       copies.push_back(std::move(copy));
     }
+    listed_ = true;
+    unlisted_bytes_ = 0;
+    listed_bytes_ = total;
     if (total <= options_.cache_bytes) return;
     std::sort(copies.begin(), copies.end(), [](const Copy& a, const Copy& b) { return a.used < b.used; });
     const uint64_t target = options_.cache_bytes / 10 * 9;
@@ -114,10 +123,11 @@ class S3ArtifactStore final : public ArtifactStore {
       fs::remove_all(copy.path, ec);
       if (!ec) total -= copy.bytes;
     }
+    listed_bytes_ = total;
   }
 
   // Fetches the artifact into the cache and checks that its content has the digest it is stored under.
-  Status Download(const std::string& digest) {
+  Result<ArtifactRecord> Download(const std::string& digest) {
     if (digest.size() != 64 || digest.find_first_not_of("0123456789abcdef") != std::string::npos) {
       return Status::InvalidArgument("not an artifact digest: '" + digest + "'");
     }
@@ -161,12 +171,16 @@ class S3ArtifactStore final : public ArtifactStore {
       return Status::IOError("artifact " + digest + " downloaded from S3 has digest " + stored->digest +
                              ": the object is corrupt");
     }
-    return Status::OK();
+    return stored;
   }
 
   S3ArtifactStoreOptions options_;
   S3Client client_;
   std::unique_ptr<ArtifactStore> cache_;
+  std::mutex trim_mu_;
+  bool listed_ = false;          // Guarded by trim_mu_, as are the two below.
+  uint64_t listed_bytes_ = 0;    // The copies' size at the last listing, after eviction.
+  uint64_t unlisted_bytes_ = 0;  // What this process added since.
 };
 
 }  // namespace

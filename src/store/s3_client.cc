@@ -92,6 +92,13 @@ struct CurlGlobal {
 
 }  // namespace
 
+std::string RegionFromEnvironment() {
+  for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+    if (std::string region = Env(name); !region.empty()) return region;
+  }
+  return "us-east-1";
+}
+
 Result<S3Credentials> S3Credentials::FromEnvironment() {
   S3Credentials c{Env("AWS_ACCESS_KEY_ID"), Env("AWS_SECRET_ACCESS_KEY"), Env("AWS_SESSION_TOKEN")};
   if (c.access_key_id.empty()) return Status::InvalidArgument("S3 credentials: AWS_ACCESS_KEY_ID is not set");
@@ -113,9 +120,7 @@ struct S3Client::Request {
 
 S3Client::S3Client(S3ClientOptions options) : options_(std::move(options)) {
   static CurlGlobal global;
-  if (options_.region.empty()) options_.region = Env("AWS_REGION");
-  if (options_.region.empty()) options_.region = Env("AWS_DEFAULT_REGION");
-  if (options_.region.empty()) options_.region = "us-east-1";
+  if (options_.region.empty()) options_.region = RegionFromEnvironment();
   while (!options_.endpoint.empty() && options_.endpoint.back() == '/') options_.endpoint.pop_back();
 }
 
@@ -229,13 +234,12 @@ Status ErrorOf(const std::string& what, long status, const std::string& body) {
 
 }  // namespace
 
-Result<std::optional<uint64_t>> S3Client::Head(const std::string& bucket, const std::string& key) {
+Result<bool> S3Client::Exists(const std::string& bucket, const std::string& key) {
   Request request{"HEAD", bucket, key};
   ASSIGN_OR_RETURN(Response response, Send(request));
-  if (response.status == 404) return std::optional<uint64_t>();
+  if (response.status == 404) return false;
   if (response.status / 100 != 2) return ErrorOf("S3 HEAD " + bucket + "/" + key, response.status, response.body);
-  // libcurl knows the announced length of a HEAD answer.
-  return std::optional<uint64_t>(0);
+  return true;
 }
 
 Status S3Client::GetToFile(const std::string& bucket, const std::string& key, const fs::path& to,

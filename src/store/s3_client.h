@@ -27,9 +27,12 @@ struct S3Credentials {
   static Result<S3Credentials> FromEnvironment();
 };
 
+// AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1.
+std::string RegionFromEnvironment();
+
 struct S3ClientOptions {
   std::string endpoint;  // "http://127.0.0.1:9000" (no trailing '/'); "https://s3.<region>.amazonaws.com".
-  std::string region;    // Signing region; default from AWS_REGION / AWS_DEFAULT_REGION, else us-east-1.
+  std::string region;    // Signing region; empty: RegionFromEnvironment().
   S3Credentials credentials;
   int max_attempts = 5;            // Tries per request, the first included.
   int first_backoff_ms = 100;      // Doubles each retry.
@@ -41,8 +44,8 @@ class S3Client {
  public:
   explicit S3Client(S3ClientOptions options);
 
-  // The object's size, or nullopt when it does not exist.
-  Result<std::optional<uint64_t>> Head(const std::string& bucket, const std::string& key);
+  // Whether the object exists.
+  Result<bool> Exists(const std::string& bucket, const std::string& key);
   // Writes the object (or bytes [first, last] of it) to `to`, replacing it.
   // NotFound when the object does not exist.
   Status GetToFile(const std::string& bucket, const std::string& key, const std::filesystem::path& to,

@@ -1,7 +1,5 @@
 #include "store/store_url.h"
 
-#include <cstdlib>
-
 #include "store/local_artifact_store.h"
 #include "store/s3_artifact_store.h"
 
@@ -69,11 +67,7 @@ Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(const std::string& url,
   s3.cache_bytes = options.cache_bytes;
   ASSIGN_OR_RETURN(s3.client.credentials, S3Credentials::FromEnvironment());
   s3.client.endpoint = options.s3_endpoint;
-  if (s3.client.endpoint.empty() && std::getenv("GROVE_S3_ENDPOINT") != nullptr) {
-    s3.client.endpoint = std::getenv("GROVE_S3_ENDPOINT");
-  }
-  S3Client probe(s3.client);  // Fills in the region.
-  if (s3.client.endpoint.empty()) s3.client.endpoint = "https://s3." + probe.options().region + ".amazonaws.com";
+  if (s3.client.endpoint.empty()) s3.client.endpoint = "https://s3." + RegionFromEnvironment() + ".amazonaws.com";
   return OpenS3ArtifactStore(std::move(s3));
 }
 

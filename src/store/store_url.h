@@ -31,8 +31,8 @@ Result<StoreUrl> ParseStoreUrl(const std::string& url);
 Result<std::unique_ptr<MetadataStore>> OpenMetadataStore(const std::string& url,
                                                          const MetadataStoreOptions& options = {});
 struct ArtifactStoreOptions {
-  // s3://: the S3 endpoint; empty reads GROVE_S3_ENDPOINT, else AWS's for the region
-  // (https://s3.<region>.amazonaws.com). Credentials come from the AWS_* variables.
+  // s3://: the S3 endpoint; empty: AWS's for the region (https://s3.<region>.amazonaws.com; the CLI
+  // reads GROVE_S3_ENDPOINT into this). Credentials come from the AWS_* variables.
   std::string s3_endpoint;
   // s3://: the folder for local copies (required), and their size bound (0: none).
   std::filesystem::path cache_dir;

@@ -183,31 +183,12 @@ TEST_F(QualityCheckStepTest, ModelQualityFromGroundTruthAndProbabilities) {
   EXPECT_THAT(second.result.message, HasSubstr("accuracy (LessThanThreshold)"));
 }
 
-const char* kQualityPipeline = R"(
-pipeline: quality
-parameters:
-  Data: {type: String}
-  Model: {type: String}
-  StateDim: {type: String, default: DummyDim1}
-steps:
-  - name: DataQuality
-    type: QualityCheck
-    arguments:
-      check_type: data_quality
-      dataset: {Get: Parameters.Data}
-      header: false
-      exclude_label: true
-      group: {Join: {on: "", values: [{Get: Parameters.StateDim}, "-model-registry"]}}
-  - name: Register
-    type: RegisterModel
-    arguments:
-      group: {Join: {on: "", values: [{Get: Parameters.StateDim}, "-model-registry"]}}
-      model: {Get: Parameters.Model}
-      data_statistics: {Get: Steps.DataQuality.Outputs.drift_check_statistics}
-      data_constraints: {Get: Steps.DataQuality.Outputs.drift_check_constraints}
-)";
 
 TEST_F(QualityCheckStepTest, AGroupsFirstRunRegistersTheBaselineAndDriftAgainstItFailsOnceApproved) {
+  // The pipeline tests/quality_e2e_test.cc runs too.
+  auto pipeline = ReadFile(std::string(GROVE_SOURCE_DIR) + "/src/pipeline/testdata/quality_baselines.yaml");
+  ASSERT_TRUE(pipeline.ok()) << pipeline.status().ToString();
+  const std::string& yaml = *pipeline;
   ExecutorServices services{metadata_.get(), artifacts_.get(), registry_.get(), SystemClock::Default(),
                             &StepTypeRegistry::BuiltIn()};
   ExecutorOptions options;
@@ -218,7 +199,7 @@ TEST_F(QualityCheckStepTest, AGroupsFirstRunRegistersTheBaselineAndDriftAgainstI
   const std::string group = "DummyDim1-model-registry";
 
   // First time the group is seen: no check, the calculated baseline is registered.
-  store::ExecutionRecord first = RunYaml(ex, kQualityPipeline, {{"Data", base_}, {"Model", model_}});
+  store::ExecutionRecord first = RunYaml(ex, yaml, {{"Data", base_}, {"Model", model_}});
   ASSERT_EQ(first.status, "Succeeded") << first.failure_reason;
   EXPECT_EQ(StepRun(first.id, "DataQuality").metadata["check_ran"], false);
   EXPECT_EQ(StepRun(first.id, "DataQuality").metadata["register_new_baseline"], true);
@@ -227,12 +208,12 @@ TEST_F(QualityCheckStepTest, AGroupsFirstRunRegistersTheBaselineAndDriftAgainstI
   EXPECT_EQ(v1.metrics["data_constraints"], StepRun(first.id, "DataQuality").outputs["constraints"]);
 
   // Not approved yet: still the first time, so drifted data passes.
-  store::ExecutionRecord pending = RunYaml(ex, kQualityPipeline, {{"Data", drifted_}, {"Model", model_}});
+  store::ExecutionRecord pending = RunYaml(ex, yaml, {{"Data", drifted_}, {"Model", model_}});
   ASSERT_EQ(pending.status, "Succeeded") << pending.failure_reason;
 
   ASSERT_TRUE(registry_->Approve(group, 1, "baseline ok", "test").ok());
   // The same data as the baseline passes the check against version 1.
-  store::ExecutionRecord same = RunYaml(ex, kQualityPipeline, {{"Data", base_}, {"Model", model_}});
+  store::ExecutionRecord same = RunYaml(ex, yaml, {{"Data", base_}, {"Model", model_}});
   ASSERT_EQ(same.status, "Succeeded") << same.failure_reason;
   EXPECT_EQ(StepRun(same.id, "DataQuality").metadata["check_ran"], true);
   EXPECT_EQ(StepRun(same.id, "DataQuality").metadata["baseline_version"], group + "/1");
@@ -240,7 +221,7 @@ TEST_F(QualityCheckStepTest, AGroupsFirstRunRegistersTheBaselineAndDriftAgainstI
       << "the version checked against version 1's baseline carries it on";
 
   // Drifted data fails against the approved baseline, with the report kept.
-  store::ExecutionRecord drifted = RunYaml(ex, kQualityPipeline, {{"Data", drifted_}, {"Model", model_}});
+  store::ExecutionRecord drifted = RunYaml(ex, yaml, {{"Data", drifted_}, {"Model", model_}});
   EXPECT_EQ(drifted.status, "Failed");
   EXPECT_THAT(drifted.failure_reason, HasSubstr("baseline_drift_check"));
   store::StepRunRecord check = StepRun(drifted.id, "DataQuality");
