@@ -8,6 +8,9 @@ packages=(
   libxgboost-dev xgboost libsqlite3-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev
   libcli11-dev libfast-float-dev libgtest-dev libgmock-dev libbenchmark-dev libboost-dev libeigen3-dev zlib1g-dev
   libcurl4-openssl-dev
+  # The PostgreSQL metadata store (libpq), and the server its tests start in a temporary folder
+  # (scripts/postgres.sh).
+  libpq-dev postgresql
   # SageMaker Processing steps run their scripts with Debian's python3 and its scientific stack, in a
   # bubblewrap sandbox (src/pipeline/steps/sagemaker_processing_step.cc).
   bubblewrap python3-sklearn python3-pandas python3-xgboost python3-boto3

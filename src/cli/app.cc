@@ -79,6 +79,7 @@ int Main(int argc, char** argv) {
   AddMonitorCommand(app, global, &action);
   AddQueueCommand(app, global, &action);
   AddPredictionsCommand(app, global, &action);
+  AddMigrateStoreCommand(app, global, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -25,6 +25,13 @@ Result<size_t> EventFollower::PollOnce() {
 }
 
 void EventFollower::Start(std::function<void(const Status&)> on_error) {
+  subscription_ = metadata_->SubscribeEvents([this] {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      poked_ = true;
+    }
+    wake_.notify_all();
+  });
   thread_ = std::thread([this, on_error = std::move(on_error)] { Loop(on_error); });
 }
 
@@ -35,11 +42,14 @@ void EventFollower::Loop(std::function<void(const Status&)> on_error) {
     Result<size_t> polled = PollOnce();
     if (!polled.ok() && on_error) on_error(polled.status());
     lock.lock();
-    wake_.wait_for(lock, interval_, [this] { return stopping_; });
+    wake_.wait_for(lock, interval_, [this] { return stopping_ || poked_; });
+    poked_ = false;
   }
 }
 
 void EventFollower::Stop() {
+  if (subscription_ != 0) metadata_->UnsubscribeEvents(subscription_);
+  subscription_ = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;

@@ -15,9 +15,11 @@
 
 namespace grove::events {
 
-// Follows the metadata store's event log: every `interval` it reads the
-// events appended since the last delivered one (by any process sharing the
-// store) and hands them, oldest first, to the callback. A callback that
+// Follows the metadata store's event log: every `interval`, and at once when
+// the store says events were committed (MetadataStore::SubscribeEvents: this
+// process's commits, and every process's on PostgreSQL), it reads the events
+// appended since the last delivered one (by any process sharing the store)
+// and hands them, oldest first, to the callback. A callback that
 // fails gets the same events again at the next poll, so nothing is skipped.
 //
 // Thread safety: Start and Stop from one thread; the callback runs on the
@@ -55,6 +57,8 @@ class EventFollower {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;  // Protected by mutex_.
+  bool poked_ = false;     // The store signalled new events. Protected by mutex_.
+  uint64_t subscription_ = 0;
   std::thread thread_;
 };
 

@@ -6,7 +6,7 @@
 
 #include "common/status.h"
 #include "store/records.h"
-#include "store/sqlite_db.h"
+#include "store/sql_connection.h"
 
 namespace grove::store {
 
@@ -16,7 +16,7 @@ namespace grove::store {
 // REQUIRES: every method runs inside a transaction of `db` (changes in Write).
 class ArtifactTable {
  public:
-  explicit ArtifactTable(SqliteDb* db) : db_(db) {}
+  explicit ArtifactTable(SqlConnection* db) : db_(db) {}
 
   // A known digest keeps its first record (equal digests mean equal content).
   Status Insert(const ArtifactRecord& artifact);
@@ -28,7 +28,7 @@ class ArtifactTable {
   Result<std::vector<ArtifactLink>> ListLinks(const std::string& digest);
 
  private:
-  SqliteDb* db_;
+  SqlConnection* db_;
 };
 
 }  // namespace grove::store

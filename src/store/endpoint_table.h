@@ -7,7 +7,7 @@
 
 #include "common/status.h"
 #include "store/records.h"
-#include "store/sqlite_db.h"
+#include "store/sql_connection.h"
 
 namespace grove::store {
 
@@ -16,7 +16,7 @@ namespace grove::store {
 // REQUIRES: every method runs inside a transaction of `db` (changes in Write).
 class EndpointTable {
  public:
-  explicit EndpointTable(SqliteDb* db) : db_(db) {}
+  explicit EndpointTable(SqlConnection* db) : db_(db) {}
 
   // The endpoint with its deployments.
   Result<std::optional<EndpointRecord>> Find(const std::string& name);
@@ -42,7 +42,7 @@ class EndpointTable {
   Result<std::vector<EndpointRecord>> Select(const std::string* name);
   Result<std::vector<EndpointDeployment>> Deployments(const std::string& endpoint);
 
-  SqliteDb* db_;
+  SqlConnection* db_;
 };
 
 }  // namespace grove::store

@@ -17,7 +17,7 @@ Result<int64_t> EventTable::Append(TimeMs at, const std::string& kind, const std
 Result<std::vector<EventRecord>> EventTable::List(int64_t after, int limit) {
   ASSIGN_OR_RETURN(Statement select, db_->Prepare("SELECT seq, at, kind, subject, payload FROM events "
                                                   "WHERE seq > ? ORDER BY seq LIMIT ?"));
-  select.BindAll(after, limit > 0 ? static_cast<int64_t>(limit) : int64_t{-1});
+  select.BindAll(after, SqlLimit(limit));
   return CollectRows(select, [](const Statement& row) {
     return EventRecord{row.Int64(0), row.Int64(1), row.Text(2), row.Text(3), row.JsonValue(4)};
   });

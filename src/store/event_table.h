@@ -8,7 +8,7 @@
 #include "common/json.h"
 #include "common/status.h"
 #include "store/records.h"
-#include "store/sqlite_db.h"
+#include "store/sql_connection.h"
 
 namespace grove::store {
 
@@ -19,7 +19,7 @@ namespace grove::store {
 // Write, so the event commits or rolls back with the change it describes).
 class EventTable {
  public:
-  explicit EventTable(SqliteDb* db) : db_(db) {}
+  explicit EventTable(SqlConnection* db) : db_(db) {}
 
   // Returns the new event's seq.
   Result<int64_t> Append(TimeMs at, const std::string& kind, const std::string& subject, const Json& payload);
@@ -27,7 +27,7 @@ class EventTable {
   Result<std::vector<EventRecord>> List(int64_t after, int limit);
 
  private:
-  SqliteDb* db_;
+  SqlConnection* db_;
 };
 
 }  // namespace grove::store

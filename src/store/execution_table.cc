@@ -40,7 +40,7 @@ Result<std::optional<ExecutionRecord>> ExecutionTable::Find(const std::string& i
 }
 
 Result<std::vector<ExecutionRecord>> ExecutionTable::List(const std::string& pipeline, int limit) {
-  int64_t max_rows = limit > 0 ? limit : -1;
+  int64_t max_rows = SqlLimit(limit);
   if (pipeline.empty()) {
     ASSIGN_OR_RETURN(Statement select,
                      db_->Prepare(GROVE_EXECUTION_COLUMNS "ORDER BY started_at DESC, rowid DESC LIMIT ?"));
@@ -54,9 +54,13 @@ Result<std::vector<ExecutionRecord>> ExecutionTable::List(const std::string& pip
 }
 
 Result<std::vector<ExecutionRecord>> ExecutionTable::ListWithStatus(const std::vector<std::string>& statuses) {
-  ASSIGN_OR_RETURN(Statement select, db_->Prepare(GROVE_EXECUTION_COLUMNS
-                                                  "WHERE status IN (SELECT value FROM json_each(?)) ORDER BY rowid"));
-  select.BindAll(Json(statuses));
+  if (statuses.empty()) return std::vector<ExecutionRecord>{};
+  // One statement per number of statuses (callers ask for one or two): IN (?, ?).
+  std::string sql = GROVE_EXECUTION_COLUMNS "WHERE status IN (?";
+  for (size_t i = 1; i < statuses.size(); ++i) sql += ", ?";
+  sql += ") ORDER BY rowid";
+  ASSIGN_OR_RETURN(Statement select, db_->Prepare(sql.c_str()));
+  for (size_t i = 0; i < statuses.size(); ++i) select.Bind(static_cast<int>(i) + 1, statuses[i]);
   return CollectRows(select, ExecutionFromRow);
 }
 

@@ -6,7 +6,7 @@
 
 #include "common/status.h"
 #include "store/records.h"
-#include "store/sqlite_db.h"
+#include "store/sql_connection.h"
 
 namespace grove::store {
 
@@ -15,7 +15,7 @@ namespace grove::store {
 // REQUIRES: every method runs inside a transaction of `db` (changes in Write).
 class ExecutionTable {
  public:
-  explicit ExecutionTable(SqliteDb* db) : db_(db) {}
+  explicit ExecutionTable(SqlConnection* db) : db_(db) {}
 
   Result<std::optional<ExecutionRecord>> Find(const std::string& id);
   // Newest first; all pipelines when `pipeline` is empty; all rows when limit <= 0.
@@ -26,7 +26,7 @@ class ExecutionTable {
   Status Put(const ExecutionRecord& execution);
 
  private:
-  SqliteDb* db_;
+  SqlConnection* db_;
 };
 
 }  // namespace grove::store

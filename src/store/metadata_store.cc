@@ -160,4 +160,29 @@ Result<std::vector<EventRecord>> MetadataStore::ListEvents(int64_t after, int li
   return ReadValue(*this, [&](StoreReader& rows) { return rows.ListEvents(after, limit); });
 }
 
+// --- Event subscriptions -------------------------------------------------------
+
+uint64_t MetadataStore::SubscribeEvents(std::function<void()> wake) {
+  bool first = false;
+  uint64_t id = 0;
+  {
+    std::lock_guard<std::recursive_mutex> lock(subscribers_mu_);
+    first = subscribers_.empty();
+    id = next_subscriber_++;
+    subscribers_[id] = std::move(wake);
+  }
+  if (first) OnFirstSubscriber();
+  return id;
+}
+
+void MetadataStore::UnsubscribeEvents(uint64_t id) {
+  std::lock_guard<std::recursive_mutex> lock(subscribers_mu_);
+  subscribers_.erase(id);
+}
+
+void MetadataStore::NotifyEventSubscribers() {
+  std::lock_guard<std::recursive_mutex> lock(subscribers_mu_);
+  for (const auto& [id, wake] : subscribers_) wake();
+}
+
 }  // namespace grove::store

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -15,6 +18,8 @@
 
 namespace grove::store {
 
+class SqlConnection;
+
 struct MetadataStoreOptions {
   // Stamps rows and events whose records leave their time at 0.
   // Default (null): the system clock. Not owned.
@@ -27,7 +32,7 @@ struct MetadataStoreOptions {
 // The metadata of everything Grove knows: pipelines, executions, step runs,
 // artifacts and lineage, the model registry, endpoints and the event log.
 //
-// A backend (SQLite; PostgreSQL later) implements only rows and transactions:
+// A backend (SQLite, PostgreSQL) implements only rows and transactions:
 // Transact and Read over StoreTransaction. The record-keeping methods below
 // are written once, over those, for every backend; the rules of the registry
 // and of endpoints (approval, what may be deployed, promotion) live above, in
@@ -57,6 +62,11 @@ class MetadataStore {
   virtual Status Transact(const std::function<Status(StoreTransaction&)>& body) = 0;
   // Runs `body` on one consistent, read-only snapshot.
   virtual Status Read(const std::function<Status(StoreReader&)>& body) = 0;
+  // The same two on the backend's connection itself, in SQL (store/
+  // sql_connection.h): for whole-store tools that copy every table (grove
+  // migrate-store), not for record-keeping. The rules below do not apply.
+  virtual Status WriteSql(const std::function<Status(SqlConnection&)>& body) = 0;
+  virtual Status ReadSql(const std::function<Status(SqlConnection&)>& body) = 0;
 
   const Clock* clock() const { return clock_; }
   const OwnerLiveness* owners() const { return owners_; }
@@ -140,12 +150,31 @@ class MetadataStore {
   // Events with seq > `after`, oldest first, at most `limit` (all when <= 0).
   Result<std::vector<EventRecord>> ListEvents(int64_t after, int limit);
 
+  // Calls `wake` (from any thread, outside transactions; it must be quick and
+  // must not call this store's subscriptions) soon after events may
+  // have been appended, so a follower reads them at once instead of at its
+  // next poll: after each commit of this process that appended events, and,
+  // where the backend can tell (PostgreSQL's LISTEN/NOTIFY), of any process.
+  // A hint only: followers still poll. Returns an id for UnsubscribeEvents.
+  uint64_t SubscribeEvents(std::function<void()> wake);
+  // After it returns, the subscription's `wake` is not running and will not run.
+  void UnsubscribeEvents(uint64_t id);
+
  protected:
   explicit MetadataStore(const MetadataStoreOptions& options);
+
+  // Calls every subscriber's `wake`.
+  void NotifyEventSubscribers();
+  // Tells a backend that the first subscriber arrived (e.g. to start listening).
+  virtual void OnFirstSubscriber() {}
 
  private:
   const Clock* clock_;
   const OwnerLiveness* owners_;
+  // Held while subscribers are called, so UnsubscribeEvents waits for a running wake.
+  std::recursive_mutex subscribers_mu_;
+  std::map<uint64_t, std::function<void()>> subscribers_;  // Guarded by subscribers_mu_.
+  uint64_t next_subscriber_ = 1;                           // Guarded by subscribers_mu_.
 };
 
 namespace internal {
@@ -183,6 +212,7 @@ std::invoke_result_t<Fn&, StoreReader&> ReadValue(MetadataStore& store, Fn&& bod
 }
 
 // Opens (creating and migrating as needed) the SQLite store at `path`.
+// PostgreSQL: store/pg_metadata_store.h.
 // Stores opened by URL: store/store_url.h.
 Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path,
                                                                const MetadataStoreOptions& options = {});

@@ -131,6 +131,7 @@ TYPED_TEST(ModelStoreTest, ConcurrentProcessesGetEachVersionExactlyOnce) {
   RunInProcesses(2, [&](int p) {
     auto store = TypeParam::Open(shared.path(), {});
     bool ok = store.ok();
+    if (!ok) std::fprintf(stderr, "process %d: %s\n", p, store.status().ToString().c_str());
     for (int i = 0; ok && i < kPerProcess; ++i) {
       ok = this->AddVersionRow(**store, "G", kApproved, "process" + std::to_string(p)) > 0;
     }

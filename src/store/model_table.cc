@@ -111,7 +111,7 @@ Result<std::vector<ModelVersionRecord>> ModelTable::ListVersionsAfter(const std:
                                     "WHERE group_name = ? AND version < ? ORDER BY version DESC LIMIT ?"
                                            : GROVE_MODEL_SUMMARY_COLUMNS
                                     "WHERE group_name = ? AND version > ? ORDER BY version LIMIT ?"));
-  select.BindAll(group, descending && after <= 0 ? INT32_MAX : after, limit > 0 ? int64_t{limit} : int64_t{-1});
+  select.BindAll(group, descending && after <= 0 ? INT32_MAX : after, SqlLimit(limit));
   return CollectRows(select, VersionSummaryFromRow, limit > 0 ? static_cast<size_t>(limit) : 0);
 }
 

@@ -6,7 +6,7 @@
 
 #include "common/status.h"
 #include "store/records.h"
-#include "store/sqlite_db.h"
+#include "store/sql_connection.h"
 
 namespace grove::store {
 
@@ -17,7 +17,7 @@ namespace grove::store {
 // until the version is inserted and committed).
 class ModelTable {
  public:
-  explicit ModelTable(SqliteDb* db) : db_(db) {}
+  explicit ModelTable(SqlConnection* db) : db_(db) {}
 
   Result<std::optional<ModelGroupRecord>> FindGroup(const std::string& name);
   // By name.
@@ -38,7 +38,7 @@ class ModelTable {
   Status PutVersion(const ModelVersionRecord& version);
 
  private:
-  SqliteDb* db_;
+  SqlConnection* db_;
 };
 
 }  // namespace grove::store

@@ -110,9 +110,11 @@ std::string CommonPrefix(std::string_view key, const ObjectListQuery& query) {
   return at == std::string_view::npos ? "" : std::string(key.substr(0, at + query.delimiter.size()));
 }
 
-// A cursor that sorts after every key starting with `prefix` (keys are UTF-8,
-// which never holds the byte 0xFF).
-std::string PastPrefix(const std::string& prefix) { return prefix + '\xff'; }
+// A cursor that sorts after every key starting with `prefix`: the prefix and
+// U+10FFFF, the highest code point (keys are valid UTF-8, which the PostgreSQL
+// store requires of every text, so no byte 0xFF will do). Only a key with that
+// noncharacter right after the prefix sorts later.
+std::string PastPrefix(const std::string& prefix) { return prefix + "\xf4\x8f\xbf\xbf"; }
 
 }  // namespace
 

@@ -71,7 +71,7 @@ Status ObjectErrorStatus(ObjectError kind, const std::string& message);
 // S3's bucket name rule: 3-63 characters of lowercase letters, digits, '.'
 // and '-', starting and ending with a letter or digit, no "..".
 Status CheckBucketName(std::string_view name);
-// 1-1024 bytes of valid UTF-8 (listing relies on keys never holding 0xFF).
+// 1-1024 bytes of valid UTF-8 (as every text the PostgreSQL store keeps).
 Status CheckObjectKey(std::string_view key);
 
 // The read-only bucket through which every artifact Grove reports (model

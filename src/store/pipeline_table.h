@@ -6,7 +6,7 @@
 
 #include "common/status.h"
 #include "store/records.h"
-#include "store/sqlite_db.h"
+#include "store/sql_connection.h"
 
 namespace grove::store {
 
@@ -15,7 +15,7 @@ namespace grove::store {
 // REQUIRES: every method runs inside a transaction of `db` (changes in Write).
 class PipelineTable {
  public:
-  explicit PipelineTable(SqliteDb* db) : db_(db) {}
+  explicit PipelineTable(SqlConnection* db) : db_(db) {}
 
   Result<std::optional<PipelineRecord>> Find(const std::string& name);
   // By name.
@@ -26,7 +26,7 @@ class PipelineTable {
   Status InsertDefinition(const DefinitionRecord& def);
 
  private:
-  SqliteDb* db_;
+  SqlConnection* db_;
 };
 
 }  // namespace grove::store

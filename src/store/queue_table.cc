@@ -140,8 +140,6 @@ PredictionRecord PredictionFromRow(const Statement& row) {
   return p;
 }
 
-int64_t LimitOf(int limit) { return limit > 0 ? int64_t{limit} : int64_t{-1}; }
-
 }  // namespace
 
 Result<std::optional<QueueFileRecord>> QueueTable::FindFile(const std::string& key) {
@@ -182,13 +180,13 @@ Result<std::optional<QueueMessageRecord>> QueueTable::FindMessage(int64_t id) {
 
 Result<std::vector<QueueMessageRecord>> QueueTable::ListMessages(const std::string& state, int64_t after, int limit) {
   ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectMessages));
-  select.BindAll(state, state, after, LimitOf(limit));
+  select.BindAll(state, state, after, SqlLimit(limit));
   return CollectRows(select, MessageFromRow);
 }
 
 Result<std::vector<QueueMessageRecord>> QueueTable::ListVisible(TimeMs now, int limit) {
   ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectVisible));
-  select.BindAll(now, LimitOf(limit));
+  select.BindAll(now, SqlLimit(limit));
   return CollectRows(select, MessageFromRow, limit > 0 ? static_cast<size_t>(limit) : 0);
 }
 
@@ -243,9 +241,9 @@ Result<std::vector<PredictionRecord>> QueueTable::ListPredictions(const std::str
   ASSIGN_OR_RETURN(Statement select, db_->Prepare(dimension.empty() ? kSelectPredictions
                                                                     : kSelectPredictionsOfDimension));
   if (dimension.empty()) {
-    select.BindAll(dimension, dimension, after, LimitOf(limit));
+    select.BindAll(dimension, dimension, after, SqlLimit(limit));
   } else {
-    select.BindAll(dimension, after, LimitOf(limit));
+    select.BindAll(dimension, after, SqlLimit(limit));
   }
   return CollectRows(select, PredictionFromRow);
 }

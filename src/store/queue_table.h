@@ -7,7 +7,7 @@
 
 #include "common/status.h"
 #include "store/queue_rows.h"
-#include "store/sqlite_db.h"
+#include "store/sql_connection.h"
 
 namespace grove::store {
 
@@ -16,7 +16,7 @@ namespace grove::store {
 // REQUIRES: every method runs inside a transaction of `db` (changes in Write).
 class QueueTable {
  public:
-  explicit QueueTable(SqliteDb* db) : db_(db) {}
+  explicit QueueTable(SqlConnection* db) : db_(db) {}
 
   // See StoreReader / StoreTransaction for each.
   Result<std::optional<QueueFileRecord>> FindFile(const std::string& key);
@@ -36,7 +36,7 @@ class QueueTable {
   Result<bool> InsertPrediction(const PredictionRecord& prediction);
 
  private:
-  SqliteDb* db_;
+  SqlConnection* db_;
 };
 
 }  // namespace grove::store

@@ -59,10 +59,10 @@ TYPED_TEST(ResourceStoreTest, ListsByPrefixInByteOrderAfterACursor) {
   EXPECT_EQ(this->Names("s3-object/b", "runs/", "", 2), (std::vector<std::string>{"runs/a", "runs/a/x"}));
   EXPECT_EQ(this->Names("s3-object/b", "runs/", "runs/a/x", 2), (std::vector<std::string>{"runs/b"}));
   EXPECT_EQ(this->Names("s3-object/b", "nothing", "", 0), std::vector<std::string>{});
-  // A prefix ending in 0xFF bytes has no finite upper bound.
-  ASSERT_TRUE(this->Put("k", std::string("a\xff\xff") + "z").ok());
-  ASSERT_TRUE(this->Put("k", "b").ok());
-  EXPECT_EQ(this->Names("k", "a\xff\xff", "", 0), std::vector<std::string>{std::string("a\xff\xff") + "z"});
+  // A prefix ending in a UTF-8 continuation byte (U+00FF is C3 BF): names just past it (U+0100 is C4 80) are not
+  // listed.
+  for (const char* name : {"a\xc3\xbfz", "a\xc4\x80", "b"}) ASSERT_TRUE(this->Put("k", name).ok());
+  EXPECT_EQ(this->Names("k", "a\xc3\xbf", "", 0), std::vector<std::string>{"a\xc3\xbfz"});
 }
 
 }  // namespace

@@ -6,22 +6,15 @@ namespace {
 
 #define GROVE_RESOURCE_COLUMNS "SELECT kind, name, body, created_at, updated_at FROM resources "
 constexpr const char* kSelectOne = GROVE_RESOURCE_COLUMNS "WHERE kind = ? AND name = ?";
-// The name range [prefix, PrefixEnd(prefix)) holds exactly the names with the prefix, so the primary key
-// index answers it without a scan.
-constexpr const char* kSelectRange = GROVE_RESOURCE_COLUMNS
-    "WHERE kind = ? AND name > ? AND name >= ? AND (? = '' OR name < ?) ORDER BY name LIMIT ?";
+// Names from the prefix on, in byte order; List stops at the first name past
+// the prefix, so the primary key index answers it without a scan. (An upper
+// bound computed from the prefix would not always be valid UTF-8.)
+constexpr const char* kSelectRange =
+    GROVE_RESOURCE_COLUMNS "WHERE kind = ? AND name > ? AND name >= ? ORDER BY name LIMIT ?";
 #undef GROVE_RESOURCE_COLUMNS
 
 ResourceRecord ResourceFromRow(const Statement& row) {
   return ResourceRecord{row.Text(0), row.Text(1), row.JsonValue(2), row.Int64(3), row.Int64(4)};
-}
-
-// The least string greater than every string starting with `prefix` (byte
-// order), or "" when there is none (an empty prefix, or only 0xFF bytes).
-std::string PrefixEnd(std::string prefix) {
-  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
-  if (!prefix.empty()) prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
-  return prefix;
 }
 
 }  // namespace
@@ -37,9 +30,15 @@ Result<std::optional<ResourceRecord>> ResourceTable::Find(const std::string& kin
 Result<std::vector<ResourceRecord>> ResourceTable::List(const std::string& kind, const std::string& prefix,
                                                         const std::string& after, int limit) {
   ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectRange));
-  const std::string end = PrefixEnd(prefix);
-  select.BindAll(kind, after, prefix, end, end, limit > 0 ? int64_t{limit} : int64_t{-1});
-  return CollectRows(select, ResourceFromRow);
+  select.BindAll(kind, after, prefix, SqlLimit(limit));
+  std::vector<ResourceRecord> rows;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return rows;
+    ResourceRecord r = ResourceFromRow(select);
+    if (r.name.compare(0, prefix.size(), prefix) != 0) return rows;
+    rows.push_back(std::move(r));
+  }
 }
 
 Status ResourceTable::Put(const ResourceRecord& r) {

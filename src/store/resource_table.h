@@ -6,7 +6,7 @@
 
 #include "common/status.h"
 #include "store/records.h"
-#include "store/sqlite_db.h"
+#include "store/sql_connection.h"
 
 namespace grove::store {
 
@@ -14,7 +14,7 @@ namespace grove::store {
 // REQUIRES: every method runs inside a transaction of `db` (changes in Write).
 class ResourceTable {
  public:
-  explicit ResourceTable(SqliteDb* db) : db_(db) {}
+  explicit ResourceTable(SqlConnection* db) : db_(db) {}
 
   Result<std::optional<ResourceRecord>> Find(const std::string& kind, const std::string& name);
   // See StoreReader::ListResources.
@@ -24,7 +24,7 @@ class ResourceTable {
   Result<bool> Delete(const std::string& kind, const std::string& name);
 
  private:
-  SqliteDb* db_;
+  SqlConnection* db_;
 };
 
 }  // namespace grove::store

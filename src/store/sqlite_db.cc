@@ -48,7 +48,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
 }
 
 SqliteDb::~SqliteDb() {
-  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
+  cache_.clear();
   sqlite3_close(db_);
 }
 
@@ -69,15 +69,15 @@ Status SqliteDb::Configure() {
 Result<Statement> SqliteDb::Prepare(const char* sql) {
   CachedStatement& cached = cache_[sql];
   bool cacheable = !cached.in_use;
-  sqlite3_stmt* stmt = cacheable ? cached.stmt : nullptr;
-  if (stmt == nullptr) {
+  if (!cacheable || cached.cursor == nullptr) {
+    sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql, -1, cacheable ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
     if (rc != SQLITE_OK) return SqliteError(db_, rc, std::string("cannot prepare '") + sql + "'");
-    if (cacheable) cached.stmt = stmt;
+    if (!cacheable) return Statement(new SqliteCursor(stmt), /*owned=*/true, nullptr);
+    cached.cursor = std::make_unique<SqliteCursor>(stmt);
   }
-  if (!cacheable) return Statement(stmt, /*owned=*/true, nullptr);
   cached.in_use = true;
-  return Statement(stmt, /*owned=*/false, &cached.in_use);
+  return Statement(cached.cursor.get(), /*owned=*/false, &cached.in_use);
 }
 
 Status SqliteDb::Exec(const char* sql) {

@@ -9,7 +9,8 @@
 #include <unordered_map>
 
 #include "common/status.h"
-#include "store/sqlite_statement.h"
+#include "store/sql_connection.h"
+#include "store/sqlite_cursor.h"
 
 namespace grove::store {
 
@@ -20,7 +21,7 @@ namespace grove::store {
 // transaction, so threads take turns. Several processes may open the same file:
 // SQLite's file locks order their write transactions, and BEGIN IMMEDIATE is
 // retried while another process holds the write lock.
-class SqliteDb {
+class SqliteDb : public SqlConnection {
  public:
   // How long Begin keeps retrying a busy database before giving up, on top of
   // SQLite's own busy timeout.
@@ -29,7 +30,7 @@ class SqliteDb {
 
   // Opens (creating if needed, with its parent folders) the database at `path`.
   static Result<std::unique_ptr<SqliteDb>> Open(const std::string& path);
-  ~SqliteDb();
+  ~SqliteDb() override;
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
 
@@ -47,16 +48,17 @@ class SqliteDb {
 
   // A statement for `sql`, from the cache when it is not already in use.
   // REQUIRES: called from inside Read/Write (the mutex is held).
-  Result<Statement> Prepare(const char* sql);
+  Result<Statement> Prepare(const char* sql) override;
   // Runs one or more statements that return no rows (DDL, pragmas).
   // REQUIRES: inside Read/Write, or before the connection is shared.
-  Status Exec(const char* sql);
+  Status Exec(const char* sql) override;
+  const std::string& name() const override { return path_; }
 
   const std::string& path() const { return path_; }
 
  private:
   struct CachedStatement {
-    sqlite3_stmt* stmt = nullptr;
+    std::unique_ptr<SqliteCursor> cursor;
     bool in_use = false;
   };
 

@@ -1,7 +1,7 @@
 #include "store/sqlite_metadata_store.h"
 
-#include "store/sqlite_migrations.h"
-#include "store/sqlite_transaction.h"
+#include "store/schema_migrations.h"
+#include "store/sql_transaction.h"
 
 namespace grove::store {
 
@@ -17,17 +17,31 @@ SqliteMetadataStore::SqliteMetadataStore(std::unique_ptr<SqliteDb> db, const Met
     : MetadataStore(options), db_(std::move(db)) {}
 
 Status SqliteMetadataStore::Transact(const std::function<Status(StoreTransaction&)>& body) {
-  return db_->Write([&] {
-    SqliteTransaction txn(db_.get());
-    return body(txn);
+  int appended = 0;
+  Status s = db_->Write([&] {
+    SqlTransaction txn(db_.get());
+    Status done = body(txn);
+    appended = txn.appended_events();
+    return done;
   });
+  // Other processes sharing the file find the events at their next poll.
+  if (s.ok() && appended > 0) NotifyEventSubscribers();
+  return s;
 }
 
 Status SqliteMetadataStore::Read(const std::function<Status(StoreReader&)>& body) {
   return db_->Read([&] {
-    SqliteTransaction txn(db_.get());
+    SqlTransaction txn(db_.get());
     return body(txn);
   });
+}
+
+Status SqliteMetadataStore::WriteSql(const std::function<Status(SqlConnection&)>& body) {
+  return db_->Write([&] { return body(*db_); });
+}
+
+Status SqliteMetadataStore::ReadSql(const std::function<Status(SqlConnection&)>& body) {
+  return db_->Read([&] { return body(*db_); });
 }
 
 Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path,

@@ -22,6 +22,8 @@ class SqliteMetadataStore : public MetadataStore {
 
   Status Transact(const std::function<Status(StoreTransaction&)>& body) override;
   Status Read(const std::function<Status(StoreReader&)>& body) override;
+  Status WriteSql(const std::function<Status(SqlConnection&)>& body) override;
+  Status ReadSql(const std::function<Status(SqlConnection&)>& body) override;
 
  private:
   SqliteMetadataStore(std::unique_ptr<SqliteDb> db, const MetadataStoreOptions& options);

@@ -7,7 +7,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "store/records.h"
-#include "store/sqlite_db.h"
+#include "store/sql_connection.h"
 
 namespace grove::store {
 
@@ -16,7 +16,7 @@ namespace grove::store {
 // REQUIRES: every method runs inside a transaction of `db` (changes in Write).
 class StepRunTable {
  public:
-  explicit StepRunTable(SqliteDb* db) : db_(db) {}
+  explicit StepRunTable(SqlConnection* db) : db_(db) {}
 
   Result<std::optional<StepRunRecord>> Find(const std::string& execution_id, const std::string& step_name);
   // In start order.
@@ -27,7 +27,7 @@ class StepRunTable {
   Status Put(const StepRunRecord& run);
 
  private:
-  SqliteDb* db_;
+  SqlConnection* db_;
 };
 
 }  // namespace grove::store

@@ -2,8 +2,8 @@
 
 // The metadata store's conformance suite: every test written on StoreTest
 // (TYPED_TEST_SUITE(Name, StoreBackends, BackendNames)) runs against every
-// backend in StoreBackends, and every backend must pass all of them. To add
-// a backend (PostgreSQL), add its factory to StoreBackends.
+// backend in StoreBackends (SQLite, PostgreSQL), and every backend must pass
+// all of them.
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -19,6 +19,8 @@
 #include "common/file_util.h"
 #include "common/sha256.h"
 #include "store/metadata_store.h"
+#include "store/pg_test_server.h"
+#include "store/store_url.h"
 
 namespace grove::store {
 
@@ -33,9 +35,22 @@ struct SqliteBackend {
   }
 };
 
-using StoreBackends = ::testing::Types<SqliteBackend>;
+// PostgreSQL: one database per test folder, on the test process's server
+// (store/pg_test_server.h), created by the store on first use.
+struct PostgresBackend {
+  static constexpr const char* kName = "Postgres";
+  static Result<std::unique_ptr<MetadataStore>> Open(const std::filesystem::path& dir,
+                                                     const MetadataStoreOptions& options) {
+    std::string database = "t_" + Sha256::Of(dir.string()).substr(0, 16);
+    auto opened = OpenMetadataStore(PgTestServer::UrlOf(database), options);
+    if (!opened.ok() && !PgTestServer::error().empty()) return opened.status().WithContext(PgTestServer::error());
+    return opened;
+  }
+};
 
-// Names each instantiation after its backend ("Sqlite").
+using StoreBackends = ::testing::Types<SqliteBackend, PostgresBackend>;
+
+// Names each instantiation after its backend ("Sqlite", "Postgres").
 struct BackendNames {
   template <typename Backend>
   static std::string GetName(int) {

@@ -1,6 +1,7 @@
 #include "store/store_url.h"
 
 #include "store/local_artifact_store.h"
+#include "store/pg_metadata_store.h"
 #include "store/s3_artifact_store.h"
 
 namespace grove::store {
@@ -13,12 +14,6 @@ constexpr const char* kPostgres = "postgresql";
 constexpr const char* kS3 = "s3";
 
 constexpr const char* kKnownSchemes = "sqlite://, file://, postgresql://, s3://, or a plain path";
-
-Status NotYet(const StoreUrl& url, const std::string& what) {
-  return Status::Unimplemented(url.scheme + ":// " + what + " stores are not implemented yet; use " +
-                               (what == "metadata" ? "sqlite:///path/grove.db" : "file:///path/artifacts") +
-                               " or a plain path");
-}
 
 Status WrongKind(const std::string& original, const StoreUrl& url, const std::string& what) {
   return Status::InvalidArgument("'" + original + "' is not a " + what + " store URL (" + url.scheme +
@@ -49,7 +44,11 @@ Result<std::unique_ptr<MetadataStore>> OpenMetadataStore(const std::string& url,
                                                          const MetadataStoreOptions& options) {
   ASSIGN_OR_RETURN(StoreUrl parsed, ParseStoreUrl(url));
   if (parsed.scheme.empty() || parsed.scheme == kSqlite) return OpenSqliteMetadataStore(parsed.path, options);
-  if (parsed.scheme == kPostgres) return NotYet(parsed, "metadata");
+  if (parsed.scheme == kPostgres) {
+    // libpq reads the whole URL (postgres:// too), with its query parameters.
+    ASSIGN_OR_RETURN(std::unique_ptr<PgMetadataStore> store, PgMetadataStore::Open(url, options));
+    return std::unique_ptr<MetadataStore>(std::move(store));
+  }
   return WrongKind(url, parsed, "metadata");
 }
 

@@ -14,7 +14,7 @@ namespace grove::store {
 //   sqlite:///abs/path/grove.db   metadata in a SQLite file (or a plain path)
 //   file:///abs/path/artifacts    artifacts in a local folder (or a plain path)
 //   s3://bucket/prefix            artifacts in an S3-compatible bucket
-//   postgresql://... (postgres://) recognised, not implemented yet
+//   postgresql://user@host:port/db  metadata in PostgreSQL (postgres:// too; store/pg_metadata_store.h)
 struct StoreUrl {
   std::string scheme;  // "sqlite", "file", "postgresql", "s3"; empty for a plain path.
   std::string path;    // The local path for sqlite, file and plain paths; else the text after "://".
@@ -26,8 +26,9 @@ struct StoreUrl {
 Result<StoreUrl> ParseStoreUrl(const std::string& url);
 
 // Opens (creating and migrating as needed) the metadata store at `url`:
-// sqlite:// or a plain path. Unimplemented naming the scheme for postgresql://;
-// InvalidArgument for a scheme that holds artifacts (file://, s3://).
+// sqlite:// or a plain path, or postgresql:// (IOError naming the server when
+// it cannot be reached). InvalidArgument for a scheme that holds artifacts
+// (file://, s3://).
 Result<std::unique_ptr<MetadataStore>> OpenMetadataStore(const std::string& url,
                                                          const MetadataStoreOptions& options = {});
 struct ArtifactStoreOptions {

@@ -58,11 +58,13 @@ TEST(StoreUrlTest, OpensSqliteAndLocalStoresByUrlOrPath) {
   EXPECT_TRUE((*again)->Contains(put->digest));
 }
 
-TEST(StoreUrlTest, PostgresqlIsNamedAsNotImplementedYet) {
-  Status pg = OpenMetadataStore("postgresql://grove@db/grove").status();
-  EXPECT_EQ(pg.code(), StatusCode::kUnimplemented);
-  EXPECT_NE(pg.message().find("postgresql://"), std::string::npos) << pg.message();
-  EXPECT_NE(pg.message().find("not implemented yet"), std::string::npos) << pg.message();
+TEST(StoreUrlTest, AnUnreachablePostgresqlServerIsNamedWithoutItsPassword) {
+  Status pg = OpenMetadataStore("postgresql://grove:s3cret@127.0.0.1:1/grove?connect_timeout=2").status();
+  EXPECT_EQ(pg.code(), StatusCode::kIOError);
+  EXPECT_NE(pg.message().find("cannot connect to metadata store postgresql://grove:***@127.0.0.1:1/grove"),
+            std::string::npos)
+      << pg.message();
+  EXPECT_EQ(pg.message().find("s3cret"), std::string::npos) << pg.message();
 }
 
 TEST(StoreUrlTest, AnS3StoreNeedsABucketACacheAndCredentials) {

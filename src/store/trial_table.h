@@ -5,7 +5,7 @@
 
 #include "common/status.h"
 #include "store/records.h"
-#include "store/sqlite_db.h"
+#include "store/sql_connection.h"
 
 namespace grove::store {
 
@@ -14,7 +14,7 @@ namespace grove::store {
 // REQUIRES: every method runs inside a transaction of `db` (changes in Write).
 class TrialTable {
  public:
-  explicit TrialTable(SqliteDb* db) : db_(db) {}
+  explicit TrialTable(SqlConnection* db) : db_(db) {}
 
   // Inserts or replaces the row of (execution_id, step_name, number).
   Status Put(const TrialRecord& trial);
@@ -24,7 +24,7 @@ class TrialTable {
   Result<std::vector<TrialRecord>> ListByCacheKey(const std::string& cache_key);
 
  private:
-  SqliteDb* db_;
+  SqlConnection* db_;
 };
 
 }  // namespace grove::store

@@ -51,7 +51,7 @@ Result<std::optional<TriggerFiringRecord>> TriggerFiringTable::Find(const std::s
 
 Result<std::vector<TriggerFiringRecord>> TriggerFiringTable::List(const std::string& trigger, int limit) {
   ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectRecent));
-  select.BindAll(trigger, trigger, limit > 0 ? int64_t{limit} : int64_t{-1});
+  select.BindAll(trigger, trigger, SqlLimit(limit));
   return CollectRows(select, FiringFromRow);
 }
 

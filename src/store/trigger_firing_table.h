@@ -6,7 +6,7 @@
 
 #include "common/status.h"
 #include "store/records.h"
-#include "store/sqlite_db.h"
+#include "store/sql_connection.h"
 
 namespace grove::store {
 
@@ -15,7 +15,7 @@ namespace grove::store {
 // REQUIRES: every method runs inside a transaction of `db` (changes in Write).
 class TriggerFiringTable {
  public:
-  explicit TriggerFiringTable(SqliteDb* db) : db_(db) {}
+  explicit TriggerFiringTable(SqlConnection* db) : db_(db) {}
 
   Result<std::optional<TriggerFiringRecord>> Find(const std::string& trigger, const std::string& identity);
   // See StoreReader::ListFirings and ListFiringsWithStatus.
@@ -25,7 +25,7 @@ class TriggerFiringTable {
   Status DeleteOf(const std::string& trigger);
 
  private:
-  SqliteDb* db_;
+  SqlConnection* db_;
 };
 
 }  // namespace grove::store

@@ -10,7 +10,7 @@
 #include "store/model_table.h"
 #include "store/pipeline_table.h"
 #include "store/queue_table.h"
-#include "store/sqlite_db.h"
+#include "store/sql_connection.h"
 #include "store/step_run_table.h"
 #include "store/store_transaction.h"
 #include "store/resource_table.h"
@@ -19,12 +19,12 @@
 
 namespace grove::store {
 
-// StoreTransaction on one SQLite connection: each row operation is the SQL of
-// one table class. Holds no state of its own.
+// StoreTransaction on one connection of either backend (SQLite, PostgreSQL):
+// each row operation is the SQL of one table class. Holds no state of its own.
 // REQUIRES: used only inside a Read or Write of `db` (writes only in Write).
-class SqliteTransaction : public StoreTransaction {
+class SqlTransaction : public StoreTransaction {
  public:
-  explicit SqliteTransaction(SqliteDb* db);
+  explicit SqlTransaction(SqlConnection* db);
 
   Result<std::optional<PipelineRecord>> FindPipeline(const std::string& name) override;
   Result<std::vector<PipelineRecord>> ListPipelines() override;
@@ -97,7 +97,11 @@ class SqliteTransaction : public StoreTransaction {
   Status UpdateQueueMessage(const QueueMessageRecord& message) override;
   Result<bool> InsertPrediction(const PredictionRecord& prediction) override;
 
+  // How many events this transaction appended.
+  int appended_events() const { return appended_events_; }
+
  private:
+  int appended_events_ = 0;
   PipelineTable pipelines_;
   ExecutionTable executions_;
   StepRunTable step_runs_;

@@ -1,4 +1,4 @@
-#include "store/sqlite_migrations.h"
+#include "store/schema_migrations.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "store/sqlite_migrations.h"
+#include "store/schema_migrations.h"
 
 #include <string>
 
@@ -141,15 +141,15 @@ CREATE TABLE IF NOT EXISTS schema_version (
   applied_at  INTEGER NOT NULL
 ))sql";
 
-Status CheckNotNewer(SqliteDb& db, int current, int known) {
+Status CheckNotNewer(SqlConnection& db, int current, int known) {
   if (current <= known) return Status::OK();
-  return Status::FailedPrecondition("metadata store " + db.path() + " has schema version " + std::to_string(current) +
+  return Status::FailedPrecondition("metadata store " + db.name() + " has schema version " + std::to_string(current) +
                                     ", newer than this grove binary knows (" + std::to_string(known) +
                                     "); use a newer grove binary");
 }
 
 // Applies `step` unless it is already recorded. REQUIRES: inside Write.
-Status ApplyIfMissing(SqliteDb& db, const Migration& step, int known, TimeMs now) {
+Status ApplyIfMissing(SqlConnection& db, const Migration& step, int known, TimeMs now) {
   ASSIGN_OR_RETURN(int current, CurrentSchemaVersion(db));
   RETURN_IF_ERROR(CheckNotNewer(db, current, known));
   if (current >= step.version) return Status::OK();
@@ -340,23 +340,28 @@ const std::vector<Migration>& SchemaMigrations() {
   return kMigrations;
 }
 
-Result<int> CurrentSchemaVersion(SqliteDb& db) {
+Result<int> CurrentSchemaVersion(SqlConnection& db) {
   ASSIGN_OR_RETURN(Statement stmt, db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row ? stmt.Int(0) : 0;
 }
 
-Status Migrate(SqliteDb& db, const std::vector<Migration>& migrations, TimeMs now) {
+Status Migrate(const WriteTransaction& write, const std::vector<Migration>& migrations, TimeMs now) {
   int known = migrations.empty() ? 0 : migrations.back().version;
-  RETURN_IF_ERROR(db.Write([&]() -> Status {
+  RETURN_IF_ERROR(write([&](SqlConnection& db) -> Status {
     RETURN_IF_ERROR(db.Exec(kCreateVersionTable));
     ASSIGN_OR_RETURN(int current, CurrentSchemaVersion(db));
     return CheckNotNewer(db, current, known);
   }));
   for (const Migration& step : migrations) {
-    RETURN_IF_ERROR(db.Write([&] { return ApplyIfMissing(db, step, known, now); }));
+    RETURN_IF_ERROR(write([&](SqlConnection& db) { return ApplyIfMissing(db, step, known, now); }));
   }
   return Status::OK();
+}
+
+Status Migrate(SqliteDb& db, const std::vector<Migration>& migrations, TimeMs now) {
+  return Migrate([&db](const std::function<Status(SqlConnection&)>& body) { return db.Write([&] { return body(db); }); },
+                 migrations, now);
 }
 
 }  // namespace grove::store
