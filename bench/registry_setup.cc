@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/home.h"
+#include "bench/bench_versions.h"
 #include "registry/registry.h"
 
 int main(int argc, char** argv) {
@@ -29,12 +30,7 @@ int main(int argc, char** argv) {
     const int n = std::min(kBatch, count - done);
     Status s = (*home)->metadata()->Transact([&](store::StoreTransaction& txn) -> Status {
       for (int i = 0; i < n; ++i) {
-        store::ModelVersionRecord v;
-        v.group = group;
-        v.approval_status = (done + i) % 3 == 0 ? store::kApproved : store::kPendingManualApproval;
-        v.model_digest = std::string(64, 'a');
-        v.metrics = {{"model_quality", std::string(64, 'b')}};
-        v.metadata = {{"family", "xgboost"}, {"pipeline", "bench"}, {"description", "benchmark version"}};
+        store::ModelVersionRecord v = bench::BenchVersion(group, done + i);
         RETURN_IF_ERROR((*home)->registry()->Register(txn, v).status());
       }
       return Status::OK();

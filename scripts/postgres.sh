@@ -21,7 +21,13 @@ case "$cmd" in
   start)
     port=${3:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
     mkdir -p "$dir"
-    if [[ $(id -u) -eq 0 ]]; then chown postgres "$dir"; fi
+    if [[ $(id -u) -eq 0 ]]; then
+      chown postgres "$dir"
+      if ! runuser -u postgres -- test -w "$dir"; then
+        echo "postgres.sh: the postgres user cannot reach $dir (a parent folder is private to root)" >&2
+        exit 1
+      fi
+    fi
     if [[ ! -f "$dir/data/PG_VERSION" ]]; then
       "${as_owner[@]}" "$bin/initdb" -D "$dir/data" -A trust -U grove --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
     fi

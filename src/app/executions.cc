@@ -65,6 +65,31 @@ Result<StartedExecution> Executions::StartStoredWith(const std::string& name, co
   return StartedExecution{id, def.name, stored.definition.version};
 }
 
+Result<std::vector<std::string>> Executions::ResumeOrphans() {
+  if (executor_ == nullptr) return Status::Internal("Executions::ResumeOrphans without an executor");
+  constexpr size_t kAtOnce = 16;  // The rest at the next call.
+  const pipeline::ExecutorOptions& options = executor_->options();
+  ASSIGN_OR_RETURN(std::vector<store::ExecutionRecord> claimed,
+                   home_.metadata()->ClaimOrphanedExecutions(options.owner, home_.clock()->Now() + options.lease_ms,
+                                                             kAtOnce));
+  std::vector<std::string> ids;
+  for (const store::ExecutionRecord& e : claimed) {
+    Status resumed = [&]() -> Status {
+      ASSIGN_OR_RETURN(PipelineDescription stored, Pipelines(home_).Describe(e.pipeline, e.version));
+      ASSIGN_OR_RETURN(pipeline::Definition def, Pipelines::Parse(stored.definition));
+      ASSIGN_OR_RETURN(std::vector<store::StepRunRecord> runs, home_.metadata()->ListStepRuns(e.id));
+      return executor_->Resume(def, e, runs);
+    }();
+    if (!resumed.ok()) {
+      (void)home_.metadata()->UpdateExecutionStatus(e.id, store::kFailed, "cannot resume: " + resumed.message(),
+                                                    home_.clock()->Now());
+      continue;
+    }
+    ids.push_back(e.id);
+  }
+  return ids;
+}
+
 Result<StartedExecution> Executions::Retry(const std::string& id) {
   if (executor_ == nullptr) return Status::Internal("Executions::Retry without an executor");
   ASSIGN_OR_RETURN(store::ExecutionRecord failed, Describe(id));

@@ -73,6 +73,14 @@ class Executions {
   // `executor` runs what Start starts; may be null for a caller that only reads or stops.
   explicit Executions(Home& home, pipeline::Executor* executor = nullptr) : home_(home), executor_(executor) {}
 
+  // Takes over executions whose process died (lease expired, or owner on
+  // this machine gone) and runs them on in the executor: steps that
+  // succeeded are kept, the rest run (pipeline::Executor::Resume). A server
+  // calls it periodically, so another server's executions finish when that
+  // server dies. Returns the ids taken over; one that cannot be resumed ends
+  // Failed with the reason. REQUIRES: an executor.
+  Result<std::vector<std::string>> ResumeOrphans();
+
   // Reads and validates `file`, coerces `parameters` (Name -> text, as on the
   // command line), stores the definition version if it changed, and starts an
   // execution in the background. Nothing is stored when any check fails.

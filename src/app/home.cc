@@ -39,8 +39,12 @@ Result<std::unique_ptr<Home>> Home::Open(const fs::path& root, const StoreLocati
                                                                      : stores.artifacts,
                                             artifact_options));
   home->registry_ = std::make_unique<registry::Registry>(home->metadata_.get(), SystemClock::Default());
-  auto failed = home->metadata_->FailExpiredExecutions(SystemClock::Default()->Now());
-  if (!failed.ok()) return failed.status();
+  // Executions a crashed process left behind in the folder's own store end here. A shared store (--db) leaves
+  // them to the servers, which take them over (app::Executions::ResumeOrphans).
+  if (stores.db.empty()) {
+    auto failed = home->metadata_->FailExpiredExecutions(SystemClock::Default()->Now());
+    if (!failed.ok()) return failed.status();
+  }
   return home;
 }
 

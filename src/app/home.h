@@ -17,7 +17,9 @@ namespace grove::app {
 // The data folder ($GROVE_HOME, default ./.grove) opened: the metadata store
 // (grove.db), the artifact store (artifacts/), scratch space (work/) and the
 // registry. Opening it fails executions left behind by a crashed process:
-// at once when that process ran on this machine, else once its lease expired.
+// at once when that process ran on this machine, else once its lease expired
+// (only with the folder's own metadata store: with a shared one, --db, running
+// servers take them over instead).
 // The CLI opens one per command, the server one for its lifetime; the use
 // cases in app/ work on it.
 // Where a data folder's stores live when not inside it (--db, --artifacts,

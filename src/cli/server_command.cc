@@ -17,6 +17,7 @@
 #include "events/folder_watcher.h"
 #include "events/trigger_runner.h"
 #include "events/event_follower.h"
+#include "cli/orphan_watch.h"
 #include "pipeline/executor.h"
 #include "api/s3/s3_routes.h"
 #include "api/sagemaker/control_plane.h"
@@ -120,6 +121,8 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
                                    return Status::OK();
                                  });
   follower.Start([](const Status& s) { std::cerr << "warning: following events: " << s.ToString() << "\n"; });
+  // Executions whose process died (another server sharing the store, or this one before a restart) run on here.
+  OrphanWatch orphans(**home, executor->get(), std::chrono::seconds(1));
   // The inference queue's workers (app/inference_queue.h); they stop when this goes out of scope.
   std::unique_ptr<app::RunningQueue> queue = app::StartQueueWorkers(**home, service, args.queue_workers);
 

@@ -78,8 +78,12 @@ void Executor::SetObserver(StepObserver observer) {
 
 const char* Executor::LauncherName() const { return launcher_->Name(); }
 
-Result<std::string> Executor::Start(const Definition& def, int version, const Json& parameters) {
-  RETURN_IF_ERROR(ValidateDefinition(def, *services_.step_types));
+namespace {
+
+// What each step of `def` waits for, by name; an error for a definition that cannot run.
+Result<std::map<std::string, std::set<std::string>>> StepDependencies(const Definition& def,
+                                                                      const StepTypeRegistry& types) {
+  RETURN_IF_ERROR(ValidateDefinition(def, types));
   StepGraph graph(def);
   RETURN_IF_ERROR(graph.TopologicalOrder().status());
   std::map<std::string, std::set<std::string>> deps;
@@ -87,6 +91,13 @@ Result<std::string> Executor::Start(const Definition& def, int version, const Js
     auto& d = deps[graph.Name(i)];
     for (size_t j : graph.Dependencies(i)) d.insert(graph.Name(j));
   }
+  return deps;
+}
+
+}  // namespace
+
+Result<std::string> Executor::Start(const Definition& def, int version, const Json& parameters) {
+  ASSIGN_OR_RETURN(auto deps, StepDependencies(def, *services_.step_types));
   store::ExecutionRecord record;
   record.id = NewExecutionId();
   record.pipeline = def.name;
@@ -103,6 +114,45 @@ Result<std::string> Executor::Start(const Definition& def, int version, const Js
   }
   launcher_->Wake();
   return record.id;
+}
+
+Status Executor::Resume(const Definition& def, const store::ExecutionRecord& record,
+                        const std::vector<store::StepRunRecord>& runs) {
+  ASSIGN_OR_RETURN(auto deps, StepDependencies(def, *services_.step_types));
+  auto run = std::make_shared<ExecutionRun>(services_, def, std::move(deps), record);
+  std::map<std::string, const store::StepRunRecord*> succeeded;
+  for (const store::StepRunRecord& r : runs) {
+    if (r.status == "Succeeded") succeeded[r.step_name] = &r;
+  }
+  // Replays recorded successes as the planner reaches them; what is left runs.
+  std::vector<std::string> to_run;
+  for (bool replayed = true; replayed;) {
+    replayed = false;
+    for (const std::string& step : run->planner().FindWork()) {
+      auto done = succeeded.find(step);
+      if (done == succeeded.end()) {
+        to_run.push_back(step);
+        continue;
+      }
+      const store::StepRunRecord& recorded = *done->second;
+      ASSIGN_OR_RETURN(StepResult result, StepResult::FromMetadata(recorded.metadata));
+      if (result.kind == StepResult::Kind::kExpansion) {
+        RETURN_IF_ERROR(run->Expand(step, result.steps, *services_.step_types, result.contained));
+      }
+      run->StepRun(step) = recorded;
+      for (const auto& [name, digest] : recorded.outputs.items()) run->outputs()[step][name] = digest.get<std::string>();
+      run->planner().StepFinished(step, true, result.kind == StepResult::Kind::kBranch ? result.branch : "");
+      replayed = true;
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (runs_.count(record.id) > 0) return Status::AlreadyExists("execution " + record.id + " is running here");
+    runs_[record.id] = run;
+    for (const std::string& step : to_run) queued_.push_back({run, step, 1, 0});
+  }
+  launcher_->Wake();
+  return Status::OK();
 }
 
 Result<store::ExecutionRecord> Executor::Wait(const std::string& execution_id) {

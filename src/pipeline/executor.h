@@ -69,10 +69,19 @@ class Executor {
 
   void SetObserver(StepObserver observer);
   const char* LauncherName() const;
+  const ExecutorOptions& options() const { return options_; }
 
   // Creates an execution of `def` (stored as `version`) with coerced
   // `parameters` and starts it in the background. Returns its id.
   Result<std::string> Start(const Definition& def, int version, const Json& parameters);
+  // Runs on an execution another process started and left behind (its owner
+  // died): `record`, whose lease this executor already holds (see
+  // store::WriteOrphanClaims), of `def` (as written, without expansions).
+  // Step runs in `runs` that Succeeded are not run again: their outputs,
+  // branch and expansion are replayed from the record, in dependency order;
+  // every other step runs (from attempt 1).
+  Status Resume(const Definition& def, const store::ExecutionRecord& record,
+                const std::vector<store::StepRunRecord>& runs);
   // Blocks until the execution ends; returns its final record.
   Result<store::ExecutionRecord> Wait(const std::string& execution_id);
   // Asks a running execution to stop (its running steps are asked to stop).

@@ -372,6 +372,61 @@ TEST_F(ExecutorLoopTest, AnExpansionAddsStepsThatRunBeforeTheStepsAfterIt) {
   EXPECT_EQ(ReadFile(artifacts_->LocalPath(b.outputs["out"].get<std::string>()).value()).value(), "b");
 }
 
+// Another process ran G (which added E-a and E-b) and E-a, and died while E-b
+// ran: resuming runs E-b and After only, with G's expansion replayed.
+TEST_F(ExecutorLoopTest, AResumedExecutionRunsOnlyTheStepsThatHadNotSucceeded) {
+  auto def = ReadDefinition(kGrowing, "t.yaml", types_);
+  ASSERT_TRUE(def.ok()) << def.status().ToString();
+  store::ExecutionRecord orphan;
+  orphan.id = "orphan";
+  orphan.pipeline = "grow";
+  orphan.version = 1;
+  orphan.status = "Executing";
+  ASSERT_TRUE(metadata_->CreateExecution(orphan).ok());
+  auto step_run = [&](const std::string& name, const std::string& type, const std::string& status) {
+    store::StepRunRecord r;
+    r.execution_id = "orphan";
+    r.step_name = name;
+    r.step_type = type;
+    r.status = status;
+    r.attempts = 1;
+    r.started_at = 5;
+    return r;
+  };
+  std::vector<StepDef> added;
+  for (const char* item : {"a", "b"}) {
+    StepDef step;
+    step.name = std::string("E-") + item;
+    step.type = "Echo";
+    step.arguments = {{"text", item}};
+    added.push_back(step);
+  }
+  store::StepRunRecord grow = step_run("G", "Grow", "Succeeded");
+  StepResult::Expansion(added).RecordInMetadata(grow.metadata);
+  store::ArtifactRecord a_out = artifacts_->PutBytes("a").value();
+  store::StepRunRecord echo_a = step_run("E-a", "Echo", "Succeeded");
+  echo_a.outputs = {{"out", a_out.digest}};
+  ASSERT_TRUE(metadata_->PutStepRun(grow, {}, {}).ok());
+  ASSERT_TRUE(metadata_->PutStepRun(echo_a, {a_out}, {}).ok());
+  ASSERT_TRUE(metadata_->PutStepRun(step_run("E-b", "Echo", "Executing"), {}, {}).ok());
+
+  auto ex = NewExecutor(2);
+  ASSERT_TRUE(ex->Resume(*def, orphan, metadata_->ListStepRuns("orphan").value()).ok());
+  StepTask first = Started(0);
+  EXPECT_EQ(first.step->name, "E-b");
+  EXPECT_FALSE(StartsSoon(1)) << "After waits for every added step";
+  launcher_->RunForReal(first);
+  StepTask after = Started(1);
+  EXPECT_EQ(after.step->name, "After");
+  launcher_->RunForReal(after);
+  EXPECT_EQ(ex->Wait("orphan")->status, "Succeeded");
+  EXPECT_FALSE(StartsSoon(2)) << "G and E-a ran once, in the process that died";
+  store::StepRunRecord a = StepRun("orphan", "E-a");
+  EXPECT_EQ(a.started_at, 5);
+  EXPECT_EQ(a.outputs, echo_a.outputs);
+  EXPECT_EQ(StepRun("orphan", "E-b").status, "Succeeded");
+}
+
 TEST_F(ExecutorLoopTest, ACachedExpansionAddsTheSameSteps) {
   auto ex = NewExecutor(1);
   std::string first = Start(*ex, kGrowing);

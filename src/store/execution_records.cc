@@ -128,4 +128,23 @@ Result<std::vector<std::string>> FailOrphanedExecutions(StoreTransaction& txn, c
   return ids;
 }
 
+Result<std::vector<ExecutionRecord>> WriteOrphanClaims(StoreTransaction& txn, const std::string& owner,
+                                                       const OwnerLiveness& owners, TimeMs now, TimeMs expires,
+                                                       size_t max) {
+  ASSIGN_OR_RETURN(std::vector<ExecutionRecord> executing, txn.ListExecutionsWithStatus({kExecuting}));
+  std::vector<ExecutionRecord> claimed;
+  for (ExecutionRecord& e : executing) {
+    if (claimed.size() >= max) break;
+    if (!IsOrphaned(e, owners, now)) continue;
+    Json payload = {{"owner", owner}, {"previous_owner", e.lease_owner}};
+    e.lease_owner = owner;
+    e.lease_expires = expires;
+    e.heartbeat_at = now;
+    RETURN_IF_ERROR(txn.PutExecution(e));
+    RETURN_IF_ERROR(txn.AppendEvent(now, kEventExecutionResumed, e.id, payload).status());
+    claimed.push_back(std::move(e));
+  }
+  return claimed;
+}
+
 }  // namespace grove::store

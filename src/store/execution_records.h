@@ -51,6 +51,15 @@ Status WriteLeaseRenewal(StoreTransaction& txn, const std::string& owner, const 
 Result<std::vector<std::string>> FailOrphanedExecutions(StoreTransaction& txn, const OwnerLiveness& owners,
                                                         TimeMs now);
 
+// Takes over every Executing orphan (see IsOrphaned), up to `max`: sets
+// `owner` as its lease owner until `expires`, records `now` as its heartbeat,
+// and appends execution.resumed. Returns them, updated, in creation order:
+// the caller runs them on (pipeline::Executor::Resume). Stopping orphans are
+// left to FailOrphanedExecutions.
+Result<std::vector<ExecutionRecord>> WriteOrphanClaims(StoreTransaction& txn, const std::string& owner,
+                                                       const OwnerLiveness& owners, TimeMs now, TimeMs expires,
+                                                       size_t max);
+
 // True when `e` is still Executing or Stopping but nobody will finish it: its
 // lease (if it has one) expired before `now`, or its owner is gone.
 bool IsOrphaned(const ExecutionRecord& e, const OwnerLiveness& owners, TimeMs now);

@@ -159,6 +159,43 @@ TYPED_TEST(ExecutionStoreTest, ExpiredLeasesFailExecutionsAndTheirUnfinishedStep
   EXPECT_TRUE(this->store_->FailExpiredExecutions(1000)->empty());
 }
 
+// Another server takes over what a dead one was running: Executing orphans
+// (lease expired, or owner gone) only, each once, and one at most per `max`.
+TYPED_TEST(ExecutionStoreTest, OrphansAreClaimedOnceByANewOwner) {
+  this->clock_.Set(100);
+  for (const char* id : {"live", "expired", "gone", "stopping", "nolease"}) this->MakeExecution(id);
+  ASSERT_TRUE(this->store_->RenewLeases("a:1", {"live"}, 5000).ok());
+  ASSERT_TRUE(this->store_->RenewLeases("b:2", {"expired", "stopping"}, 999).ok());
+  ASSERT_TRUE(this->store_->RenewLeases("c:3", {"gone"}, 5000).ok());
+  ASSERT_TRUE(this->store_->RequestStop("stopping").ok());
+  this->owners_.MarkGone("c:3");
+  this->clock_.Set(1000);
+  size_t events_before = this->Events().size();
+
+  auto first = this->store_->ClaimOrphanedExecutions("new:9", 31'000, 1);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ(first->front().id, "expired");
+  auto rest = this->store_->ClaimOrphanedExecutions("new:9", 31'000, 10);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ(rest->front().id, "gone");
+  EXPECT_TRUE(this->store_->ClaimOrphanedExecutions("other:7", 31'000, 10)->empty());
+
+  auto gone = this->store_->GetExecution("gone");
+  EXPECT_EQ(gone->status, kExecuting);
+  EXPECT_EQ(gone->lease_owner, "new:9");
+  EXPECT_EQ(gone->lease_expires, 31'000);
+  EXPECT_EQ(gone->heartbeat_at, 1000);
+  EXPECT_EQ(this->store_->GetExecution("live")->lease_owner, "a:1");
+  EXPECT_EQ(this->store_->GetExecution("stopping")->lease_owner, "b:2");
+  std::vector<EventRecord> events = this->Events();
+  ASSERT_EQ(events.size(), events_before + 2);
+  EXPECT_EQ(events.back().kind, kEventExecutionResumed);
+  EXPECT_EQ(events.back().subject, "gone");
+  EXPECT_EQ(events.back().payload["previous_owner"], "c:3");
+}
+
 TYPED_TEST(ExecutionStoreTest, CreateAndRenewalRecordTheHeartbeat) {
   this->clock_.Set(100);
   ExecutionRecord e = this->MakeExecution("e1", 50);

@@ -66,6 +66,13 @@ Status MetadataStore::RenewLeases(const std::string& owner, const std::vector<st
   });
 }
 
+Result<std::vector<ExecutionRecord>> MetadataStore::ClaimOrphanedExecutions(const std::string& owner, TimeMs expires,
+                                                                           size_t max) {
+  return TransactValue(*this, [&](StoreTransaction& txn) {
+    return WriteOrphanClaims(txn, owner, *owners_, clock_->Now(), expires, max);
+  });
+}
+
 Result<std::vector<std::string>> MetadataStore::FailExpiredExecutions(TimeMs now) {
   return TransactValue(*this, [&](StoreTransaction& txn) { return FailOrphanedExecutions(txn, *owners_, now); });
 }

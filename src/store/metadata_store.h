@@ -100,6 +100,9 @@ class MetadataStore {
   // Extends the lease of the given executions, all owned by `owner`, and
   // records now as their heartbeat.
   Status RenewLeases(const std::string& owner, const std::vector<std::string>& ids, TimeMs expires);
+  // Takes over at most `max` Executing executions whose owner is gone or whose
+  // lease expired, for `owner` until `expires` (store/execution_records.h).
+  Result<std::vector<ExecutionRecord>> ClaimOrphanedExecutions(const std::string& owner, TimeMs expires, size_t max);
   // Fails executions still Executing/Stopping whose lease expired before `now`
   // or whose owner is gone (owners()), and their unfinished step runs, ending
   // them at their last heartbeat. Returns their ids.

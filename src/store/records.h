@@ -201,6 +201,7 @@ inline bool IsApprovalStatus(const std::string& s) {
 //   pipeline.version   <pipeline>        {pipeline, version, digest, source_path}
 //   execution.created  <id>              {pipeline, version, status, parameters}
 //   execution.status   <id>              {status, failure_reason}
+//   execution.resumed  <id>              {owner, previous_owner}  (an orphan taken over)
 //   pipeline.deleted   <pipeline>        {pipeline}
 //   step.status        <id>              {execution_id, step, status}
 //   model.created      <group>/<version> {group, version, approval_status, model_digest, execution_id}
@@ -214,6 +215,7 @@ inline constexpr const char* kEventPipelineVersion = "pipeline.version";
 inline constexpr const char* kEventPipelineDeleted = "pipeline.deleted";
 inline constexpr const char* kEventExecutionCreated = "execution.created";
 inline constexpr const char* kEventExecutionStatus = "execution.status";
+inline constexpr const char* kEventExecutionResumed = "execution.resumed";
 inline constexpr const char* kEventStepStatus = "step.status";
 inline constexpr const char* kEventModelCreated = "model.created";
 inline constexpr const char* kEventModelApproval = "model.approval";
