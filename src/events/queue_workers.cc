@@ -210,10 +210,12 @@ Result<RoundResult> QueueWorkers::RunOnce() {
   RoundResult round;
   int64_t lease = static_cast<int64_t>(ThreadRandom()() >> 1) | 1;
   const TimeMs leased_at = clock_->Now();
-  ASSIGN_OR_RETURN(std::vector<store::QueueMessageRecord> messages,
-                   store::TransactValue(*store_, [&](store::StoreTransaction& txn) {
-                     return store::LeaseMessages(txn, options_.batch, leased_at, options_.visibility_ms, lease);
-                   }));
+  // Claimed beside other writers where the store locks rows (PostgreSQL: several servers lease at once).
+  std::vector<store::QueueMessageRecord> messages;
+  RETURN_IF_ERROR(store_->TransactClaims([&](store::StoreTransaction& txn) -> Status {
+    ASSIGN_OR_RETURN(messages, store::LeaseMessages(txn, options_.batch, leased_at, options_.visibility_ms, lease));
+    return Status::OK();
+  }));
   round.leased = static_cast<int>(messages.size());
   if (messages.empty()) return round;
 

@@ -62,6 +62,13 @@ class MetadataStore {
   virtual Status Transact(const std::function<Status(StoreTransaction&)>& body) = 0;
   // Runs `body` on one consistent, read-only snapshot.
   virtual Status Read(const std::function<Status(StoreReader&)>& body) = 0;
+  // A write transaction that claims rows (the inference queue's leases)
+  // beside other writers instead of in turn with them, where the backend
+  // locks rows (PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, without the
+  // writers' lock); elsewhere the same as Transact.
+  // REQUIRES: `body` appends no events and numbers no model versions (both
+  // need the writers' turn; they fail with Internal here).
+  virtual Status TransactClaims(const std::function<Status(StoreTransaction&)>& body) { return Transact(body); }
   // The same two on the backend's connection itself, in SQL (store/
   // sql_connection.h): for whole-store tools that copy every table (grove
   // migrate-store), not for record-keeping. The rules below do not apply.

@@ -30,6 +30,7 @@ class PgConnection : public SqlConnection {
   Status Exec(const char* sql) override;
   const std::string& name() const override { return name_; }
   Status SyncIdSequences() override;
+  bool locks_rows() const override { return true; }
 
   // Runs one command given in PostgreSQL's own SQL (BEGIN, COMMIT, NOTIFY, ...).
   Status Run(const char* sql);

@@ -160,6 +160,13 @@ Status PgMetadataStore::Transact(const std::function<Status(StoreTransaction&)>&
   });
 }
 
+Status PgMetadataStore::TransactClaims(const std::function<Status(StoreTransaction&)>& body) {
+  return InTransaction("BEGIN", [&](PgConnection& conn) {
+    SqlTransaction txn(&conn, /*ordered=*/false);
+    return body(txn);
+  });
+}
+
 Status PgMetadataStore::Read(const std::function<Status(StoreReader&)>& body) {
   return ReadSql([&](SqlConnection& conn) {
     SqlTransaction txn(&conn);

@@ -26,7 +26,10 @@ class PgConnection;
 //    events get their seqs in commit order. Metadata writes are small and few
 //    (the hot paths, serving and artifacts, do not write here), so one writer
 //    at a time costs little and keeps every rule written above the rows
-//    correct without per-table locking.
+//    correct without per-table locking. The inference queue's leases are the
+//    exception (TransactClaims): claimers lock the rows they take with
+//    SELECT ... FOR UPDATE SKIP LOCKED instead, so servers lease beside each
+//    other and beside the writers.
 //  - Read runs in one REPEATABLE READ, READ ONLY snapshot, beside the writers.
 //  - A transaction that appended events sends NOTIFY grove_events before it
 //    commits; a listening connection (started with the first event
@@ -44,6 +47,8 @@ class PgMetadataStore : public MetadataStore {
 
   Status Transact(const std::function<Status(StoreTransaction&)>& body) override;
   Status Read(const std::function<Status(StoreReader&)>& body) override;
+  // Without the writers' lock: claimers lock the rows they take (SKIP LOCKED).
+  Status TransactClaims(const std::function<Status(StoreTransaction&)>& body) override;
   Status WriteSql(const std::function<Status(SqlConnection&)>& body) override;
   Status ReadSql(const std::function<Status(SqlConnection&)>& body) override;
 

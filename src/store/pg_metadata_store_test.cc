@@ -4,9 +4,12 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
+#include <set>
 
 #include "store/pg_test_server.h"
+#include "store/queue_records.h"
 #include "store/store_url.h"
 
 namespace grove::store {
@@ -81,6 +84,63 @@ TEST(PgMetadataStoreTest, ACommitThatAppendsEventsWakesSubscribersOfEveryConnect
   before = wakes.count();
   ASSERT_TRUE(AppendOne(**writer, "b").ok());
   EXPECT_FALSE(wakes.WaitPast(before, std::chrono::milliseconds(300)));
+}
+
+// Two servers lease queue messages at once: each claims rows the other does
+// not hold (SKIP LOCKED), without waiting for the other's transaction to end;
+// and a claims transaction may not write events.
+TEST(PgMetadataStoreTest, ClaimsTakeDisjointRowsWithoutWaitingForEachOther) {
+  std::string url = PgTestServer::UrlOf("grove_claims");
+  auto a = OpenMetadataStore(url);
+  auto b = OpenMetadataStore(url);
+  ASSERT_TRUE(a.ok() && b.ok()) << a.status().ToString() << PgTestServer::error();
+  QueueFileRecord file;
+  file.key = "f";
+  file.path = "/in/f.csv";
+  file.digest = std::string(64, 'f');
+  file.columns = {"a"};
+  file.dimension = "d";
+  file.endpoint = "e";
+  file.model = "m";
+  ASSERT_TRUE((*a)->Transact([&](StoreTransaction& txn) {
+                  return EnqueueFileRows(txn, file, {"1", "2", "3", "4"}, 2, 1).status();
+                }).ok());
+
+  std::promise<void> a_holds;
+  std::promise<void> b_done;
+  std::vector<QueueMessageRecord> leased_a;
+  std::vector<QueueMessageRecord> leased_b;
+  std::thread claimer([&] {
+    Status s = (*a)->TransactClaims([&](StoreTransaction& txn) -> Status {
+      ASSIGN_OR_RETURN(leased_a, LeaseMessages(txn, 2, 10, 30'000, 11));
+      a_holds.set_value();
+      // Holds its rows until B has claimed: B must not wait for this transaction.
+      b_done.get_future().wait_for(std::chrono::seconds(10));
+      return Status::OK();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  });
+  a_holds.get_future().wait();
+  auto started = std::chrono::steady_clock::now();
+  Status s = (*b)->TransactClaims([&](StoreTransaction& txn) -> Status {
+    ASSIGN_OR_RETURN(leased_b, LeaseMessages(txn, 10, 10, 30'000, 22));
+    return Status::OK();
+  });
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  b_done.set_value();
+  claimer.join();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(leased_a.size(), 2u);
+  ASSERT_EQ(leased_b.size(), 2u);
+  std::set<int64_t> ids;
+  for (const auto& m : leased_a) ids.insert(m.id);
+  for (const auto& m : leased_b) ids.insert(m.id);
+  EXPECT_EQ(ids.size(), 4u);
+
+  Status event = (*a)->TransactClaims([](StoreTransaction& txn) {
+    return txn.AppendEvent(1, "test.event", "x", Json::object()).status();
+  });
+  EXPECT_EQ(event.code(), StatusCode::kInternal);
 }
 
 TEST(PgMetadataStoreTest, PasswordsNeverAppearInNames) {

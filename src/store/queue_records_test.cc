@@ -34,11 +34,15 @@ class QueueRecordsTest : public StoreTest<Backend> {
     return n.ok() ? *n : -1;
   }
 
+  // Leases as the queue's workers do, in a claims transaction.
   std::vector<QueueMessageRecord> Lease(int limit, int64_t token, TimeMs visibility = 30'000) {
-    auto leased = this->Transact(
-        [&](StoreTransaction& t) { return LeaseMessages(t, limit, this->clock_.Now(), visibility, token); });
-    EXPECT_TRUE(leased.ok()) << leased.status().ToString();
-    return leased.ok() ? *leased : std::vector<QueueMessageRecord>{};
+    std::vector<QueueMessageRecord> leased;
+    Status s = this->store_->TransactClaims([&](StoreTransaction& t) -> Status {
+      ASSIGN_OR_RETURN(leased, LeaseMessages(t, limit, this->clock_.Now(), visibility, token));
+      return Status::OK();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return leased;
   }
 
   SettleResult Settle(const LeaseOutcome& outcome) {

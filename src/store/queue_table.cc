@@ -25,8 +25,12 @@ constexpr const char* kSelectMessage = GROVE_MESSAGE_COLUMNS "WHERE m.id = ?";
 constexpr const char* kSelectMessages =
     GROVE_MESSAGE_COLUMNS "WHERE (? = '' OR m.state = ?) AND m.id > ? ORDER BY m.id LIMIT ?";
 // Answered from the (state, visible_at) index.
-constexpr const char* kSelectVisible =
-    GROVE_MESSAGE_COLUMNS "WHERE m.state = 'queued' AND m.visible_at <= ? ORDER BY m.visible_at, m.id LIMIT ?";
+#define GROVE_SELECT_VISIBLE \
+  GROVE_MESSAGE_COLUMNS "WHERE m.state = 'queued' AND m.visible_at <= ? ORDER BY m.visible_at, m.id LIMIT ?"
+constexpr const char* kSelectVisible = GROVE_SELECT_VISIBLE;
+// Where rows can be locked: each claimer takes rows no other open transaction holds, without waiting.
+constexpr const char* kClaimVisible = GROVE_SELECT_VISIBLE " FOR UPDATE OF m SKIP LOCKED";
+#undef GROVE_SELECT_VISIBLE
 #undef GROVE_MESSAGE_COLUMNS
 
 // A prediction's features are its message's row, named by its file's columns.
@@ -185,7 +189,7 @@ Result<std::vector<QueueMessageRecord>> QueueTable::ListMessages(const std::stri
 }
 
 Result<std::vector<QueueMessageRecord>> QueueTable::ListVisible(TimeMs now, int limit) {
-  ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectVisible));
+  ASSIGN_OR_RETURN(Statement select, db_->Prepare(db_->locks_rows() ? kClaimVisible : kSelectVisible));
   select.BindAll(now, SqlLimit(limit));
   return CollectRows(select, MessageFromRow, limit > 0 ? static_cast<size_t>(limit) : 0);
 }

@@ -25,6 +25,9 @@ class SqlConnection {
   // After rows were inserted with explicit ids (a whole-store copy): makes the
   // next generated ids follow them. SQLite does that by itself.
   virtual Status SyncIdSequences() { return Status::OK(); }
+  // Whether SELECT ... FOR UPDATE SKIP LOCKED claims rows (PostgreSQL); without
+  // it (SQLite) a write transaction holds the whole database.
+  virtual bool locks_rows() const { return false; }
 };
 
 // Runs `body` in one write transaction of a backend: commits when it returns

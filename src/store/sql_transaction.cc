@@ -2,8 +2,9 @@
 
 namespace grove::store {
 
-SqlTransaction::SqlTransaction(SqlConnection* db)
-    : pipelines_(db),
+SqlTransaction::SqlTransaction(SqlConnection* db, bool ordered)
+    : ordered_(ordered),
+      pipelines_(db),
       executions_(db),
       step_runs_(db),
       artifacts_(db),
@@ -159,7 +160,10 @@ Result<bool> SqlTransaction::DeleteResource(const std::string& kind, const std::
 Status SqlTransaction::PutModelGroup(const ModelGroupRecord& group) { return models_.PutGroup(group); }
 Result<bool> SqlTransaction::DeleteModelGroup(const std::string& name) { return models_.DeleteGroup(name); }
 
-Result<int> SqlTransaction::NextModelVersion(const std::string& group) { return models_.NextVersion(group); }
+Result<int> SqlTransaction::NextModelVersion(const std::string& group) {
+  if (!ordered_) return Status::Internal("a version of '" + group + "' numbered in a claims transaction");
+  return models_.NextVersion(group);
+}
 
 Status SqlTransaction::PutModelVersion(const ModelVersionRecord& version) { return models_.PutVersion(version); }
 
@@ -181,6 +185,7 @@ Result<int64_t> SqlTransaction::InsertPromotion(const PromotionRecord& promotion
 
 Result<int64_t> SqlTransaction::AppendEvent(TimeMs at, const std::string& kind, const std::string& subject,
                                             const Json& payload) {
+  if (!ordered_) return Status::Internal("event '" + kind + "' appended in a claims transaction");
   ++appended_events_;
   return events_.Append(at, kind, subject, payload);
 }

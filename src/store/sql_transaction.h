@@ -24,7 +24,9 @@ namespace grove::store {
 // REQUIRES: used only inside a Read or Write of `db` (writes only in Write).
 class SqlTransaction : public StoreTransaction {
  public:
-  explicit SqlTransaction(SqlConnection* db);
+  // `ordered`: writers take turns (MetadataStore::Transact), so events and
+  // version numbers may be written; false in TransactClaims.
+  explicit SqlTransaction(SqlConnection* db, bool ordered = true);
 
   Result<std::optional<PipelineRecord>> FindPipeline(const std::string& name) override;
   Result<std::vector<PipelineRecord>> ListPipelines() override;
@@ -101,6 +103,7 @@ class SqlTransaction : public StoreTransaction {
   int appended_events() const { return appended_events_; }
 
  private:
+  const bool ordered_;
   int appended_events_ = 0;
   PipelineTable pipelines_;
   ExecutionTable executions_;

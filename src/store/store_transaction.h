@@ -110,6 +110,8 @@ class StoreReader {
   virtual Result<std::vector<QueueMessageRecord>> ListQueueMessages(const std::string& state, int64_t after,
                                                                     int limit) = 0;
   // Queued messages with visible_at <= `now`, by visible_at, then id; at most `limit` (all when <= 0).
+  // In a write transaction on a backend with row locks, the rows are locked
+  // until it ends, and rows another transaction holds are skipped.
   virtual Result<std::vector<QueueMessageRecord>> ListVisibleQueueMessages(TimeMs now, int limit) = 0;
   // The number of messages in each state (states without any are absent); of
   // file `file_key` only when it is not empty.
