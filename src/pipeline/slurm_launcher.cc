@@ -231,7 +231,9 @@ void SlurmLauncher::CollectResults() {
   std::vector<std::pair<uint64_t, fs::path>> live;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& [id, job] : jobs_) live.emplace_back(id, job.result_path);
+    for (const auto& [id, job] : jobs_) {
+      if (!job.stopped_by_slurm) live.emplace_back(id, job.result_path);
+    }
   }
   std::vector<std::pair<uint64_t, AttemptResult>> results;
   for (const auto& [id, path] : live) {
@@ -251,6 +253,11 @@ void SlurmLauncher::CollectResults() {
   for (auto& [id, result] : results) {
     auto it = jobs_.find(id);
     if (it == jobs_.end()) continue;
+    if (result.status == "Stopped" && !it->second.cancel_requested) {
+      it->second.stopped_by_slurm = true;
+      next_query_ = Clock::now();  // Ask Slurm why now.
+      continue;
+    }
     ended_.Push(std::move(result), it->second.slots);
     jobs_.erase(it);
   }
@@ -261,13 +268,14 @@ void SlurmLauncher::QueryStates() {
     uint64_t task_id;
     std::string job_id;
     fs::path result_path;
+    bool stopped_by_slurm;
   };
   std::vector<Live> live;
   std::set<std::string> ids;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [id, job] : jobs_) {
-      live.push_back({id, job.job_id, job.result_path});
+      live.push_back({id, job.job_id, job.result_path, job.stopped_by_slurm});
       ids.insert(BaseJobId(job.job_id));
     }
   }
@@ -281,7 +289,7 @@ void SlurmLauncher::QueryStates() {
     auto it = by_id.find(job.job_id);
     if (it != by_id.end() && !SlurmJobEnded(it->second.state)) continue;
     std::error_code ec;
-    if (fs::exists(job.result_path, ec)) continue;  // CollectResults takes it.
+    if (!job.stopped_by_slurm && fs::exists(job.result_path, ec)) continue;  // CollectResults takes it.
     // Slurm says it ended, or has forgotten it: ask why (its exit code).
     auto shown = slurm_->Show(job.job_id);
     if (!shown.ok() && shown.status().code() != StatusCode::kNotFound) continue;  // Ask again later.
@@ -303,15 +311,20 @@ void SlurmLauncher::QueryStates() {
 
 std::optional<AttemptResult> SlurmLauncher::EndedWithoutResult(Job& job, const SlurmJobState& state,
                                                                Clock::time_point now) {
-  if (job.ended_seen == Clock::time_point{}) job.ended_seen = now;
-  if (now - job.ended_seen < std::chrono::milliseconds(options_.result_grace_ms)) return std::nullopt;
-  std::error_code ec;
-  if (fs::exists(job.result_path, ec)) return std::nullopt;  // It showed after all: CollectResults takes it.
+  if (!job.stopped_by_slurm) {
+    // Give the result file time to show through a shared filesystem's caches.
+    if (job.ended_seen == Clock::time_point{}) job.ended_seen = now;
+    if (now - job.ended_seen < std::chrono::milliseconds(options_.result_grace_ms)) return std::nullopt;
+    std::error_code ec;
+    if (fs::exists(job.result_path, ec)) return std::nullopt;  // CollectResults takes it.
+  }
   AttemptResult result;
   result.task_id = job.task_id;
   if (job.cancel_requested) {
     result.status = "Stopped";
     result.failure_reason = "stopped on request (Slurm job " + job.job_id + " cancelled)";
+  } else if (job.stopped_by_slurm && (state.state.empty() || state.state == "COMPLETED")) {
+    result.failure_reason = "Slurm job " + job.job_id + ": the step was stopped by a signal from outside Grove";
   } else if (state.state.empty()) {
     result.failure_reason = "Slurm job " + job.job_id + " is no longer known to Slurm and its step wrote no result";
   } else {

@@ -82,6 +82,10 @@ class SlurmLauncher : public StepLauncher {
     std::filesystem::path log_path;
     std::string job_id;  // "123", or "123_4" in an array; empty until submitted.
     bool cancel_requested = false;
+    // The step reported Stopped though Grove did not cancel it: Slurm's
+    // signal stopped it (a time limit, scancel, preemption), so the attempt
+    // fails with Slurm's reason once Slurm says the job ended.
+    bool stopped_by_slurm = false;
     Clock::time_point ended_seen{};  // When Slurm first said it ended without a result.
   };
 

@@ -272,6 +272,28 @@ INSTANTIATE_TEST_SUITE_P(
       return info.param.state + "_" + std::to_string(info.index);
     });
 
+// Slurm signals a job it ends (a time limit, scancel, preemption); the step
+// then reports itself Stopped, but Grove asked no stop: the attempt fails
+// with Slurm's reason, so the retry policy applies.
+TEST_F(SlurmLauncherTest, AStepStoppedBySlurmsSignalFailsWithSlurmsReason) {
+  StepTask task = Task("Train");
+  launcher_->Start(task);
+  launcher_->WaitForOne(0);
+  slurm_->WaitForSubmission(0);
+  slurm_->Set("100", "RUNNING");
+  AttemptResult stopped;
+  stopped.status = "Stopped";
+  stopped.failure_reason = "stopped on request";
+  ASSERT_TRUE(MakeDirs(StepResultPath(work_.path(), task).parent_path()).ok());
+  ASSERT_TRUE(WriteFileAtomic(StepResultPath(work_.path(), task), stopped.ToJson().dump()).ok());
+  EXPECT_FALSE(launcher_->WaitForOne(50).has_value()) << "the job has not ended yet";
+  slurm_->Set("100", "TIMEOUT", "0:15", "TimeLimit");
+  AttemptResult ended = Ended();
+  EXPECT_EQ(ended.status, "Failed");
+  EXPECT_EQ(ended.failure_reason.rfind("Slurm job 100 ended TIMEOUT: the job ran past its time limit", 0), 0u)
+      << ended.failure_reason;
+}
+
 TEST_F(SlurmLauncherTest, AJobSlurmHasForgottenWithoutAResultFails) {
   launcher_->Start(Task("Train"));
   launcher_->WaitForOne(0);
