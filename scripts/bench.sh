@@ -26,3 +26,5 @@ echo
 node bench/console_bench.mjs "$build"
 echo
 bench/artifact_bench.sh "$build"
+echo
+bench/slurm_bench.sh "$build"

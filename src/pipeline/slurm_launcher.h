@@ -23,7 +23,8 @@ namespace grove::pipeline {
 // `grove step-run` command line as SubprocessLauncher (step_command.h), with
 // the step's CPUs (its slots) and memory, its output appended to the step's
 // log. The items of one ForEach template started in the same executor turn
-// go as one job array, each array task running its own item's command line.
+// (or in turns queued behind a submission in progress) go as one job array,
+// each array task running its own item's command line.
 //
 // One poller thread makes every Slurm call, so the executor's loop never
 // waits for Slurm: Start only queues (a turn's tasks are submitted when the

@@ -35,6 +35,7 @@ stop_daemons() {
 stop() {
   [[ -d $dir ]] || return 0
   stop_daemons "$dir/slurmd.pid" "$dir/slurmctld.pid" "$dir/munged.pid"
+  if [[ -s $dir/munge-dir ]]; then rm -rf "$(cat "$dir/munge-dir")"; fi
   rm -rf "$dir"
 }
 
@@ -54,8 +55,14 @@ start() {
     exit 1
   fi
   rm -rf "$dir"
-  mkdir -p "$dir/state" "$dir/spool" "$dir/munge"
+  mkdir -p "$dir/state" "$dir/spool"
   dir=$(cd "$dir" && pwd)
+  # munged runs as the munge user, which may not reach into DIR (e.g. a private mktemp folder): its
+  # socket and files go to a folder of their own under /tmp, removed by stop.
+  local munge
+  munge=$(mktemp -d /tmp/grove-munge.XXXXXX)
+  chmod 755 "$munge"
+  echo "$munge" >"$dir/munge-dir"
   local host ctld_port node_port
   host=$(hostname -s)
   ctld_port=$(free_port)
@@ -71,7 +78,7 @@ SlurmdPort=$node_port
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
-AuthInfo=socket=$dir/munge/munge.socket
+AuthInfo=socket=$munge/munge.socket
 CredType=cred/munge
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool
@@ -97,10 +104,10 @@ CONF
   echo "export SLURM_CONF=$dir/slurm.conf" >"$dir/env"
   export SLURM_CONF=$dir/slurm.conf
   trap 'echo "slurm_cluster.sh: start failed; logs:" >&2; tail -n 20 "$dir"/*.log >&2 || true; stop' ERR
-  chown munge:munge "$dir/munge"
-  runuser -u munge -- /usr/sbin/munged --socket="$dir/munge/munge.socket" --pid-file="$dir/munge/munged.pid" \
-    --seed-file="$dir/munge/munged.seed" --log-file="$dir/munge/munged.log"
-  cp "$dir/munge/munged.pid" "$dir/munged.pid"
+  chown munge:munge "$munge"
+  runuser -u munge -- /usr/sbin/munged --socket="$munge/munge.socket" --pid-file="$munge/munged.pid" \
+    --seed-file="$munge/munged.seed" --log-file="$munge/munged.log"
+  cp "$munge/munged.pid" "$dir/munged.pid"
   /usr/sbin/slurmctld -f "$SLURM_CONF"
   /usr/sbin/slurmd -f "$SLURM_CONF"
   for _ in $(seq 1 300); do
