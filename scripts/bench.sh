@@ -28,3 +28,5 @@ echo
 bench/artifact_bench.sh "$build"
 echo
 bench/registry_store_bench.sh "$build"
+echo
+bench/slurm_bench.sh "$build"

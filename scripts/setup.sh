@@ -17,6 +17,9 @@ packages=(
   # The console's browser tests (tests/browser/) drive Debian's chromium with playwright-core from npm;
   # no browser is downloaded.
   chromium fonts-dejavu-core
+  # The Slurm launcher's end-to-end tests and benchmark start a one-node Slurm cluster of their own
+  # (tests/slurm/slurm_cluster.sh): controller, node daemon and the munge authentication daemon.
+  slurm-wlm munge
 )
 # The console is built with npm (src/web/package-lock.json, installed by the build with `npm ci`). A machine
 # that has Node.js from elsewhere keeps it; otherwise Debian's.

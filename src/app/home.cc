@@ -6,6 +6,8 @@
 #include <thread>
 
 #include "common/file_util.h"
+#include "pipeline/slurm_cli.h"
+#include "pipeline/slurm_launcher.h"
 #include "pipeline/subprocess_launcher.h"
 #include "store/store_url.h"
 
@@ -55,8 +57,35 @@ Result<std::unique_ptr<serving::EndpointService>> Home::Endpoints() {
   return service;
 }
 
-Result<std::unique_ptr<pipeline::Executor>> Home::NewExecutor(int max_parallel_steps, const std::string& launcher,
-                                                             uint64_t step_memory_mb) {
+Result<pipeline::StepCommand> Home::StepRunCommand() const {
+  pipeline::StepCommand command;
+  std::error_code ec;
+  command.binary = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return Status::Internal("cannot find the grove binary to launch steps with: " + ec.message());
+  command.global_args = {"--home", root_.string()};
+  // A step's process opens the same stores.
+  if (!stores_.db.empty()) command.global_args.insert(command.global_args.end(), {"--db", stores_.db});
+  if (!stores_.artifacts.empty()) {
+    command.global_args.insert(command.global_args.end(), {"--artifacts", stores_.artifacts});
+  }
+  if (!stores_.s3_endpoint.empty()) {
+    command.global_args.insert(command.global_args.end(), {"--s3-endpoint", stores_.s3_endpoint});
+  }
+  if (stores_.cache_mb > 0) {
+    command.global_args.insert(command.global_args.end(), {"--artifact-cache-mb", std::to_string(stores_.cache_mb)});
+  }
+  return command;
+}
+
+Result<std::unique_ptr<pipeline::Executor>> Home::NewExecutor(int max_parallel_steps, const LauncherOptions& launcher) {
+  const std::string& kind = launcher.kind;
+  if (kind != "in-process" && kind != "subprocess" && kind != "slurm") {
+    return Status::InvalidArgument("--executor: expected in-process, subprocess or slurm, got '" + kind + "'");
+  }
+  if (kind != "slurm" && (!launcher.slurm_partition.empty() || !launcher.slurm_sbatch_args.empty() ||
+                          launcher.slurm_max_cpus > 0)) {
+    return Status::InvalidArgument("--slurm-partition, --slurm-sbatch-arg and --slurm-max-cpus need --executor slurm");
+  }
   pipeline::ExecutorServices services;
   services.metadata = metadata_.get();
   services.artifacts = artifacts_.get();
@@ -64,31 +93,30 @@ Result<std::unique_ptr<pipeline::Executor>> Home::NewExecutor(int max_parallel_s
   services.clock = SystemClock::Default();
   services.step_types = &pipeline::StepTypeRegistry::BuiltIn();
   pipeline::ExecutorOptions options;
-  options.max_parallel_steps =
-      max_parallel_steps > 0 ? max_parallel_steps : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.max_parallel_steps = max_parallel_steps > 0 ? max_parallel_steps : (kind == "slurm" ? 256 : cores);
   options.work_dir = work();
-  if (launcher == "in-process") return std::make_unique<pipeline::Executor>(services, options);
-  if (launcher != "subprocess") {
-    return Status::InvalidArgument("--launcher: expected in-process or subprocess, got '" + launcher + "'");
+  if (kind == "in-process") return std::make_unique<pipeline::Executor>(services, options);
+  ASSIGN_OR_RETURN(pipeline::StepCommand command, StepRunCommand());
+  if (kind == "slurm") {
+    pipeline::SlurmLauncher::Options slurm;
+    slurm.command = std::move(command);
+    slurm.work_dir = options.work_dir;
+    slurm.partition = launcher.slurm_partition;
+    slurm.sbatch_args = launcher.slurm_sbatch_args;
+    slurm.slots = options.max_parallel_steps;
+    slurm.memory_mb = launcher.step_memory_mb;
+    slurm.max_cpus = launcher.slurm_max_cpus;
+    return std::make_unique<pipeline::Executor>(
+        services, options,
+        std::make_unique<pipeline::SlurmLauncher>(std::move(slurm), std::make_unique<pipeline::SlurmCli>()));
   }
   pipeline::SubprocessLauncher::Options sub;
-  std::error_code ec;
-  sub.binary = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return Status::Internal("cannot find the grove binary to launch steps with: " + ec.message());
-  sub.global_args = {"--home", root_.string()};
-  // A step's process opens the same stores.
-  if (!stores_.db.empty()) sub.global_args.insert(sub.global_args.end(), {"--db", stores_.db});
-  if (!stores_.artifacts.empty()) sub.global_args.insert(sub.global_args.end(), {"--artifacts", stores_.artifacts});
-  if (!stores_.s3_endpoint.empty()) {
-    sub.global_args.insert(sub.global_args.end(), {"--s3-endpoint", stores_.s3_endpoint});
-  }
-  if (stores_.cache_mb > 0) {
-    sub.global_args.insert(sub.global_args.end(), {"--artifact-cache-mb", std::to_string(stores_.cache_mb)});
-  }
+  sub.command = std::move(command);
   sub.work_dir = options.work_dir;
   sub.slots = options.max_parallel_steps;
   const uint64_t machine = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
-  sub.memory_limit_bytes = step_memory_mb > 0 ? step_memory_mb << 20 : machine / 4 * 3;
+  sub.memory_limit_bytes = launcher.step_memory_mb > 0 ? launcher.step_memory_mb << 20 : machine / 4 * 3;
   return std::make_unique<pipeline::Executor>(services, options,
                                               std::make_unique<pipeline::SubprocessLauncher>(std::move(sub)));
 }

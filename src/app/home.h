@@ -3,10 +3,12 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/status.h"
 #include "pipeline/executor.h"
+#include "pipeline/step_command.h"
 #include "registry/registry.h"
 #include "serving/endpoint_service.h"
 #include "store/artifact_store.h"
@@ -32,6 +34,21 @@ struct StoreLocations {
   uint64_t cache_mb = 0;    // s3:// artifacts: the local copies' size bound, MiB (0: none).
 };
 
+// Where an executor's steps run (--executor and its options).
+struct LauncherOptions {
+  // "in-process" (a worker pool), "subprocess" (each attempt as `grove
+  // step-run`, so a crashing step fails alone) or "slurm" (each attempt as a
+  // Slurm job running `grove step-run`; ForEach items as job arrays).
+  std::string kind = "in-process";
+  // subprocess: the address space each step's process may use (0: three
+  // quarters of the machine's memory). slurm: each job's --mem (0: the
+  // cluster's default).
+  uint64_t step_memory_mb = 0;
+  std::string slurm_partition;               // Empty: the cluster's default partition.
+  std::vector<std::string> slurm_sbatch_args;  // Added to every sbatch, e.g. "--time=60".
+  int slurm_max_cpus = 0;                    // Caps a job's --cpus-per-task; 0: no cap.
+};
+
 class Home {
  public:
   static Result<std::unique_ptr<Home>> Open(const std::filesystem::path& root, const StoreLocations& stores = {});
@@ -49,16 +66,16 @@ class Home {
   // What this data folder's endpoints serve, resolved (Refresh) but with
   // nothing loaded: one-shot commands load only the models they use.
   Result<std::unique_ptr<serving::EndpointService>> Endpoints();
-  // An executor over this data folder. `max_parallel_steps` 0: the number of
-  // cores. `launcher`: "in-process" (default) or "subprocess" (each step
-  // attempt runs as `grove step-run`, so a crashing step fails alone, and
-  // under a memory limit of `step_memory_mb`; 0: three quarters of the
-  // machine's memory).
+  // An executor over this data folder, running steps where `launcher` says.
+  // `max_parallel_steps` 0: the number of cores, or 256 Slurm jobs at once.
+  // InvalidArgument for an unknown launcher, or Slurm options without slurm.
   Result<std::unique_ptr<pipeline::Executor>> NewExecutor(int max_parallel_steps,
-                                                          const std::string& launcher = "in-process",
-                                                          uint64_t step_memory_mb = 0);
+                                                          const LauncherOptions& launcher = {});
 
  private:
+  // `grove [global args] step-run ...` for this data folder, as launchers run it.
+  Result<pipeline::StepCommand> StepRunCommand() const;
+
   std::filesystem::path root_;
   StoreLocations stores_;
   std::unique_ptr<store::MetadataStore> metadata_;

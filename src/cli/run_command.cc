@@ -8,6 +8,7 @@
 #include "common/file_util.h"
 #include "pipeline/sagemaker_json_reader.h"
 #include "cli/commands.h"
+#include "cli/executor_flags.h"
 #include "cli/local_s3.h"
 #include "cli/output.h"
 
@@ -19,8 +20,7 @@ struct RunOptions {
   std::string file;
   std::vector<std::string> parameters;
   int max_parallel = 0;
-  std::string launcher = "in-process";
-  uint64_t step_memory_mb = 0;
+  app::LauncherOptions launcher;
   bool quiet = false;
 };
 
@@ -89,7 +89,7 @@ int RunPipeline(const GlobalOptions& global, const RunOptions& opts) {
   if (!assignments.ok()) return ReportError(assignments.status());
   auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  auto made = (*home)->NewExecutor(opts.max_parallel, opts.launcher, opts.step_memory_mb);
+  auto made = (*home)->NewExecutor(opts.max_parallel, opts.launcher);
   if (!made.ok()) return ReportError(made.status());
   std::unique_ptr<pipeline::Executor>& executor = *made;
   ProgressPrinter progress(!opts.quiet && !global.json);
@@ -121,14 +121,8 @@ void AddRunCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   CLI::App* cmd = app.add_subcommand("run", "Run a pipeline definition (YAML or JSON) and wait for it to end");
   cmd->add_option("file", opts->file, "Pipeline definition file")->required();
   cmd->add_option("-p,--parameter", opts->parameters, "Parameter value as Name=Value (repeatable)");
-  cmd->add_option("--max-parallel", opts->max_parallel, "Steps running at once (default: number of cores)");
-  cmd->add_option("--launcher", opts->launcher,
-                  "Where steps run: in-process (default) or subprocess (each step in its own process)")
-      ->check(CLI::IsMember({"in-process", "subprocess"}));
-  cmd->add_option("--step-memory-mb", opts->step_memory_mb,
-                  "With --launcher subprocess: memory each step's process may use, MiB; a step that needs more "
-                  "fails (default: 3/4 of the machine's memory)")
-      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-parallel", opts->max_parallel, "Steps running at once (default: number of cores; with --executor slurm, 256 jobs)");
+  AddExecutorFlags(cmd, &opts->launcher);
   cmd->add_flag("-q,--quiet", opts->quiet, "Print only errors");
   cmd->callback([&global, opts, action] { *action = [&global, opts] { return RunPipeline(global, *opts); }; });
 }

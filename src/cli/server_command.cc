@@ -11,6 +11,7 @@
 #include "api/rest/rest_routes.h"
 #include "api/serving_routes.h"
 #include "cli/commands.h"
+#include "cli/executor_flags.h"
 #include "cli/output.h"
 #include "cli/server_auth.h"
 #include "cli/server_triggers.h"
@@ -37,8 +38,7 @@ struct ServerArgs {
   int poll_ms = 200;
   std::string region = "us-east-1";
   int max_parallel = 0;
-  std::string launcher = "in-process";
-  uint64_t step_memory_mb = 0;
+  app::LauncherOptions launcher;
   std::string auth = "on";
   std::vector<std::string> watch;     // Watched folders (triggers' patterns are relative to them).
   std::vector<std::string> triggers;  // Triggers files, loaded at start.
@@ -91,7 +91,7 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   serving::DataCapture capture((*home)->root() / "capture", (*home)->clock(), std::random_device{}());
   api::InvocationCounters counters;
   // Pipelines started through the APIs run here, as `grove run` runs them.
-  auto executor = (*home)->NewExecutor(args.max_parallel, args.launcher, args.step_memory_mb);
+  auto executor = (*home)->NewExecutor(args.max_parallel, args.launcher);
   if (!executor.ok()) return ReportError(executor.status());
   api::Router router;
   if (Status s = api::AddServingRoutes(&router, &service, &capture, &counters); !s.ok()) return ReportError(s);
@@ -181,13 +181,8 @@ void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
       ->check(CLI::Range(10, 60000));
   cmd->add_option("--region", args->region, "The AWS region the SageMaker API reports in ARNs (default us-east-1)");
   cmd->add_option("--max-parallel", args->max_parallel,
-                  "Pipeline steps running at once, across executions (default: number of cores)");
-  cmd->add_option("--launcher", args->launcher,
-                  "Where pipeline steps run: in-process (default) or subprocess (each step in its own process)")
-      ->check(CLI::IsMember({"in-process", "subprocess"}));
-  cmd->add_option("--step-memory-mb", args->step_memory_mb,
-                  "With --launcher subprocess: memory each step's process may use, MiB (default: 3/4 of the machine)")
-      ->check(CLI::PositiveNumber);
+                  "Pipeline steps running at once, across executions (default: number of cores; with --executor slurm, 256 jobs)");
+  AddExecutorFlags(cmd, &args->launcher);
   cmd->add_option("--watch", args->watch,
                   "A folder whose arriving files fire triggers (repeatable; created when missing; subfolders too)");
   cmd->add_option("--triggers", args->triggers,

@@ -1,5 +1,5 @@
 // `grove step-run <execution> <step>`: one attempt of one step, in a process
-// of its own. SubprocessLauncher runs it (later Slurm will too); the process
+// of its own. SubprocessLauncher and SlurmLauncher (as a job) run it; the process
 // that owns the execution records the result this prints.
 #include <CLI/CLI.hpp>
 #include <signal.h>

@@ -13,8 +13,8 @@ namespace grove::pipeline {
 // Where step attempts run (ninja's CommandRunner). The executor is one loop
 // over it: start tasks while it can run more, wait for one to end, record it.
 // Implementations: InProcessLauncher (a worker pool), SubprocessLauncher
-// (`grove step-run`, so a crash fails the step, not the owner) and, in tests,
-// a fake. Start, WaitForOne and Cancel are called from the executor's loop
+// (`grove step-run`, so a crash fails the step, not the owner), SlurmLauncher
+// (`grove step-run` as a Slurm job) and, in tests, a fake. Start, WaitForOne and Cancel are called from the executor's loop
 // thread; Wake from any thread.
 class StepLauncher {
  public:

@@ -13,7 +13,6 @@
 #include <cstring>
 #include <fstream>
 
-#include "common/file_util.h"
 
 namespace grove::pipeline {
 
@@ -66,21 +65,13 @@ void SubprocessLauncher::Start(StepTask task) {
   fs::path dir = options_.work_dir / task.execution_id / task.step->name;
   Child child;
   child.slots = task.slots;
-  child.result_path = dir / ("result-" + std::to_string(task.attempt) + ".json");
+  child.result_path = StepResultPath(options_.work_dir, task);
   child.log_path = StepLogPath(options_.work_dir, task.execution_id, task.step->name);
   std::error_code ec;
   fs::create_directories(dir, ec);
   fs::remove(child.result_path, ec);
 
-  std::vector<std::string> args = {options_.binary.string()};
-  args.insert(args.end(), options_.global_args.begin(), options_.global_args.end());
-  for (const std::string& a :
-       {std::string("step-run"), task.execution_id, task.step->name, std::string("--attempt"),
-        std::to_string(task.attempt), std::string("--threads"), std::to_string(task.threads),
-        std::string("--task-id"), std::to_string(task.id), std::string("--result"), child.result_path.string()}) {
-    args.push_back(a);
-  }
-  if (task.use_cache) args.push_back("--use-cache");
+  std::vector<std::string> args = StepRunArgv(options_.command, task, child.result_path);
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -178,13 +169,10 @@ void SubprocessLauncher::Reap() {
 void SubprocessLauncher::Ended(uint64_t task_id, const Child& child, int wait_status) {
   AttemptResult result;
   result.task_id = task_id;
-  auto text = ReadFile(child.result_path);
-  Json json = text.ok() ? Json::parse(*text, nullptr, false) : Json();
-  auto parsed = json.is_object() ? AttemptResult::FromJson(json) : Result<AttemptResult>(Status::NotFound(""));
+  auto parsed = ReadStepResult(child.result_path, task_id);
   bool clean_exit = WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
   if (parsed.ok() && clean_exit) {
     result = std::move(*parsed);
-    result.task_id = task_id;
   } else {
     result.failure_reason = ExitReason(wait_status);
     std::ofstream(child.log_path, std::ios::app) << result.failure_reason << '\n';

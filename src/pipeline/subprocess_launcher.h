@@ -9,13 +9,13 @@
 #include <thread>
 #include <vector>
 
+#include "pipeline/step_command.h"
 #include "pipeline/step_launcher.h"
 
 namespace grove::pipeline {
 
-// Runs each attempt as a child process, `<binary> [global args] step-run
-// <execution> <step> --attempt N --threads T --task-id ID --result FILE
-// [--use-cache]`, in a process group of its own and under a memory limit,
+// Runs each attempt as a child process (step_command.h's `grove step-run`
+// command line), in a process group of its own and under a memory limit,
 // with its output appended to the step's live log. A crash, abort() or kill of the child fails that
 // attempt with the reason (exit code or signal) and nothing else: the owner
 // carries on and retries per policy. Cancel sends SIGTERM to the child's
@@ -24,8 +24,7 @@ namespace grove::pipeline {
 class SubprocessLauncher : public StepLauncher {
  public:
   struct Options {
-    std::filesystem::path binary;          // The grove executable.
-    std::vector<std::string> global_args;  // E.g. {"--home", "/data/.grove"}.
+    StepCommand command;                   // The grove executable and its global args.
     std::filesystem::path work_dir;        // As ExecutorOptions::work_dir.
     int slots = 1;
     int kill_grace_ms = 5000;
