@@ -111,20 +111,5 @@ TEST(SlurmCliTest, AMissingSlurmIsAnErrorNamingTheCommand) {
   EXPECT_NE(id.status().message().find("cannot run grove-no-such-sbatch"), std::string::npos) << id.status().message();
 }
 
-TEST(SlurmJobStateTest, EndStatesAreTheOnesAJobDoesNotLeave) {
-  for (const char* state : {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "BOOT_FAIL",
-                            "PREEMPTED", "DEADLINE", "CANCELLED by 0"}) {
-    EXPECT_TRUE(SlurmJobEnded(state)) << state;
-  }
-  for (const char* state : {"PENDING", "RUNNING", "COMPLETING", "CONFIGURING", "SUSPENDED", "REQUEUED", "", "NEW"}) {
-    EXPECT_FALSE(SlurmJobEnded(state)) << state;
-  }
-}
-
-TEST(SlurmJobStateTest, AnUnknownEndIsStillNamed) {
-  EXPECT_EQ(SlurmEndReason({"7", "", "", ""}), "Slurm job 7 ended in an unknown state");
-  EXPECT_EQ(SlurmEndReason({"7", "WEIRD", "Odd", "2:0"}), "Slurm job 7 ended WEIRD (exit code 2, reason Odd)");
-}
-
 }  // namespace
 }  // namespace grove::pipeline

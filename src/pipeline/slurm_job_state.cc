@@ -27,13 +27,14 @@ const std::map<std::string, std::string>& EndStates() {
   return *states;
 }
 
-// "exit code 1" or "killed by signal 9 (Killed)" from "<code>:<signal>".
+// "exit code 1" or "killed by signal 9 (Killed)" from "<code>:<signal>"; empty for 0:0.
 std::string DescribeExitCode(const std::string& exit_code) {
   size_t colon = exit_code.find(':');
   if (colon == std::string::npos) return "";
   int code = std::atoi(exit_code.substr(0, colon).c_str());
   int sig = std::atoi(exit_code.substr(colon + 1).c_str());
-  if (sig > 0) return "killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
+  if (sig > 0 && sig < NSIG) return "killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
+  if (sig > 0) return "Slurm exit code " + exit_code;  // Slurm's own codes, e.g. 0:125 for out of memory.
   if (code > 0) return "exit code " + std::to_string(code);
   return "";
 }

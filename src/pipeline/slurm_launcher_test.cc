@@ -165,6 +165,13 @@ class SlurmLauncherTest : public ::testing::Test {
     auto text = ReadFile(StepLogPath(work_.path(), "exec00000001", step));
     return text.ok() ? *text : "";
   }
+  // The step's log once it holds `text` (the poller writes it after sbatch returns), or as it is after 10 s.
+  std::string LogWith(const std::string& step, const std::string& text) {
+    for (int i = 0; i < 2000 && Log(step).find(text) == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return Log(step);
+  }
   AttemptResult Ended() {
     auto result = launcher_->WaitForOne(10'000);
     EXPECT_TRUE(result.has_value()) << "no attempt ended within 10 s";
@@ -199,7 +206,10 @@ TEST_F(SlurmLauncherTest, AnAttemptIsABatchJobWithItsResourcesRunningStepRun) {
                             result + "'"),
             std::string::npos)
       << job.script;
-  EXPECT_NE(Log("Train").find("submitted as Slurm job 100"), std::string::npos) << Log("Train");
+  std::string log_text = LogWith("Train", "submitted as Slurm job 100");
+  EXPECT_NE(log_text.find("submitted as Slurm job 100 (grove-exec00000001-Train, 3 CPUs, partition ml)"),
+            std::string::npos)
+      << log_text;
 }
 
 TEST_F(SlurmLauncherTest, NothingIsSubmittedUntilTheExecutorWaits) {
@@ -252,7 +262,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         EndCase{"OUT_OF_MEMORY", "0:125", "OutOfMemory",
                 "Slurm job 100 ended OUT_OF_MEMORY: the step needed more memory than its job asked for "
-                "(--step-memory-mb) (reason OutOfMemory)"},
+                "(--step-memory-mb) (Slurm exit code 0:125, reason OutOfMemory)"},
         EndCase{"TIMEOUT", "0:15", "TimeLimit",
                 "Slurm job 100 ended TIMEOUT: the job ran past its time limit (killed by signal 15 (Terminated), "
                 "reason TimeLimit)"},
@@ -358,7 +368,8 @@ TEST_F(SlurmLauncherTest, TheItemsOfOneTemplateStartedInOneTurnAreOneJobArray) {
     EXPECT_EQ(fs::read_symlink(link), StepLogPath(work_.path(), "exec00000001", items[i].step->name));
   }
   EXPECT_TRUE(Has(array.args, "--output=" + (work_.path() / "exec00000001/slurm/array-1/%a.log").string()));
-  EXPECT_NE(Log("Train[dim-b]").find("submitted as Slurm job 100_1"), std::string::npos) << Log("Train[dim-b]");
+  EXPECT_NE(LogWith("Train[dim-b]", "submitted as Slurm job 100_1").find("submitted as Slurm job 100_1"),
+            std::string::npos);
 
   // Each item is tracked and ends on its own.
   WriteResult(items[1], "sha256:b");
