@@ -103,6 +103,10 @@ TEST_F(HttpServerStreamTest, AClientThatGoesAwayFreesItsStreamAtOnce) {
     EXPECT_EQ(alive_.load(), 1);
   }  // Closes the socket; the server writes nothing more to notice it.
   EXPECT_TRUE(StreamsFreed());
+  // The connection is counted closed just after its stream is freed, on the I/O thread.
+  for (int i = 0; i < 500 && server_->stats().connections_open != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   EXPECT_EQ(server_->stats().connections_open, 0u);
   ExpectServing();
 }
