@@ -75,6 +75,10 @@ class Statement {
   Statement& Bind(int index, double value);
   // Documents are stored as their compact JSON text.
   Statement& Bind(int index, const Json& value);
+  Statement& BindNull(int index) {
+    cursor_->BindNull(index);
+    return *this;
+  }
 
   // Binds all arguments in order, starting at index 1.
   template <typename... Args>

@@ -1,6 +1,5 @@
 #include "store/store_copy.h"
 
-#include <limits>
 #include <optional>
 
 #include "store/sql_connection.h"
@@ -57,7 +56,7 @@ Result<int64_t> CopyTable(SqlConnection& from, SqlConnection& to, const std::str
       if (c == uri_column && digest_column >= 0) {
         insert->Bind(index, artifact_uri(select.Text(digest_column), select.Text(c)));
       } else if (select.IsNull(c)) {
-        insert->Bind(index, std::numeric_limits<double>::quiet_NaN());  // Binds NULL.
+        insert->BindNull(index);
       } else if (select.IsReal(c)) {
         insert->Bind(index, select.Double(c));
       } else {
