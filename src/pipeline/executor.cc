@@ -31,12 +31,6 @@ ExecutorOptions WithDefaults(ExecutorOptions options) {
   return options;
 }
 
-void AppendLogLine(const std::filesystem::path& path, const std::string& line) {
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  std::ofstream(path, std::ios::app) << line << '\n';
-}
-
 // Runs StepType::Commit with a catch-all, like the step body.
 Status CommitEffects(const StepType& type, CommitContext& ctx) {
   try {

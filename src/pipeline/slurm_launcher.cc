@@ -1,7 +1,6 @@
 #include "pipeline/slurm_launcher.h"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
 
 #include "common/file_util.h"
@@ -13,8 +12,6 @@ namespace grove::pipeline {
 namespace fs = std::filesystem;
 
 namespace {
-
-void AppendToLog(const fs::path& log, const std::string& line) { std::ofstream(log, std::ios::app) << line << '\n'; }
 
 // "123" of "123_4": the id squeue takes for every task of an array.
 std::string BaseJobId(const std::string& job_id) { return job_id.substr(0, job_id.find('_')); }
@@ -145,7 +142,7 @@ void SlurmLauncher::CancelJobs(const std::vector<std::string>& job_ids) {
       if (std::find(job_ids.begin(), job_ids.end(), job.job_id) != job_ids.end()) logs.push_back(job.log_path);
     }
   }
-  for (const fs::path& log : logs) AppendToLog(log, "cannot cancel: " + s.message());
+  for (const fs::path& log : logs) AppendLogLine(log, "cannot cancel: " + s.message());
 }
 
 std::vector<std::string> SlurmLauncher::SbatchArgs(const Job& first, const std::string& name,
@@ -213,7 +210,7 @@ void SlurmLauncher::SubmitGroup(std::vector<Job> group) {
   for (size_t i = 0; i < group.size(); ++i) {
     Job& job = group[i];
     job.job_id = array ? *submitted + "_" + std::to_string(i) : *submitted;
-    AppendToLog(job.log_path, "submitted as Slurm job " + job.job_id + " (" + name + ", " + cpus +
+    AppendLogLine(job.log_path, "submitted as Slurm job " + job.job_id + " (" + name + ", " + cpus +
                                   (options_.partition.empty() ? "" : ", partition " + options_.partition) + ")");
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -330,12 +327,12 @@ std::optional<AttemptResult> SlurmLauncher::EndedWithoutResult(Job& job, const S
   } else {
     result.failure_reason = SlurmEndReason(state);
   }
-  AppendToLog(job.log_path, result.failure_reason);
+  AppendLogLine(job.log_path, result.failure_reason);
   return result;
 }
 
 void SlurmLauncher::Fail(const Job& job, const std::string& reason, const std::string& status) {
-  AppendToLog(job.log_path, reason);
+  AppendLogLine(job.log_path, reason);
   AttemptResult result;
   result.task_id = job.task_id;
   result.status = status;

@@ -258,6 +258,12 @@ fs::path StepLogPath(const fs::path& work_dir, const std::string& execution_id, 
   return work_dir / execution_id / step / "log";
 }
 
+void AppendLogLine(const fs::path& path, const std::string& line) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  std::ofstream(path, std::ios::app) << line << '\n';
+}
+
 AttemptResult RunAttempt(const AttemptServices& services, const StepTask& task) {
   try {
     return RunAttemptOrThrow(services, task);

@@ -67,6 +67,9 @@ struct AttemptServices {
 // The live log of a step run: every attempt and the executor append to it.
 std::filesystem::path StepLogPath(const std::filesystem::path& work_dir, const std::string& execution_id,
                                   const std::string& step);
+// Appends one line to a step's live log (creating its folder), for what the
+// executor and launchers say about an attempt.
+void AppendLogLine(const std::filesystem::path& path, const std::string& line);
 
 // Runs the task to its end: materialises inputs, looks up the cache, runs the
 // step, stores its outputs and log as artifacts. Never throws: an exception

@@ -11,7 +11,6 @@
 
 #include <chrono>
 #include <cstring>
-#include <fstream>
 
 
 namespace grove::pipeline {
@@ -175,7 +174,7 @@ void SubprocessLauncher::Ended(uint64_t task_id, const Child& child, int wait_st
     result = std::move(*parsed);
   } else {
     result.failure_reason = ExitReason(wait_status);
-    std::ofstream(child.log_path, std::ios::app) << result.failure_reason << '\n';
+    AppendLogLine(child.log_path, result.failure_reason);
   }
   ended_.Push(std::move(result), child.slots);
 }

@@ -1,7 +1,6 @@
 #include "store/pg_cursor.h"
 
 #include <charconv>
-#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -38,10 +37,9 @@ void PgCursor::BindInt64(int index, int64_t value) { Set(index, std::to_string(v
 
 void PgCursor::BindDouble(int index, double value) {
   char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);  // Shortest form that reads back exactly.
-  std::string text = ec == std::errc() ? std::string(buffer, end) : std::to_string(value);
-  if (std::isinf(value)) text = value > 0 ? "Infinity" : "-Infinity";
-  Set(index, std::move(text), false);
+  // The shortest form that reads back exactly; PostgreSQL reads "inf" and "-inf" too.
+  char* end = std::to_chars(buffer, buffer + sizeof(buffer), value).ptr;
+  Set(index, std::string(buffer, end), false);
 }
 
 void PgCursor::BindNull(int index) { Set(index, "", true); }
@@ -82,7 +80,6 @@ std::string PgCursor::Text(int column) const {
 int64_t PgCursor::Int64(int column) const {
   const char* text = PQgetvalue(result_, row_, column);
   size_t size = static_cast<size_t>(PQgetlength(result_, row_, column));
-  if (size == 1 && (text[0] == 't' || text[0] == 'f')) return text[0] == 't' ? 1 : 0;  // A boolean.
   int64_t value = 0;
   std::from_chars(text, text + size, value);
   return value;

@@ -1,7 +1,5 @@
 #include "store/store_copy.h"
 
-#include <optional>
-
 #include "store/sql_connection.h"
 
 namespace grove::store {
@@ -26,7 +24,6 @@ Result<int64_t> CopyTable(SqlConnection& from, SqlConnection& to, const std::str
   ASSIGN_OR_RETURN(Statement select, from.Prepare(select_sql.c_str()));
   std::vector<int> columns;
   std::string insert_sql;
-  std::optional<Statement> insert;
   int uri_column = -1;
   int digest_column = -1;
   int64_t copied = 0;
@@ -47,24 +44,23 @@ Result<int64_t> CopyTable(SqlConnection& from, SqlConnection& to, const std::str
       }
       insert_sql = "INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")";
     }
-    insert.reset();  // Back to the connection's cache, to be handed out again.
-    ASSIGN_OR_RETURN(Statement prepared, to.Prepare(insert_sql.c_str()));
-    insert.emplace(std::move(prepared));
+    // From the connection's cache; back to it at the end of the row.
+    ASSIGN_OR_RETURN(Statement insert, to.Prepare(insert_sql.c_str()));
     int index = 0;
     for (int c : columns) {
       ++index;
       if (c == uri_column && digest_column >= 0) {
-        insert->Bind(index, artifact_uri(select.Text(digest_column), select.Text(c)));
+        insert.Bind(index, artifact_uri(select.Text(digest_column), select.Text(c)));
       } else if (select.IsNull(c)) {
-        insert->BindNull(index);
+        insert.BindNull(index);
       } else if (select.IsReal(c)) {
-        insert->Bind(index, select.Double(c));
+        insert.Bind(index, select.Double(c));
       } else {
         // Integers travel as text too: both backends convert to the column's type.
-        insert->Bind(index, select.Text(c));
+        insert.Bind(index, select.Text(c));
       }
     }
-    RETURN_IF_ERROR(insert->Run());
+    RETURN_IF_ERROR(insert.Run());
     ++copied;
   }
 }
