@@ -61,33 +61,35 @@ Protocol ProtocolOf(const HttpRequest& request) {
   return Protocol::kS3;
 }
 
-std::optional<auth::Role> DefaultRequiredRole(const HttpRequest& request) {
+std::optional<app::Role> DefaultRequiredRole(const HttpRequest& request) {
   const bool read = request.method == "GET" || request.method == "HEAD";
   std::string_view path = request.path;
   // The router ignores a trailing '/': "/approve/" is "/approve".
   while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   if (read && (path == "/ping" || path == "/api/v1/health")) return std::nullopt;
   if (IsConsoleRequest(request)) return std::nullopt;  // The page asks for a key and sends it with its calls.
-  if (path == "/api/v1/keys" || StartsWith(path, "/api/v1/keys/")) return auth::Role::kAdmin;
+  if (path == "/api/v1/keys" || StartsWith(path, "/api/v1/keys/")) return app::Role::kAdmin;
+  // A configuration holds access keys: planning, applying and exporting one is an admin's.
+  if (path == "/api/v1/config" || StartsWith(path, "/api/v1/config/")) return app::Role::kAdmin;
   if (ProtocolOf(request) == Protocol::kSageMaker) {
     std::string_view op = SageMakerOperation(request);
     if (StartsWith(op, "Describe") || StartsWith(op, "List") || op == "Search" || StartsWith(op, "Get")) {
-      return auth::Role::kViewer;
+      return app::Role::kViewer;
     }
-    if (op == "UpdateModelPackage" || StartsWith(op, "SendPipelineExecutionStep")) return auth::Role::kApprover;
+    if (op == "UpdateModelPackage" || StartsWith(op, "SendPipelineExecutionStep")) return app::Role::kApprover;
     // Registering a version already Approved (or Rejected) is an approval too.
     if (op == "CreateModelPackage") {
       const Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
       const Json status = body.is_object() ? body.value("ModelApprovalStatus", Json()) : Json();
-      if (status.is_string() && status != "PendingManualApproval") return auth::Role::kApprover;
+      if (status.is_string() && status != "PendingManualApproval") return app::Role::kApprover;
     }
-    return auth::Role::kOperator;
+    return app::Role::kOperator;
   }
   if (request.method == "POST" && (EndsWith(path, "/approve") || EndsWith(path, "/reject") ||
                                    EndsWith(path, "/promote"))) {
-    return auth::Role::kApprover;
+    return app::Role::kApprover;
   }
-  return read ? auth::Role::kViewer : auth::Role::kOperator;
+  return read ? app::Role::kViewer : app::Role::kOperator;
 }
 
 HttpResponse AuthFailureResponse(Protocol protocol, auth::AuthError error, std::string_view message) {
@@ -114,11 +116,11 @@ HttpResponse AuthFailureResponse(Protocol protocol, auth::AuthError error, std::
   return ProtocolError(protocol, form.status, form.aws_code, form.s3_code, "", message);
 }
 
-HttpResponse AccessDeniedResponse(Protocol protocol, const HttpRequest& request, auth::Role needed) {
+HttpResponse AccessDeniedResponse(Protocol protocol, const HttpRequest& request, app::Role needed) {
   std::string action = protocol == Protocol::kSageMaker ? "sagemaker:" + std::string(SageMakerOperation(request))
                                                         : request.method + " " + request.path;
   std::string message = "User: " + request.identity + " is not authorized to perform: " + action + " (it needs the " +
-                        auth::RoleName(needed) + " role; the key's role is " + auth::RoleName(request.role) + ")";
+                        app::RoleName(needed) + " role; the key's role is " + app::RoleName(request.role) + ")";
   return ProtocolError(protocol, 403, "AccessDeniedException", "AccessDenied", "PermissionDenied", message);
 }
 
@@ -139,10 +141,10 @@ AccessControl::AccessControl(const Dispatcher& next, const auth::Authenticator* 
 HttpResponse AccessControl::Dispatch(HttpRequest* request) const {
   if (authenticator_ == nullptr) {
     request->identity = "anonymous";
-    request->role = auth::Role::kAdmin;
+    request->role = app::Role::kAdmin;
     return next_.Dispatch(request);
   }
-  std::optional<auth::Role> needed = classify_(*request);
+  std::optional<app::Role> needed = classify_(*request);
   if (!needed) return next_.Dispatch(request);
   size_t question = request->target.find('?');
   std::string_view query = question == std::string::npos ? std::string_view()
@@ -154,7 +156,7 @@ HttpResponse AccessControl::Dispatch(HttpRequest* request) const {
   if (!outcome.ok()) return AuthFailureResponse(protocol, outcome.error, outcome.message);
   request->identity = outcome.caller.identity;
   request->role = outcome.caller.role;
-  if (!auth::Allows(request->role, *needed)) return AccessDeniedResponse(protocol, *request, *needed);
+  if (!app::Allows(request->role, *needed)) return AccessDeniedResponse(protocol, *request, *needed);
   if (outcome.decoded_body) {
     request->body = std::move(*outcome.decoded_body);
     // The body is decoded: drop aws-chunked from Content-Encoding, keeping any other coding.

@@ -12,7 +12,7 @@
 #include "api/handler.h"
 #include "api/http_types.h"
 #include "api/auth/authenticator.h"
-#include "api/auth/role.h"
+#include "app/role.h"
 
 namespace grove::api {
 
@@ -26,7 +26,7 @@ Protocol ProtocolOf(const HttpRequest& request);
 // The role a request needs, or nullopt when it is open to anyone. The server
 // passes its own (e.g. one that knows every SageMaker operation); the
 // default is DefaultRequiredRole.
-using RoleClassifier = std::function<std::optional<auth::Role>(const HttpRequest&)>;
+using RoleClassifier = std::function<std::optional<app::Role>(const HttpRequest&)>;
 
 // The default classification:
 //  - open: GET/HEAD /ping and /api/v1/health;
@@ -35,7 +35,7 @@ using RoleClassifier = std::function<std::optional<auth::Role>(const HttpRequest
 //    UpdateModelPackage and SendPipelineExecutionStep* approver; the rest operator;
 //  - POST .../approve, .../reject, .../promote: approver;
 //  - otherwise GET/HEAD viewer, any other method operator.
-std::optional<auth::Role> DefaultRequiredRole(const HttpRequest& request);
+std::optional<app::Role> DefaultRequiredRole(const HttpRequest& request);
 
 // The response for a request that failed authentication, in `protocol`'s
 // form: SageMaker JSON 1.1 {"__type", "Message"} (and x-amzn-ErrorType), the
@@ -44,7 +44,7 @@ std::optional<auth::Role> DefaultRequiredRole(const HttpRequest& request);
 // REQUIRES: error != kNone.
 HttpResponse AuthFailureResponse(Protocol protocol, auth::AuthError error, std::string_view message);
 // 403 for a caller whose role is below `needed`, in `protocol`'s form.
-HttpResponse AccessDeniedResponse(Protocol protocol, const HttpRequest& request, auth::Role needed);
+HttpResponse AccessDeniedResponse(Protocol protocol, const HttpRequest& request, app::Role needed);
 
 // Whether `host` names the loopback interface (127.0.0.0/8, ::1, localhost):
 // the only addresses a server without access control may listen on.

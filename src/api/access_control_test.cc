@@ -9,7 +9,7 @@ namespace {
 
 using auth::AuthError;
 using auth::AuthOutcome;
-using auth::Role;
+using app::Role;
 
 // Answers by the Authorization header: "Bearer <role>" authenticates a key of
 // that role named "<role>-user"; "fail <n>" fails with AuthError n; and a key
@@ -26,10 +26,10 @@ class FakeAuthenticator : public auth::Authenticator {
     if (authorization.rfind("fail ", 0) == 0) {
       return AuthOutcome::Fail(static_cast<AuthError>(std::stoi(authorization.substr(5))), "failed <here> & why");
     }
-    std::optional<Role> role = auth::ParseRole(authorization.substr(7));
+    std::optional<Role> role = app::ParseRole(authorization.substr(7));
     if (!role) return AuthOutcome::Fail(AuthError::kUnknownKey, "unknown");
     AuthOutcome outcome;
-    outcome.caller = {"GRVKFAKE", std::string(auth::RoleName(*role)) + "-user", *role};
+    outcome.caller = {"GRVKFAKE", std::string(app::RoleName(*role)) + "-user", *role};
     if (request.body == "chunked") outcome.decoded_body = "decoded";
     last_query = std::string(request.query);
     return outcome;
@@ -43,7 +43,7 @@ class Echo : public Dispatcher {
  public:
   HttpResponse Dispatch(HttpRequest* request) const override {
     HttpResponse response = JsonResponse(200, Json{{"identity", request->identity},
-                                                   {"role", auth::RoleName(request->role)},
+                                                   {"role", app::RoleName(request->role)},
                                                    {"body", request->body}});
     response.headers.Set("Seen-Content-Encoding", std::string(request->headers.Get("Content-Encoding").value_or("")));
     return response;

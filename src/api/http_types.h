@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "api/auth/role.h"
+#include "app/role.h"
 #include "common/json.h"
 #include "common/status.h"
 
@@ -63,7 +63,7 @@ struct HttpRequest {
   // name, and its role (approvals and promotions record the identity). Under
   // `--auth off`, "anonymous" as admin; empty when no AccessControl ran.
   std::string identity;
-  auth::Role role = auth::Role::kViewer;
+  app::Role role = app::Role::kViewer;
 
   // The first query parameter named `name` (exact case), if any.
   std::optional<std::string_view> QueryParam(std::string_view name) const;

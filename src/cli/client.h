@@ -79,6 +79,11 @@ class Client {
   virtual Result<Json> ListPredictions(const std::string& dimension, int limit) = 0;
   // Writes them as CSV (app::InferenceQueue::ExportCsv's columns); the rows written.
   virtual Result<int64_t> ExportPredictions(const std::string& dimension, std::ostream& out) = 0;
+  // Configuration (app/configuration.h): `document` is ToJson(ConfigDocument).
+  // The plan's view; the apply's (with created_keys); the state exported.
+  virtual Result<Json> PlanConfig(const Json& document, bool prune) = 0;
+  virtual Result<Json> ApplyConfig(const Json& document, bool prune) = 0;
+  virtual Result<Json> ExportConfig() = 0;
 };
 
 // The CSV of prediction views (ToJson of PredictionRecord): the columns of

@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "api/auth/access_keys.h"
+#include "app/access_keys.h"
 #include "api/auth/admin_key.h"
 #include "cli/bind.h"
 #include "cli/commands.h"
@@ -19,21 +19,21 @@ struct KeyArgs {
 };
 
 int Create(const GlobalOptions& global, const KeyArgs& args) {
-  std::optional<api::auth::Role> role = api::auth::ParseRole(args.role);
+  std::optional<app::Role> role = app::ParseRole(args.role);
   if (!role) {
-    return ReportError(Status::InvalidArgument("--role '" + args.role + "': expected one of " + api::auth::RoleNames()));
+    return ReportError(Status::InvalidArgument("--role '" + args.role + "': expected one of " + app::RoleNames()));
   }
   auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  auto key = api::auth::CreateAccessKey(*(*home)->metadata(), *role, args.name);
+  auto key = app::CreateAccessKey(*(*home)->metadata(), *role, args.name);
   if (!key.ok()) return ReportError(key.status());
   std::string exposed = api::auth::SecretsExposureWarning((*home)->root());
   if (!exposed.empty()) std::cerr << exposed << "\n";
   if (global.json) {
-    PrintJson(std::cout, api::auth::NewKeyJson(*key));
+    PrintJson(std::cout, app::NewKeyJson(*key));
     return kExitOk;
   }
-  std::cout << "created access key " << key->id << " (role " << api::auth::RoleName(key->role) << ", name " << key->name
+  std::cout << "created access key " << key->id << " (role " << app::RoleName(key->role) << ", name " << key->name
             << ")\nsecret access key: " << key->secret
             << "\nThe secret is shown only now. For boto3 and the aws CLI:\n  export AWS_ACCESS_KEY_ID=" << key->id
             << " AWS_SECRET_ACCESS_KEY=" << key->secret << "\nFor Grove's API: Authorization: Bearer <secret>\n";
@@ -43,11 +43,11 @@ int Create(const GlobalOptions& global, const KeyArgs& args) {
 int List(const GlobalOptions& global, const KeyArgs&) {
   auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  auto keys = api::auth::ListAccessKeys(*(*home)->metadata());
+  auto keys = app::ListAccessKeys(*(*home)->metadata());
   if (!keys.ok()) return ReportError(keys.status());
   if (global.json) {
     Json out = Json::array();
-    for (const api::auth::AccessKey& key : *keys) out.push_back(api::auth::KeyJson(key));
+    for (const app::AccessKey& key : *keys) out.push_back(app::KeyJson(key));
     PrintJson(std::cout, {{"keys", out}});
     return kExitOk;
   }
@@ -56,8 +56,8 @@ int List(const GlobalOptions& global, const KeyArgs&) {
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const api::auth::AccessKey& key : *keys) {
-    rows.push_back({key.id, key.name, api::auth::RoleName(key.role), key.active() ? "Active" : "Revoked",
+  for (const app::AccessKey& key : *keys) {
+    rows.push_back({key.id, key.name, app::RoleName(key.role), key.active() ? "Active" : "Revoked",
                     FormatTime(key.created_at)});
   }
   PrintTable(std::cout, {"ID", "NAME", "ROLE", "STATUS", "CREATED"}, rows);
@@ -67,10 +67,10 @@ int List(const GlobalOptions& global, const KeyArgs&) {
 int Revoke(const GlobalOptions& global, const KeyArgs& args) {
   auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
-  auto key = api::auth::RevokeAccessKey(*(*home)->metadata(), args.id);
+  auto key = app::RevokeAccessKey(*(*home)->metadata(), args.id);
   if (!key.ok()) return ReportError(key.status());
   if (global.json) {
-    PrintJson(std::cout, api::auth::KeyJson(*key));
+    PrintJson(std::cout, app::KeyJson(*key));
   } else {
     std::cout << "revoked access key " << key->id << " (" << key->name
               << "); running servers refuse it within a second\n";

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "app/artifacts.h"
+#include "app/configuration.h"
 #include "app/endpoints.h"
 #include "app/executions.h"
 #include "app/inference_queue.h"
@@ -132,6 +133,17 @@ class LocalClient final : public Client {
   Result<int64_t> ExportPredictions(const std::string& dimension, std::ostream& out) override {
     return app::InferenceQueue(*home_).ExportCsv(dimension, out);
   }
+  Result<Json> PlanConfig(const Json& document, bool prune) override {
+    ASSIGN_OR_RETURN(app::ConfigDocument doc, app::ConfigDocumentFromJson(document));
+    ASSIGN_OR_RETURN(app::ConfigPlan plan, app::Configuration(*home_).Plan(doc, prune));
+    return app::ToJson(plan);
+  }
+  Result<Json> ApplyConfig(const Json& document, bool prune) override {
+    ASSIGN_OR_RETURN(app::ConfigDocument doc, app::ConfigDocumentFromJson(document));
+    ASSIGN_OR_RETURN(app::ConfigApplied applied, app::Configuration(*home_).Apply(doc, prune, CurrentUser()));
+    return app::ToJson(applied);
+  }
+  Result<Json> ExportConfig() override { return app::Configuration(*home_).Export(); }
 
  private:
   std::unique_ptr<app::Home> home_;

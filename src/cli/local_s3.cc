@@ -1,7 +1,7 @@
 #include "cli/local_s3.h"
 
 #include "api/access_control.h"
-#include "api/auth/access_keys.h"
+#include "app/access_keys.h"
 #include "api/auth/authenticator.h"
 #include "api/http_server.h"
 #include "api/router.h"
@@ -30,8 +30,8 @@ LocalS3::~LocalS3() {
 }
 
 Result<std::unique_ptr<LocalS3>> LocalS3::Start(app::Home& home, const std::string& region) {
-  ASSIGN_OR_RETURN(api::auth::AccessKey key, api::auth::EnsureAccessKey(*home.metadata(), api::auth::Role::kOperator,
-                                                                        api::auth::kStepKeyName));
+  ASSIGN_OR_RETURN(app::AccessKey key, app::EnsureAccessKey(*home.metadata(), app::Role::kOperator,
+                                                                        app::kStepKeyName));
   auto parts = std::make_unique<Parts>(home);
   RETURN_IF_ERROR(api::s3::AddS3Routes(&parts->router, &parts->objects));
   parts->guarded = std::make_unique<api::AccessControl>(parts->router, &parts->authenticator);

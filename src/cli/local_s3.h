@@ -4,7 +4,7 @@
 // Processing scripts may call S3 themselves (the templates' preprocessing
 // downloads its input with boto3). LocalS3 serves Grove's S3 on a loopback
 // port for the run's length, signed with the data folder's steps' key
-// (api/auth/access_keys.h, kStepKeyName), and tells the steps where it is.
+// (app/access_keys.h, kStepKeyName), and tells the steps where it is.
 
 #include <memory>
 #include <string>

@@ -143,6 +143,13 @@ class RemoteClient final : public Client {
     if (!out) return Status::IOError("writing the predictions' CSV failed");
     return static_cast<int64_t>(predictions.size());
   }
+  Result<Json> PlanConfig(const Json& document, bool prune) override {
+    return Call("POST", "/api/v1/config/plan", Json{{"document", document}, {"prune", prune}});
+  }
+  Result<Json> ApplyConfig(const Json& document, bool prune) override {
+    return Call("POST", "/api/v1/config/apply", Json{{"document", document}, {"prune", prune}});
+  }
+  Result<Json> ExportConfig() override { return Call("GET", "/api/v1/config"); }
 
  private:
   Result<Json> Call(const std::string& method, const std::string& target, const Json& body = Json()) {

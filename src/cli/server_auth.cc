@@ -27,8 +27,8 @@ Result<ServerAuth> SetUpServerAuth(const std::string& mode, app::Home& home) {
   ASSIGN_OR_RETURN(out.created_admin_key, api::auth::EnsureAdminKey(*home.metadata(), home.root()));
   out.keys = std::make_unique<api::auth::StoreKeySource>(home.metadata(), home.clock());
   out.authenticator = std::make_unique<api::auth::KeyAuthenticator>(out.keys.get(), home.clock());
-  ASSIGN_OR_RETURN(out.step_key, api::auth::EnsureAccessKey(*home.metadata(), api::auth::Role::kOperator,
-                                                            api::auth::kStepKeyName));
+  ASSIGN_OR_RETURN(out.step_key, app::EnsureAccessKey(*home.metadata(), app::Role::kOperator,
+                                                            app::kStepKeyName));
   return out;
 }
 
@@ -50,7 +50,7 @@ void PrintServerAuth(const ServerAuth& auth, const app::Home& home, const std::s
   std::string exposed = api::auth::SecretsExposureWarning(home.root());
   if (!exposed.empty()) std::cerr << exposed << "\n";
   if (!auth.created_admin_key) return;
-  const api::auth::AccessKey& key = *auth.created_admin_key;
+  const app::AccessKey& key = *auth.created_admin_key;
   std::string client_host = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host;
   if (client_host.find(':') != std::string::npos) client_host = "[" + client_host + "]";
   std::cout << "created the first admin access key " << key.id << ", saved to "

@@ -9,7 +9,7 @@
 
 #include "api/access_control.h"
 #include "app/home.h"
-#include "api/auth/access_keys.h"
+#include "app/access_keys.h"
 #include "api/auth/authenticator.h"
 #include "common/status.h"
 
@@ -18,11 +18,11 @@ namespace grove::cli {
 struct ServerAuth {
   std::unique_ptr<api::auth::StoreKeySource> keys;
   std::unique_ptr<api::auth::KeyAuthenticator> authenticator;  // Null with --auth off.
-  std::optional<api::auth::AccessKey> created_admin_key;       // Made on this (first) start.
+  std::optional<app::AccessKey> created_admin_key;       // Made on this (first) start.
   // The key of this data folder's pipeline steps, for their own S3 calls (a
   // Processing script's boto3): the operator key named "pipeline-steps",
   // made once. None with --auth off.
-  std::optional<api::auth::AccessKey> step_key;
+  std::optional<app::AccessKey> step_key;
 };
 
 // Checks --auth `mode` ("on" or "off") against the listen address, before

@@ -24,4 +24,17 @@ size_t EditDistance(std::string_view a, std::string_view b, bool ignore_case) {
   return row[b.size()];
 }
 
+std::string DidYouMean(const std::string& name, const std::vector<std::string>& candidates) {
+  const std::string* best = nullptr;
+  size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
+  for (const std::string& c : candidates) {
+    size_t d = EditDistance(name, c, /*ignore_case=*/true);
+    if (d < best_distance && d < name.size()) {
+      best = &c;
+      best_distance = d;
+    }
+  }
+  return best ? "; did you mean '" + *best + "'?" : "";
+}
+
 }  // namespace grove

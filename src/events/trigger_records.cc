@@ -44,13 +44,16 @@ Status CreateTrigger(store::MetadataStore& metadata, const TriggerSpec& spec) {
 }
 
 Status UpsertTrigger(store::MetadataStore& metadata, TriggerSpec spec) {
-  RETURN_IF_ERROR(CheckTriggerSpec(spec));
   return metadata.Transact([&](store::StoreTransaction& txn) -> Status {
-    ASSIGN_OR_RETURN(auto existing, Find(txn, spec.name));
-    const TimeMs now = metadata.clock()->Now();
-    if (existing) spec.paused = spec.paused || existing->body.value("paused", false);
-    return Put(txn, spec, existing ? existing->created_at : now, now);
+    return UpsertTrigger(txn, spec, metadata.clock()->Now());
   });
+}
+
+Status UpsertTrigger(store::StoreTransaction& txn, TriggerSpec spec, TimeMs now) {
+  RETURN_IF_ERROR(CheckTriggerSpec(spec));
+  ASSIGN_OR_RETURN(auto existing, Find(txn, spec.name));
+  if (existing) spec.paused = spec.paused || existing->body.value("paused", false);
+  return Put(txn, spec, existing ? existing->created_at : now, now);
 }
 
 Result<TriggerSpec> GetTrigger(store::MetadataStore& metadata, const std::string& name) {

@@ -25,6 +25,8 @@ Status CreateTrigger(store::MetadataStore& metadata, const TriggerSpec& spec);
 // Creates or replaces the trigger (a triggers file's, loaded at server
 // start); a trigger paused before stays paused.
 Status UpsertTrigger(store::MetadataStore& metadata, TriggerSpec spec);
+// The same inside the caller's transaction (grove apply).
+Status UpsertTrigger(store::StoreTransaction& txn, TriggerSpec spec, TimeMs now);
 // NotFound naming the triggers there are.
 Result<TriggerSpec> GetTrigger(store::MetadataStore& metadata, const std::string& name);
 // By name.

@@ -23,20 +23,6 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return out;
 }
 
-// "; did you mean 'X'?" for the closest candidate if it is close enough, else "".
-std::string Suggestion(const std::string& name, const std::vector<std::string>& candidates) {
-  const std::string* best = nullptr;
-  size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
-  for (const std::string& c : candidates) {
-    size_t d = EditDistance(name, c, /*ignore_case=*/true);
-    if (d < best_distance && d < name.size()) {
-      best = &c;
-      best_distance = d;
-    }
-  }
-  return best ? "; did you mean '" + *best + "'?" : "";
-}
-
 std::string ValueText(const Json& v) { return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump(); }
 
 }  // namespace
@@ -106,7 +92,7 @@ class Validator {
   void CheckBranchDependencies(size_t i);
   std::string UnknownStep(const std::string& name) const {
     return "unknown step '" + name + "' (steps: " + JoinNames(step_names_) + ")" +
-           Suggestion(name, step_names_);
+           DidYouMean(name, step_names_);
   }
 
   const Definition& def_;
@@ -175,7 +161,7 @@ void Validator::CheckReference(const Expr& ref) {
         Add(ref.field, "unknown parameter '" + ref.name + "' (" +
                            (parameter_names_.empty() ? std::string("the pipeline declares none")
                                                      : "parameters: " + JoinNames(parameter_names_)) +
-                           ")" + Suggestion(ref.name, parameter_names_));
+                           ")" + DidYouMean(ref.name, parameter_names_));
       }
       return;
     case Expr::Kind::kExecutionVariable:
@@ -205,7 +191,7 @@ void Validator::CheckReference(const Expr& ref) {
     Add(ref.field,
         what + " has no output '" + ref.output + "' (" +
             (outputs.empty() ? std::string("it has no outputs") : "outputs: " + JoinNames(outputs)) + ")" +
-            Suggestion(ref.output, outputs));
+            DidYouMean(ref.output, outputs));
   }
 }
 
@@ -235,7 +221,7 @@ void Validator::CheckStep(const StepDef& step) {
   if (type == nullptr) {
     std::vector<std::string> known = types_.Names();
     Add(field + ".type", "unknown step type '" + step.type + "' (expected one of: " + JoinNames(known) + ")" +
-                             Suggestion(step.type, known));
+                             DidYouMean(step.type, known));
   }
   for (size_t d = 0; d < step.depends_on.size(); ++d) {
     if (def_.FindStep(step.depends_on[d]) == nullptr) {

@@ -12,6 +12,7 @@
 #include "pipeline/expression.h"
 #include "pipeline/expression_tree.h"
 #include "pipeline/validator.h"
+#include "pipeline/yaml_json.h"
 
 namespace grove::pipeline {
 namespace {
@@ -54,47 +55,6 @@ const char* KindName(const YAML::Node& node) {
 // (their key), since empty values have no useful mark of their own.
 YAML::Mark MarkOf(const YAML::Node& node, const YAML::Mark& fallback) {
   return node.IsScalar() ? node.Mark() : fallback;
-}
-
-// YAML 1.2 core schema: [-+]?[0-9]+ and [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
-size_t Digits(std::string_view s, size_t i) {
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-  return i;
-}
-bool LooksNumeric(std::string_view s, bool* integral) {
-  size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
-  size_t int_end = Digits(s, i);
-  size_t end = int_end;
-  *integral = end > i && end == s.size();
-  if (end < s.size() && s[end] == '.') end = Digits(s, end + 1);
-  if (end - i <= (end > int_end ? 1u : 0u)) return false;  // No digits at all.
-  if (end < s.size() && (s[end] == 'e' || s[end] == 'E')) {
-    size_t exp = end + 1;
-    if (exp < s.size() && (s[exp] == '-' || s[exp] == '+')) ++exp;
-    end = Digits(s, exp);
-    if (end == exp) return false;
-  }
-  return end == s.size();
-}
-
-Json ScalarToJson(const YAML::Node& node) {
-  const std::string& text = node.Scalar();
-  if (node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str") return text;
-  if (text == "true" || text == "True" || text == "TRUE") return true;
-  if (text == "false" || text == "False" || text == "FALSE") return false;
-  bool integral = false;
-  if (!LooksNumeric(text, &integral)) return text;
-  const char* begin = text.data() + (text[0] == '+' ? 1 : 0);
-  const char* end = text.data() + text.size();
-  if (integral) {
-    int64_t i = 0;
-    auto [ptr, ec] = std::from_chars(begin, end, i);
-    if (ec == std::errc() && ptr == end) return i;
-  }
-  double d = 0;
-  auto [ptr, ec] = std::from_chars(begin, end, d);
-  if (ec == std::errc() && ptr == end && std::isfinite(d)) return d;
-  return text;
 }
 
 struct Entry {
@@ -213,7 +173,7 @@ Result<std::string> Reader::Name(const YAML::Node& node, const YAML::Mark& mark,
 
 Result<Json> Reader::ToJson(const YAML::Node& node, const YAML::Mark& mark, const std::string& field) {
   Record(field, MarkOf(node, mark));
-  if (node.IsScalar()) return ScalarToJson(node);
+  if (node.IsScalar()) return YamlScalarToJson(node);
   if (node.IsSequence()) {
     Json out = Json::array();
     for (size_t i = 0; i < node.size(); ++i) {

@@ -80,6 +80,20 @@ Result<EndpointRecord> Endpoints::Create(StoreTransaction& txn, const EndpointRe
   return store::RequireEndpoint(txn, endpoint.name);
 }
 
+Result<EndpointRecord> Endpoints::Update(StoreTransaction& txn, const EndpointRecord& endpoint) {
+  RETURN_IF_ERROR(ValidateEndpoint(endpoint));
+  ASSIGN_OR_RETURN(EndpointRecord e, store::RequireEndpoint(txn, endpoint.name));
+  e.multi_model = endpoint.multi_model;
+  e.follow = endpoint.follow;
+  e.capture_percent = endpoint.capture_percent;
+  TimeMs now = clock_->Now();
+  RETURN_IF_ERROR(Touch(txn, e, now));
+  Json payload = {{"endpoint", e.name}, {"multi_model", e.multi_model}, {"follow", e.follow},
+                  {"capture_percent", e.capture_percent}};
+  RETURN_IF_ERROR(txn.AppendEvent(now, store::kEventEndpointUpdated, e.name, payload).status());
+  return store::RequireEndpoint(txn, e.name);
+}
+
 Status Endpoints::Delete(const std::string& name) {
   return metadata_->Transact([&](StoreTransaction& txn) { return Delete(txn, name); });
 }

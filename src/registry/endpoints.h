@@ -13,7 +13,7 @@ namespace grove::registry {
 // versions are deployed or promoted; a promotion replaces the target's pins
 // with the source's models (creating the target) and is recorded. Every change
 // appends its event (endpoint.created, .deleted, .deployed, .undeployed,
-// .promoted; payloads in store/records.h) in the same transaction, and nothing
+// .promoted, .updated; payloads in store/records.h) in the same transaction, and nothing
 // changes on error. Reads are MetadataStore's (GetEndpoint, ListEndpoints,
 // ListPromotions).
 //
@@ -29,6 +29,10 @@ class Endpoints {
   // percentage outside 0-100; AlreadyExists when the name is taken.
   Result<store::EndpointRecord> Create(const store::EndpointRecord& endpoint);
   Result<store::EndpointRecord> Create(store::StoreTransaction& txn, const store::EndpointRecord& endpoint);
+  // Changes an existing endpoint's multi_model, follow and capture_percent
+  // (its pins stay: Deploy and Undeploy change those) and appends
+  // endpoint.updated. Checked as Create checks; NotFound naming the endpoints.
+  Result<store::EndpointRecord> Update(store::StoreTransaction& txn, const store::EndpointRecord& endpoint);
   // NotFound naming the endpoints that exist.
   Status Delete(const std::string& name);
   Status Delete(store::StoreTransaction& txn, const std::string& name);

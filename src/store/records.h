@@ -211,6 +211,7 @@ inline bool IsApprovalStatus(const std::string& s) {
 //   endpoint.deployed  <endpoint>        {endpoint, group, version, by, comment}
 //   endpoint.undeployed <endpoint>       {endpoint, group, by}
 //   endpoint.promoted  <target endpoint> {id, source, target, models: [{group, version}], by, comment}
+//   endpoint.updated   <endpoint>        {endpoint, multi_model, follow, capture_percent}  (grove apply)
 inline constexpr const char* kEventPipelineVersion = "pipeline.version";
 inline constexpr const char* kEventPipelineDeleted = "pipeline.deleted";
 inline constexpr const char* kEventExecutionCreated = "execution.created";
@@ -224,6 +225,7 @@ inline constexpr const char* kEventEndpointDeleted = "endpoint.deleted";
 inline constexpr const char* kEventEndpointDeployed = "endpoint.deployed";
 inline constexpr const char* kEventEndpointUndeployed = "endpoint.undeployed";
 inline constexpr const char* kEventEndpointPromoted = "endpoint.promoted";
+inline constexpr const char* kEventEndpointUpdated = "endpoint.updated";
 
 // A model version pinned on an endpoint by a deployment or a promotion.
 struct EndpointDeployment {

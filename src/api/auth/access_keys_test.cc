@@ -1,4 +1,4 @@
-#include "api/auth/access_keys.h"
+#include "app/access_keys.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -22,22 +22,22 @@ class AccessKeysTest : public store::StoreTest<Backend> {};
 TYPED_TEST_SUITE(AccessKeysTest, StoreBackends, BackendNames);
 
 TYPED_TEST(AccessKeysTest, CreatedKeysHaveAwsShapedIdsAndSecrets) {
-  auto key = CreateAccessKey(*this->store_, Role::kViewer, "vera");
+  auto key = app::CreateAccessKey(*this->store_, Role::kViewer, "vera");
   ASSERT_TRUE(key.ok()) << key.status().ToString();
-  EXPECT_EQ(key->id.size(), kAccessKeyIdLength);
+  EXPECT_EQ(key->id.size(), app::kAccessKeyIdLength);
   EXPECT_EQ(key->id.substr(0, 4), "GRVK");
   EXPECT_EQ(key->id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), std::string::npos);
-  EXPECT_EQ(key->secret.size(), kSecretLength);
+  EXPECT_EQ(key->secret.size(), app::kSecretLength);
   EXPECT_EQ(key->name, "vera");
   EXPECT_EQ(key->created_at, this->clock_.Now());
   EXPECT_TRUE(key->active());
 
-  auto found = store::ReadValue(*this->store_, [&](store::StoreReader& r) { return FindAccessKey(r, key->id); });
+  auto found = store::ReadValue(*this->store_, [&](store::StoreReader& r) { return app::FindAccessKey(r, key->id); });
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ((*found)->secret, key->secret);
   EXPECT_EQ((*found)->role, Role::kViewer);
 
-  auto unnamed = CreateAccessKey(*this->store_, Role::kAdmin, "");
+  auto unnamed = app::CreateAccessKey(*this->store_, Role::kAdmin, "");
   ASSERT_TRUE(unnamed.ok());
   EXPECT_EQ(unnamed->name, unnamed->id);
   EXPECT_NE(unnamed->id, key->id);
@@ -45,20 +45,20 @@ TYPED_TEST(AccessKeysTest, CreatedKeysHaveAwsShapedIdsAndSecrets) {
 }
 
 TYPED_TEST(AccessKeysTest, NamesWithSpacesAreRefused) {
-  auto key = CreateAccessKey(*this->store_, Role::kViewer, "two words");
+  auto key = app::CreateAccessKey(*this->store_, Role::kViewer, "two words");
   ASSERT_FALSE(key.ok());
   EXPECT_EQ(key.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_FALSE(CreateAccessKey(*this->store_, Role::kViewer, std::string(129, 'n')).ok());
+  EXPECT_FALSE(app::CreateAccessKey(*this->store_, Role::kViewer, std::string(129, 'n')).ok());
 }
 
 TYPED_TEST(AccessKeysTest, ListsEveryKeyById) {
   std::set<std::string> ids;
   for (Role role : {Role::kViewer, Role::kOperator, Role::kApprover}) {
-    auto key = CreateAccessKey(*this->store_, role, RoleName(role));
+    auto key = app::CreateAccessKey(*this->store_, role, app::RoleName(role));
     ASSERT_TRUE(key.ok());
     ids.insert(key->id);
   }
-  auto keys = ListAccessKeys(*this->store_);
+  auto keys = app::ListAccessKeys(*this->store_);
   ASSERT_TRUE(keys.ok());
   ASSERT_EQ(keys->size(), 3u);
   std::vector<std::string> listed;
@@ -67,22 +67,22 @@ TYPED_TEST(AccessKeysTest, ListsEveryKeyById) {
 }
 
 TYPED_TEST(AccessKeysTest, RevokingErasesTheSecretAndKeepsTheRow) {
-  auto key = CreateAccessKey(*this->store_, Role::kOperator, "ops");
+  auto key = app::CreateAccessKey(*this->store_, Role::kOperator, "ops");
   ASSERT_TRUE(key.ok());
   this->clock_.Advance(5000);
-  auto revoked = RevokeAccessKey(*this->store_, key->id);
+  auto revoked = app::RevokeAccessKey(*this->store_, key->id);
   ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
   EXPECT_FALSE(revoked->active());
   EXPECT_EQ(revoked->revoked_at, this->clock_.Now());
-  auto keys = ListAccessKeys(*this->store_);
+  auto keys = app::ListAccessKeys(*this->store_);
   ASSERT_TRUE(keys.ok() && keys->size() == 1);
   EXPECT_EQ((*keys)[0].secret, "");
   EXPECT_EQ((*keys)[0].name, "ops");
   EXPECT_FALSE((*keys)[0].active());
 
-  auto again = RevokeAccessKey(*this->store_, key->id);
+  auto again = app::RevokeAccessKey(*this->store_, key->id);
   EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
-  auto missing = RevokeAccessKey(*this->store_, "GRVKNOPE");
+  auto missing = app::RevokeAccessKey(*this->store_, "GRVKNOPE");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_NE(missing.status().message().find("GRVKNOPE"), std::string::npos);
 }
@@ -91,7 +91,7 @@ TYPED_TEST(AccessKeysTest, RevokingErasesTheSecretAndKeepsTheRow) {
 TYPED_TEST(AccessKeysTest, StoreKeySourceSeesNewKeysAtOnceAndRevocationsWithinMaxAge) {
   StoreKeySource source(this->store_.get(), &this->clock_, 500);
   auto other = this->Open();  // Another process's connection.
-  auto key = CreateAccessKey(*other, Role::kViewer, "v");
+  auto key = app::CreateAccessKey(*other, Role::kViewer, "v");
   ASSERT_TRUE(key.ok());
   auto found = source.FindById(key->id);
   ASSERT_TRUE(found.ok() && found->has_value());
@@ -100,17 +100,17 @@ TYPED_TEST(AccessKeysTest, StoreKeySourceSeesNewKeysAtOnceAndRevocationsWithinMa
   EXPECT_EQ((*by_secret)->id, key->id);
 
   this->clock_.Advance(30);
-  auto late = CreateAccessKey(*other, Role::kViewer, "late");  // Not yet in the copy: a miss reloads.
+  auto late = app::CreateAccessKey(*other, Role::kViewer, "late");  // Not yet in the copy: a miss reloads.
   ASSERT_TRUE(late.ok());
   found = source.FindById(late->id);
   ASSERT_TRUE(found.ok() && found->has_value());
-  auto at_once = CreateAccessKey(*other, Role::kViewer, "at-once");  // Within the miss window: looked up by id.
+  auto at_once = app::CreateAccessKey(*other, Role::kViewer, "at-once");  // Within the miss window: looked up by id.
   ASSERT_TRUE(at_once.ok());
   found = source.FindById(at_once->id);
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ((*found)->secret, at_once->secret);
 
-  ASSERT_TRUE(RevokeAccessKey(*other, key->id).ok());
+  ASSERT_TRUE(app::RevokeAccessKey(*other, key->id).ok());
   this->clock_.Advance(499);
   found = source.FindById(key->id);
   ASSERT_TRUE(found.ok());
@@ -123,14 +123,14 @@ TYPED_TEST(AccessKeysTest, StoreKeySourceSeesNewKeysAtOnceAndRevocationsWithinMa
 }
 
 TYPED_TEST(AccessKeysTest, TheStepsKeyIsMadeOnceAndIsNotTheFirstKey) {
-  auto first = EnsureAccessKey(*this->store_, Role::kOperator, kStepKeyName);
+  auto first = app::EnsureAccessKey(*this->store_, Role::kOperator, app::kStepKeyName);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  auto again = EnsureAccessKey(*this->store_, Role::kOperator, kStepKeyName);
+  auto again = app::EnsureAccessKey(*this->store_, Role::kOperator, app::kStepKeyName);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->id, first->id);
   EXPECT_EQ(again->secret, first->secret);
-  ASSERT_TRUE(RevokeAccessKey(*this->store_, first->id).ok());
-  auto replaced = EnsureAccessKey(*this->store_, Role::kOperator, kStepKeyName);
+  ASSERT_TRUE(app::RevokeAccessKey(*this->store_, first->id).ok());
+  auto replaced = app::EnsureAccessKey(*this->store_, Role::kOperator, app::kStepKeyName);
   ASSERT_TRUE(replaced.ok());
   EXPECT_NE(replaced->id, first->id);
 

@@ -50,16 +50,16 @@ std::string SecretsExposureWarning(const fs::path& home) {
 Result<std::optional<AccessKey>> EnsureAdminKey(store::MetadataStore& store, const fs::path& home) {
   TimeMs now = store.clock()->Now();
   auto created = store::TransactValue(store, [&](store::StoreTransaction& txn) -> Result<std::optional<AccessKey>> {
-    ASSIGN_OR_RETURN(std::vector<AccessKey> keys, ListAccessKeys(txn));
+    ASSIGN_OR_RETURN(std::vector<AccessKey> keys, app::ListAccessKeys(txn));
     for (const AccessKey& key : keys) {
-      if (key.active() && key.name != kStepKeyName) return std::optional<AccessKey>();
+      if (key.active() && key.name != app::kStepKeyName) return std::optional<AccessKey>();
     }
-    ASSIGN_OR_RETURN(AccessKey key, CreateAccessKey(txn, Role::kAdmin, "admin", now));
+    ASSIGN_OR_RETURN(AccessKey key, app::CreateAccessKey(txn, Role::kAdmin, app::kAdminKeyName, now));
     return std::optional<AccessKey>(std::move(key));
   });
   if (!created.ok() || !created->has_value()) return created;
   const AccessKey& key = **created;
-  Json file = {{"access_key_id", key.id}, {"secret_access_key", key.secret}, {"role", RoleName(key.role)},
+  Json file = {{"access_key_id", key.id}, {"secret_access_key", key.secret}, {"role", app::RoleName(key.role)},
                {"name", key.name}};
   RETURN_IF_ERROR(WritePrivateFile(AdminKeyPath(home), file.dump(2) + "\n"));
   return created;

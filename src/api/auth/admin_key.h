@@ -1,17 +1,21 @@
 #pragma once
 
 // A server's first start: a data folder without an active access key (other
-// than the pipeline steps' own, kStepKeyName) gets an admin key, written where only the folder's owner can read it, so the first
+// than the pipeline steps' own, app::kStepKeyName) gets an admin key, written where only the folder's owner can read it, so the first
 // client can be set up without another command.
 #include <filesystem>
 #include <optional>
 #include <string>
 
-#include "api/auth/access_keys.h"
+#include "app/access_keys.h"
 #include "common/status.h"
 #include "store/metadata_store.h"
 
 namespace grove::api::auth {
+
+// The key rules live in app/ (access_keys.h), below every interface that checks them.
+using app::AccessKey;
+using app::Role;
 
 // <home>/admin-key.json: {"access_key_id", "secret_access_key", "role", "name"}.
 std::filesystem::path AdminKeyPath(const std::filesystem::path& home);

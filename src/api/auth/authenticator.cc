@@ -93,7 +93,7 @@ Result<std::optional<AccessKey>> StoreKeySource::Find(const std::string& key, bo
   // An id the cache does not know may be a key created since it was loaded:
   // look it up (one indexed row), so a new key works at once.
   ASSIGN_OR_RETURN(std::optional<AccessKey> found, store::ReadValue(*store_, [&](store::StoreReader& rows) {
-                     return FindAccessKey(rows, key);
+                     return app::FindAccessKey(rows, key);
                    }));
   if (!found || !found->active() || found->secret.empty()) return std::optional<AccessKey>();
   by_id_[found->id] = keys_.size();
@@ -103,7 +103,7 @@ Result<std::optional<AccessKey>> StoreKeySource::Find(const std::string& key, bo
 }
 
 Status StoreKeySource::Reload(TimeMs now) {
-  ASSIGN_OR_RETURN(std::vector<AccessKey> keys, ListAccessKeys(*store_));
+  ASSIGN_OR_RETURN(std::vector<AccessKey> keys, app::ListAccessKeys(*store_));
   keys_.clear();
   by_id_.clear();
   by_secret_.clear();

@@ -13,13 +13,17 @@
 #include <utility>
 #include <vector>
 
-#include "api/auth/access_keys.h"
-#include "api/auth/role.h"
+#include "app/access_keys.h"
+#include "app/role.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "store/metadata_store.h"
 
 namespace grove::api::auth {
+
+// The key rules live in app/ (access_keys.h), below every interface that checks them.
+using app::AccessKey;
+using app::Role;
 
 // A request as the authenticator needs it (free of any HTTP library). The
 // views must outlive the Authenticate call.

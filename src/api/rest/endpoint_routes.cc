@@ -11,7 +11,6 @@ namespace grove::api::rest {
 namespace {
 
 std::string Name(const HttpRequest& request) { return std::string(request.PathParam("name")); }
-std::string By(const HttpRequest& request) { return request.identity.empty() ? "anonymous" : request.identity; }
 
 Result<Json> Create(app::Endpoints endpoints, const HttpRequest& request) {
   ASSIGN_OR_RETURN(Json body, BodyObject(request));
@@ -23,7 +22,7 @@ Result<Json> Create(app::Endpoints endpoints, const HttpRequest& request) {
   ASSIGN_OR_RETURN(spec.deploy, fields.OptionalStrings("deploy"));
   ASSIGN_OR_RETURN(spec.capture_percent, fields.OptionalNumber("capture_percent", 0, 100));
   ASSIGN_OR_RETURN(spec.comment, fields.OptionalString("comment"));
-  spec.by = By(request);
+  spec.by = CallerName(request);
   return app::ViewOf(endpoints.Create(spec));
 }
 
@@ -32,13 +31,13 @@ Result<Json> Deploy(app::Endpoints endpoints, const HttpRequest& request) {
   Fields fields(body);
   ASSIGN_OR_RETURN(std::string version, fields.String("version"));
   ASSIGN_OR_RETURN(std::string comment, fields.OptionalString("comment"));
-  return app::ViewOf(endpoints.Deploy(Name(request), version, By(request), comment));
+  return app::ViewOf(endpoints.Deploy(Name(request), version, CallerName(request), comment));
 }
 
 Result<Json> Undeploy(app::Endpoints endpoints, const HttpRequest& request) {
   ASSIGN_OR_RETURN(Json body, BodyObject(request));
   ASSIGN_OR_RETURN(std::string group, Fields(body).String("group"));
-  return app::ViewOf(endpoints.Undeploy(Name(request), group, By(request)));
+  return app::ViewOf(endpoints.Undeploy(Name(request), group, CallerName(request)));
 }
 
 // The sample is an invocation body ({"instances": [...]} or {"data": "<csv>"}).
@@ -57,7 +56,7 @@ Result<Json> Promote(app::Endpoints endpoints, const HttpRequest& request) {
   ASSIGN_OR_RETURN(promotion.require_capture, fields.OptionalBool("require_capture"));
   ASSIGN_OR_RETURN(promotion.capture_percent, fields.OptionalNumber("capture_percent", 0, 100));
   ASSIGN_OR_RETURN(promotion.comment, fields.OptionalString("comment"));
-  promotion.by = By(request);
+  promotion.by = CallerName(request);
   ASSIGN_OR_RETURN(store::PromotionRecord record, endpoints.Promote(promotion));
   return app::ToJson(record);
 }

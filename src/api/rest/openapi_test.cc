@@ -62,8 +62,8 @@ TEST(OpenApiTest, StatesTheRoleAccessControlAsks) {
         HttpRequest request;
         request.method = Upper(method);
         request.path = sent;
-        std::optional<auth::Role> role = DefaultRequiredRole(request);
-        EXPECT_EQ(role ? std::string(auth::RoleName(*role)) : "none", operation["x-grove-role"])
+        std::optional<app::Role> role = DefaultRequiredRole(request);
+        EXPECT_EQ(role ? std::string(app::RoleName(*role)) : "none", operation["x-grove-role"])
             << request.method << " " << sent;
       }
     }

@@ -22,7 +22,7 @@ Result<Json> ChangeApproval(app::Home* home, const HttpRequest& request, bool ap
   ASSIGN_OR_RETURN(std::string ref, VersionRef(request));
   ASSIGN_OR_RETURN(Json body, BodyObject(request));
   ASSIGN_OR_RETURN(std::string comment, Fields(body).OptionalString("comment"));
-  const std::string by = request.identity.empty() ? "anonymous" : request.identity;
+  const std::string by = CallerName(request);
   app::ModelRegistry registry(*home);
   return app::ViewOf(approve ? registry.Approve(ref, comment, by) : registry.Reject(ref, comment, by));
 }

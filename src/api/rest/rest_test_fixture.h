@@ -11,7 +11,7 @@
 #include <string>
 
 #include "api/access_control.h"
-#include "api/auth/access_keys.h"
+#include "app/access_keys.h"
 #include "api/auth/authenticator.h"
 #include "api/http_server.h"
 #include "api/http_test_client.h"
@@ -29,11 +29,11 @@ class RestTest : public app::testing::AppTest {
     service_ = std::make_unique<serving::EndpointService>(home_->metadata(), home_->artifacts(),
                                                           serving::ModelCacheOptions{});
     ASSERT_TRUE(service_->Refresh().ok());
-    for (auth::Role role : {auth::Role::kViewer, auth::Role::kOperator, auth::Role::kApprover, auth::Role::kAdmin}) {
-      std::string name = std::string(auth::RoleName(role)) + "-key";
-      auto key = auth::CreateAccessKey(*home_->metadata(), role, name);
+    for (app::Role role : {app::Role::kViewer, app::Role::kOperator, app::Role::kApprover, app::Role::kAdmin}) {
+      std::string name = std::string(app::RoleName(role)) + "-key";
+      auto key = app::CreateAccessKey(*home_->metadata(), role, name);
       ASSERT_TRUE(key.ok()) << key.status().ToString();
-      secrets_[std::string(auth::RoleName(role))] = key->secret;
+      secrets_[std::string(app::RoleName(role))] = key->secret;
     }
     RestContext context;
     context.home = home_.get();

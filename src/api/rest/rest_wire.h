@@ -38,6 +38,12 @@ Json Page(const Json& all, const PageRequest& page);
 // with the parser's byte offset for malformed JSON, or when it is not an object.
 Result<Json> BodyObject(const HttpRequest& request);
 
+// Who the caller is, recorded with what it changes: its key's name, or
+// "anonymous" when the server runs without --auth.
+inline std::string CallerName(const HttpRequest& request) {
+  return request.identity.empty() ? "anonymous" : request.identity;
+}
+
 // Members of a request body, read by type. Errors are InvalidArgument naming
 // the field and what it must be. Optional ones, when absent or null, give "",
 // false, `min`, [] or {}.

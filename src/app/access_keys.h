@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "api/auth/role.h"
+#include "app/role.h"
 #include "common/clock.h"
 #include "common/json.h"
 #include "common/status.h"
 #include "store/metadata_store.h"
 
-namespace grove::api::auth {
+namespace grove::app {
 
 inline constexpr char kAccessKeyKind[] = "access-key";
 // Key ids are "GRVK" and 16 characters of A-Z2-7 (20 in all, like AWS's "AKIA..." ids).
@@ -48,6 +48,8 @@ Result<AccessKey> CreateAccessKey(store::MetadataStore& store, Role role, const 
 // The name of the operator key a data folder's pipeline steps use for their
 // own S3 calls (a SageMaker Processing script's boto3), made once.
 inline constexpr const char* kStepKeyName = "pipeline-steps";
+// The name of the admin key a server makes on its first start (api/auth/admin_key.h).
+inline constexpr const char* kAdminKeyName = "admin";
 
 // The active key named `name` with `role` (the first by id), created when there is none.
 Result<AccessKey> EnsureAccessKey(store::MetadataStore& store, Role role, const std::string& name);
@@ -63,6 +65,8 @@ Result<std::vector<AccessKey>> ListAccessKeys(store::MetadataStore& store);
 // then on; the row stays, so the identity it recorded can still be looked up.
 // NotFound when there is no such key; FailedPrecondition when it is revoked already.
 Result<AccessKey> RevokeAccessKey(store::StoreTransaction& txn, const std::string& id, TimeMs now);
+// Gives active key `id` another role (grove apply). NotFound or FailedPrecondition as RevokeAccessKey.
+Result<AccessKey> SetAccessKeyRole(store::StoreTransaction& txn, const std::string& id, Role role);
 Result<AccessKey> RevokeAccessKey(store::MetadataStore& store, const std::string& id);
 
 // A key as `key list --json` and GET /api/v1/keys show it, never with its secret:
@@ -76,4 +80,4 @@ Json NewKeyJson(const AccessKey& key);
 // system's cryptographic generator. Internal error when it fails.
 Result<std::string> RandomString(size_t count, std::string_view alphabet);
 
-}  // namespace grove::api::auth
+}  // namespace grove::app

@@ -1,8 +1,8 @@
-#include "api/auth/access_keys.h"
+#include "app/access_keys.h"
 
 #include <openssl/rand.h>
 
-namespace grove::api::auth {
+namespace grove::app {
 
 namespace {
 
@@ -114,14 +114,30 @@ Result<std::vector<AccessKey>> ListAccessKeys(store::MetadataStore& store) {
   return store::ReadValue(store, [](store::StoreReader& rows) { return ListAccessKeys(rows); });
 }
 
-Result<AccessKey> RevokeAccessKey(store::StoreTransaction& txn, const std::string& id, TimeMs now) {
-  ASSIGN_OR_RETURN(std::optional<AccessKey> key, FindAccessKey(txn, id));
+namespace {
+
+Result<AccessKey> FindActiveKey(store::StoreReader& rows, const std::string& id) {
+  ASSIGN_OR_RETURN(std::optional<AccessKey> key, FindAccessKey(rows, id));
   if (!key) return Status::NotFound("no access key '" + id + "' (grove key list shows them)");
   if (!key->active()) return Status::FailedPrecondition("access key '" + id + "' is revoked already");
-  key->secret.clear();
-  key->revoked_at = now;
-  RETURN_IF_ERROR(txn.PutResource(ToResource(*key)));
   return *key;
+}
+
+}  // namespace
+
+Result<AccessKey> SetAccessKeyRole(store::StoreTransaction& txn, const std::string& id, Role role) {
+  ASSIGN_OR_RETURN(AccessKey key, FindActiveKey(txn, id));
+  key.role = role;
+  RETURN_IF_ERROR(txn.PutResource(ToResource(key)));
+  return key;
+}
+
+Result<AccessKey> RevokeAccessKey(store::StoreTransaction& txn, const std::string& id, TimeMs now) {
+  ASSIGN_OR_RETURN(AccessKey key, FindActiveKey(txn, id));
+  key.secret.clear();
+  key.revoked_at = now;
+  RETURN_IF_ERROR(txn.PutResource(ToResource(key)));
+  return key;
 }
 
 Result<AccessKey> RevokeAccessKey(store::MetadataStore& store, const std::string& id) {
@@ -144,4 +160,4 @@ Json NewKeyJson(const AccessKey& key) {
           {"name", key.name}};
 }
 
-}  // namespace grove::api::auth
+}  // namespace grove::app

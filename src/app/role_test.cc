@@ -1,8 +1,8 @@
-#include "api/auth/role.h"
+#include "app/role.h"
 
 #include <gtest/gtest.h>
 
-namespace grove::api::auth {
+namespace grove::app {
 namespace {
 
 TEST(Role, NamesRoundTripAndRolesAreOrdered) {
@@ -18,4 +18,4 @@ TEST(Role, NamesRoundTripAndRolesAreOrdered) {
 }
 
 }  // namespace
-}  // namespace grove::api::auth
+}  // namespace grove::app

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace grove::api::auth {
+namespace grove::app {
 
 enum class Role {
   kViewer,    // Read: describe, list, get, download.
@@ -24,4 +24,4 @@ inline bool Allows(Role held, Role needed) { return static_cast<int>(held) >= st
 // "viewer, operator, approver, admin": for messages.
 std::string RoleNames();
 
-}  // namespace grove::api::auth
+}  // namespace grove::app

@@ -1,6 +1,6 @@
-#include "api/auth/role.h"
+#include "app/role.h"
 
-namespace grove::api::auth {
+namespace grove::app {
 
 namespace {
 constexpr Role kRoles[] = {Role::kViewer, Role::kOperator, Role::kApprover, Role::kAdmin};
@@ -29,4 +29,4 @@ std::string RoleNames() {
   return out;
 }
 
-}  // namespace grove::api::auth
+}  // namespace grove::app
