@@ -156,8 +156,11 @@ Result<std::optional<ServerEvent>> HttpClient::ReadEvent(
       }
       c.stream.expires_after(deadline ? std::min<std::chrono::steady_clock::duration>(kEventTimeout, *deadline - now)
                                       : std::chrono::steady_clock::duration(kEventTimeout));
+      // Asynchronous, since tcp_stream's timeouts apply to asynchronous operations only.
       beast::error_code error;
-      http::read_some(c.stream, c.buffer, *c.parser, error);
+      http::async_read_some(c.stream, c.buffer, *c.parser, [&error](beast::error_code ec, size_t) { error = ec; });
+      c.context.restart();
+      c.context.run();
       if (error == beast::error::timeout && deadline && std::chrono::steady_clock::now() >= *deadline) {
         events_.reset();
         return std::optional<ServerEvent>();
