@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build demo test bench clean
+.PHONY: all setup configure build demo test bench clean package
 
 all: build
 
@@ -29,6 +29,11 @@ bench: configure
 	@scripts/setup.sh --bench
 	cmake --build $(BUILD) -j $(JOBS)
 	scripts/bench.sh $(BUILD)
+
+# A .deb of the grove binary, docs and examples (CPack; docs/deployment.md, "CI/CD"). Builds grove only.
+package: configure
+	cmake --build $(BUILD) -j $(JOBS) --target grove
+	cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD)

@@ -224,7 +224,7 @@ TEST_F(ErrorsE2ETest, StopFromAnotherProcessStopsARunningExecution) {
   EXPECT_TRUE(WaitUntil([&] { return ProcessGone(script_pid_) && ProcessGone(child_pid_); },
                         std::chrono::milliseconds(3000)))
       << "the script or its child still runs 3 s after the stop";
-  EXPECT_EQ(WaitGrove(pid), 1);
+  EXPECT_EQ(WaitGrove(pid), 4);  // Stopped: exit 4 (was 1 before exit codes told them apart).
   auto shown = Grove({"execution", "show", id, "--json"}).json();
   EXPECT_EQ(shown["status"], "Stopped");
   auto steps = Grove({"execution", "steps", id, "--json"}).json();

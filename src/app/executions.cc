@@ -103,6 +103,24 @@ Result<StartedExecution> Executions::Retry(const std::string& id) {
   return StartedExecution{started, def.name, failed.version};
 }
 
+Result<StartedExecution> Executions::Rerun(const std::string& id, const RerunRequest& request) {
+  if (executor_ == nullptr) return Status::Internal("Executions::Rerun without an executor");
+  ASSIGN_OR_RETURN(store::ExecutionRecord source, Describe(id));
+  if (source.status == store::kExecuting || source.status == store::kStopping) {
+    return Status::FailedPrecondition("execution " + id + " is " + source.status +
+                                      "; re-run steps of an execution that has ended (grove execution wait " + id + ")");
+  }
+  ASSIGN_OR_RETURN(PipelineDescription stored, Pipelines(home_).Describe(source.pipeline, source.version));
+  ASSIGN_OR_RETURN(pipeline::Definition def, Pipelines::Parse(stored.definition));
+  Json values = source.parameters.is_object() ? source.parameters : Json::object();
+  for (const auto& [name, text] : request.parameters) values[name] = text;  // Text: coerced as on the command line.
+  ASSIGN_OR_RETURN(values, pipeline::CoerceParameters(def, values));
+  ASSIGN_OR_RETURN(std::vector<store::StepRunRecord> runs, home_.metadata()->ListStepRuns(id));
+  pipeline::Selection selection{id, request.steps, request.downstream};
+  ASSIGN_OR_RETURN(std::string started, executor_->Rerun(def, source.version, values, selection, runs));
+  return StartedExecution{started, def.name, source.version};
+}
+
 Result<store::ExecutionRecord> Executions::Wait(const std::string& id) {
   if (executor_ == nullptr) return Status::Internal("Executions::Wait without an executor");
   return executor_->Wait(id);

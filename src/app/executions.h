@@ -25,6 +25,14 @@ struct StartedExecution {
   int version = 0;
 };
 
+// A selective re-run (Executions::Rerun).
+struct RerunRequest {
+  std::vector<std::string> steps;  // The steps that run again (as written in the definition).
+  bool downstream = false;         // Also every step that depends on them.
+  // Name -> text, as on the command line: override the source's values.
+  std::map<std::string, std::string> parameters;
+};
+
 // Which executions to list, newest first.
 struct ExecutionQuery {
   std::string pipeline;  // Empty: every pipeline; else it must exist (NotFound).
@@ -101,6 +109,16 @@ class Executions {
   // that are never cached, like RegisterModel, run again). FailedPrecondition
   // for an execution that has not ended, or that succeeded. REQUIRES: an executor.
   Result<StartedExecution> Retry(const std::string& id);
+  // Re-runs chosen steps of an ended execution (SageMaker's
+  // SelectiveExecutionConfig): a new execution of the same definition version,
+  // with the source's parameters overridden by the request's, in which only
+  // the chosen steps (and with `downstream` what depends on them) run; the
+  // others are reused from the source (pipeline::Executor::Rerun, which records
+  // them with the source as their cache-hit source and "reused_from").
+  // FailedPrecondition for a running source, or naming a step the chosen ones
+  // need that did not succeed there; InvalidArgument for an unknown step or
+  // parameter. REQUIRES: an executor.
+  Result<StartedExecution> Rerun(const std::string& id, const RerunRequest& request);
   // Blocks until an execution started by this executor ends; its final record.
   Result<store::ExecutionRecord> Wait(const std::string& id);
 

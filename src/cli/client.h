@@ -5,6 +5,7 @@
 // JSON whether it came from the data folder (the local client, over app/) or
 // from a server (the remote client, over the REST API, when GROVE_URL is
 // set), so both print the same and exit the same.
+#include <chrono>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -39,6 +40,8 @@ class Client {
   // server's event stream; the local one waits half a second).
   virtual Status Watch(const std::string& id) = 0;
   virtual Status WaitForChange() = 0;
+  // As WaitForChange, but returns after `at_most` at the latest, changed or not.
+  virtual Status WaitForChangeWithin(std::chrono::milliseconds at_most) = 0;
 
   virtual Result<Json> ListModelGroups() = 0;
   virtual Result<Json> ListModelVersions(const std::string& group) = 0;

@@ -1,6 +1,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <functional>
 #include <map>
 
 #include "app/executions.h"
@@ -8,6 +9,7 @@
 #include "cli/bind.h"
 #include "cli/client.h"
 #include "cli/commands.h"
+#include "cli/execution_wait.h"
 #include "cli/output.h"
 #include "cli/trials_command.h"
 #include "pipeline/item_template.h"
@@ -18,6 +20,10 @@ namespace {
 
 struct ExecutionArgs {
   std::string id;
+  std::string timeout;  // start, wait, retry, rerun: how long to wait (ParseTimeout; empty: no limit).
+  bool wait = true;     // start: --no-wait prints the id and returns (through a server).
+  std::vector<std::string> steps;  // rerun: the steps that run again.
+  bool downstream = false;         // rerun: and what depends on them.
   std::vector<std::string> parameters;  // start: Name=Value.
   std::string step;
   std::string pipeline;
@@ -43,16 +49,6 @@ int ListExecutions(const GlobalOptions& global, const ExecutionArgs& args) {
   }
   PrintTable(std::cout, {"EXECUTION", "PIPELINE", "VERSION", "STATUS", "STARTED", "DURATION", "PARAMETERS"}, rows);
   return kExitOk;
-}
-
-void PrintExecution(const Json& e) {
-  std::cout << "execution   " << e["id"].get<std::string>() << "\npipeline    " << e["pipeline"].get<std::string>()
-            << " v" << e["version"].dump() << "\nstatus      " << e["status"].get<std::string>() << "\nstarted     "
-            << FormatTime(e["started_at"]) << "\nduration    " << FormatDuration(e["duration_ms"])
-            << "\nparameters  " << e["parameters"].dump() << "\n";
-  if (!e["failure_reason"].get<std::string>().empty()) {
-    std::cout << "reason      " << e["failure_reason"].get<std::string>() << "\n";
-  }
 }
 
 int ShowExecution(const GlobalOptions& global, const ExecutionArgs& args) {
@@ -87,7 +83,7 @@ void PrintSteps(const Json& runs, const std::string& item, bool all) {
   auto row = [](const Json& r) -> std::vector<std::string> {
     std::string source = r["cache_hit_source"];
     return {r["step"], r["type"], r["status"], r["attempts"].dump(), FormatDuration(r["duration_ms"]),
-            source.empty() ? "-" : "hit:" + source, OutputsText(r["outputs"]), r["failure_reason"]};
+            source.empty() ? "-" : (r["metadata"].contains("reused_from") ? "reused:" : "hit:") + source, OutputsText(r["outputs"]), r["failure_reason"]};
   };
   size_t item_rows = 0;
   for (const Json& r : runs) item_rows += !pipeline::SplitItemStepName(r["step"].get<std::string>()).first.empty();
@@ -134,10 +130,6 @@ void PrintSteps(const Json& runs, const std::string& item, bool all) {
   }
 }
 
-bool Running(const Json& execution) {
-  return execution["status"] == store::kExecuting || execution["status"] == store::kStopping;
-}
-
 // With --follow, prints again whenever something changes (through a server:
 // at each of the execution's events) until the execution ends.
 int ExecutionSteps(const GlobalOptions& global, const ExecutionArgs& args) {
@@ -157,42 +149,62 @@ int ExecutionSteps(const GlobalOptions& global, const ExecutionArgs& args) {
       std::cout << "execution " << (*e)["id"].get<std::string>() << "  " << (*e)["status"].get<std::string>() << "\n";
       PrintSteps(*runs, args.item, args.all);
     }
-    if (!args.follow || !Running(*e)) return kExitOk;
+    if (!args.follow || !IsRunning(*e)) return kExitOk;
     if (Status s = (*client)->WaitForChange(); !s.ok()) return ReportError(s);
     std::cout << "\n";
   }
 }
 
-// Starts the latest stored version of a pipeline and waits for its end: exit 0
-// when it succeeds, 1 when not.
-int StartExecution(const GlobalOptions& global, const ExecutionArgs& args) {
+// The parsed --timeout; 0 when not given.
+Result<std::chrono::milliseconds> TimeoutOf(const ExecutionArgs& args) {
+  if (args.timeout.empty()) return std::chrono::milliseconds(0);
+  return ParseTimeout(args.timeout);
+}
+
+Result<std::map<std::string, std::string>> ParametersOf(const ExecutionArgs& args) {
   std::map<std::string, std::string> parameters;
   for (const std::string& p : args.parameters) {
     size_t eq = p.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return ReportError(Status::InvalidArgument("-p '" + p + "': expected Name=Value"));
-    }
+    if (eq == std::string::npos || eq == 0) return Status::InvalidArgument("-p '" + p + "': expected Name=Value");
     parameters[p.substr(0, eq)] = p.substr(eq + 1);
+  }
+  return parameters;
+}
+
+// Starts the latest stored version of a pipeline and waits for its end (exit
+// codes: execution_wait.h); with --no-wait (through a server) prints its id.
+// On a data folder the execution runs in this process: a timeout stops it.
+int StartExecution(const GlobalOptions& global, const ExecutionArgs& args) {
+  auto parameters = ParametersOf(args);
+  if (!parameters.ok()) return ReportError(parameters.status());
+  auto timeout = TimeoutOf(args);
+  if (!timeout.ok()) return ReportError(timeout.status());
+  const bool remote = !ServerUrl(global).empty();
+  if (!args.wait && !remote) {
+    return ReportError(Status::InvalidArgument(
+        "--no-wait needs a server (GROVE_URL): on a data folder the execution runs in this command's process"));
   }
   auto client = OpenClient(global);
   if (!client.ok()) return ReportError(client.status());
-  auto started = (*client)->StartExecution(args.pipeline, parameters);
+  auto started = (*client)->StartExecution(args.pipeline, *parameters);
   if (!started.ok()) return ReportError(started.status());
   const std::string id = (*started)["id"];
-  if (Status s = (*client)->Watch(id); !s.ok()) return ReportError(s);
+  if (!args.wait) {
+    if (global.json) PrintJson(std::cout, *started);
+    else std::cout << id << "\n";
+    return kExitOk;
+  }
   if (!global.json) std::cout << "execution " << id << " started\n" << std::flush;
-  Result<Json> e = (*client)->DescribeExecution(id);
-  while (e.ok() && Running(*e)) {
-    if (Status s = (*client)->WaitForChange(); !s.ok()) return ReportError(s);
-    e = (*client)->DescribeExecution(id);
-  }
-  if (!e.ok()) return ReportError(e.status());
-  if (global.json) {
-    PrintJson(std::cout, *e);
-  } else {
-    PrintExecution(*e);
-  }
-  return (*e)["status"] == store::kSucceeded ? kExitOk : kExitFailed;
+  return WaitAndReport(global, **client, id, *timeout, /*runs_here=*/!remote);  // Here: the client's end stops it.
+}
+
+// Waits for an execution that runs elsewhere (a server, another command) to end.
+int WaitExecution(const GlobalOptions& global, const ExecutionArgs& args) {
+  auto timeout = TimeoutOf(args);
+  if (!timeout.ok()) return ReportError(timeout.status());
+  auto client = OpenClient(global);
+  if (!client.ok()) return ReportError(client.status());
+  return WaitAndReport(global, **client, args.id, *timeout, /*runs_here=*/false);
 }
 
 int ExecutionLogs(const GlobalOptions& global, const ExecutionArgs& args) {
@@ -228,25 +240,60 @@ int ExecutionOutputs(const GlobalOptions& global, const ExecutionArgs& args) {
 
 int Trials(const GlobalOptions& global, const ExecutionArgs& args) { return ExecutionTrials(global, args.id, args.step); }
 
-// Retries a failed execution here and waits for the retry: exit 0 when it succeeds, 1 when not.
-int RetryExecution(const GlobalOptions& global, const ExecutionArgs& args) {
+// Waits here for `started`, which `executions` runs (WaitHere), and prints it as "execution X (<what>) ...".
+int WaitAndPrintHere(const GlobalOptions& global, app::Executions& executions, const std::string& started,
+                     const std::string& what, const ExecutionArgs& args) {
+  auto timeout = TimeoutOf(args);
+  if (!timeout.ok()) return ReportError(timeout.status());
+  auto ended = WaitHere(executions, started, *timeout);
+  if (!ended.ok()) return ReportError(ended.status());
+  const store::ExecutionRecord& result = ended->record;
+  if (global.json) {
+    PrintJson(std::cout, app::ToJson(result));
+  } else {
+    std::cout << "execution " << result.id << " (" << what << ") " << result.status << " in "
+              << FormatDuration(result.started_at, result.ended_at) << "\n";
+    if (!result.failure_reason.empty()) std::cout << "  reason: " << result.failure_reason << "\n";
+  }
+  return ended->exit_code;
+}
+
+// Opens the data folder with an executor, starts an execution there with `start` and waits for it here.
+int StartHere(const GlobalOptions& global, const ExecutionArgs& args, const std::string& what,
+              const std::function<Result<app::StartedExecution>(app::Executions&)>& start) {
   auto home = OpenHome(global);
   if (!home.ok()) return ReportError(home.status());
   auto executor = (*home)->NewExecutor(0);
   if (!executor.ok()) return ReportError(executor.status());
   app::Executions executions(**home, executor->get());
-  auto started = executions.Retry(args.id);
+  auto started = start(executions);
   if (!started.ok()) return ReportError(started.status());
-  auto result = executions.Wait(started->id);
-  if (!result.ok()) return ReportError(result.status());
-  if (global.json) {
-    PrintJson(std::cout, app::ToJson(*result));
-  } else {
-    std::cout << "execution " << result->id << " (retry of " << args.id << ") " << result->status << " in "
-              << FormatDuration(result->started_at, result->ended_at) << "\n";
-    if (!result->failure_reason.empty()) std::cout << "  reason: " << result->failure_reason << "\n";
+  if (!global.json) std::cout << "execution " << started->id << " started (" << what << ")\n" << std::flush;
+  return WaitAndPrintHere(global, executions, started->id, what, args);
+}
+
+// Retries a failed execution here and waits for the retry.
+int RetryExecution(const GlobalOptions& global, const ExecutionArgs& args) {
+  return StartHere(global, args, "retry of " + args.id,
+                   [&](app::Executions& executions) { return executions.Retry(args.id); });
+}
+
+// Re-runs chosen steps of an ended execution here (Executions::Rerun) and waits for it.
+int RerunExecution(const GlobalOptions& global, const ExecutionArgs& args) {
+  app::RerunRequest request;
+  for (const std::string& list : args.steps) {
+    for (size_t at = 0; at <= list.size();) {
+      size_t comma = std::min(list.find(',', at), list.size());
+      if (comma > at) request.steps.push_back(list.substr(at, comma - at));
+      at = comma + 1;
+    }
   }
-  return result->status == store::kSucceeded ? kExitOk : kExitFailed;
+  request.downstream = args.downstream;
+  auto parameters = ParametersOf(args);
+  if (!parameters.ok()) return ReportError(parameters.status());
+  request.parameters = *parameters;
+  return StartHere(global, args, "re-run of " + args.id,
+                   [&](app::Executions& executions) { return executions.Rerun(args.id, request); });
 }
 
 int StopExecution(const GlobalOptions& global, const ExecutionArgs& args) {
@@ -275,7 +322,14 @@ void AddExecutionCommand(CLI::App& app, GlobalOptions& global, Action* action) {
       "start", "Start the latest stored version of a pipeline (grove pipeline create) and wait for its end");
   start->add_option("pipeline", args->pipeline, "Pipeline name")->required();
   start->add_option("-p,--param", args->parameters, "Parameter as Name=Value (repeatable)");
+  start->add_option("--timeout", args->timeout, "Give up waiting after this long, e.g. 30m (exit 5)");
+  start->add_flag("--wait,!--no-wait", args->wait,
+                  "Wait for the end (default); --no-wait prints the id and returns (through a server only)");
   bind(start, StartExecution);
+  CLI::App* wait = cmd->add_subcommand("wait", "Wait for an execution to end; the exit code says how (docs/cli.md)");
+  wait->add_option("id", args->id, "Execution id")->required();
+  wait->add_option("--timeout", args->timeout, "Give up after this long, e.g. 30m (exit 5; the execution goes on)");
+  bind(wait, WaitExecution);
   CLI::App* show = cmd->add_subcommand("show", "Show an execution");
   show->add_option("id", args->id, "Execution id")->required();
   bind(show, ShowExecution);
@@ -303,7 +357,16 @@ void AddExecutionCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   CLI::App* retry = cmd->add_subcommand(
       "retry", "Run a Failed or Stopped execution again from its failed step (what succeeded comes from the cache)");
   retry->add_option("id", args->id, "Execution id")->required();
+  retry->add_option("--timeout", args->timeout, "Stop the retry after this long, e.g. 30m (exit 5)");
   bind(retry, RetryExecution);
+  CLI::App* rerun = cmd->add_subcommand(
+      "rerun", "Run chosen steps of an ended execution again, reusing its outputs for the others (selective execution)");
+  rerun->add_option("id", args->id, "Execution id (the source: its outputs are reused)")->required();
+  rerun->add_option("--steps", args->steps, "The steps that run again, comma-separated: A,B")->required();
+  rerun->add_flag("--downstream", args->downstream, "Also run every step that depends on them");
+  rerun->add_option("-p,--param", args->parameters, "Parameter as Name=Value, overriding the source's (repeatable)");
+  rerun->add_option("--timeout", args->timeout, "Stop the re-run after this long, e.g. 30m (exit 5)");
+  bind(rerun, RerunExecution);
 }
 
 }  // namespace grove::cli

@@ -113,6 +113,16 @@ Status HttpClient::OpenEvents(const std::string& target) {
 }
 
 Result<ServerEvent> HttpClient::NextEvent() {
+  ASSIGN_OR_RETURN(std::optional<ServerEvent> event, ReadEvent(std::nullopt));
+  return std::move(*event);  // Without a deadline there is always one (or an error).
+}
+
+Result<std::optional<ServerEvent>> HttpClient::NextEventWithin(std::chrono::milliseconds at_most) {
+  return ReadEvent(std::chrono::steady_clock::now() + at_most);
+}
+
+Result<std::optional<ServerEvent>> HttpClient::ReadEvent(
+    std::optional<std::chrono::steady_clock::time_point> deadline) {
   if (!events_) return Status::FailedPrecondition("no event stream is open");
   Connection& c = *events_;
   try {
@@ -132,15 +142,30 @@ Result<ServerEvent> HttpClient::NextEvent() {
           if (line.rfind("event: ", 0) == 0) event.kind = line.substr(7);
           if (line.rfind("data: ", 0) == 0) event.data = line.substr(6);
         }
-        if (!event.id.empty()) return event;
+        if (!event.id.empty()) return std::optional<ServerEvent>(std::move(event));
       }
       if (c.consumed > 0) {
         body.erase(0, c.consumed);
         c.consumed = 0;
       }
       if (c.parser->is_done()) return Status::IOError("the server at " + base_url_ + " ended the event stream");
-      c.stream.expires_after(kEventTimeout);
-      http::read_some(c.stream, c.buffer, *c.parser);
+      auto now = std::chrono::steady_clock::now();
+      if (deadline && now >= *deadline) {
+        events_.reset();
+        return std::optional<ServerEvent>();
+      }
+      c.stream.expires_after(deadline ? std::min<std::chrono::steady_clock::duration>(kEventTimeout, *deadline - now)
+                                      : std::chrono::steady_clock::duration(kEventTimeout));
+      // Asynchronous, since tcp_stream's timeouts apply to asynchronous operations only.
+      beast::error_code error;
+      http::async_read_some(c.stream, c.buffer, *c.parser, [&error](beast::error_code ec, size_t) { error = ec; });
+      c.context.restart();
+      c.context.run();
+      if (error == beast::error::timeout && deadline && std::chrono::steady_clock::now() >= *deadline) {
+        events_.reset();
+        return std::optional<ServerEvent>();
+      }
+      if (error) throw beast::system_error(error);
     }
   } catch (const std::exception& e) {
     events_.reset();

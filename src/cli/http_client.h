@@ -2,7 +2,9 @@
 
 // A small blocking HTTP/1.1 client for the CLI's remote mode (GROVE_URL).
 // Boost.Beast stays inside http_client.cc, as it stays inside the server's.
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -41,11 +43,16 @@ class HttpClient {
   // (comments are skipped); IOError when the stream ends or fails.
   Status OpenEvents(const std::string& target);
   Result<ServerEvent> NextEvent();
+  // As NextEvent, but nullopt once `at_most` has passed without one; the
+  // stream is closed then (OpenEvents again to go on).
+  Result<std::optional<ServerEvent>> NextEventWithin(std::chrono::milliseconds at_most);
 
   const std::string& base_url() const { return base_url_; }
 
  private:
   struct Connection;
+  // NextEvent's loop; nullopt when `deadline` (if any) passed first.
+  Result<std::optional<ServerEvent>> ReadEvent(std::optional<std::chrono::steady_clock::time_point> deadline);
   HttpClient(std::string base_url, std::string host, std::string port, std::string secret);
 
   std::string base_url_, host_, port_, secret_;

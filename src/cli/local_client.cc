@@ -49,8 +49,9 @@ class LocalClient final : public Client {
     return app::ViewOf(app::Executions(*home_).Steps(id));
   }
   Status Watch(const std::string&) override { return Status::OK(); }
-  Status WaitForChange() override {
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  Status WaitForChange() override { return WaitForChangeWithin(std::chrono::milliseconds(500)); }
+  Status WaitForChangeWithin(std::chrono::milliseconds at_most) override {
+    std::this_thread::sleep_for(std::min(at_most, std::chrono::milliseconds(500)));
     return Status::OK();
   }
 

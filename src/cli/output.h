@@ -10,12 +10,18 @@
 
 namespace grove::cli {
 
-// Exit codes: 0 success, 1 a failed or stopped execution, 2 bad input (a
-// wrong flag, file, definition, parameter or name), 3 an internal or I/O error.
+// Exit codes (the table is in docs/cli.md): 0 success, 1 a failed execution,
+// 2 bad input (a wrong flag, file, definition, parameter or name), 3 an
+// internal or I/O error, 4 a stopped execution, 5 the wait timed out, 6 the
+// execution ended Failed at a Fail step (a condition not met, e.g. a model not
+// good enough: not an error). ExecutionExitCode (execution_wait.h) picks 0, 1, 4 or 6.
 constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitInternal = 3;
+constexpr int kExitStopped = 4;
+constexpr int kExitTimedOut = 5;
+constexpr int kExitConditionNotMet = 6;
 
 // Prints "error: <message>" to stderr and returns the exit code for `status`.
 int ReportError(const Status& status);

@@ -75,6 +75,10 @@ void AddPipelineCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   CLI::App* create = cmd->add_subcommand("create", "Store a definition as a new version of its pipeline, without running it");
   create->add_option("file", *file, "Pipeline definition file")->required();
   create->callback([&global, action, file] { *action = [&global, file] { return CreatePipeline(global, *file); }; });
+  // What CI calls publishing a definition: the same as create.
+  CLI::App* push = cmd->add_subcommand("push", "Publish a definition as its pipeline's next version (same as create; for CI)");
+  push->add_option("file", *file, "Pipeline definition file")->required();
+  push->callback([&global, action, file] { *action = [&global, file] { return CreatePipeline(global, *file); }; });
   auto name = std::make_shared<std::string>();
   auto version = std::make_shared<int>(0);
   CLI::App* show = cmd->add_subcommand("show", "Show a pipeline's definition");

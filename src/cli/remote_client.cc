@@ -69,9 +69,22 @@ class RemoteClient final : public Client {
   }
   // Events after the newest one now, so nothing that happens after Watch is missed.
   Status Watch(const std::string& id) override {
-    return http_->OpenEvents("/api/v1/events?after=latest&subject=" + Encode(id));
+    watched_ = "/api/v1/events?after=latest&subject=" + Encode(id);
+    lapsed_ = false;
+    return http_->OpenEvents(watched_);
   }
   Status WaitForChange() override { return http_->NextEvent().status(); }
+  // A wait that ran out closed the stream: the next one opens it again and
+  // returns at once, so the caller looks before anything can be missed.
+  Status WaitForChangeWithin(std::chrono::milliseconds at_most) override {
+    if (lapsed_) {
+      lapsed_ = false;
+      return http_->OpenEvents(watched_);
+    }
+    ASSIGN_OR_RETURN(std::optional<ServerEvent> event, http_->NextEventWithin(at_most));
+    lapsed_ = !event.has_value();
+    return Status::OK();
+  }
 
   Result<Json> ListModelGroups() override { return Items("/api/v1/registry/groups"); }
   Result<Json> ListModelVersions(const std::string& group) override {
@@ -187,6 +200,8 @@ class RemoteClient final : public Client {
   }
 
   std::unique_ptr<HttpClient> http_;
+  std::string watched_;  // The event stream Watch opened.
+  bool lapsed_ = false;  // WaitForChangeWithin ran out and closed it.
 };
 
 }  // namespace

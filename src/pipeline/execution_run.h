@@ -38,6 +38,8 @@ class ExecutionRun {
   bool stopped() const { return stopped_; }
   bool done() const { return done_; }
   int in_flight = 0;  // Tasks started and not yet ended.
+  // Steps that run without a cache lookup: a selective re-run's (Executor::Rerun).
+  std::set<std::string> uncached;
 
   // The step run's record, created on first use.
   store::StepRunRecord& StepRun(const std::string& step);

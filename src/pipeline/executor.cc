@@ -88,10 +88,38 @@ Result<std::map<std::string, std::set<std::string>>> StepDependencies(const Defi
   return deps;
 }
 
+// Replays the runs in `succeeded` as the planner reaches them, in dependency
+// order: their records, outputs, branch and expansion. Returns the steps found
+// ready without such a run: they are to run.
+Result<std::vector<std::string>> ReplaySucceeded(ExecutionRun& run,
+                                                 const std::map<std::string, const store::StepRunRecord*>& succeeded,
+                                                 const StepTypeRegistry& types) {
+  std::vector<std::string> to_run;
+  for (bool replayed = true; replayed;) {
+    replayed = false;
+    for (const std::string& step : run.planner().FindWork()) {
+      auto done = succeeded.find(step);
+      if (done == succeeded.end()) {
+        to_run.push_back(step);
+        continue;
+      }
+      const store::StepRunRecord& recorded = *done->second;
+      ASSIGN_OR_RETURN(StepResult result, StepResult::FromMetadata(recorded.metadata));
+      if (result.kind == StepResult::Kind::kExpansion) {
+        RETURN_IF_ERROR(run.Expand(step, result.steps, types, result.contained));
+      }
+      run.StepRun(step) = recorded;
+      for (const auto& [name, digest] : recorded.outputs.items()) run.outputs()[step][name] = digest.get<std::string>();
+      run.planner().StepFinished(step, true, result.kind == StepResult::Kind::kBranch ? result.branch : "");
+      replayed = true;
+    }
+  }
+  return to_run;
+}
+
 }  // namespace
 
-Result<std::string> Executor::Start(const Definition& def, int version, const Json& parameters) {
-  ASSIGN_OR_RETURN(auto deps, StepDependencies(def, *services_.step_types));
+store::ExecutionRecord Executor::NewRecord(const Definition& def, int version, const Json& parameters) const {
   store::ExecutionRecord record;
   record.id = NewExecutionId();
   record.pipeline = def.name;
@@ -101,12 +129,14 @@ Result<std::string> Executor::Start(const Definition& def, int version, const Js
   record.started_at = services_.clock->Now();
   record.lease_owner = options_.owner;
   record.lease_expires = record.started_at + options_.lease_ms;
+  return record;
+}
+
+Result<std::string> Executor::Start(const Definition& def, int version, const Json& parameters) {
+  ASSIGN_OR_RETURN(auto deps, StepDependencies(def, *services_.step_types));
+  store::ExecutionRecord record = NewRecord(def, version, parameters);
   RETURN_IF_ERROR(services_.metadata->CreateExecution(record));
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    runs_[record.id] = std::make_shared<ExecutionRun>(services_, def, std::move(deps), record);
-  }
-  launcher_->Wake();
+  RETURN_IF_ERROR(Adopt(std::make_shared<ExecutionRun>(services_, def, std::move(deps), record), {}));
   return record.id;
 }
 
@@ -118,31 +148,51 @@ Status Executor::Resume(const Definition& def, const store::ExecutionRecord& rec
   for (const store::StepRunRecord& r : runs) {
     if (r.status == "Succeeded") succeeded[r.step_name] = &r;
   }
-  // Replays recorded successes as the planner reaches them; what is left runs.
-  std::vector<std::string> to_run;
-  for (bool replayed = true; replayed;) {
-    replayed = false;
-    for (const std::string& step : run->planner().FindWork()) {
-      auto done = succeeded.find(step);
-      if (done == succeeded.end()) {
-        to_run.push_back(step);
-        continue;
-      }
-      const store::StepRunRecord& recorded = *done->second;
-      ASSIGN_OR_RETURN(StepResult result, StepResult::FromMetadata(recorded.metadata));
-      if (result.kind == StepResult::Kind::kExpansion) {
-        RETURN_IF_ERROR(run->Expand(step, result.steps, *services_.step_types, result.contained));
-      }
-      run->StepRun(step) = recorded;
-      for (const auto& [name, digest] : recorded.outputs.items()) run->outputs()[step][name] = digest.get<std::string>();
-      run->planner().StepFinished(step, true, result.kind == StepResult::Kind::kBranch ? result.branch : "");
-      replayed = true;
+  ASSIGN_OR_RETURN(std::vector<std::string> to_run, ReplaySucceeded(*run, succeeded, *services_.step_types));
+  return Adopt(run, to_run);
+}
+
+Result<std::string> Executor::Rerun(const Definition& def, int version, const Json& parameters,
+                                    const Selection& selection, const std::vector<store::StepRunRecord>& source_runs) {
+  ASSIGN_OR_RETURN(auto deps, StepDependencies(def, *services_.step_types));
+  ASSIGN_OR_RETURN(SelectivePlan plan, PlanSelection(def, deps, selection, source_runs));
+  store::ExecutionRecord record = NewRecord(def, version, parameters);
+  auto run = std::make_shared<ExecutionRun>(services_, def, std::move(deps), record);
+  for (const std::string& step : plan.excluded) run->planner().Exclude(step);
+  run->uncached = plan.run;  // Chosen to run: a cache hit would not run them.
+  std::map<std::string, const store::StepRunRecord*> reused;
+  for (auto& [step, r] : plan.reused) {
+    r.execution_id = record.id;
+    r.cache_hit_source = selection.source_execution;
+    r.metadata["reused_from"] = selection.source_execution;
+    r.started_at = r.ended_at = record.started_at;
+    reused[step] = &r;
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> to_run, ReplaySucceeded(*run, reused, *services_.step_types));
+  for (const std::string& step : to_run) {
+    if (!plan.run.count(step)) {
+      return Status::FailedPrecondition("step " + step + " did not succeed in execution " +
+                                        selection.source_execution + ": choose it too");
     }
   }
+  RETURN_IF_ERROR(services_.metadata->CreateExecution(record));
+  StepObserver observer;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (runs_.count(record.id) > 0) return Status::AlreadyExists("execution " + record.id + " is running here");
-    runs_[record.id] = run;
+    observer = observer_;
+  }
+  for (const auto& [step, r] : plan.reused) {
+    if (run->planner().state(step) == Planner::State::kSucceeded) run->Record(step, observer);
+  }
+  RETURN_IF_ERROR(Adopt(run, to_run));
+  return record.id;
+}
+
+Status Executor::Adopt(std::shared_ptr<ExecutionRun> run, const std::vector<std::string>& to_run) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (runs_.count(run->id()) > 0) return Status::AlreadyExists("execution " + run->id() + " is running here");
+    runs_[run->id()] = run;
     for (const std::string& step : to_run) queued_.push_back({run, step, 1, 0});
   }
   launcher_->Wake();
@@ -248,7 +298,7 @@ void Executor::Launch(const Queued& item) {
   // A step that can use more cores (Tuning) takes the slots free right now, never waiting for more.
   task.slots = 1 + std::clamp(type->WantedSlots(task.arguments) - 1, 0, launcher_->FreeSlots() - 1);
   task.threads = std::max(1, Cores() * task.slots / options_.max_parallel_steps);
-  task.use_cache = item.attempt == 1 && step.cache.enabled;
+  task.use_cache = item.attempt == 1 && step.cache.enabled && !run.uncached.count(item.step);
   task.stop = run.stop_flag();
   in_flight_[task.id] = {item.run, item.step, item.attempt};
   ++run.in_flight;

@@ -15,6 +15,7 @@
 #include "common/json.h"
 #include "common/status.h"
 #include "pipeline/definition.h"
+#include "pipeline/selective_run.h"
 #include "pipeline/step_type.h"
 #include "store/artifact_store.h"
 #include "store/metadata_store.h"
@@ -82,6 +83,15 @@ class Executor {
   // every other step runs (from attempt 1).
   Status Resume(const Definition& def, const store::ExecutionRecord& record,
                 const std::vector<store::StepRunRecord>& runs);
+  // Starts a selective re-run (selective_run.h) of an ended execution of
+  // `def` (stored as `version`) whose step runs are `source_runs`: a new
+  // execution with `parameters` in which the planned steps run, and the steps
+  // reused from the source are recorded at once as Succeeded with the source's
+  // outputs, branch and expansion, `cache_hit_source` naming the source and
+  // metadata "reused_from" saying so. Returns its id; PlanSelection's errors
+  // before anything is stored.
+  Result<std::string> Rerun(const Definition& def, int version, const Json& parameters, const Selection& selection,
+                            const std::vector<store::StepRunRecord>& source_runs);
   // Blocks until the execution ends; returns its final record.
   Result<store::ExecutionRecord> Wait(const std::string& execution_id);
   // Asks a running execution to stop (its running steps are asked to stop).
@@ -100,6 +110,10 @@ class Executor {
     int attempt = 1;
   };
 
+  // A new execution's record: Executing, leased to this executor from now.
+  store::ExecutionRecord NewRecord(const Definition& def, int version, const Json& parameters) const;
+  // Registers `run` and queues `to_run` (AlreadyExists if it runs here already).
+  Status Adopt(std::shared_ptr<ExecutionRun> run, const std::vector<std::string>& to_run);
   void Loop();
   void FindWork();
   int StartReady(TimeMs now);  // Returns ms until the next queued retry is due (or -1).

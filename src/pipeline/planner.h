@@ -44,6 +44,9 @@ class Planner {
                   bool contained = false);
   // The step that added `step` when it was added with `contained`, else "".
   std::string ContainedBy(const std::string& step) const;
+  // Marks a waiting step, and what waits for it, skipped before it runs: a
+  // selective re-run's steps outside the selection (selective_run.h).
+  void Exclude(const std::string& step) { Skip(step, false); }
   // Stop starting steps (a failure elsewhere or a stop request).
   void Halt() { halted_ = true; }
 

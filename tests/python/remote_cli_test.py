@@ -106,7 +106,7 @@ class RemoteCliTest(unittest.TestCase):
         self.assertIn("status      Succeeded", result.stdout)
         self.assertIn('"Word":"remote"', result.stdout)
         failed = self.remote("execution", "start", "abalone", "-p", "MseThreshold=0.1", "--json")
-        self.assertEqual(failed.returncode, 1, failed.stderr)
+        self.assertEqual(failed.returncode, 6, failed.stderr)  # Ended at its Fail step: a condition not met.
         self.assertEqual(json.loads(failed.stdout[failed.stdout.index("{"):])["status"], "Failed")
         unknown = self.remote("execution", "start", "nope")
         self.assertEqual(unknown.returncode, 2)
