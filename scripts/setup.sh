@@ -20,6 +20,9 @@ packages=(
   # The Slurm launcher's end-to-end tests and benchmark start a one-node Slurm cluster of their own
   # (tests/slurm/slurm_cluster.sh): controller, node daemon and the munge authentication daemon.
   slurm-wlm munge
+  # The CI examples read grove's --json output with jq (examples/ci/deploy.sh, tests/ci_example_test.sh);
+  # `make package` asks dpkg-shlibdeps (dpkg-dev) for the .deb's dependencies.
+  jq dpkg-dev
 )
 # The console is built with npm (src/web/package-lock.json, installed by the build with `npm ci`). A machine
 # that has Node.js from elsewhere keeps it; otherwise Debian's.
