@@ -211,6 +211,7 @@ inline bool IsApprovalStatus(const std::string& s) {
 //   endpoint.deployed  <endpoint>        {endpoint, group, version, by, comment}
 //   endpoint.undeployed <endpoint>       {endpoint, group, by}
 //   endpoint.promoted  <target endpoint> {id, source, target, models: [{group, version}], by, comment}
+//   quality.violation  <execution id>    {execution_id, step, kind (data|model), violations (count), group?, version?}
 inline constexpr const char* kEventPipelineVersion = "pipeline.version";
 inline constexpr const char* kEventPipelineDeleted = "pipeline.deleted";
 inline constexpr const char* kEventExecutionCreated = "execution.created";
