@@ -137,6 +137,7 @@ Result<int> HookDeliverer::DeliverDue(const std::string& name) {
                    }));
   int attempts = 0;
   for (int64_t seq : seqs) {
+    if (Stopping()) break;  // Stop waits for the attempt in flight only.
     ASSIGN_OR_RETURN(int n, Attempt(*hook, seq));
     attempts += n;
   }
@@ -176,6 +177,11 @@ void HookDeliverer::Stop() {
 
 void HookDeliverer::Report(const Status& s) {
   if (!s.ok() && on_error_) on_error_(s);
+}
+
+bool HookDeliverer::Stopping() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stopping_;
 }
 
 bool HookDeliverer::Sleep(std::chrono::milliseconds poll) {

@@ -71,6 +71,7 @@ class HookDeliverer {
   // Starts workers for new hooks and stops those of deleted ones.
   void SyncWorkers(const std::vector<HookRecord>& hooks);
   void Report(const Status& s);
+  bool Stopping();
   // Waits up to `poll`, or until Stop; false when stopping.
   bool Sleep(std::chrono::milliseconds poll);
 
