@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <memory>
 
 #include "events/trigger_spec.h"
@@ -49,7 +50,14 @@ std::string MailText(const std::string& from, const std::vector<std::string>& to
                      const std::string& delivery_id) {
   std::string recipients;
   for (const std::string& a : to) recipients += (recipients.empty() ? "" : ", ") + a;
-  std::string text = "From: " + from + "\r\nTo: " + recipients + "\r\nSubject: [grove] " + event.value("type", "") +
+  char date[64];
+  const std::time_t now = std::time(nullptr);
+  std::tm utc;
+  gmtime_r(&now, &utc);
+  std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &utc);
+  std::string text = "Date: " + std::string(date) + "\r\nMessage-ID: <" + delivery_id + "." +
+                     std::to_string(now) + "@grove>\r\n";
+  text += "From: " + from + "\r\nTo: " + recipients + "\r\nSubject: [grove] " + event.value("type", "") +
                      " " + event.value("subject", "") + "\r\nX-Grove-Delivery: " + delivery_id +
                      "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n";
   std::string body = event.dump(2);
