@@ -14,6 +14,8 @@ packages=(
   # SageMaker Processing steps run their scripts with Debian's python3 and its scientific stack, in a
   # bubblewrap sandbox (src/pipeline/steps/sagemaker_processing_step.cc).
   bubblewrap python3-sklearn python3-pandas python3-xgboost python3-boto3
+  # Hooks' end-to-end test mails to a local SMTP sink (tests/python/hooks_test.py).
+  python3-aiosmtpd
   # The console's browser tests (tests/browser/) drive Debian's chromium with playwright-core from npm;
   # no browser is downloaded.
   chromium fonts-dejavu-core

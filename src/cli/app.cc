@@ -81,6 +81,7 @@ int Main(int argc, char** argv) {
   AddPredictionsCommand(app, global, &action);
   AddMigrateStoreCommand(app, global, &action);
   AddConfigCommands(app, global, &action);
+  AddHookCommand(app, global, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

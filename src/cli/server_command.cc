@@ -15,6 +15,7 @@
 #include "cli/output.h"
 #include "cli/server_auth.h"
 #include "cli/server_triggers.h"
+#include "cli/server_hooks.h"
 #include "events/folder_watcher.h"
 #include "events/trigger_runner.h"
 #include "events/event_follower.h"
@@ -43,6 +44,7 @@ struct ServerArgs {
   std::vector<std::string> watch;     // Watched folders (triggers' patterns are relative to them).
   std::vector<std::string> triggers;  // Triggers files, loaded at start.
   int queue_workers = 2;
+  ServerHookOptions hooks;  // --smtp-url, --smtp-from.
 };
 
 Status ParseListen(const std::string& listen, api::HttpServerOptions* options) {
@@ -147,6 +149,12 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
     return ReportError(s);
   }
 
+  // Hooks (events/hook_deliverer.h): from each hook's durable cursor, so events while no server ran go out now.
+  ServerHookOptions hook_options = args.hooks;
+  hook_options.poll = std::chrono::milliseconds(args.poll_ms);
+  ServerHooks hooks(**home, executor->get(), hook_options);
+  hooks.Start();
+
   size_t endpoints = service.snapshot()->endpoints.size();
   std::cout << "grove server listening on http://" << options.host << ":" << server.port() << " (" << endpoints
             << " endpoint" << (endpoints == 1 ? "" : "s") << ", data folder " << (*home)->root().string()
@@ -158,6 +166,7 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   sigwait(&stop_signals, &signal);
   std::cout << "stopping (" << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
   triggers.Stop();
+  hooks.Stop();
   follower.Stop();
   server.Stop();
   return kExitOk;
@@ -190,6 +199,10 @@ void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--queue-workers", args->queue_workers, "Inference queue worker threads (default 2; 0: none)")
       ->check(CLI::Range(0, 64));
+  cmd->add_option("--smtp-url", args->hooks.smtp_url, "SMTP server for email hooks, e.g. smtp://mail:25 or smtps://...")
+      ->envname("GROVE_SMTP_URL");
+  cmd->add_option("--smtp-from", args->hooks.smtp_from, "Sender of email hooks (default grove@localhost)")
+      ->envname("GROVE_SMTP_FROM");
   cmd->callback([&global, action, args] { *action = [&global, args] { return Serve(global, *args); }; });
 }
 

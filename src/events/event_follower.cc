@@ -59,9 +59,13 @@ void EventFollower::Stop() {
 }
 
 Result<int64_t> LatestEventSeq(store::MetadataStore& metadata) {
+  return store::ReadValue(metadata, [](store::StoreReader& rows) { return LatestEventSeq(rows); });
+}
+
+Result<int64_t> LatestEventSeq(store::StoreReader& rows) {
   int64_t seq = 0;
   while (true) {
-    ASSIGN_OR_RETURN(std::vector<store::EventRecord> events, metadata.ListEvents(seq, kPageSize));
+    ASSIGN_OR_RETURN(std::vector<store::EventRecord> events, rows.ListEvents(seq, kPageSize));
     if (events.empty()) return seq;
     seq = events.back().seq;
   }

@@ -64,6 +64,8 @@ class EventFollower {
 
 // The seq of the newest event in the store (0 when there is none).
 Result<int64_t> LatestEventSeq(store::MetadataStore& metadata);
+// The same inside a transaction or snapshot.
+Result<int64_t> LatestEventSeq(store::StoreReader& rows);
 
 // Whether an event can change what endpoints serve (model.*, endpoint.*).
 bool ChangesEndpoints(const store::EventRecord& event);

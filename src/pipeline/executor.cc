@@ -353,13 +353,22 @@ void Executor::Finished(AttemptResult result) {
     if (contained) run.ContainedFailure(task.step, record.failure_reason);
     else run.Fail("step " + task.step + " failed: " + record.failure_reason);
   }
-  run.Record(task.step, observer_, result.artifacts, result.links);
+  if (fail_step && result.cache_hit_source.empty() && !result.effects.is_null()) {
+    Status s = run.RecordWith(
+        task.step, record, result.artifacts, result.links,
+        [&](store::StoreTransaction& txn, store::StepRunRecord& done) { return CommitStep(run, task.step, result, txn, done); },
+        observer_);
+    if (!s.ok()) {
+      record.failure_reason += "; recording its effects failed: " + s.message();
+      run.Record(task.step, observer_, result.artifacts, result.links);
+    }
+  } else {
+    run.Record(task.step, observer_, result.artifacts, result.links);
+  }
   run.planner().StepFinished(task.step, false);
 }
 
 Status Executor::RecordSuccess(ExecutionRun& run, const std::string& step_name, const AttemptResult& result) {
-  const StepDef& step = *run.def().FindStep(step_name);
-  const StepType& type = *services_.step_types->Find(step.type);
   store::StepRunRecord done = run.StepRun(step_name);
   done.status = "Succeeded";
   done.failure_reason.clear();
@@ -369,24 +378,8 @@ Status Executor::RecordSuccess(ExecutionRun& run, const std::string& step_name, 
   done.cache_hit_source = result.cache_hit_source;
 
   // A cache hit replays outputs; its effects were committed by the run it reuses.
-  const bool commit = result.cache_hit_source.empty();
-  auto log_path = StepLogPath(options_.work_dir, run.id(), step_name);
   auto effects = [&](store::StoreTransaction& txn, store::StepRunRecord& record) -> Status {
-    if (!commit) return Status::OK();
-    CommitContext ctx;
-    ctx.step = &step;
-    ctx.execution_id = run.id();
-    ctx.pipeline = run.record().pipeline;
-    ctx.arguments = result.arguments;
-    ctx.input_digests = result.input_digests;
-    ctx.effects = result.effects;
-    ctx.registry = services_.registry;
-    ctx.store = services_.metadata;
-    ctx.txn = &txn;
-    ctx.log = [&log_path](const std::string& line) { AppendLogLine(log_path, line); };
-    RETURN_IF_ERROR(CommitEffects(type, ctx));
-    for (const auto& [key, value] : ctx.metadata.items()) record.metadata[key] = value;
-    return Status::OK();
+    return result.cache_hit_source.empty() ? CommitStep(run, step_name, result, txn, record) : Status::OK();
   };
   RETURN_IF_ERROR(run.RecordWith(step_name, std::move(done), result.artifacts, result.links, effects, observer_));
   for (const auto& [name, digest] : result.outputs.items()) {
@@ -394,6 +387,27 @@ Status Executor::RecordSuccess(ExecutionRun& run, const std::string& step_name, 
   }
   run.planner().StepFinished(step_name, true,
                              result.result.kind == StepResult::Kind::kBranch ? result.result.branch : "");
+  return Status::OK();
+}
+
+Status Executor::CommitStep(ExecutionRun& run, const std::string& step_name, const AttemptResult& result,
+                            store::StoreTransaction& txn, store::StepRunRecord& record) {
+  const StepDef& step = *run.def().FindStep(step_name);
+  const StepType& type = *services_.step_types->Find(step.type);
+  auto log_path = StepLogPath(options_.work_dir, run.id(), step_name);
+  CommitContext ctx;
+  ctx.step = &step;
+  ctx.execution_id = run.id();
+  ctx.pipeline = run.record().pipeline;
+  ctx.arguments = result.arguments;
+  ctx.input_digests = result.input_digests;
+  ctx.effects = result.effects;
+  ctx.registry = services_.registry;
+  ctx.store = services_.metadata;
+  ctx.txn = &txn;
+  ctx.log = [&log_path](const std::string& line) { AppendLogLine(log_path, line); };
+  RETURN_IF_ERROR(CommitEffects(type, ctx));
+  for (const auto& [key, value] : ctx.metadata.items()) record.metadata[key] = value;
   return Status::OK();
 }
 

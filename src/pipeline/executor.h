@@ -123,6 +123,10 @@ class Executor {
   // its step run in one transaction, then its outputs and the planner. On
   // error nothing is recorded and the caller fails (or retries) the attempt.
   Status RecordSuccess(ExecutionRun& run, const std::string& step, const AttemptResult& result);
+  // Runs the step type's Commit in `txn`, the transaction recording the step run, merging what it adds to
+  // `record`'s metadata. Also for a step that ends the execution (QualityCheck's quality.violation event).
+  Status CommitStep(ExecutionRun& run, const std::string& step, const AttemptResult& result,
+                    store::StoreTransaction& txn, store::StepRunRecord& record);
   void Retry(const InFlight& task, const std::string& reason);
   void RequestStop(ExecutionRun& run);
   void FinishEndedRuns();

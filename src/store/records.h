@@ -212,6 +212,7 @@ inline bool IsApprovalStatus(const std::string& s) {
 //   endpoint.undeployed <endpoint>       {endpoint, group, by}
 //   endpoint.promoted  <target endpoint> {id, source, target, models: [{group, version}], by, comment}
 //   endpoint.updated   <endpoint>        {endpoint, multi_model, follow, capture_percent}  (grove apply)
+//   quality.violation  <execution id>    {execution_id, step, kind (data|model), violations (count), group?, version?}
 inline constexpr const char* kEventPipelineVersion = "pipeline.version";
 inline constexpr const char* kEventPipelineDeleted = "pipeline.deleted";
 inline constexpr const char* kEventExecutionCreated = "execution.created";

@@ -53,6 +53,7 @@ Status AddKeyRoutes(Router* router, const RestContext& context);        // key_r
 Status AddEventRoutes(Router* router, const RestContext& context);      // event_routes.cc
 Status AddTriggerRoutes(Router* router, const RestContext& context);    // trigger_routes.cc
 Status AddConfigRoutes(Router* router, const RestContext& context);     // config_routes.cc
+Status AddHookRoutes(Router* router, const RestContext& context);       // hook_routes.cc
 
 // The OpenAPI 3 document of these routes (openapi.json, compiled in).
 const char* OpenApiDocument();

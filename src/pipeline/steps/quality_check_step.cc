@@ -1,4 +1,5 @@
 #include <cmath>
+#include <cstdlib>
 
 #include "common/file_util.h"
 #include "data/cell_text.h"
@@ -174,6 +175,19 @@ Result<Json> ModelStatistics(StepContext& ctx) {
   return ml::BinaryClassificationQualityStatistics(truth, predicted, threshold);
 }
 
+// The quality.violation event's payload but its execution_id: {step, kind, violations, group?, version?}.
+Json ViolationEvent(const StepContext& ctx, bool data_quality, size_t count, const Baseline& baseline) {
+  Json event = {{"step", ctx.step->name}, {"kind", data_quality ? "data" : "model"}, {"violations", count}};
+  const size_t slash = baseline.version.rfind('/');
+  if (slash != std::string::npos) {
+    event["group"] = baseline.version.substr(0, slash);
+    event["version"] = std::atoi(baseline.version.c_str() + slash + 1);
+  } else if (ctx.arguments.contains("group") && ctx.arguments["group"].is_string()) {
+    event["group"] = ctx.arguments["group"];
+  }
+  return event;
+}
+
 // "a (baseline_drift_check), b (completeness_check)" for the first few violations.
 std::string ViolationSummary(const Json& violations) {
   std::string out;
@@ -259,6 +273,14 @@ class QualityCheckStep : public StepType {
     return Status::OK();
   }
 
+  // Appends the quality.violation event Run found, with the step run's record (also when the step fails the execution).
+  Status Commit(CommitContext& ctx) const override {
+    if (!ctx.effects.is_object() || !ctx.effects.contains("quality_violation")) return Status::OK();
+    Json payload = {{"execution_id", ctx.execution_id}};
+    for (const auto& [key, value] : ctx.effects["quality_violation"].items()) payload[key] = value;
+    return ctx.txn->AppendEvent(ctx.store->clock()->Now(), "quality.violation", ctx.execution_id, payload).status();
+  }
+
   Status Run(StepContext& ctx) const override {
     const Json& args = ctx.arguments;
     const bool data_quality = ArgumentText(args, "check_type") == "data_quality";
@@ -322,6 +344,7 @@ class QualityCheckStep : public StepType {
     ctx.log(skip_check ? "check skipped" : "check ran: " + std::to_string(list.size()) + " violation(s)");
     if (list.empty()) return Status::OK();
     ctx.metadata["violations"] = list;
+    ctx.effects = {{"quality_violation", ViolationEvent(ctx, data_quality, list.size(), baseline)}};
     ctx.log("constraint_violations.json:\n" + violations.dump(2));
     if (fail_on_violation) {
       ctx.result = StepResult::FailExecution("QualityCheck " + ctx.step->name + " found " +

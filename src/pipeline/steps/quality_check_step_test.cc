@@ -232,6 +232,20 @@ TEST_F(QualityCheckStepTest, AGroupsFirstRunRegistersTheBaselineAndDriftAgainstI
   EXPECT_FALSE(metadata_->GetStepRun(drifted.id, "Register").ok() &&
                metadata_->GetStepRun(drifted.id, "Register")->status == "Succeeded");
   EXPECT_EQ(registry_->Versions(group)->size(), 3u);
+
+  // One quality.violation event, recorded with the failed step run (hooks deliver it, events/event_types.h).
+  std::vector<store::EventRecord> violations;
+  for (const store::EventRecord& e : metadata_->ListEvents(0, 0).value()) {
+    if (e.kind == "quality.violation") violations.push_back(e);
+  }
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].subject, drifted.id);
+  EXPECT_EQ(violations[0].payload["execution_id"], drifted.id);
+  EXPECT_EQ(violations[0].payload["step"], "DataQuality");
+  EXPECT_EQ(violations[0].payload["kind"], "data");
+  EXPECT_EQ(violations[0].payload["violations"], check.metadata["violations"].size());
+  EXPECT_EQ(violations[0].payload["group"], group);
+  EXPECT_EQ(violations[0].payload["version"], 1);
 }
 
 }  // namespace
