@@ -4,7 +4,6 @@
 #include "app/home.h"
 #include "app/pipelines.h"
 #include "common/file_util.h"
-#include "events/trigger_records.h"
 #include "registry/endpoints.h"
 #include "registry/registry.h"
 #include "registry/resource_name.h"
@@ -12,10 +11,6 @@
 #include "store/pipeline_records.h"
 
 namespace grove::app {
-
-namespace {
-
-namespace fs = std::filesystem;
 
 // An error about member `member` of an entry.
 Status FieldError(std::string* field, const std::string& member, const std::string& message) {
@@ -45,6 +40,10 @@ std::vector<std::string> MemberDifferences(const Json& declared, const Json& cur
   }
   return out;
 }
+
+namespace {
+
+namespace fs = std::filesystem;
 
 // --- pipelines: {text, source} -------------------------------------------
 
@@ -272,73 +271,6 @@ Json EndpointExported(const Json& current) {
   return out;
 }
 
-// --- triggers: the triggers file's members but name, source and paused ----
-
-Json TriggerBody(const events::TriggerSpec& spec) {
-  Json body = events::ToJson(spec);
-  for (const char* own : {"name", "source", "paused"}) body.erase(own);
-  return body;
-}
-
-Result<Json> TriggerCanonical(const std::string& name, const Json& declared, const fs::path& base,
-                              std::string* field) {
-  if (!declared.is_object()) return FieldError(field, "", "expected a mapping");
-  if (declared.contains("name")) return FieldError(field, "name", "the trigger's name is its key");
-  Json json = declared;
-  json["name"] = name;
-  // The file's scalars are typed; the triggers reader takes parameters as text.
-  for (const char* map : {"parameters", "queue"}) {
-    if (!json.contains(map) || !json[map].is_object()) continue;
-    for (auto& [key, value] : json[map].items()) {
-      if (!value.is_string() && !value.is_object() && !value.is_array()) value = value.dump();
-    }
-  }
-  Result<events::TriggerSpec> spec = events::TriggerSpecFromJson(json);
-  Status s = spec.ok() ? events::CheckTriggerSpec(*spec) : spec.status();
-  if (!s.ok()) {
-    // Point at the member the message names, when it names one.
-    std::string member;
-    for (const auto& [key, value] : declared.items()) {
-      if (s.message().find(key) != std::string::npos) member = key;
-    }
-    return FieldError(field, member, s.message());
-  }
-  if (events::IsPipelineFile(spec->pipeline) && !fs::path(spec->pipeline).is_absolute()) {
-    spec->pipeline = (base / spec->pipeline).lexically_normal().string();
-  }
-  return TriggerBody(*spec);
-}
-
-Result<std::map<std::string, Json>> TriggersCurrent(store::StoreReader& rows) {
-  std::map<std::string, Json> out;
-  ASSIGN_OR_RETURN(std::vector<store::ResourceRecord> all, rows.ListResources(events::kTriggerKind, "", "", 0));
-  for (const store::ResourceRecord& r : all) {
-    Result<events::TriggerSpec> spec = events::TriggerSpecFromJson(r.body);
-    if (!spec.ok()) return spec.status().WithContext("stored trigger " + r.name);
-    out[r.name] = TriggerBody(*spec);
-  }
-  return out;
-}
-
-Status TriggerPut(ConfigWrite& write, const std::string& name, const Json& declared, bool) {
-  Json json = declared;
-  json["name"] = name;
-  ASSIGN_OR_RETURN(events::TriggerSpec spec, events::TriggerSpecFromJson(json));
-  spec.source = write.source;
-  return events::UpsertTrigger(write.txn, spec, write.now);
-}
-
-Status TriggerRemove(ConfigWrite& write, const std::string& name) {
-  return write.txn.DeleteResource(events::kTriggerKind, name).status();
-}
-
-Json TriggerExported(const Json& current) {
-  Json out = current;
-  if (out.value("settle_ms", 0) == events::TriggerSpec().settle_ms) out.erase("settle_ms");
-  if (out.contains("parameters") && out["parameters"].empty()) out.erase("parameters");
-  return out;
-}
-
 // --- keys: {role}; the secrets are made, never declared -------------------
 
 bool IsGroveOwnKey(const std::string& name) { return name == kStepKeyName || name == kAdminKeyName; }
@@ -402,8 +334,8 @@ const std::vector<ConfigSection>& ConfigSections() {
        PipelineExported},
       {"endpoints", "endpoint", EndpointCanonical, EndpointsCurrent, EndpointDifferences, EndpointPut,
        EndpointRemove, EndpointExported},
-      {"triggers", "trigger", TriggerCanonical, TriggersCurrent, MemberDifferences, TriggerPut, TriggerRemove,
-       TriggerExported},
+      TriggersSection(),
+      HooksSection(),
       {"keys", "key", KeyCanonical, KeysCurrent, MemberDifferences, KeyPut, KeyRemove, Same},
   };
   return kSections;

@@ -55,4 +55,15 @@ struct ConfigSection {
 // In the order they are applied; removals go in the reverse order.
 const std::vector<ConfigSection>& ConfigSections();
 
+// The sections of what reacts to events, in config_automation_sections.cc.
+ConfigSection TriggersSection();
+ConfigSection HooksSection();
+
+// For the sections' rules: an error about member `member` of an entry (sets
+// *field); that `declared` is a mapping with only `allowed` members; the
+// top-level members that differ, as "member: old -> new".
+Status FieldError(std::string* field, const std::string& member, const std::string& message);
+Status CheckMembers(const Json& declared, const std::vector<std::string>& allowed, std::string* field);
+std::vector<std::string> MemberDifferences(const Json& declared, const Json& current);
+
 }  // namespace grove::app

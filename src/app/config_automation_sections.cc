@@ -1,0 +1,117 @@
+#include "app/config_sections.h"
+
+#include "common/file_util.h"
+#include "events/hook_records.h"
+#include "events/trigger_records.h"
+
+namespace grove::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// --- triggers: the triggers file's members but name, source and paused ----
+
+Json TriggerBody(const events::TriggerSpec& spec) {
+  Json body = events::ToJson(spec);
+  for (const char* own : {"name", "source", "paused"}) body.erase(own);
+  return body;
+}
+
+Result<Json> TriggerCanonical(const std::string& name, const Json& declared, const fs::path& base,
+                              std::string* field) {
+  if (!declared.is_object()) return FieldError(field, "", "expected a mapping");
+  if (declared.contains("name")) return FieldError(field, "name", "the trigger's name is its key");
+  Json json = declared;
+  json["name"] = name;
+  // The file's scalars are typed; the triggers reader takes parameters as text.
+  for (const char* map : {"parameters", "queue"}) {
+    if (!json.contains(map) || !json[map].is_object()) continue;
+    for (auto& [key, value] : json[map].items()) {
+      if (!value.is_string() && !value.is_object() && !value.is_array()) value = value.dump();
+    }
+  }
+  Result<events::TriggerSpec> spec = events::TriggerSpecFromJson(json);
+  Status s = spec.ok() ? events::CheckTriggerSpec(*spec) : spec.status();
+  if (!s.ok()) {
+    // Point at the member the message names, when it names one.
+    std::string member;
+    for (const auto& [key, value] : declared.items()) {
+      if (s.message().find(key) != std::string::npos) member = key;
+    }
+    return FieldError(field, member, s.message());
+  }
+  if (events::IsPipelineFile(spec->pipeline) && !fs::path(spec->pipeline).is_absolute()) {
+    spec->pipeline = (base / spec->pipeline).lexically_normal().string();
+  }
+  return TriggerBody(*spec);
+}
+
+Result<std::map<std::string, Json>> TriggersCurrent(store::StoreReader& rows) {
+  std::map<std::string, Json> out;
+  ASSIGN_OR_RETURN(std::vector<store::ResourceRecord> all, rows.ListResources(events::kTriggerKind, "", "", 0));
+  for (const store::ResourceRecord& r : all) {
+    Result<events::TriggerSpec> spec = events::TriggerSpecFromJson(r.body);
+    if (!spec.ok()) return spec.status().WithContext("stored trigger " + r.name);
+    out[r.name] = TriggerBody(*spec);
+  }
+  return out;
+}
+
+Status TriggerPut(ConfigWrite& write, const std::string& name, const Json& declared, bool) {
+  Json json = declared;
+  json["name"] = name;
+  ASSIGN_OR_RETURN(events::TriggerSpec spec, events::TriggerSpecFromJson(json));
+  spec.source = write.source;
+  return events::UpsertTrigger(write.txn, spec, write.now);
+}
+
+Status TriggerRemove(ConfigWrite& write, const std::string& name) {
+  return write.txn.DeleteResource(events::kTriggerKind, name).status();
+}
+
+Json TriggerExported(const Json& current) {
+  Json out = current;
+  if (out.value("settle_ms", 0) == events::TriggerSpec().settle_ms) out.erase("settle_ms");
+  if (out.contains("parameters") && out["parameters"].empty()) out.erase("parameters");
+  return out;
+}
+
+// --- hooks: events/hook_spec.h's members -----------------------------------
+
+Result<Json> HookCanonical(const std::string& name, const Json& declared, const fs::path&, std::string* field) {
+  ASSIGN_OR_RETURN(events::HookSpec spec, events::HookSpecFromJson(name, declared, field));
+  return events::ToJson(spec);
+}
+
+Result<std::map<std::string, Json>> HooksCurrent(store::StoreReader& rows) {
+  std::map<std::string, Json> out;
+  ASSIGN_OR_RETURN(std::vector<events::HookSpec> hooks, events::ListHooks(rows));
+  for (const events::HookSpec& h : hooks) out[h.name] = events::ToJson(h);
+  return out;
+}
+
+Status HookPut(ConfigWrite& write, const std::string& name, const Json& declared, bool) {
+  std::string field;
+  ASSIGN_OR_RETURN(events::HookSpec spec, events::HookSpecFromJson(name, declared, &field));
+  return events::PutHook(write.txn, spec, write.now);
+}
+
+Status HookRemove(ConfigWrite& write, const std::string& name) {
+  return events::DeleteHook(write.txn, name).status();
+}
+
+Json AsStored(const Json& current) { return current; }
+
+}  // namespace
+
+ConfigSection TriggersSection() {
+  return {"triggers", "trigger", TriggerCanonical, TriggersCurrent, MemberDifferences, TriggerPut, TriggerRemove,
+          TriggerExported};
+}
+
+ConfigSection HooksSection() {
+  return {"hooks", "hook", HookCanonical, HooksCurrent, MemberDifferences, HookPut, HookRemove, AsStored};
+}
+
+}  // namespace grove::app
