@@ -80,6 +80,7 @@ int Main(int argc, char** argv) {
   AddQueueCommand(app, global, &action);
   AddPredictionsCommand(app, global, &action);
   AddMigrateStoreCommand(app, global, &action);
+  AddPromotionCommand(app, global, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

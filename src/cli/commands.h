@@ -41,6 +41,7 @@ void AddMonitorCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddQueueCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddPredictionsCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddMigrateStoreCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddPromotionCommand(CLI::App& app, GlobalOptions& global, Action* action);
 
 // The data folder of --home (else $GROVE_HOME, else ./.grove), opened.
 // FailedPrecondition naming the command when commands go to a server
