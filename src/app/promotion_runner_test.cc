@@ -27,7 +27,7 @@ class PromotionRunnerTest : public testing::AppTest {
   // A runner as a newly started server makes one.
   void NewRunner() { runner_ = std::make_unique<PromotionRunner>(home_->metadata(), actions_.get(), &clock_); }
 
-  void PutFlow(const std::string& sample = kSample, std::vector<std::string> approvers = {}) {
+  void PutFlow(const std::string& sample = kSample, std::vector<std::string> approvers = {}, TimeMs created_at = 1000) {
     PromotionFlowSpec flow;
     flow.name = "abalone";
     flow.groups = {"abalone-*"};
@@ -37,7 +37,7 @@ class PromotionRunnerTest : public testing::AppTest {
     flow.approvers = std::move(approvers);
     // Created before the approvals below: they are stamped by the system clock.
     ASSERT_TRUE(home_->metadata()->Transact([&](store::StoreTransaction& txn) {
-      return PutPromotionFlow(txn, flow, 1000);
+      return PutPromotionFlow(txn, flow, created_at);
     }).ok());
   }
 
@@ -251,16 +251,8 @@ TEST_F(PromotionRunnerTest, AnApprovedRunLeftDeployingIsResumed) {
 
 TEST_F(PromotionRunnerTest, FlowsIgnoreApprovalsBeforeTheirCreationAndOtherGroups) {
   RegisterAbalone("abalone-eu", /*approve=*/true);  // Before the flow.
-  RegisterAbalone("other", /*approve=*/true);
-  PromotionFlowSpec flow;
-  flow.name = "abalone";
-  flow.groups = {"abalone-*"};
-  flow.staging = "abalone-staging";
-  flow.production = "abalone-prod";
-  flow.gate.sample = kSample;
-  ASSERT_TRUE(home_->metadata()->Transact([&](store::StoreTransaction& txn) {
-    return PutPromotionFlow(txn, flow, home_->clock()->Now() + 1);
-  }).ok());
+  PutFlow(kSample, {}, home_->clock()->Now() + 1);
+  RegisterAbalone("other", /*approve=*/true);  // After, but not of the flow's groups.
   Follow();
   EXPECT_TRUE(EventKinds().empty());
 }
