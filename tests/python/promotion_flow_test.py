@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -46,6 +47,13 @@ class PromotionFlowTest(unittest.TestCase):
             time.sleep(0.05)
         self.fail("run %d never reached %s: %s" % (run_id, status, runs))
 
+    def rest(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.server.url + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
     def served(self, endpoint):
         """Text when `endpoint` answers an invocation, else the HTTP status."""
         request = urllib.request.Request(self.server.url + "/endpoints/%s/invocations" % endpoint,
@@ -63,6 +71,12 @@ class PromotionFlowTest(unittest.TestCase):
         self.assertEqual([s["stage"] for s in run["stages"]], ["started", "staging", "gate", "approval"])
         self.assertIsInstance(self.served("churn-staging"), str)
         self.assertIsInstance(self.served("churn-prod"), int)  # No such endpoint.
+
+        listed = self.rest("GET", "/api/v1/promotions?flow=churn")
+        self.assertEqual(listed["items"][0]["status"], "Pending")
+        with self.assertRaises(urllib.error.HTTPError) as anonymous:  # --auth off: "anonymous", not an approver.
+            self.rest("POST", "/api/v1/promotions/churn/1/approve", {"comment": "me"})
+        self.assertEqual(anonymous.exception.code, 403)
 
         refused = grove(self.home, "promotion", "approve", "churn", "1", "--by", "mallory", check=False)
         self.assertNotEqual(refused.returncode, 0)

@@ -15,6 +15,7 @@ Status AddRestRoutes(Router* router, const RestContext& context) {
   RETURN_IF_ERROR(AddKeyRoutes(router, context));
   RETURN_IF_ERROR(AddEventRoutes(router, context));
   RETURN_IF_ERROR(AddTriggerRoutes(router, context));
+  RETURN_IF_ERROR(AddPromotionRoutes(router, context));
   RETURN_IF_ERROR(AddPredictionRoutes(router, context));
   return router->Add("GET", "/api/v1/openapi.json", [](const HttpRequest&) {
     return TextResponse(200, OpenApiDocument(), "application/json");

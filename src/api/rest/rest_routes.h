@@ -52,6 +52,7 @@ Status AddArtifactRoutes(Router* router, const RestContext& context);   // artif
 Status AddKeyRoutes(Router* router, const RestContext& context);        // key_routes.cc
 Status AddEventRoutes(Router* router, const RestContext& context);      // event_routes.cc
 Status AddTriggerRoutes(Router* router, const RestContext& context);    // trigger_routes.cc
+Status AddPromotionRoutes(Router* router, const RestContext& context);  // promotion_routes.cc
 
 // The OpenAPI 3 document of these routes (openapi.json, compiled in).
 const char* OpenApiDocument();
