@@ -96,6 +96,7 @@ int HttpStatusFor(StatusCode code) {
     case StatusCode::kIOError: return 500;
     case StatusCode::kInternal: return 500;
     case StatusCode::kUnimplemented: return 501;
+    case StatusCode::kPermissionDenied: return 403;
   }
   return 500;
 }

@@ -1,5 +1,6 @@
 #include "app/config_sections.h"
 
+#include "app/promotion_flow.h"
 #include "common/file_util.h"
 #include "events/hook_records.h"
 #include "events/trigger_records.h"
@@ -101,9 +102,49 @@ Status HookRemove(ConfigWrite& write, const std::string& name) {
   return events::DeleteHook(write.txn, name).status();
 }
 
+// --- promotions: app/promotion_flow.h's members; gate.sample_file is read ---
+
+Result<Json> PromotionCanonical(const std::string& name, const Json& declared, const fs::path& base,
+                                std::string* field) {
+  Json body = declared;
+  if (body.is_object() && body.contains("gate") && body["gate"].is_object() && body["gate"].contains("sample_file")) {
+    Json& gate = body["gate"];
+    if (gate.contains("sample")) return FieldError(field, "gate/sample_file", "give sample or sample_file, not both");
+    if (!gate["sample_file"].is_string()) return FieldError(field, "gate/sample_file", "expected a file path");
+    Result<std::string> sample = ReadFile(base / gate["sample_file"].get<std::string>());
+    if (!sample.ok()) return FieldError(field, "gate/sample_file", sample.status().message());
+    gate.erase("sample_file");
+    gate["sample"] = *sample;
+  }
+  ASSIGN_OR_RETURN(PromotionFlowSpec spec, PromotionFlowFromJson(name, body, field));
+  return ToJson(spec);
+}
+
+Result<std::map<std::string, Json>> PromotionsCurrent(store::StoreReader& rows) {
+  std::map<std::string, Json> out;
+  ASSIGN_OR_RETURN(std::vector<PromotionFlowSpec> flows, ListPromotionFlows(rows));
+  for (const PromotionFlowSpec& f : flows) out[f.name] = ToJson(f);
+  return out;
+}
+
+Status PromotionPut(ConfigWrite& write, const std::string& name, const Json& declared, bool) {
+  std::string field;
+  ASSIGN_OR_RETURN(PromotionFlowSpec spec, PromotionFlowFromJson(name, declared, &field));
+  return PutPromotionFlow(write.txn, spec, write.now);
+}
+
+Status PromotionRemove(ConfigWrite& write, const std::string& name) {
+  return DeletePromotionFlow(write.txn, name).status();
+}
+
 Json AsStored(const Json& current) { return current; }
 
 }  // namespace
+
+ConfigSection PromotionsSection() {
+  return {"promotions", "promotion flow", PromotionCanonical, PromotionsCurrent, MemberDifferences, PromotionPut,
+          PromotionRemove, AsStored};
+}
 
 ConfigSection TriggersSection() {
   return {"triggers", "trigger", TriggerCanonical, TriggersCurrent, MemberDifferences, TriggerPut, TriggerRemove,

@@ -334,6 +334,7 @@ const std::vector<ConfigSection>& ConfigSections() {
        PipelineExported},
       {"endpoints", "endpoint", EndpointCanonical, EndpointsCurrent, EndpointDifferences, EndpointPut,
        EndpointRemove, EndpointExported},
+      PromotionsSection(),
       TriggersSection(),
       HooksSection(),
       {"keys", "key", KeyCanonical, KeysCurrent, MemberDifferences, KeyPut, KeyRemove, Same},

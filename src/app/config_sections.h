@@ -56,6 +56,7 @@ struct ConfigSection {
 const std::vector<ConfigSection>& ConfigSections();
 
 // The sections of what reacts to events, in config_automation_sections.cc.
+ConfigSection PromotionsSection();
 ConfigSection TriggersSection();
 ConfigSection HooksSection();
 

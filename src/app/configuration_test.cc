@@ -5,6 +5,7 @@
 
 #include "app/access_keys.h"
 #include "app/app_test_fixture.h"
+#include "app/promotion_flow.h"
 #include "events/hook_records.h"
 #include "events/trigger_records.h"
 
@@ -120,6 +121,31 @@ TEST_F(ConfigurationTest, HooksAreDeclaredChangedAndErrorsNameTheirMember) {
   EXPECT_THAT(plan.changes[0].details, ElementsAre("on: \"model.approved\" -> \"model.rejected\""));
   EXPECT_THAT(ReadError("hooks:\n  h: {on: model.approved, webhok: http://x}\n").message(),
               AllOf(HasSubstr("grove.yaml:2:27: hooks.h.webhok: "), HasSubstr("did you mean 'webhook'")));
+}
+
+TEST_F(ConfigurationTest, PromotionFlowsReadTheirSampleFile) {
+  Write("sample.csv", "M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15\n");
+  const std::string config = R"(
+promotions:
+  abalone:
+    groups: ["Abalone*"]
+    staging: abalone-staging
+    production: abalone-prod
+    gate: {sample_file: sample.csv, input: raw}
+    approvers: [release-manager]
+)";
+  EXPECT_THAT(Changes(ApplyOf(config).plan), ElementsAre("+ promotion flow abalone"));
+  auto flows = store::ReadValue(*home_->metadata(), [](store::StoreReader& rows) { return ListPromotionFlows(rows); });
+  ASSERT_TRUE(flows.ok()) << flows.status().ToString();
+  ASSERT_EQ(flows->size(), 1u);
+  EXPECT_EQ((*flows)[0].gate.sample, "M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15\n");
+  EXPECT_TRUE((*flows)[0].gate.raw);
+  EXPECT_TRUE(PlanOf(config).empty());
+  // The sample is compared by content: a changed file changes the flow.
+  Write("sample.csv", "F,0.5,0.4,0.1,0.5,0.2,0.1,0.2\n");
+  EXPECT_THAT(Changes(PlanOf(config)), ElementsAre("~ promotion flow abalone"));
+  EXPECT_THAT(ReadError("promotions:\n  p:\n    gate: {sample_file: none.csv}\n").message(),
+              HasSubstr("grove.yaml:3:13: promotions.p.gate.sample_file: "));
 }
 
 TEST_F(ConfigurationTest, ANewDefinitionIsANewVersion) {

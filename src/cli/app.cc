@@ -82,6 +82,7 @@ int Main(int argc, char** argv) {
   AddMigrateStoreCommand(app, global, &action);
   AddConfigCommands(app, global, &action);
   AddHookCommand(app, global, &action);
+  AddPromotionCommand(app, global, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -43,6 +43,7 @@ void AddPredictionsCommand(CLI::App& app, GlobalOptions& global, Action* action)
 void AddMigrateStoreCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddConfigCommands(CLI::App& app, GlobalOptions& global, Action* action);  // plan, apply, export
 void AddHookCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddPromotionCommand(CLI::App& app, GlobalOptions& global, Action* action);
 
 // The data folder of --home (else $GROVE_HOME, else ./.grove), opened.
 // FailedPrecondition naming the command when commands go to a server

@@ -184,7 +184,7 @@ Status StatusOfReply(const HttpReply& reply) {
   }
   for (StatusCode c : {StatusCode::kInvalidArgument, StatusCode::kNotFound, StatusCode::kAlreadyExists,
                        StatusCode::kFailedPrecondition, StatusCode::kIOError, StatusCode::kCancelled,
-                       StatusCode::kInternal, StatusCode::kUnimplemented}) {
+                       StatusCode::kInternal, StatusCode::kUnimplemented, StatusCode::kPermissionDenied}) {
     if (code == StatusCodeName(c)) return Status(c, message);
   }
   return reply.status >= 500 ? Status::Internal(message) : Status::InvalidArgument(message);

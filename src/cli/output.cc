@@ -13,7 +13,8 @@ int ReportError(const Status& status) {
     case StatusCode::kInvalidArgument:
     case StatusCode::kNotFound:
     case StatusCode::kAlreadyExists:
-    case StatusCode::kFailedPrecondition: return kExitBadInput;
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kPermissionDenied: return kExitBadInput;
     case StatusCode::kCancelled: return kExitFailed;
     default: return kExitInternal;
   }

@@ -16,6 +16,7 @@
 #include "cli/server_auth.h"
 #include "cli/server_triggers.h"
 #include "cli/server_hooks.h"
+#include "cli/server_promotions.h"
 #include "events/folder_watcher.h"
 #include "events/trigger_runner.h"
 #include "events/event_follower.h"
@@ -127,6 +128,9 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   OrphanWatch orphans(**home, executor->get(), std::chrono::seconds(1));
   // The inference queue's workers (app/inference_queue.h); they stop when this goes out of scope.
   std::unique_ptr<app::RunningQueue> queue = app::StartQueueWorkers(**home, service, args.queue_workers);
+  // Promotion flows' runs (app/promotion_runner.h); they stop when this goes out of scope.
+  RunningPromotions promotions(**home, service);
+  if (Status s = promotions.Start(std::chrono::milliseconds(args.poll_ms)); !s.ok()) return ReportError(s);
 
   if (Status s = LoadTriggerFiles(**home, args.triggers); !s.ok()) return ReportError(s);
   ServerTriggerActions trigger_actions(**home, executor->get(), args.watch);

@@ -19,6 +19,7 @@ enum class StatusCode {
   kCancelled,          // Stopped on request.
   kInternal,           // A bug or an unexpected library failure.
   kUnimplemented,      // Recognised but not supported yet, e.g. a postgresql:// store.
+  kPermissionDenied,   // The caller may not do this: an approver not in a promotion flow's list.
 };
 
 class [[nodiscard]] Status {
@@ -35,6 +36,7 @@ class [[nodiscard]] Status {
   static Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
   static Status Unimplemented(std::string m) { return {StatusCode::kUnimplemented, std::move(m)}; }
+  static Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

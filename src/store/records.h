@@ -213,6 +213,12 @@ inline bool IsApprovalStatus(const std::string& s) {
 //   endpoint.promoted  <target endpoint> {id, source, target, models: [{group, version}], by, comment}
 //   endpoint.updated   <endpoint>        {endpoint, multi_model, follow, capture_percent}  (grove apply)
 //   quality.violation  <execution id>    {execution_id, step, kind (data|model), violations (count), group?, version?}
+//   promotion.started  <flow>/<run id>   {flow, id, group, version, staging, production, by}  (app/promotion_runner.h)
+//   promotion.pending  <flow>/<run id>   {flow, id, group, version, staging, production, by}  (waits for approval)
+//   promotion.succeeded <flow>/<run id>  {flow, id, group, version, staging, production, by, reason}
+//   promotion.failed   <flow>/<run id>   {flow, id, group, version, staging, production, by, reason}  (a gate, a
+//                                        deployment, or superseded by a newer run)
+//   promotion.rejected <flow>/<run id>   {flow, id, group, version, staging, production, by, reason}
 inline constexpr const char* kEventPipelineVersion = "pipeline.version";
 inline constexpr const char* kEventPipelineDeleted = "pipeline.deleted";
 inline constexpr const char* kEventExecutionCreated = "execution.created";
@@ -227,6 +233,11 @@ inline constexpr const char* kEventEndpointDeployed = "endpoint.deployed";
 inline constexpr const char* kEventEndpointUndeployed = "endpoint.undeployed";
 inline constexpr const char* kEventEndpointPromoted = "endpoint.promoted";
 inline constexpr const char* kEventEndpointUpdated = "endpoint.updated";
+inline constexpr const char* kEventPromotionStarted = "promotion.started";
+inline constexpr const char* kEventPromotionPending = "promotion.pending";
+inline constexpr const char* kEventPromotionSucceeded = "promotion.succeeded";
+inline constexpr const char* kEventPromotionFailed = "promotion.failed";
+inline constexpr const char* kEventPromotionRejected = "promotion.rejected";
 
 // A model version pinned on an endpoint by a deployment or a promotion.
 struct EndpointDeployment {

@@ -17,6 +17,7 @@ Status AddRestRoutes(Router* router, const RestContext& context) {
   RETURN_IF_ERROR(AddTriggerRoutes(router, context));
   RETURN_IF_ERROR(AddConfigRoutes(router, context));
   RETURN_IF_ERROR(AddHookRoutes(router, context));
+  RETURN_IF_ERROR(AddPromotionRoutes(router, context));
   RETURN_IF_ERROR(AddPredictionRoutes(router, context));
   return router->Add("GET", "/api/v1/openapi.json", [](const HttpRequest&) {
     return TextResponse(200, OpenApiDocument(), "application/json");

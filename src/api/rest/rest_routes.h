@@ -54,6 +54,7 @@ Status AddEventRoutes(Router* router, const RestContext& context);      // event
 Status AddTriggerRoutes(Router* router, const RestContext& context);    // trigger_routes.cc
 Status AddConfigRoutes(Router* router, const RestContext& context);     // config_routes.cc
 Status AddHookRoutes(Router* router, const RestContext& context);       // hook_routes.cc
+Status AddPromotionRoutes(Router* router, const RestContext& context);  // promotion_routes.cc
 
 // The OpenAPI 3 document of these routes (openapi.json, compiled in).
 const char* OpenApiDocument();
