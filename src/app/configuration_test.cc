@@ -145,7 +145,7 @@ promotions:
   Write("sample.csv", "F,0.5,0.4,0.1,0.5,0.2,0.1,0.2\n");
   EXPECT_THAT(Changes(PlanOf(config)), ElementsAre("~ promotion flow abalone"));
   EXPECT_THAT(ReadError("promotions:\n  p:\n    gate: {sample_file: none.csv}\n").message(),
-              HasSubstr("grove.yaml:3:13: promotions.p.gate.sample_file: "));
+              HasSubstr("grove.yaml:3:12: promotions.p.gate.sample_file: "));
 }
 
 TEST_F(ConfigurationTest, ANewDefinitionIsANewVersion) {

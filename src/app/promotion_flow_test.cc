@@ -12,7 +12,7 @@ using ::testing::HasSubstr;
 
 Json Body() {
   return Json::parse(R"({"groups": ["churn-*"], "staging": "churn-staging", "production": "churn-prod",
-                         "gate": {"sample": "0.1,0.2\n0.3,0.4\n", "quality_check": true}, "approvers": ["alice"]})");
+                         "gate": {"sample": "0.1,0.2\n0.3,0.4\n", "input": "features", "quality_check": true}, "approvers": ["alice"]})");
 }
 
 // The error of `body` with one member replaced, and the field it names.
@@ -22,6 +22,16 @@ std::pair<Status, std::string> ErrorOf(const std::string& path, const Json& valu
   std::string field = "unset";
   Result<PromotionFlowSpec> spec = PromotionFlowFromJson("churn", body, &field);
   return {spec.status(), field};
+}
+
+TEST(PromotionFlowJson, RawSamplesAreRowsBeforeTheTransform) {
+  Json body = Body();
+  body["gate"]["input"] = "raw";
+  body["gate"]["sample"] = "M,0.455,0.365\n";
+  Result<PromotionFlowSpec> spec = PromotionFlowFromJson("churn", body, nullptr);
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  EXPECT_TRUE(spec->gate.raw);
+  EXPECT_EQ(ToJson(*spec), body);
 }
 
 TEST(PromotionFlowJson, ReadsAndWritesTheCanonicalForm) {
@@ -62,7 +72,8 @@ TEST(PromotionFlowJson, ErrorsNameTheMember) {
       {"groups", Json::array(), "groups", "at least one"},
       {"groups/0", "churn/x", "groups/0", "no model group name or glob"},
       {"groups", "churn-*", "groups", "expected a list"},
-      {"gate/sample", "1,x\n", "gate/sample", "not CSV of numbers"},
+      {"gate/sample", "1,x\n", "gate/sample", "not CSV rows: row 1, column 2: 'x' is not a number"},
+      {"gate/input", "json", "gate/input", "expected raw or features"},
       {"gate/sample", "", "gate/sample", "no rows"},
       {"gate/quality_check", "yes", "gate/quality_check", "true or false"},
       {"gate/extra", 1, "gate/extra", "unknown member"},

@@ -27,13 +27,15 @@ class PromotionRunnerTest : public testing::AppTest {
   // A runner as a newly started server makes one.
   void NewRunner() { runner_ = std::make_unique<PromotionRunner>(home_->metadata(), actions_.get(), &clock_); }
 
-  void PutFlow(const std::string& sample = kSample, std::vector<std::string> approvers = {}, TimeMs created_at = 1000) {
+  void PutFlow(const std::string& sample = kSample, std::vector<std::string> approvers = {}, TimeMs created_at = 1000,
+               bool raw = false) {
     PromotionFlowSpec flow;
     flow.name = "abalone";
     flow.groups = {"abalone-*"};
     flow.staging = "abalone-staging";
     flow.production = "abalone-prod";
     flow.gate.sample = sample;
+    flow.gate.raw = raw;
     flow.approvers = std::move(approvers);
     // Created before the approvals below: they are stamped by the system clock.
     ASSERT_TRUE(home_->metadata()->Transact([&](store::StoreTransaction& txn) {
@@ -93,6 +95,15 @@ class PromotionRunnerTest : public testing::AppTest {
   std::unique_ptr<EndpointPromotionActions> actions_;
   std::unique_ptr<PromotionRunner> runner_;
 };
+
+TEST_F(PromotionRunnerTest, ARawSampleGoesThroughTheVersionsTransform) {
+  PutFlow("M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15\n", {}, 1000, /*raw=*/true);
+  RegisterAbalone("abalone-eu", /*approve=*/true);
+  Follow();
+  PromotionRun run = Run(1);
+  EXPECT_EQ(run.status, kRunPending) << run.stages.back().detail;
+  EXPECT_THAT(run.stages[2].detail, HasSubstr("sample of 1 rows"));
+}
 
 TEST_F(PromotionRunnerTest, ApprovalGoesThroughStagingAndTheGateToProductionOnManualApproval) {
   PutFlow();
