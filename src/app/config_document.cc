@@ -84,8 +84,9 @@ Result<ConfigDocument> ParseConfigText(const std::string& text, const std::strin
   Json json;
   try {
     json = pipeline::YamlToJson(root, &positions);
-  } catch (const std::exception& e) {
-    return Status::InvalidArgument(source + ": " + e.what());
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(source + ":" + std::to_string(e.mark.line + 1) + ":" +
+                                   std::to_string(e.mark.column + 1) + ": " + e.msg);
   }
   for (const auto& [path, at] : positions) {
     doc.positions[path] = source + ":" + std::to_string(at.first) + ":" + std::to_string(at.second);
@@ -134,6 +135,9 @@ Json ToJson(const ConfigDocument& doc) {
 Result<ConfigDocument> ConfigDocumentFromJson(const Json& json) {
   if (!json.is_object()) return Status::InvalidArgument("expected a configuration document (an object of sections)");
   ConfigDocument doc;
+  if (json.contains("source") && !json["source"].is_string()) {
+    return Status::InvalidArgument("source: expected the configuration file's name");
+  }
   doc.source = json.value("source", "grove.yaml");
   for (const auto& [key, entries] : json.items()) {
     if (key == "source") continue;

@@ -107,6 +107,9 @@ Result<Json> PipelineCanonical(const std::string& name, const Json& declared, co
     RETURN_IF_ERROR(CheckMembers(declared, {"text", "source"}, field));
     member = "text";
     if (!declared["text"].is_string()) return FieldError(field, member, "expected the definition's text");
+    if (declared.contains("source") && !declared["source"].is_string()) {
+      return FieldError(field, "source", "expected the name of where the text came from");
+    }
     text = declared["text"].get<std::string>();
     source = declared.value("source", "");
   } else {

@@ -259,6 +259,7 @@ TEST_F(ConfigurationTest, ErrorsPointAtTheLineAndColumn) {
   EXPECT_THAT(ReadError("triggers:\n  t: {schedule: \"61 * * * *\", pipeline: hello}\n").message(),
               HasSubstr("grove.yaml:2:"));
   EXPECT_THAT(ReadError("endpoints: [a\n").message(), HasSubstr("grove.yaml:"));
+  EXPECT_THAT(ReadError("&a [*a]\n").message(), HasSubstr("grove.yaml:1:1: nested more than 256 levels deep"));
 }
 
 TEST_F(ConfigurationTest, TheDocumentSurvivesJson) {
@@ -267,6 +268,14 @@ TEST_F(ConfigurationTest, TheDocumentSurvivesJson) {
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->sections, doc.sections);
   EXPECT_THAT(ConfigDocumentFromJson(Json{{"widgets", 1}}).status().message(), HasSubstr("unknown section 'widgets'"));
+  // Wrong types are errors, never exceptions.
+  EXPECT_FALSE(ConfigDocumentFromJson(Json{{"source", 7}}).ok());
+  EXPECT_FALSE(ConfigDocumentFromJson(Json{{"pipelines", {{"hello", {{"text", "x"}, {"source", 7}}}}}}).ok());
+  EXPECT_FALSE(ConfigDocumentFromJson(Json{{"endpoints", {{"e", {{"capture_percent", "ten"}}}}}}).ok());
+  EXPECT_FALSE(ConfigDocumentFromJson(Json{{"keys", {{"k", Json::array()}}}}).ok());
+  EXPECT_FALSE(ConfigDocumentFromJson(Json{{"hooks", {{"h", {{"on", 5}, {"email", {1, 2}}}}}}}).ok());
+  EXPECT_FALSE(ConfigDocumentFromJson(Json{{"triggers", {{"t", {{"schedule", 5}}}}}}).ok());
+  EXPECT_FALSE(ConfigDocumentFromJson(Json{{"promotions", {{"p", {{"gate", {{"sample_file", 3}}}}}}}}).ok());
 }
 
 }  // namespace

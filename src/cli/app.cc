@@ -94,7 +94,12 @@ int Main(int argc, char** argv) {
     sub = sub->get_subcommands().front();
     global.command += (global.command.empty() ? "" : " ") + sub->get_name();
   }
-  return action();
+  // The CLI's exception firewall: a bug that throws is an internal error with a message, never an abort.
+  try {
+    return action();
+  } catch (const std::exception& e) {
+    return ReportError(Status::Internal(std::string("grove ") + global.command + ": " + e.what()));
+  }
 }
 
 }  // namespace grove::cli

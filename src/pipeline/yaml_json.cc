@@ -58,14 +58,22 @@ namespace {
 
 std::pair<int, int> Position(const YAML::Mark& mark) { return {mark.line + 1, mark.column + 1}; }
 
+// Deeper than this is refused: an alias of its own ancestor (`&a [*a]`) nests forever.
+constexpr int kMaxDepth = 256;
+
 // `at` is where the value is reported: its key's position for a map's member, else its own.
-Json Convert(const YAML::Node& node, const std::string& path, const YAML::Mark& at, YamlPositions* positions) {
+Json Convert(const YAML::Node& node, const std::string& path, const YAML::Mark& at, YamlPositions* positions,
+             int depth) {
+  if (depth > kMaxDepth) {
+    throw YAML::ParserException(at, "nested more than " + std::to_string(kMaxDepth) +
+                                        " levels deep (an alias inside its own anchor?)");
+  }
   if (positions != nullptr) (*positions)[path] = Position(at);
   if (node.IsMap()) {
     Json out = Json::object();
     for (const auto& kv : node) {
       const std::string key = kv.first.Scalar();
-      out[key] = Convert(kv.second, path.empty() ? key : path + "/" + key, kv.first.Mark(), positions);
+      out[key] = Convert(kv.second, path.empty() ? key : path + "/" + key, kv.first.Mark(), positions, depth + 1);
     }
     return out;
   }
@@ -74,7 +82,8 @@ Json Convert(const YAML::Node& node, const std::string& path, const YAML::Mark& 
     for (size_t i = 0; i < node.size(); ++i) {
       const YAML::Node item = node[i];
       out.push_back(Convert(item, path.empty() ? std::to_string(i) : path + "/" + std::to_string(i),
-                            item.IsNull() || item.Mark().line < 0 ? node.Mark() : item.Mark(), positions));
+                            item.IsNull() || item.Mark().line < 0 ? node.Mark() : item.Mark(), positions,
+                            depth + 1));
     }
     return out;
   }
@@ -85,7 +94,7 @@ Json Convert(const YAML::Node& node, const std::string& path, const YAML::Mark& 
 }  // namespace
 
 Json YamlToJson(const YAML::Node& node, YamlPositions* positions) {
-  return Convert(node, "", node.Mark(), positions);
+  return Convert(node, "", node.Mark(), positions, 0);
 }
 
 }  // namespace grove::pipeline

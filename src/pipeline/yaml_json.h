@@ -24,7 +24,9 @@ using YamlPositions = std::map<std::string, std::pair<int, int>>;
 
 // The node as JSON (maps, lists, scalars by YamlScalarToJson; null for an
 // empty value). With `positions`, records where every value is: a map's
-// member at its key, a list's item at itself. Keys are text.
+// member at its key, a list's item at itself. Keys are text. Throws
+// YAML::ParserException for a node nested more than 256 levels deep (an alias
+// of its own ancestor nests forever).
 Json YamlToJson(const YAML::Node& node, YamlPositions* positions = nullptr);
 
 }  // namespace grove::pipeline
