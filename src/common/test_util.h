@@ -3,8 +3,10 @@
 // Helpers for tests that wait on other threads or processes: deadline polling
 // instead of fixed sleeps and wall-clock assertions. Test-only: included by
 // *_test.cc files, never by the library.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -31,8 +33,15 @@ bool WaitUntil(Condition condition, std::chrono::milliseconds timeout = std::chr
 // whose parent (often init, for an orphan) has not reaped it yet.
 inline bool ProcessGone(pid_t pid) {
   if (::kill(pid, 0) != 0) return true;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  // read(2), not a stream: reading the stat of a process that is exiting fails
+  // with ESRCH, which libstdc++'s filebuf throws.
+  int fd = ::open(("/proc/" + std::to_string(pid) + "/stat").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return true;
+  char buffer[512];
+  ssize_t n = ::read(fd, buffer, sizeof(buffer));
+  ::close(fd);
+  if (n <= 0) return true;
+  const std::string text(buffer, static_cast<size_t>(n));
   size_t paren = text.rfind(')');  // "pid (comm) S ...": comm may hold spaces.
   return paren == std::string::npos || paren + 2 >= text.size() || text[paren + 2] == 'Z' ||
          text[paren + 2] == 'X';

@@ -170,7 +170,7 @@ steps:
   EXPECT_EQ(SlurmJob(job).value("JobState", ""), "RUNNING");
   auto stop = Grove({"execution", "stop", id});
   ASSERT_EQ(stop.exit_code, 0) << stop.err;
-  EXPECT_EQ(WaitGrove(pid), 1);
+  EXPECT_EQ(WaitGrove(pid), 4);  // Stopped (cli/output.h kExitStopped).
   Json steps = StepsByName(home_.path(), id);
   EXPECT_EQ(steps["Slow"]["status"], "Stopped");
   auto shown = Grove({"execution", "show", id, "--json"});
