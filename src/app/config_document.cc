@@ -142,7 +142,9 @@ Result<ConfigDocument> ConfigDocumentFromJson(const Json& json) {
   for (const auto& [key, entries] : json.items()) {
     if (key == "source") continue;
     const ConfigSection* section = FindSection(key);
-    if (section == nullptr) return Status::InvalidArgument("unknown section '" + key + "' (sections: " + SectionNames() + ")");
+    if (section == nullptr) {
+      return Status::InvalidArgument("unknown section '" + key + "' (sections: " + SectionNames() + ")");
+    }
     if (!entries.is_object()) return Status::InvalidArgument(key + ": expected an object of names to bodies");
     for (const auto& [name, body] : entries.items()) {
       std::string path;

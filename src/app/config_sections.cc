@@ -170,8 +170,14 @@ Result<Json> EndpointCanonical(const std::string& name, const Json& declared, co
       const std::string at = std::string(list) + "/" + std::to_string(i);
       if (!items[i].is_string() || items[i].get<std::string>().empty()) return FieldError(field, at, "expected text");
       if (std::string(list) == "deploy") {
-        if (Status s = registry::Registry::ParseVersionRef(items[i]).status(); !s.ok()) {
-          return FieldError(field, at, s.message());
+        auto ref = registry::Registry::ParseVersionRef(items[i]);
+        if (!ref.ok()) return FieldError(field, at, ref.status().message());
+        // One pin per group: a second would replace the first, and the file would never be met.
+        for (size_t j = 0; j < i; ++j) {
+          if (registry::Registry::ParseVersionRef(items[j])->first == ref->first) {
+            return FieldError(field, at,
+                              "a second pin of group '" + ref->first + "': an endpoint pins one version per group");
+          }
         }
       }
     }

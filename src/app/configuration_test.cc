@@ -255,6 +255,8 @@ TEST_F(ConfigurationTest, ErrorsPointAtTheLineAndColumn) {
   EXPECT_THAT(ReadError("pipelines:\n  other: hello.yaml\n").message(),
               HasSubstr("grove.yaml:2:3: pipelines.other: "));
   EXPECT_THAT(ReadError("pipelines:\n  other: hello.yaml\n").message(), HasSubstr("names pipeline 'hello', not 'other'"));
+  EXPECT_THAT(ReadError("endpoints:\n  e:\n    deploy: [A/1, A/2]\n").message(),
+              HasSubstr("grove.yaml:3:19: endpoints.e.deploy[1]: a second pin of group 'A'"));
   EXPECT_THAT(ReadError("keys:\n  ci: {role: boss}\n").message(), HasSubstr("grove.yaml:2:8: keys.ci.role: expected a role"));
   EXPECT_THAT(ReadError("triggers:\n  t: {schedule: \"61 * * * *\", pipeline: hello}\n").message(),
               HasSubstr("grove.yaml:2:"));
