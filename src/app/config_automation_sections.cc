@@ -137,8 +137,6 @@ Status PromotionRemove(ConfigWrite& write, const std::string& name) {
   return DeletePromotionFlow(write.txn, name).status();
 }
 
-Json AsStored(const Json& current) { return current; }
-
 }  // namespace
 
 ConfigSection PromotionsSection() {

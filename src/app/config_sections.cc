@@ -41,6 +41,8 @@ std::vector<std::string> MemberDifferences(const Json& declared, const Json& cur
   return out;
 }
 
+Json AsStored(const Json& current) { return current; }
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -333,8 +335,6 @@ Status KeyRemove(ConfigWrite& write, const std::string& name) {
   return Status::OK();
 }
 
-Json Same(const Json& current) { return current; }
-
 }  // namespace
 
 const std::vector<ConfigSection>& ConfigSections() {
@@ -346,7 +346,7 @@ const std::vector<ConfigSection>& ConfigSections() {
       PromotionsSection(),
       TriggersSection(),
       HooksSection(),
-      {"keys", "key", KeyCanonical, KeysCurrent, MemberDifferences, KeyPut, KeyRemove, Same},
+      {"keys", "key", KeyCanonical, KeysCurrent, MemberDifferences, KeyPut, KeyRemove, AsStored},
   };
   return kSections;
 }

@@ -66,5 +66,7 @@ ConfigSection HooksSection();
 Status FieldError(std::string* field, const std::string& member, const std::string& message);
 Status CheckMembers(const Json& declared, const std::vector<std::string>& allowed, std::string* field);
 std::vector<std::string> MemberDifferences(const Json& declared, const Json& current);
+// An entry exported as the store holds it.
+Json AsStored(const Json& current);
 
 }  // namespace grove::app

@@ -5,6 +5,7 @@
 #include "app/config_sections.h"
 #include "app/home.h"
 #include "common/clock.h"
+#include "pipeline/sagemaker_json_reader.h"
 
 namespace grove::app {
 
@@ -133,8 +134,7 @@ Result<std::string> ExportYaml(const Json& exported, const std::string& pipeline
   if (!pipeline_dir.empty() && doc.contains("pipelines")) {
     for (auto& [name, body] : doc["pipelines"].items()) {
       const std::string text = body.value("text", "");
-      const bool json = text.find_first_not_of(" \t\r\n") != std::string::npos &&
-                        text[text.find_first_not_of(" \t\r\n")] == '{';
+      const bool json = pipeline::IsSageMakerDefinition(text);
       const std::string path = pipeline_dir + "/" + name + (json ? ".json" : ".yaml");
       RETURN_IF_ERROR(write(path, text));
       body = path;

@@ -109,10 +109,7 @@ int Export(const GlobalOptions& global, const ConfigArgs& args) {
   const std::string pipeline_dir = args.file.empty() || args.inline_pipelines ? "" : "pipelines";
   std::vector<std::string> written;
   auto write = [&](const std::string& path, const std::string& text) -> Status {
-    std::error_code ec;
-    std::filesystem::create_directories((folder / path).parent_path(), ec);
-    if (ec) return Status::IOError("cannot create " + (folder / path).parent_path().string() + ": " + ec.message());
-    RETURN_IF_ERROR(WriteFileAtomic(folder / path, text));
+    RETURN_IF_ERROR(WriteFileAtomic(folder / path, text));  // Makes pipelines/ too.
     written.push_back((folder / path).lexically_normal().string());
     return Status::OK();
   };
