@@ -8,6 +8,9 @@ namespace grove::api {
 
 namespace {
 
+// The variant name of an endpoint without variants, as SageMaker names its only one.
+const std::string kDefaultVariant = "AllTraffic";
+
 // `key`'s value in SageMaker custom attributes, e.g. "input=raw; output=label".
 std::string_view CustomAttribute(std::string_view attributes, std::string_view key) {
   while (!attributes.empty()) {
@@ -87,14 +90,24 @@ HttpResponse InvocationHandler::Answer(const HttpRequest& request) {
   std::string_view model = request.headers.Get("X-Grove-Model").value_or("");
   if (model.empty()) model = request.headers.Get("X-Amzn-SageMaker-Target-Model").value_or("");
 
-  Result<serving::Invocation> invocation = service_->Invoke(**endpoint, model, *parsed);
-  if (!invocation.ok()) return Error(invocation.status());
+  std::string_view variant = request.headers.Get("X-Amzn-SageMaker-Target-Variant").value_or("");
+  if (variant.empty()) variant = request.headers.Get("X-Grove-Variant").value_or("");
+
+  std::string routed;
+  Result<serving::Invocation> invocation = service_->Invoke(**endpoint, model, *parsed, variant, &routed);
+  if (!invocation.ok()) {
+    HttpResponse response = Error(invocation.status());
+    if (!routed.empty()) response.headers.Add("X-Grove-Variant", routed);  // Which variant failed.
+    return response;
+  }
 
   serving::ResponseFormat format = serving::ResponseFormatOf(request.headers.Get("Accept").value_or(""));
   HttpResponse response = TextResponse(200, serving::EncodePredictions(invocation->predictions, format),
                                        serving::ContentTypeOf(format));
   response.headers.Add("X-Grove-Model", invocation->model_key);
-  response.headers.Add("X-Amzn-Invoked-Production-Variant", "AllTraffic");
+  const std::string& answered = invocation->variant.empty() ? kDefaultVariant : invocation->variant;
+  response.headers.Add("X-Grove-Variant", answered);
+  response.headers.Add("X-Amzn-Invoked-Production-Variant", answered);
   if (capture_ != nullptr && capture_->Sample((*endpoint)->record().capture_percent)) {
     // Capture is best effort: a full disk must not fail predictions.
     (void)capture_->Append({(*endpoint)->name(), invocation->model_key,

@@ -29,7 +29,11 @@ struct InvocationCounters {
 // none. For CSV bodies, X-Grove-Input (or ?input=, or "input=" in
 // X-Amzn-SageMaker-Custom-Attributes, which boto3 sends as CustomAttributes)
 // says "features" (the default) or "raw"; X-Grove-Output (or ?output=, or
-// "output=") "probability" or "label". The answer carries X-Grove-Model: "group/N" that answered.
+// "output=") "probability" or "label". X-Amzn-SageMaker-Target-Variant (boto3's
+// TargetVariant) or X-Grove-Variant sends the request to that variant. The
+// answer carries X-Grove-Model: "group/N" that answered, and X-Grove-Variant
+// and X-Amzn-Invoked-Production-Variant: the variant ("AllTraffic" when the
+// endpoint has none); an error after a variant was chosen carries X-Grove-Variant too.
 //
 // Errors, by dialect:
 //   kGrove (/api/v1/...): Grove's JSON error body; unknown endpoint or model

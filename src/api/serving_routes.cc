@@ -13,7 +13,7 @@ Status AddServingRoutes(Router* router, serving::EndpointService* service, servi
   RETURN_IF_ERROR(router->Add("POST", "/endpoints/{name}/invocations",
                               std::make_shared<InvocationHandler>(service, capture, counters, Dialect::kSageMaker)));
   RETURN_IF_ERROR(router->Add("GET", "/metrics", [service, counters](const HttpRequest&) {
-    return TextResponse(200, service->cache().PrometheusText() + counters->PrometheusText(),
+    return TextResponse(200, service->cache().PrometheusText() + counters->PrometheusText() + serving::VariantsPrometheusText(service->Describe()),
                         "text/plain; version=0.0.4; charset=utf-8");
   }));
   auto healthy = [](const HttpRequest&) { return JsonResponse(200, {{"status", "ok"}}); };

@@ -7,6 +7,7 @@
 #include "registry/endpoints.h"
 #include "registry/registry.h"
 #include "registry/resource_name.h"
+#include "registry/traffic.h"
 #include "store/lookups.h"
 #include "store/pipeline_records.h"
 
@@ -153,12 +154,19 @@ Status PipelineRemove(ConfigWrite& write, const std::string& name) {
 
 Json PipelineExported(const Json& current) { return {{"text", current["text"]}}; }
 
-// --- endpoints: {multi_model, follow, capture_percent[, deploy]} ----------
+// --- endpoints: {multi_model, follow, capture_percent[, deploy][, variants]} -
+
+// The variants as registry/traffic.h writes them: [{name, model, weight | shadow}].
+Json VariantsJson(const std::vector<registry::VariantSpec>& variants) {
+  Json out = Json::array();
+  for (const registry::VariantSpec& v : variants) out.push_back(registry::ToJson(v));
+  return out;
+}
 
 Result<Json> EndpointCanonical(const std::string& name, const Json& declared, const fs::path&, std::string* field) {
   if (Status s = registry::ValidateEndpointName(name); !s.ok()) return FieldError(field, "", s.message());
   const Json body = declared.is_null() ? Json::object() : declared;
-  RETURN_IF_ERROR(CheckMembers(body, {"multi_model", "follow", "capture_percent", "deploy"}, field));
+  RETURN_IF_ERROR(CheckMembers(body, {"multi_model", "follow", "capture_percent", "deploy", "variants"}, field));
   Json out = {{"multi_model", false}, {"follow", Json::array()}, {"capture_percent", 0}};
   if (body.contains("multi_model")) {
     if (!body["multi_model"].is_boolean()) return FieldError(field, "multi_model", "expected true or false");
@@ -192,6 +200,11 @@ Result<Json> EndpointCanonical(const std::string& name, const Json& declared, co
     }
     out["capture_percent"] = p;
   }
+  if (body.contains("variants")) {
+    Result<registry::TrafficSpec> traffic = registry::TrafficFromJson({{"variants", body["variants"]}});
+    if (!traffic.ok()) return FieldError(field, "", traffic.status().message());
+    out["variants"] = VariantsJson(traffic->variants);
+  }
   return out;
 }
 
@@ -201,19 +214,23 @@ Result<std::map<std::string, Json>> EndpointsCurrent(store::StoreReader& rows) {
   for (const store::EndpointRecord& e : endpoints) {
     Json deploy = Json::array();
     for (const store::EndpointDeployment& d : e.deployments) deploy.push_back(store::VersionRef(d.group, d.version));
+    ASSIGN_OR_RETURN(registry::TrafficSpec traffic, registry::Traffic::Get(rows, e.name));
     out[e.name] = {{"multi_model", e.multi_model},
                    {"follow", e.follow},
                    {"capture_percent", e.capture_percent},
-                   {"deploy", deploy}};
+                   {"deploy", deploy},
+                   {"variants", VariantsJson(traffic.variants)}};
   }
   return out;
 }
 
-// Pins are compared only when the file declares them (`deploy`), so that a
-// promotion flow or `grove endpoint deploy` may own them instead.
+// Pins and variants are compared only when the file declares them (`deploy`,
+// `variants`), so that a promotion flow, a rollout or `grove endpoint deploy`
+// may own them instead.
 std::vector<std::string> EndpointDifferences(const Json& declared, const Json& current) {
   Json compared = current;
   if (!declared.contains("deploy")) compared.erase("deploy");
+  if (!declared.contains("variants")) compared.erase("variants");
   // 10 and 10.0 are the same percentage.
   if (declared["capture_percent"].get<double>() == current["capture_percent"].get<double>()) {
     compared["capture_percent"] = declared["capture_percent"];
@@ -240,6 +257,16 @@ Result<store::EndpointDeployment> Pin(const std::string& ref, const std::string&
   return d;
 }
 
+// Sets the declared variants, when the file declares them and they differ.
+Status PutVariants(ConfigWrite& write, const std::string& name, const Json& declared) {
+  if (!declared.contains("variants")) return Status::OK();
+  registry::Traffic traffic(write.home.metadata(), write.home.clock());
+  ASSIGN_OR_RETURN(registry::TrafficSpec now, registry::Traffic::Get(write.txn, name));
+  ASSIGN_OR_RETURN(registry::TrafficSpec wanted, registry::TrafficFromJson({{"variants", declared["variants"]}}));
+  if (VariantsJson(now.variants) == declared["variants"]) return Status::OK();
+  return traffic.Set(write.txn, name, wanted.variants, write.by);
+}
+
 Status EndpointPut(ConfigWrite& write, const std::string& name, const Json& declared, bool exists) {
   registry::Endpoints endpoints(write.home.metadata(), write.home.clock());
   store::EndpointRecord e = EndpointRecordOf(name, declared);
@@ -248,12 +275,14 @@ Status EndpointPut(ConfigWrite& write, const std::string& name, const Json& decl
       ASSIGN_OR_RETURN(store::EndpointDeployment d, Pin(ref, write.by));
       e.deployments.push_back(d);
     }
-    return endpoints.Create(write.txn, e).status();
+    RETURN_IF_ERROR(endpoints.Create(write.txn, e).status());
+    return PutVariants(write, name, declared);
   }
   ASSIGN_OR_RETURN(store::EndpointRecord old, store::RequireEndpoint(write.txn, name));
   if (old.multi_model != e.multi_model || old.follow != e.follow || old.capture_percent != e.capture_percent) {
     RETURN_IF_ERROR(endpoints.Update(write.txn, e).status());
   }
+  RETURN_IF_ERROR(PutVariants(write, name, declared));
   if (!declared.contains("deploy")) return Status::OK();
   std::map<std::string, int> wanted;
   for (const Json& ref : declared["deploy"]) {
@@ -279,6 +308,7 @@ Json EndpointExported(const Json& current) {
   if (!current["follow"].empty()) out["follow"] = current["follow"];
   if (current["capture_percent"].get<double>() != 0) out["capture_percent"] = current["capture_percent"];
   if (!current["deploy"].empty()) out["deploy"] = current["deploy"];
+  if (!current["variants"].empty()) out["variants"] = current["variants"];
   return out;
 }
 

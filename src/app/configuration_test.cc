@@ -8,6 +8,7 @@
 #include "app/promotion_flow.h"
 #include "events/hook_records.h"
 #include "events/trigger_records.h"
+#include "registry/traffic.h"
 
 namespace grove::app {
 namespace {
@@ -209,9 +210,34 @@ TEST_F(ConfigurationTest, PinsAreManagedOnlyWhenDeclared) {
   EXPECT_TRUE(home_->metadata()->GetEndpoint("prod")->deployments.empty());
 }
 
+TEST_F(ConfigurationTest, VariantsAreManagedOnlyWhenDeclared) {
+  RegisterAbalone("Abalone", /*approve=*/true);
+  RegisterAbalone("Abalone", /*approve=*/true);
+  const std::string split =
+      "endpoints:\n  prod:\n    follow: [Abalone]\n    variants:\n"
+      "      - {name: a, model: Abalone/1, weight: 90}\n      - {name: b, model: Abalone/2, weight: 10}\n"
+      "      - {name: s, model: Abalone/2, shadow: true}\n";
+  ASSERT_THAT(Changes(PlanOf(split)), ElementsAre("+ endpoint prod"));
+  ApplyOf(split);
+  registry::TrafficSpec traffic = registry::Traffic(home_->metadata(), home_->clock()).Get("prod").value();
+  ASSERT_EQ(traffic.variants.size(), 3u);
+  EXPECT_DOUBLE_EQ(traffic.variants[1].weight, 10);
+  EXPECT_TRUE(PlanOf(split).empty());
+  // Without `variants`, they are someone else's (a rollout, grove endpoint variants).
+  EXPECT_TRUE(PlanOf("endpoints:\n  prod:\n    follow: [Abalone]\n").empty());
+  const std::string reweighted = std::string(split).replace(split.find("weight: 10"), 10, "weight: 50");
+  ASSERT_THAT(Changes(PlanOf(reweighted)), ElementsAre("~ endpoint prod"));
+  ApplyOf("endpoints:\n  prod:\n    follow: [Abalone]\n    variants: []\n");
+  EXPECT_TRUE(registry::Traffic(home_->metadata(), home_->clock()).Get("prod")->variants.empty());
+  EXPECT_EQ(ReadError("endpoints:\n  prod:\n    variants: [{name: a, model: Abalone}]\n").message(),
+            "grove.yaml:2:3: endpoints.prod: variants[0].model: 'Abalone' is not a model version; expected "
+            "<group>/<version>, e.g. AbalonePackageGroup/1");
+}
+
 TEST_F(ConfigurationTest, ExportThenApplyChangesNothing) {
   RegisterAbalone("Abalone", /*approve=*/true);
-  ApplyOf(std::string(kConfig) + "  prod:\n    capture_percent: 12.5\n    deploy: [Abalone/1]\n");
+  ApplyOf(std::string(kConfig) + "  prod:\n    capture_percent: 12.5\n    deploy: [Abalone/1]\n" +
+          "    variants: [{name: a, model: Abalone/1, weight: 2}, {name: s, model: Abalone/1, shadow: true}]\n");
   auto exported = Configuration(*home_).Export();
   ASSERT_TRUE(exported.ok()) << exported.status().ToString();
   std::map<std::string, std::string> files;
@@ -250,7 +276,7 @@ TEST_F(ConfigurationTest, ErrorsPointAtTheLineAndColumn) {
             "grove.yaml:3:17: endpoints.models.follow[1]: expected text");
   EXPECT_EQ(ReadError("endpoints:\n  models:\n    capture: 5\n").message(),
             "grove.yaml:3:5: endpoints.models.capture: unknown member 'capture' (expected multi_model, follow, "
-            "capture_percent, deploy)");
+            "capture_percent, deploy, variants)");
   EXPECT_THAT(ReadError("pipelines:\n  hello: missing.yaml\n").message(), HasSubstr("grove.yaml:2:3: pipelines.hello:"));
   EXPECT_THAT(ReadError("pipelines:\n  other: hello.yaml\n").message(),
               HasSubstr("grove.yaml:2:3: pipelines.other: "));

@@ -68,6 +68,20 @@ Result<EndpointDescription> Endpoints::Undeploy(const std::string& name, const s
   return Changed(name);
 }
 
+Result<EndpointDescription> Endpoints::SetVariants(const std::string& name,
+                                                   const std::vector<registry::VariantSpec>& variants,
+                                                   const std::string& by) {
+  RETURN_IF_ERROR(registry::Traffic(home_.metadata(), home_.clock()).Set(name, variants, by));
+  return Changed(name);
+}
+
+Result<EndpointDescription> Endpoints::SetWeights(const std::string& name,
+                                                  const std::vector<std::pair<std::string, double>>& weights,
+                                                  const std::string& by) {
+  RETURN_IF_ERROR(registry::Traffic(home_.metadata(), home_.clock()).SetWeights(name, weights, by).status());
+  return Changed(name);
+}
+
 Status Endpoints::Delete(const std::string& name) {
   RETURN_IF_ERROR(Rules(home_).Delete(name));
   return service_.Refresh();

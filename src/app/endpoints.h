@@ -5,6 +5,7 @@
 
 #include "app/home.h"
 #include "common/status.h"
+#include "registry/traffic.h"
 #include "serving/endpoint_service.h"
 #include "serving/payload.h"
 #include "store/records.h"
@@ -61,6 +62,14 @@ class Endpoints {
                                      const std::string& comment);
   Result<EndpointDescription> Undeploy(const std::string& name, const std::string& group, const std::string& by);
   Status Delete(const std::string& name);
+  // Replaces the endpoint's variants (registry/traffic.h: weighted versions
+  // and shadows); an empty list removes them.
+  Result<EndpointDescription> SetVariants(const std::string& name, const std::vector<registry::VariantSpec>& variants,
+                                          const std::string& by);
+  // Changes the weights of the named variants at once.
+  Result<EndpointDescription> SetWeights(const std::string& name,
+                                         const std::vector<std::pair<std::string, double>>& weights,
+                                         const std::string& by);
   // Runs the promotion gate (serving/promotion_gate.h) and, when it passes,
   // records the promotion and switches the target in one transaction.
   // FailedPrecondition when the gate refuses; nothing is recorded then.

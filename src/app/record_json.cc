@@ -100,12 +100,50 @@ Json ToJson(const serving::EndpointState& state) {
     if (!m.error.empty()) model["error"] = m.error;
     models.push_back(std::move(model));
   }
+  Json variants = Json::array();
+  for (const serving::VariantState& v : state.variants) variants.push_back(ToJson(v));
   return {{"name", state.name},
           {"multi_model", state.multi_model},
           {"follow", state.follow},
           {"capture_percent", state.capture_percent},
           {"status", state.status},
-          {"models", std::move(models)}};
+          {"models", std::move(models)},
+          {"variants", std::move(variants)}};
+}
+
+Json ToJson(const serving::VariantState& v) {
+  const serving::VariantCounters& c = v.counters;
+  Json out = {{"name", v.name},
+              {"model", v.model},
+              {"requests", c.requests},
+              {"errors", c.errors},
+              {"error_rate", c.ErrorRate()},
+              {"p50_ms", c.LatencyQuantileSeconds(0.5) * 1000},
+              {"p99_ms", c.LatencyQuantileSeconds(0.99) * 1000},
+              {"mean_prediction", c.ValueMean()}};
+  if (!v.shadow) {
+    out["weight"] = v.weight;
+    return out;
+  }
+  out["shadow"] = true;
+  Json differences = Json::array();
+  for (size_t i = 0; i < serving::kDifferenceBuckets; ++i) {
+    double bound = serving::DifferenceBucketBound(i);
+    differences.push_back({{"le", std::isfinite(bound) ? Json(bound) : Json("+Inf")}, {"count", c.differences[i]}});
+  }
+  Json samples = Json::array();
+  for (const serving::ShadowSample& s : v.samples) {
+    samples.push_back({{"at", Time(s.at)}, {"rows", s.rows}, {"production", s.production}, {"shadow", s.shadow},
+                       {"agreed", s.agreed}});
+  }
+  out["comparison"] = {{"compared_rows", c.compared},
+                       {"agreement_rate", c.AgreementRate()},
+                       {"dropped", c.dropped},
+                       {"mean_abs_difference", c.compared == 0 ? 0.0 : c.difference_sum / double(c.compared)},
+                       {"max_abs_difference", c.difference_max},
+                       {"differences", std::move(differences)},
+                       {"latest", std::move(samples)}};
+  return out;
 }
 
 Json ToJson(const store::TrialRecord& t, const std::string& step, bool best) {

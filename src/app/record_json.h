@@ -42,6 +42,8 @@ Json ToJson(const store::PromotionRecord& r);
 // {name, multi_model, follow, capture_percent, status,
 //  models: [{name, version, pinned, approved_versions, state, requests, mean_latency_ms, error?}]}
 // (requests and their mean latency since this process started, per version).
+// A variant with its counters; a shadow's with its comparison against production.
+Json ToJson(const serving::VariantState& variant);
 Json ToJson(const serving::EndpointState& state);
 // {step, execution_id, number, family, hyperparameters, fold_scores, mean_score, status, duration_ms,
 //  error, best}: a tuning trial of step `step`, `best` when the step's search chose it.

@@ -31,7 +31,7 @@ TEST(RecordJsonTest, DocumentedFieldNamesStay) {
   state.models.push_back({"G", 2, true, {1, 2}, "Failed", "cannot load"});
   Json endpoint = ToJson(state);
   EXPECT_EQ(Keys(endpoint),
-            (std::vector<std::string>{"name", "multi_model", "follow", "capture_percent", "status", "models"}));
+            (std::vector<std::string>{"name", "multi_model", "follow", "capture_percent", "status", "models", "variants"}));
   EXPECT_EQ(Keys(endpoint["models"][0]),
             (std::vector<std::string>{"name", "version", "pinned", "approved_versions", "state", "requests",
                                       "mean_latency_ms", "error"}));

@@ -1,5 +1,6 @@
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <iostream>
 
 #include "app/endpoints.h"
@@ -7,6 +8,7 @@
 #include "cli/bind.h"
 #include "cli/client.h"
 #include "cli/commands.h"
+#include "cli/endpoint_traffic.h"
 #include "cli/output.h"
 #include "cli/request_input.h"
 
@@ -26,6 +28,7 @@ struct EndpointArgs {
   std::string by;
   RequestInput sample;
   bool require_capture = false;
+  RolloutOptions rollout;  // deploy --canary / --linear
 };
 
 std::string By(const EndpointArgs& args) { return args.by.empty() ? CurrentUser() : args.by; }
@@ -59,8 +62,38 @@ void PrintPromotions(const Json& promotions) {
   }
 }
 
+std::string Fixed(double value, int digits) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f", digits, value);
+  return text;
+}
+
+// Live variants with their weight share and counters; shadows with their comparison.
+void PrintVariants(const Json& variants) {
+  if (variants.empty()) return;
+  double total = 0;
+  for (const Json& v : variants) total += v.value("weight", 0.0);
+  std::vector<std::vector<std::string>> rows;
+  for (const Json& v : variants) {
+    std::string traffic = v.value("shadow", false)
+                              ? "shadow"
+                              : Fixed(total > 0 ? 100 * v["weight"].get<double>() / total : 0, 1) + "%";
+    std::string compared = "-";
+    if (v.contains("comparison")) {
+      const Json& c = v["comparison"];
+      compared = Fixed(100 * c["agreement_rate"].get<double>(), 1) + "% agree over " +
+                 std::to_string(c["compared_rows"].get<uint64_t>()) + " rows, mean |diff| " +
+                 Fixed(c["mean_abs_difference"].get<double>(), 6);
+    }
+    rows.push_back({v["name"], v["model"], traffic, std::to_string(v["requests"].get<uint64_t>()),
+                    std::to_string(v["errors"].get<uint64_t>()), Fixed(v["p99_ms"].get<double>(), 3), compared});
+  }
+  std::cout << "\n";
+  PrintTable(std::cout, {"VARIANT", "MODEL", "TRAFFIC", "REQUESTS", "ERRORS", "P99 MS", "SHADOW COMPARISON"}, rows);
+}
+
 // Prints an endpoint from its JSON view (with "promotions").
-int PrintEndpoint(const GlobalOptions& global, const Result<Json>& described) {
+int PrintEndpointJson(const GlobalOptions& global, const Result<Json>& described) {
   if (!described.ok()) return ReportError(described.status());
   const Json& e = *described;
   if (global.json) {
@@ -79,30 +112,15 @@ int PrintEndpoint(const GlobalOptions& global, const Result<Json>& described) {
                     Versions(approved), state});
   }
   PrintTable(std::cout, {"MODEL", "VERSION", "BY", "APPROVED", "STATE"}, rows);
+  PrintVariants(e.value("variants", Json::array()));
   PrintPromotions(e["promotions"]);
   return kExitOk;
-}
-
-int Print(const GlobalOptions& global, const Result<app::EndpointDescription>& described) {
-  if (!described.ok()) return ReportError(described.status());
-  return PrintEndpoint(global, app::ToJson(*described));
-}
-
-// Runs `fn` with the endpoint use cases over the data folder, as a one-shot
-// process serves it; returns fn's exit code.
-int WithEndpoints(const GlobalOptions& global, const std::function<int(app::Endpoints&)>& fn) {
-  auto home = OpenHome(global);
-  if (!home.ok()) return ReportError(home.status());
-  auto service = (*home)->Endpoints();
-  if (!service.ok()) return ReportError(service.status());
-  app::Endpoints endpoints(**home, **service);
-  return fn(endpoints);
 }
 
 int Create(const GlobalOptions& global, const EndpointArgs& args) {
   app::EndpointSpec spec{args.name, args.multi_model, args.follow, args.deploy, args.capture_percent, By(args),
                          args.comment};
-  return WithEndpoints(global, [&](app::Endpoints& e) { return Print(global, e.Create(spec)); });
+  return WithEndpoints(global, [&](app::Endpoints& e) { return PrintEndpoint(global, e.Create(spec)); });
 }
 
 int List(const GlobalOptions& global, const EndpointArgs&) {
@@ -128,17 +146,18 @@ int List(const GlobalOptions& global, const EndpointArgs&) {
 int Show(const GlobalOptions& global, const EndpointArgs& args) {
   auto client = OpenClient(global);
   if (!client.ok()) return ReportError(client.status());
-  return PrintEndpoint(global, (*client)->DescribeEndpoint(args.name));
+  return PrintEndpointJson(global, (*client)->DescribeEndpoint(args.name));
 }
 
 int Deploy(const GlobalOptions& global, const EndpointArgs& args) {
+  if (args.rollout.requested()) return StartRollout(global, args.name, args.model, By(args), args.rollout);
   return WithEndpoints(
-      global, [&](app::Endpoints& e) { return Print(global, e.Deploy(args.name, args.model, By(args), args.comment)); });
+      global, [&](app::Endpoints& e) { return PrintEndpoint(global, e.Deploy(args.name, args.model, By(args), args.comment)); });
 }
 
 int Undeploy(const GlobalOptions& global, const EndpointArgs& args) {
   return WithEndpoints(global,
-                       [&](app::Endpoints& e) { return Print(global, e.Undeploy(args.name, args.model, By(args))); });
+                       [&](app::Endpoints& e) { return PrintEndpoint(global, e.Undeploy(args.name, args.model, By(args))); });
 }
 
 int Delete(const GlobalOptions& global, const EndpointArgs& args) {
@@ -167,11 +186,25 @@ int Promote(const GlobalOptions& global, const EndpointArgs& args) {
       std::cout << "test invocation of " << args.name << " passed (" << rows << (rows == 1 ? " row" : " rows")
                 << "); promoted to " << args.target << "\n\n";
     }
-    return Print(global, e.Describe(args.target));
+    return PrintEndpoint(global, e.Describe(args.target));
   });
 }
 
 }  // namespace
+
+int PrintEndpoint(const GlobalOptions& global, const Result<app::EndpointDescription>& described) {
+  if (!described.ok()) return ReportError(described.status());
+  return PrintEndpointJson(global, app::ToJson(*described));
+}
+
+int WithEndpoints(const GlobalOptions& global, const std::function<int(app::Endpoints&)>& fn) {
+  auto home = OpenHome(global);
+  if (!home.ok()) return ReportError(home.status());
+  auto service = (*home)->Endpoints();
+  if (!service.ok()) return ReportError(service.status());
+  app::Endpoints endpoints(**home, **service);
+  return fn(endpoints);
+}
 
 void AddEndpointCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   auto args = std::make_shared<EndpointArgs>();
@@ -195,11 +228,13 @@ void AddEndpointCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   show->add_option("name", args->name, "Endpoint")->required();
   bind(show, Show);
 
-  CLI::App* deploy = cmd->add_subcommand("deploy", "Pin an Approved version on an endpoint");
+  CLI::App* deploy = cmd->add_subcommand(
+      "deploy", "Pin an Approved version on an endpoint, at once or as a canary or linear rollout");
   deploy->add_option("name", args->name, "Endpoint")->required();
   deploy->add_option("version", args->model, "<group>/<version>")->required();
   deploy->add_option("--comment", args->comment, "Why");
   deploy->add_option("--by", args->by, "Who (default: $USER)");
+  AddRolloutOptions(deploy, &args->rollout);
   bind(deploy, Deploy);
 
   CLI::App* undeploy = cmd->add_subcommand("undeploy", "Remove a group's pin from an endpoint");
@@ -226,6 +261,8 @@ void AddEndpointCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   promote->add_option("--comment", args->comment, "Why, recorded with the promotion");
   promote->add_option("--by", args->by, "Who (default: $USER)");
   bind(promote, Promote);
+
+  AddEndpointTrafficCommands(cmd, global, action);
 }
 
 }  // namespace grove::cli

@@ -17,6 +17,7 @@
 #include "cli/server_triggers.h"
 #include "cli/server_hooks.h"
 #include "cli/server_promotions.h"
+#include "cli/server_rollouts.h"
 #include "events/folder_watcher.h"
 #include "events/trigger_runner.h"
 #include "events/event_follower.h"
@@ -131,6 +132,9 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   // Promotion flows' runs (app/promotion_runner.h); they stop when this goes out of scope.
   RunningPromotions promotions(**home, service);
   if (Status s = promotions.Start(std::chrono::milliseconds(args.poll_ms)); !s.ok()) return ReportError(s);
+  // Canary and linear rollouts (app/rollouts.h), their alarms over this server's variant counters.
+  RunningRollouts rollouts(**home, service);
+  rollouts.Start(std::chrono::milliseconds(args.poll_ms));
 
   if (Status s = LoadTriggerFiles(**home, args.triggers); !s.ok()) return ReportError(s);
   ServerTriggerActions trigger_actions(**home, executor->get(), args.watch);

@@ -24,7 +24,9 @@ const std::vector<std::string>& PublicEventTypes() {
                                       "execution.started",  "execution.succeeded", "execution.failed",
                                       "execution.stopped",  kEventEndpointUpdated, kEventQualityViolation,
                                       "promotion.pending",  "promotion.succeeded", "promotion.failed",
-                                      "promotion.rejected"};
+                                      "promotion.rejected", store::kEventRolloutStarted,
+                                      store::kEventRolloutStep, store::kEventRolloutSucceeded,
+                                      store::kEventRolloutRolledBack, store::kEventRolloutAborted};
     std::sort(types.begin(), types.end());
     return types;
   }();
@@ -44,10 +46,11 @@ std::optional<std::string> PublicTypeOf(const store::EventRecord& e) {
                                 {store::kStopped, "execution.stopped"}});
   }
   if (k == store::kEventEndpointCreated || k == store::kEventEndpointDeployed ||
-      k == store::kEventEndpointUndeployed || k == store::kEventEndpointPromoted || k == kEventEndpointUpdated) {
+      k == store::kEventEndpointUndeployed || k == store::kEventEndpointPromoted || k == kEventEndpointUpdated ||
+      k == store::kEventEndpointTraffic) {
     return std::string(kEventEndpointUpdated);
   }
-  if (k == kEventQualityViolation || StartsWith(k, "promotion.")) return k;
+  if (k == kEventQualityViolation || StartsWith(k, "promotion.") || StartsWith(k, "rollout.")) return k;
   return std::nullopt;
 }
 
@@ -69,7 +72,7 @@ std::optional<Json> ToPublicEvent(const store::EventRecord& e, store::StoreReade
   }
   if (*type == kEventEndpointUpdated) {
     if (!out.contains("endpoint")) out["endpoint"] = e.subject;
-    // Which change: created, deployed, undeployed, promoted (or updated, from a configuration apply).
+    // Which change: created, deployed, undeployed, promoted, traffic (variants), or updated (a configuration apply).
     if (!out.contains("change")) out["change"] = e.kind.substr(e.kind.find('.') + 1);
   }
   return out;

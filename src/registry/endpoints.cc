@@ -1,6 +1,7 @@
 #include "registry/endpoints.h"
 
 #include "registry/resource_name.h"
+#include "registry/traffic.h"
 #include "store/lookups.h"
 
 namespace grove::registry {
@@ -101,6 +102,7 @@ Status Endpoints::Delete(const std::string& name) {
 Status Endpoints::Delete(StoreTransaction& txn, const std::string& name) {
   RETURN_IF_ERROR(store::RequireEndpoint(txn, name).status());
   RETURN_IF_ERROR(txn.DeleteEndpoint(name));
+  RETURN_IF_ERROR(txn.DeleteResource(kTrafficKind, name).status());  // Its variants go with it.
   return txn.AppendEvent(clock_->Now(), store::kEventEndpointDeleted, name, {{"endpoint", name}}).status();
 }
 

@@ -20,4 +20,6 @@ Status ValidateEndpointName(const std::string& name) { return ValidateName("endp
 
 Status ValidateModelGroupName(const std::string& name) { return ValidateName("model group", name); }
 
+Status ValidateVariantName(const std::string& name) { return ValidateName("variant", name); }
+
 }  // namespace grove::registry

@@ -15,5 +15,7 @@ namespace grove::registry {
 Status ValidateEndpointName(const std::string& name);
 // OK, or InvalidArgument "model group name 'bad group/x' is not valid: use ...".
 Status ValidateModelGroupName(const std::string& name);
+// OK, or InvalidArgument "variant name ..." (SageMaker's VariantName: the same rule).
+Status ValidateVariantName(const std::string& name);
 
 }  // namespace grove::registry

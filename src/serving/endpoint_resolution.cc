@@ -25,7 +25,8 @@ bool MatchesPattern(const std::string& pattern, const std::string& group) {
   return fnmatch(pattern.c_str(), group.c_str(), 0) == 0;
 }
 
-ResolvedEndpoint::ResolvedEndpoint(store::EndpointRecord record, const ApprovedVersions& approved)
+ResolvedEndpoint::ResolvedEndpoint(store::EndpointRecord record, const ApprovedVersions& approved,
+                                   const registry::TrafficSpec& traffic, const MetricsSource& metrics)
     : record_(std::move(record)) {
   auto serve = [&](const std::string& group, int pin) {
     auto it = approved.find(group);
@@ -46,6 +47,21 @@ ResolvedEndpoint::ResolvedEndpoint(store::EndpointRecord record, const ApprovedV
     bool follows = std::any_of(record_.follow.begin(), record_.follow.end(),
                                [&](const std::string& pattern) { return MatchesPattern(pattern, group); });
     if (follows) serve(group, 0);
+  }
+  for (const registry::VariantSpec& spec : traffic.variants) {
+    auto it = approved.find(spec.group);
+    if (it == approved.end() || !std::binary_search(it->second.begin(), it->second.end(), spec.version)) continue;
+    if (groups_.count(spec.group) == 0) serve(spec.group, spec.version);
+    ServedVariant v{spec.name, spec.group, spec.version, spec.shadow ? 0 : spec.weight, spec.shadow,
+                    store::VersionRef(spec.group, spec.version), nullptr};
+    v.metrics = metrics ? metrics(v.name, v.key) : std::make_shared<VariantMetrics>();
+    has_shadows_ = has_shadows_ || v.shadow;
+    variants_.push_back(std::move(v));
+  }
+  for (size_t i = 0; i < variants_.size(); ++i) {
+    if (variants_[i].shadow || variants_[i].weight <= 0) continue;
+    live_.push_back(i);
+    live_by_group_[variants_[i].group].push_back(i);
   }
   std::sort(unavailable_.begin(), unavailable_.end());
   unavailable_.erase(std::unique(unavailable_.begin(), unavailable_.end()), unavailable_.end());
@@ -98,6 +114,50 @@ Result<std::string> ResolvedEndpoint::Find(std::string_view model) const {
                             "': only Approved versions are (" + served.group + " versions " + versions + ")");
   }
   return store::VersionRef(served.group, version);
+}
+
+const ServedVariant* ResolvedEndpoint::Pick(const std::vector<size_t>& live, double random) const {
+  double total = 0;
+  for (size_t i : live) total += variants_[i].weight;
+  double point = random * total;
+  for (size_t i : live) {
+    point -= variants_[i].weight;
+    if (point < 0) return &variants_[i];
+  }
+  return &variants_[live.back()];  // random * total rounded up to total.
+}
+
+Result<Route> ResolvedEndpoint::RouteRequest(std::string_view model, std::string_view variant, double random) const {
+  if (!variant.empty()) {
+    for (const ServedVariant& v : variants_) {
+      if (v.name == variant && !v.shadow) return Route{v.key, &v};
+    }
+    std::string names;
+    for (size_t i : live_) names += (names.empty() ? "" : ", ") + variants_[i].name;
+    return Status::NotFound("endpoint '" + name() + "' has no variant '" + std::string(variant) +
+                            "' taking traffic (variants: " + (names.empty() ? "none" : names) + ")");
+  }
+  if (model.find('/') == std::string_view::npos) {
+    const std::vector<size_t>* live = &live_;
+    if (!model.empty()) {
+      auto it = live_by_group_.find(model);
+      live = it == live_by_group_.end() ? nullptr : &it->second;
+    }
+    if (live != nullptr && !live->empty()) {
+      const ServedVariant* chosen = Pick(*live, random);
+      return Route{chosen->key, chosen};
+    }
+  }
+  ASSIGN_OR_RETURN(std::string key, Find(model));
+  return Route{std::move(key), nullptr};
+}
+
+std::vector<const ServedVariant*> ResolvedEndpoint::ShadowsOf(std::string_view group) const {
+  std::vector<const ServedVariant*> shadows;
+  for (const ServedVariant& v : variants_) {
+    if (v.shadow && v.group == group) shadows.push_back(&v);
+  }
+  return shadows;
 }
 
 }  // namespace grove::serving

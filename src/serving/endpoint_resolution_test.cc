@@ -78,3 +78,74 @@ TEST(EndpointResolutionTest, PatternsAreGlobs) {
 
 }  // namespace
 }  // namespace grove::serving
+
+namespace grove::serving {
+namespace {
+
+registry::TrafficSpec Variants(std::vector<registry::VariantSpec> variants) {
+  registry::TrafficSpec traffic;
+  traffic.variants = std::move(variants);
+  return traffic;
+}
+
+TEST(EndpointVariantsTest, WeightsSplitAGroupsRequestsInProportion) {
+  store::EndpointRecord record = Following({}, false);
+  record.deployments.push_back({"churn", 1, "", "", 0});
+  ResolvedEndpoint endpoint(record, {{"churn", {1, 2, 3}}},
+                            Variants({{"a", "churn", 1, 90, false}, {"b", "churn", 2, 10, false},
+                                      {"s", "churn", 3, 0, true}}));
+  std::map<std::string, int> counts;
+  for (int i = 0; i < 1000; ++i) {
+    Result<Route> route = endpoint.RouteRequest("", "", i / 1000.0);
+    ASSERT_TRUE(route.ok()) << route.status().ToString();
+    ASSERT_NE(route->variant, nullptr);
+    counts[route->variant->name + " " + route->key]++;
+  }
+  EXPECT_EQ(counts["a churn/1"], 900);  // Evenly spread points: exactly the weights.
+  EXPECT_EQ(counts["b churn/2"], 100);
+  EXPECT_EQ(counts.size(), 2u);  // The shadow takes no traffic.
+  EXPECT_EQ(endpoint.RouteRequest("churn", "", 0.95)->variant->name, "b");  // By the group's name too.
+  EXPECT_EQ(endpoint.RouteRequest("", "", 0.9999999999)->variant->name, "b");
+
+  // A named variant, and a named version, go exactly there.
+  EXPECT_EQ(endpoint.RouteRequest("", "b", 0.0)->key, "churn/2");
+  Result<Route> exact = endpoint.RouteRequest("churn/3", "", 0.0);
+  ASSERT_TRUE(exact.ok());
+  EXPECT_EQ(exact->key, "churn/3");
+  EXPECT_EQ(exact->variant, nullptr);
+  Status unknown = endpoint.RouteRequest("", "c", 0.0).status();
+  EXPECT_EQ(unknown.code(), StatusCode::kNotFound);
+  EXPECT_EQ(unknown.message(), "endpoint 'models' has no variant 'c' taking traffic (variants: a, b)");
+  EXPECT_EQ(endpoint.RouteRequest("", "s", 0.0).status().code(), StatusCode::kNotFound);
+
+  ASSERT_EQ(endpoint.ShadowsOf("churn").size(), 1u);
+  EXPECT_EQ(endpoint.ShadowsOf("churn")[0]->key, "churn/3");
+  EXPECT_TRUE(endpoint.has_shadows());
+}
+
+TEST(EndpointVariantsTest, AVariantNoLongerApprovedGivesItsShareToTheOthers) {
+  store::EndpointRecord record = Following({"churn"});
+  ResolvedEndpoint endpoint(record, {{"churn", {1}}},
+                            Variants({{"a", "churn", 1, 50, false}, {"b", "churn", 2, 50, false}}));
+  for (double r : {0.0, 0.5, 0.99}) EXPECT_EQ(endpoint.RouteRequest("churn", "", r)->variant->name, "a");
+  ASSERT_EQ(endpoint.variants().size(), 1u);
+
+  ResolvedEndpoint none(record, {{"churn", {3}}}, Variants({{"a", "churn", 1, 50, false}}));
+  Result<Route> live = none.RouteRequest("churn", "", 0.3);
+  ASSERT_TRUE(live.ok());
+  EXPECT_EQ(live->key, "churn/3");  // No variant left: the group's live version.
+  EXPECT_EQ(live->variant, nullptr);
+}
+
+TEST(EndpointVariantsTest, VariantsOfSeveralGroupsSplitRequestsThatNameNoModel) {
+  store::EndpointRecord record = Following({}, false);
+  ResolvedEndpoint endpoint(record, {{"xgb", {1}}, {"linear", {4}}},
+                            Variants({{"xgb", "xgb", 1, 1, false}, {"linear", "linear", 4, 3, false}}));
+  EXPECT_EQ(endpoint.groups().size(), 2u);  // A variant's group is served.
+  EXPECT_EQ(endpoint.RouteRequest("", "", 0.2)->key, "xgb/1");
+  EXPECT_EQ(endpoint.RouteRequest("", "", 0.3)->key, "linear/4");
+  EXPECT_EQ(endpoint.RouteRequest("xgb", "", 0.9)->key, "xgb/1");  // Naming a group: its variants only.
+}
+
+}  // namespace
+}  // namespace grove::serving

@@ -1,6 +1,8 @@
 #include "serving/endpoint_service.h"
 
 #include <chrono>
+#include <cstdio>
+#include <random>
 
 #include "registry/registry.h"
 
@@ -8,13 +10,32 @@ namespace grove::serving {
 
 using store::VersionRef;
 
+namespace {
+
+// Uniform in [0, 1), from a generator of this thread's own (no lock per request).
+double Uniform() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return static_cast<double>(generator() >> 11) * 0x1.0p-53;
+}
+
+}  // namespace
+
 EndpointService::EndpointService(store::MetadataStore* metadata, store::ArtifactStore* artifacts,
                                  ModelCacheOptions cache_options, bool preload)
     : metadata_(metadata),
       artifacts_(artifacts),
       preload_(preload),
       cache_(cache_options, [this](const std::string& key) { return LoadVersion(key); }),
-      snapshot_(std::make_shared<const EndpointSnapshot>()) {}
+      snapshot_(std::make_shared<const EndpointSnapshot>()),
+      shadows_(&cache_, SystemClock::Default()) {}
+
+std::shared_ptr<VariantMetrics> EndpointService::MetricsOf(const std::string& endpoint, const std::string& name,
+                                                           const std::string& key) {
+  std::lock_guard<std::mutex> lock(metrics_mutex_);
+  std::shared_ptr<VariantMetrics>& metrics = variant_metrics_[endpoint + ' ' + name + ' ' + key];
+  if (metrics == nullptr) metrics = std::make_shared<VariantMetrics>();
+  return metrics;
+}
 
 Result<ModelCache::Model> EndpointService::LoadVersion(const std::string& key) {
   Result<ModelCache::Model> model = [&]() -> Result<ModelCache::Model> {
@@ -40,11 +61,23 @@ Status EndpointService::Refresh() {
   std::lock_guard<std::mutex> lock(refresh_mutex_);
   ASSIGN_OR_RETURN(std::vector<store::EndpointRecord> records, metadata_->ListEndpoints());
   ASSIGN_OR_RETURN(ApprovedVersions approved, LoadApprovedVersions(*metadata_));
+  ASSIGN_OR_RETURN(std::vector<store::ResourceRecord> traffic_docs,
+                   store::ReadValue(*metadata_, [](store::StoreReader& rows) {
+                     return rows.ListResources(registry::kTrafficKind, "", "", 0);
+                   }));
+  std::map<std::string, registry::TrafficSpec> traffic;
+  for (const store::ResourceRecord& doc : traffic_docs) {
+    Result<registry::TrafficSpec> spec = registry::TrafficFromJson(doc.body);
+    if (spec.ok()) traffic[doc.name] = std::move(*spec);  // Written by registry::Traffic, so always readable.
+  }
   std::shared_ptr<const EndpointSnapshot> previous = snapshot_.load();
   std::map<std::string, std::shared_ptr<ResolvedEndpoint>> endpoints;
   for (store::EndpointRecord& record : records) {
     std::string name = record.name;
-    endpoints[name] = std::make_shared<ResolvedEndpoint>(std::move(record), approved);
+    auto metrics = [this, &name](const std::string& variant, const std::string& key) {
+      return MetricsOf(name, variant, key);
+    };
+    endpoints[name] = std::make_shared<ResolvedEndpoint>(std::move(record), approved, traffic[name], metrics);
   }
   KeepWorkingVersions(*previous, &endpoints);
   auto next = std::make_shared<EndpointSnapshot>();
@@ -60,6 +93,9 @@ void EndpointService::KeepWorkingVersions(const EndpointSnapshot& previous,
   if (!preload_) return;
   for (auto& [name, endpoint] : *next) {
     auto before = previous.endpoints.find(name);
+    for (const ServedVariant& v : endpoint->variants()) {  // Variants are live at once: load them first.
+      if (!endpoint->record().multi_model && cache_.Peek(v.key) == nullptr) Preload(v.key);
+    }
     for (const auto& [group, served] : endpoint->groups()) {
       const ServedGroup* old = nullptr;
       if (before != previous.endpoints.end()) {
@@ -116,21 +152,38 @@ Result<Invocation> EndpointService::Invoke(std::string_view endpoint_name, std::
 }
 
 Result<Invocation> EndpointService::Invoke(const ResolvedEndpoint& endpoint, std::string_view model,
-                                           const PredictRequest& request) {
-  Invocation invocation;
-  ASSIGN_OR_RETURN(invocation.model_key, endpoint.Find(model.empty() ? request.model : model));
-  ASSIGN_OR_RETURN(ModelCache::Model deployed, cache_.Get(invocation.model_key));
+                                           const PredictRequest& request, std::string_view variant,
+                                           std::string* routed) {
+  ASSIGN_OR_RETURN(Route route, endpoint.RouteRequest(model.empty() ? request.model : model, variant, Uniform()));
+  if (route.variant != nullptr && routed != nullptr) *routed = route.variant->name;
   auto start = std::chrono::steady_clock::now();
-  if (request.input == InputKind::kRaw) {
-    ASSIGN_OR_RETURN(invocation.predictions,
-                     deployed->PredictRaw(request.cells, request.rows, request.cols, request.output));
-  } else {
-    ASSIGN_OR_RETURN(invocation.predictions,
-                     deployed->PredictFeatures(request.features, request.rows, request.cols, request.output));
-  }
+  Result<ModelCache::Model> deployed = cache_.Get(route.key);
+  Result<Predictions> answer = deployed.ok() ? Predict(**deployed, request) : Result<Predictions>(deployed.status());
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  cache_.RecordRequest(invocation.model_key, took.count());
+  if (route.variant != nullptr) route.variant->metrics->RecordRequest(took.count(), answer.ok() ? &*answer : nullptr);
+  RETURN_IF_ERROR(answer.status());
+  cache_.RecordRequest(route.key, took.count());
+  if (endpoint.has_shadows()) {
+    std::shared_ptr<const PredictRequest> copy;
+    for (const ServedVariant* shadow : endpoint.ShadowsOf(std::string_view(route.key).substr(0, route.key.rfind('/')))) {
+      if (copy == nullptr) copy = std::make_shared<const PredictRequest>(request);
+      shadows_.Submit(copy, *answer, shadow->key, shadow->metrics);
+    }
+  }
+  Invocation invocation;
+  invocation.predictions = std::move(*answer);
+  invocation.model_key = std::move(route.key);
+  if (route.variant != nullptr) invocation.variant = route.variant->name;
   return invocation;
+}
+
+Result<VariantCounters> EndpointService::Counters(std::string_view endpoint_name, std::string_view name) const {
+  ASSIGN_OR_RETURN(std::shared_ptr<const ResolvedEndpoint> endpoint, Endpoint(endpoint_name));
+  for (const ServedVariant& v : endpoint->variants()) {
+    if (v.name == name) return v.metrics->Counters();
+  }
+  return Status::NotFound("endpoint '" + std::string(endpoint_name) + "' serves no variant '" + std::string(name) +
+                          "'");
 }
 
 std::vector<EndpointState> EndpointService::Describe() const {
@@ -164,6 +217,10 @@ std::vector<EndpointState> EndpointService::Describe() const {
       }
       state.models.push_back(std::move(model));
     }
+    for (const ServedVariant& v : endpoint->variants()) {
+      state.variants.push_back({v.name, v.key, v.weight, v.shadow, v.metrics->Counters(),
+                                v.shadow ? v.metrics->Samples() : std::vector<ShadowSample>{}});
+    }
     size_t count = state.models.size();
     if (count == 0) {
       state.status = "NoModels";
@@ -175,6 +232,44 @@ std::vector<EndpointState> EndpointService::Describe() const {
     states.push_back(std::move(state));
   }
   return states;
+}
+
+std::string VariantsPrometheusText(const std::vector<EndpointState>& endpoints) {
+  struct Metric {
+    const char* name;
+    const char* type;
+    const char* help;
+    bool shadows_only;
+    double (*value)(const VariantCounters&);
+  };
+  static const Metric kMetrics[] = {
+      {"grove_variant_requests_total", "counter", "Invocations routed to the variant.", false,
+       [](const VariantCounters& c) { return static_cast<double>(c.requests); }},
+      {"grove_variant_errors_total", "counter", "Invocations routed to the variant that failed.", false,
+       [](const VariantCounters& c) { return static_cast<double>(c.errors); }},
+      {"grove_variant_latency_p99_seconds", "gauge", "The variant's p99 model latency since the server started.",
+       false, [](const VariantCounters& c) { return c.LatencyQuantileSeconds(0.99); }},
+      {"grove_variant_shadow_compared_rows_total", "counter", "Rows a shadow answered and compared.", true,
+       [](const VariantCounters& c) { return static_cast<double>(c.compared); }},
+      {"grove_variant_shadow_agreement_ratio", "gauge", "Share of compared rows where the shadow agreed.", true,
+       [](const VariantCounters& c) { return c.AgreementRate(); }},
+  };
+  std::string out;
+  for (const Metric& metric : kMetrics) {
+    std::string lines;
+    for (const EndpointState& e : endpoints) {
+      for (const VariantState& v : e.variants) {
+        if (metric.shadows_only && !v.shadow) continue;
+        char value[64];
+        std::snprintf(value, sizeof value, "%.9g", metric.value(v.counters));
+        lines += std::string(metric.name) + "{endpoint=\"" + e.name + "\",variant=\"" + v.name + "\"} " + value + "\n";
+      }
+    }
+    if (lines.empty()) continue;
+    out += std::string("# HELP ") + metric.name + " " + metric.help + "\n# TYPE " + metric.name + " " + metric.type +
+           "\n" + lines;
+  }
+  return out;
 }
 
 }  // namespace grove::serving

@@ -13,6 +13,8 @@
 #include "serving/endpoint_resolution.h"
 #include "serving/model_cache.h"
 #include "serving/payload.h"
+#include "serving/shadow_runner.h"
+#include "serving/variant_metrics.h"
 #include "store/artifact_store.h"
 #include "store/metadata_store.h"
 
@@ -40,6 +42,17 @@ struct ServedModelState {
   double latency_seconds = 0;
 };
 
+// One variant of an endpoint as `endpoint show` reports it: its counters since
+// the process started (or since the variant began serving this version).
+struct VariantState {
+  std::string name;
+  std::string model;  // "group/N"
+  double weight = 0;
+  bool shadow = false;
+  VariantCounters counters;
+  std::vector<ShadowSample> samples;  // Shadows: the latest comparisons.
+};
+
 // One endpoint as this process serves it (app::ToJson gives its JSON view).
 struct EndpointState {
   std::string name;
@@ -51,12 +64,14 @@ struct EndpointState {
   // failing to; "NoModels": nothing Approved to serve.
   std::string status;
   std::vector<ServedModelState> models;
+  std::vector<VariantState> variants;
 };
 
 // The answer to one invocation.
 struct Invocation {
   Predictions predictions;
   std::string model_key;  // "group/N" that answered.
+  std::string variant;    // The variant that answered; empty when none was chosen.
 };
 
 // Serves the endpoints of one data folder: resolves each endpoint's models
@@ -93,9 +108,19 @@ class EndpointService {
   // take, FailedPrecondition for raw rows to a model without a transform,
   // IOError "cannot load G/N: <why>" when the model does not load (a model
   // error, whether the request named G or G/N).
+  // Requests are routed by ResolvedEndpoint::RouteRequest (`variant` names a
+  // variant, else one is chosen by weight); the chosen variant's counters
+  // record the outcome, and its group's shadows get a copy. `routed`, when
+  // given, receives the chosen variant's name even when the invocation fails.
   Result<Invocation> Invoke(std::string_view endpoint, std::string_view model, const PredictRequest& request);
   // The same on an endpoint the caller has looked up.
-  Result<Invocation> Invoke(const ResolvedEndpoint& endpoint, std::string_view model, const PredictRequest& request);
+  Result<Invocation> Invoke(const ResolvedEndpoint& endpoint, std::string_view model, const PredictRequest& request,
+                            std::string_view variant = {}, std::string* routed = nullptr);
+  // The current counters of `endpoint`'s variant `name` (rollout alarms read
+  // them); NotFound when the endpoint serves no such variant now.
+  Result<VariantCounters> Counters(std::string_view endpoint, std::string_view name) const;
+  // Waits until shadow copies queued so far are compared (tests).
+  void DrainShadows() { shadows_.Drain(); }
 
   std::vector<EndpointState> Describe() const;
   ModelCache& cache() { return cache_; }
@@ -110,6 +135,9 @@ class EndpointService {
   void KeepWorkingVersions(const EndpointSnapshot& previous,
                            std::map<std::string, std::shared_ptr<ResolvedEndpoint>>* next);
   void DropUnapproved(const ApprovedVersions& approved);
+  // The counters of `endpoint`'s variant `name` serving `key`, kept across refreshes.
+  std::shared_ptr<VariantMetrics> MetricsOf(const std::string& endpoint, const std::string& name,
+                                            const std::string& key);
 
   store::MetadataStore* metadata_;
   store::ArtifactStore* artifacts_;
@@ -118,8 +146,18 @@ class EndpointService {
   std::atomic<std::shared_ptr<const EndpointSnapshot>> snapshot_;
   std::mutex refresh_mutex_;  // Serializes Refresh.
 
+  std::mutex metrics_mutex_;
+  std::map<std::string, std::shared_ptr<VariantMetrics>> variant_metrics_;  // "endpoint variant key" -> counters.
+  ShadowRunner shadows_;
+
   mutable std::mutex errors_mutex_;
   std::map<std::string, std::string> load_errors_;  // key -> last load error.
 };
+
+// Every endpoint's variants' counters in Prometheus text format:
+// grove_variant_requests_total, _errors_total, _latency_p99_seconds, and for
+// shadows _shadow_compared_rows_total and _shadow_agreement_ratio, each with
+// endpoint and variant labels.
+std::string VariantsPrometheusText(const std::vector<EndpointState>& endpoints);
 
 }  // namespace grove::serving

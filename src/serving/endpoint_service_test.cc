@@ -12,6 +12,7 @@
 #include "common/sha256.h"
 #include "common/test_util.h"
 #include "registry/registry.h"
+#include "registry/traffic.h"
 #include "serving/endpoint_test_fixture.h"
 
 namespace grove::serving {
@@ -234,6 +235,82 @@ TEST_F(EndpointServiceTest, SwapsUnderLoadFailNoRequest) {
   std::set<int> live_versions;
   for (const auto& [generation, version] : live) live_versions.insert(version);
   EXPECT_EQ(seen, live_versions);  // Every swap was seen.
+}
+
+TEST_F(EndpointServiceTest, VariantsSplitTrafficByWeightAndCountEach) {
+  AddVersion("Abalone", 1);
+  AddVersion("Abalone", 2);
+  CreateEndpoint("prod", {"Abalone"}, false);
+  ASSERT_TRUE(registry::Traffic(metadata_.get(), &clock_)
+                  .Set("prod", {{"a", "Abalone", 1, 3, false}, {"b", "Abalone", 2, 1, false}}, "test")
+                  .ok());
+  EndpointService service(metadata_.get(), artifacts_.get(), {});
+  Refresh(service);
+  const int n = 4000;
+  std::map<std::string, int> answered;
+  for (int i = 0; i < n; ++i) {
+    Result<Invocation> r = service.Invoke("prod", "", RawRow());
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    answered[r->variant + " " + r->model_key]++;
+  }
+  // 25% to b: binomial standard deviation sqrt(4000 * 0.25 * 0.75) = 27; allow 5 of them.
+  EXPECT_NEAR(answered["b Abalone/2"], n / 4, 5 * 27.4);
+  EXPECT_EQ(answered["a Abalone/1"] + answered["b Abalone/2"], n);
+  EXPECT_EQ(service.Counters("prod", "b")->requests, static_cast<uint64_t>(answered["b Abalone/2"]));
+  EXPECT_EQ(service.Counters("prod", "a")->errors, 0u);
+  EXPECT_EQ(service.Counters("prod", "c").status().code(), StatusCode::kNotFound);
+
+  // Bad rows are the variant's errors too, and the caller learns which variant failed.
+  PredictRequest bad = RawRow();
+  bad.cells[1] = "not-a-length";
+  std::string routed;
+  Result<std::shared_ptr<const ResolvedEndpoint>> endpoint = service.Endpoint("prod");
+  Result<Invocation> failed = service.Invoke(**endpoint, "", bad, "b", &routed);
+  EXPECT_EQ(failed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(routed, "b");
+  EXPECT_EQ(service.Counters("prod", "b")->errors, 1u);
+
+  // Counters survive a refresh that keeps the variant.
+  uint64_t before = service.Counters("prod", "a")->requests;
+  Refresh(service);
+  EXPECT_EQ(service.Counters("prod", "a")->requests, before);
+  std::vector<EndpointState> states = service.Describe();
+  ASSERT_EQ(State(states, "prod").variants.size(), 2u);
+  EXPECT_EQ(State(states, "prod").variants[1].model, "Abalone/2");
+}
+
+TEST_F(EndpointServiceTest, ShadowsGetACopyComparedNeverReturned) {
+  AddVersion("Abalone", 1);
+  AddVersion("Abalone", 4);
+  CreateEndpoint("prod", {"Abalone"}, false);
+  ASSERT_TRUE(registry::Traffic(metadata_.get(), &clock_)
+                  .Set("prod",
+                       {{"live", "Abalone", 1, 1, false},
+                        {"same", "Abalone", 1, 0, true},
+                        {"next", "Abalone", 2, 0, true}},
+                       "test")
+                  .ok());
+  EndpointService service(metadata_.get(), artifacts_.get(), {});
+  Refresh(service);
+  for (int i = 0; i < 50; ++i) {
+    Result<Invocation> r = service.Invoke("prod", "", RawRow());
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->variant, "live");
+    EXPECT_EQ(r->model_key, "Abalone/1");
+  }
+  service.DrainShadows();
+  VariantCounters same = service.Counters("prod", "same").value();
+  EXPECT_EQ(same.requests, 50u);
+  EXPECT_EQ(same.compared, 50u);
+  EXPECT_EQ(same.agreed, 50u);
+  EXPECT_EQ(same.differences[0], 50u);  // Identical answers.
+  VariantCounters next = service.Counters("prod", "next").value();
+  EXPECT_EQ(next.compared, 50u);
+  EXPECT_GT(next.difference_max, 0.0);  // 4 rounds against 1 predict differently.
+  EXPECT_EQ(next.differences[0], 0u);
+  EXPECT_EQ(service.Counters("prod", "live")->requests, 50u);
+  std::vector<EndpointState> states = service.Describe();
+  EXPECT_EQ(State(states, "prod").variants[2].samples.size(), VariantMetrics::kKeptSamples);
 }
 
 }  // namespace

@@ -248,4 +248,9 @@ std::string EncodePredictions(const Predictions& p, ResponseFormat format) {
   return out;
 }
 
+Result<Predictions> Predict(const DeployedModel& model, const PredictRequest& request) {
+  if (request.input == InputKind::kRaw) return model.PredictRaw(request.cells, request.rows, request.cols, request.output);
+  return model.PredictFeatures(request.features, request.rows, request.cols, request.output);
+}
+
 }  // namespace grove::serving

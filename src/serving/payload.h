@@ -65,4 +65,8 @@ const char* ContentTypeOf(ResponseFormat format);
 // exact form.
 std::string EncodePredictions(const Predictions& predictions, ResponseFormat format);
 
+// Predicts `request`'s rows with `model`: raw rows through its transform, or
+// feature rows (DeployedModel's errors).
+Result<Predictions> Predict(const DeployedModel& model, const PredictRequest& request);
+
 }  // namespace grove::serving

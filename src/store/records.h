@@ -233,6 +233,14 @@ inline constexpr const char* kEventEndpointDeployed = "endpoint.deployed";
 inline constexpr const char* kEventEndpointUndeployed = "endpoint.undeployed";
 inline constexpr const char* kEventEndpointPromoted = "endpoint.promoted";
 inline constexpr const char* kEventEndpointUpdated = "endpoint.updated";
+// The endpoint's variants or their weights changed (registry/traffic.h).
+inline constexpr const char* kEventEndpointTraffic = "endpoint.traffic";
+// A rollout (app/rollout.h) started, moved to its next step, or ended.
+inline constexpr const char* kEventRolloutStarted = "rollout.started";
+inline constexpr const char* kEventRolloutStep = "rollout.step";
+inline constexpr const char* kEventRolloutSucceeded = "rollout.succeeded";
+inline constexpr const char* kEventRolloutRolledBack = "rollout.rolled_back";
+inline constexpr const char* kEventRolloutAborted = "rollout.aborted";
 inline constexpr const char* kEventPromotionStarted = "promotion.started";
 inline constexpr const char* kEventPromotionPending = "promotion.pending";
 inline constexpr const char* kEventPromotionSucceeded = "promotion.succeeded";

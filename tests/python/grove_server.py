@@ -92,6 +92,15 @@ class GroveServer:
                             aws_secret_access_key=kwargs.pop("secret", self.secret_access_key),
                             config=config, **kwargs)
 
+    def rest(self, method, path, body=None):
+        """The JSON answer of a native REST call (--auth off servers); HTTPError for a 4xx or 5xx."""
+        import urllib.request
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
     def aws_env(self):
         """The environment with which unmodified aws-cli and boto3 code reaches this server."""
         env = dict(os.environ)

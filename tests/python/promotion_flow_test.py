@@ -48,11 +48,7 @@ class PromotionFlowTest(unittest.TestCase):
         self.fail("run %d never reached %s: %s" % (run_id, status, runs))
 
     def rest(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.server.url + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read())
+        return self.server.rest(method, path, body)
 
     def served(self, endpoint):
         """Text when `endpoint` answers an invocation, else the HTTP status."""

@@ -1,9 +1,11 @@
-// Endpoints: create, list, describe, deploy, undeploy, promote, delete.
+// Endpoints: create, list, describe, deploy, undeploy, promote, delete;
+// variants and weights, rollouts.
 // (Invocations are the serving routes', api/serving_routes.h.)
 #include "api/rest/rest_routes.h"
 #include "api/rest/rest_wire.h"
 #include "app/endpoints.h"
 #include "app/record_json.h"
+#include "app/rollouts.h"
 #include "serving/payload.h"
 
 namespace grove::api::rest {
@@ -61,6 +63,57 @@ Result<Json> Promote(app::Endpoints endpoints, const HttpRequest& request) {
   return app::ToJson(record);
 }
 
+// {"variants": [{name, model, weight | shadow}]}: replaces them ([] removes them).
+Result<Json> PutVariants(app::Endpoints endpoints, const HttpRequest& request) {
+  ASSIGN_OR_RETURN(Json body, BodyObject(request));
+  if (!body.contains("variants")) return Status::InvalidArgument("field 'variants' is required: a list of variants");
+  ASSIGN_OR_RETURN(registry::TrafficSpec traffic, registry::TrafficFromJson(body));
+  return app::ViewOf(endpoints.SetVariants(Name(request), traffic.variants, CallerName(request)));
+}
+
+// {"weights": {"<variant>": <weight>, ...}}
+Result<Json> PostWeights(app::Endpoints endpoints, const HttpRequest& request) {
+  ASSIGN_OR_RETURN(Json body, BodyObject(request));
+  ASSIGN_OR_RETURN(Json weights, Fields(body).OptionalObject("weights"));
+  if (weights.empty()) return Status::InvalidArgument("field 'weights' is required: {\"<variant>\": <weight>}");
+  std::vector<std::pair<std::string, double>> changes;
+  for (const auto& [variant, weight] : weights.items()) {
+    if (!weight.is_number()) return Status::InvalidArgument("field 'weights." + variant + "': expected a number");
+    changes.emplace_back(variant, weight.get<double>());
+  }
+  return app::ViewOf(endpoints.SetWeights(Name(request), changes, CallerName(request)));
+}
+
+// {"model": "G/N", "strategy": "canary" | "linear", "percent", "bake_ms", "alarms": {...}}
+Result<Json> StartRollout(app::Rollouts rollouts, const HttpRequest& request) {
+  ASSIGN_OR_RETURN(Json body, BodyObject(request));
+  Fields fields(body);
+  app::RolloutSpec spec;
+  spec.endpoint = Name(request);
+  ASSIGN_OR_RETURN(spec.model, fields.String("model"));
+  ASSIGN_OR_RETURN(spec.strategy, fields.OptionalString("strategy"));
+  if (spec.strategy.empty()) spec.strategy = "canary";
+  ASSIGN_OR_RETURN(spec.percent, fields.OptionalNumber("percent", 0, 100));
+  if (!body.contains("percent")) spec.percent = 10;
+  ASSIGN_OR_RETURN(double bake_ms, fields.OptionalNumber("bake_ms", 0, 7.0 * 24 * 3600 * 1000));
+  spec.bake_ms = body.contains("bake_ms") ? static_cast<TimeMs>(bake_ms) : 300000;
+  ASSIGN_OR_RETURN(Json alarms, fields.OptionalObject("alarms"));
+  Fields alarm(alarms);
+  // An alarm left out is off (-1).
+  auto threshold = [&](const char* name, double max) -> Result<double> {
+    if (!alarms.contains(name)) return -1.0;
+    return alarm.OptionalNumber(name, 0, max);
+  };
+  ASSIGN_OR_RETURN(spec.alarms.max_error_rate, threshold("max_error_rate", 1));
+  ASSIGN_OR_RETURN(spec.alarms.max_p99_ms, threshold("max_p99_ms", 1e9));
+  ASSIGN_OR_RETURN(spec.alarms.max_drift, threshold("max_drift", 1e9));
+  ASSIGN_OR_RETURN(double min_requests, threshold("min_requests", 1e9));
+  if (min_requests >= 0) spec.alarms.min_requests = static_cast<uint64_t>(min_requests);
+  spec.by = CallerName(request);
+  ASSIGN_OR_RETURN(app::RolloutRecord rollout, rollouts.Start(spec));
+  return app::ToJson(rollout);
+}
+
 }  // namespace
 
 Status AddEndpointRoutes(Router* router, const RestContext& context) {
@@ -86,8 +139,25 @@ Status AddEndpointRoutes(Router* router, const RestContext& context) {
                           [endpoints](const HttpRequest& request) { return Deploy(endpoints(), request); }));
   RETURN_IF_ERROR(AddJson(router, "POST", "/api/v1/endpoints/{name}/undeploy",
                           [endpoints](const HttpRequest& request) { return Undeploy(endpoints(), request); }));
-  return AddJson(router, "POST", "/api/v1/endpoints/{name}/promote",
-                 [endpoints](const HttpRequest& request) { return Promote(endpoints(), request); });
+  RETURN_IF_ERROR(AddJson(router, "POST", "/api/v1/endpoints/{name}/promote",
+                          [endpoints](const HttpRequest& request) { return Promote(endpoints(), request); }));
+  RETURN_IF_ERROR(AddJson(router, "PUT", "/api/v1/endpoints/{name}/variants",
+                          [endpoints](const HttpRequest& request) { return PutVariants(endpoints(), request); }));
+  RETURN_IF_ERROR(AddJson(router, "POST", "/api/v1/endpoints/{name}/weights",
+                          [endpoints](const HttpRequest& request) { return PostWeights(endpoints(), request); }));
+  auto rollouts = [home = context.home] { return app::Rollouts(home->metadata(), home->clock()); };
+  RETURN_IF_ERROR(AddJson(router, "POST", "/api/v1/endpoints/{name}/rollout",
+                          [rollouts](const HttpRequest& request) { return StartRollout(rollouts(), request); }, 201));
+  RETURN_IF_ERROR(
+      AddJson(router, "GET", "/api/v1/endpoints/{name}/rollout", [rollouts](const HttpRequest& request) -> Result<Json> {
+        ASSIGN_OR_RETURN(app::RolloutRecord rollout, rollouts().Get(Name(request)));
+        return app::ToJson(rollout);
+      }));
+  return AddJson(router, "POST", "/api/v1/endpoints/{name}/rollout/abort",
+                 [rollouts](const HttpRequest& request) -> Result<Json> {
+                   ASSIGN_OR_RETURN(app::RolloutRecord rollout, rollouts().Abort(Name(request), CallerName(request)));
+                   return app::ToJson(rollout);
+                 });
 }
 
 }  // namespace grove::api::rest

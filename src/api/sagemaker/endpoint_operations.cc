@@ -44,7 +44,8 @@ Result<std::pair<serving::EndpointState, store::EndpointRecord>> FindEndpoint(co
   return missing;  // Stored, but not yet in this server's snapshot.
 }
 
-// The one production variant through which an endpoint serves every model:
+// The one production variant through which an endpoint without variants of
+// its own (registry/traffic.h) serves every model:
 // its config's first variant (CreateEndpoint, UpdateEndpoint), or AllTraffic
 // for an endpoint Grove's own commands made (its config is itself), with the
 // weight and instance count last asked for (UpdateEndpointWeightsAndCapacities).
@@ -88,18 +89,34 @@ Result<Json> DescribeEndpoint(const OperationContext& ctx, const Json& request) 
   Json out = SummaryJson(ctx, state, record);
   ASSIGN_OR_RETURN(Variant variant, VariantOf(ctx, name));
   out["EndpointConfigName"] = variant.config;
-  Json images = Json::array();
-  for (const serving::ServedModelState& m : state.models) {
-    images.push_back({{"SpecifiedImage", "grove/" + m.group + ":" + std::to_string(m.version)},
-                      {"ResolutionTime", Timestamp(std::max(record.created_at, record.updated_at))}});
+  const Json resolved_at = Timestamp(std::max(record.created_at, record.updated_at));
+  if (state.variants.empty()) {
+    Json images = Json::array();
+    for (const serving::ServedModelState& m : state.models) {
+      images.push_back({{"SpecifiedImage", "grove/" + m.group + ":" + std::to_string(m.version)},
+                        {"ResolutionTime", resolved_at}});
+    }
+    // One variant serves every model of the endpoint, as a multi-model endpoint's does.
+    out["ProductionVariants"] = Json::array({{{"VariantName", variant.name},
+                                              {"DeployedImages", std::move(images)},
+                                              {"CurrentWeight", variant.weight},
+                                              {"DesiredWeight", variant.weight},
+                                              {"CurrentInstanceCount", variant.instances},
+                                              {"DesiredInstanceCount", variant.instances}}});
+  } else {
+    // Each variant of Grove's (registry/traffic.h) is one of SageMaker's.
+    for (const serving::VariantState& v : state.variants) {
+      const size_t slash = v.model.rfind('/');
+      Json summary = {{"VariantName", v.name},
+                      {"DeployedImages", Json::array({{{"SpecifiedImage", "grove/" + v.model.substr(0, slash) + ":" +
+                                                                              v.model.substr(slash + 1)},
+                                                       {"ResolutionTime", resolved_at}}})},
+                      {"CurrentInstanceCount", 1},
+                      {"DesiredInstanceCount", 1}};
+      if (!v.shadow) summary["CurrentWeight"] = summary["DesiredWeight"] = v.weight;
+      out[v.shadow ? "ShadowProductionVariants" : "ProductionVariants"].push_back(std::move(summary));
+    }
   }
-  // One variant serves every model of the endpoint, as a multi-model endpoint's does.
-  out["ProductionVariants"] = Json::array({{{"VariantName", variant.name},
-                                            {"DeployedImages", std::move(images)},
-                                            {"CurrentWeight", variant.weight},
-                                            {"DesiredWeight", variant.weight},
-                                            {"CurrentInstanceCount", variant.instances},
-                                            {"DesiredInstanceCount", variant.instances}}});
   if (state.capture_percent > 0) {
     out["DataCaptureConfig"] = {{"EnableCapture", true},
                                 {"CaptureStatus", "Started"},
@@ -138,22 +155,40 @@ Result<Json> ListEndpoints(const OperationContext& ctx, const Json& request) {
   return PagedList(request, endpoints, 10, "Endpoints", [](const Json& e) { return e; });
 }
 
-// What an endpoint made from `config` pins: the version its model names.
-Result<std::string> PinnedRef(const OperationContext& ctx, const std::string& config_name) {
+// The variants of `config_name`, each an Approved version (FailedPrecondition otherwise, before anything changes).
+Result<std::vector<registry::VariantSpec>> ApprovedVariants(const OperationContext& ctx,
+                                                            const std::string& config_name) {
   ASSIGN_OR_RETURN(store::ResourceRecord config, FindEndpointConfig(ctx, config_name));
-  ASSIGN_OR_RETURN(store::ModelVersionRecord version, ServedVersion(ctx, config));
-  return store::VersionRef(version.group, version.version);
+  ASSIGN_OR_RETURN(std::vector<registry::VariantSpec> variants, ConfigVariants(ctx, config));
+  for (const registry::VariantSpec& v : variants) {
+    ASSIGN_OR_RETURN(store::ModelVersionRecord version, ctx.home->registry()->Get(v.group, v.version));
+    if (version.approval_status != store::kApproved) {
+      return Status::FailedPrecondition("variant " + v.name + ": " + store::VersionRef(v.group, v.version) + " is " +
+                                        version.approval_status + "; only Approved versions can be deployed");
+    }
+  }
+  return variants;
+}
+
+// An endpoint made from a config pins its first production variant's version;
+// with more variants than that one, they split the traffic (and shadows get a copy).
+Status ApplyVariants(const OperationContext& ctx, const std::string& endpoint,
+                     const std::vector<registry::VariantSpec>& variants, const Caller& caller) {
+  app::Endpoints endpoints(*ctx.home, *ctx.endpoints);
+  std::vector<registry::VariantSpec> split;
+  if (variants.size() > 1) split = variants;
+  return endpoints.SetVariants(endpoint, split, caller.identity).status();
 }
 
 Result<Json> CreateEndpoint(const OperationContext& ctx, const Json& request, const Caller& caller) {
   Members m(request);
   ASSIGN_OR_RETURN(std::string name, m.Required("EndpointName"));
   ASSIGN_OR_RETURN(std::string config, m.Required("EndpointConfigName"));
-  ASSIGN_OR_RETURN(std::string ref, PinnedRef(ctx, config));
+  ASSIGN_OR_RETURN(std::vector<registry::VariantSpec> variants, ApprovedVariants(ctx, config));
   ResourceDocuments documents(ctx.home->metadata(), ctx.home->clock());
   app::EndpointSpec spec;
   spec.name = name;
-  spec.deploy = {ref};
+  spec.deploy = {store::VersionRef(variants[0].group, variants[0].version)};
   spec.by = caller.identity;
   spec.comment = "CreateEndpoint from endpoint configuration " + config;
   Result<app::EndpointDescription> created = app::Endpoints(*ctx.home, *ctx.endpoints).Create(spec);
@@ -162,6 +197,7 @@ Result<Json> CreateEndpoint(const OperationContext& ctx, const Json& request, co
                                    ctx.arns.Resource("endpoint", name) + "\".");
   }
   RETURN_IF_ERROR(created.status());
+  RETURN_IF_ERROR(ApplyVariants(ctx, name, variants, caller));
   RETURN_IF_ERROR(documents.Put(kEndpointSourceKind, name, {{"EndpointConfigName", config}}));
   RETURN_IF_ERROR(AddTagsTo(ctx, ctx.arns.Resource("endpoint", name), request.value("Tags", Json::array())));
   return Json{{"EndpointArn", ctx.arns.Resource("endpoint", name)}};
@@ -172,32 +208,43 @@ Result<Json> UpdateEndpoint(const OperationContext& ctx, const Json& request, co
   ASSIGN_OR_RETURN(std::string name, m.Required("EndpointName"));
   ASSIGN_OR_RETURN(std::string config, m.Required("EndpointConfigName"));
   ASSIGN_OR_RETURN(auto found, FindEndpoint(ctx, name));
-  ASSIGN_OR_RETURN(std::string ref, PinnedRef(ctx, config));
+  ASSIGN_OR_RETURN(std::vector<registry::VariantSpec> variants, ApprovedVariants(ctx, config));
   app::Endpoints endpoints(*ctx.home, *ctx.endpoints);
   const std::string comment = "UpdateEndpoint to endpoint configuration " + config;
-  RETURN_IF_ERROR(endpoints.Deploy(name, ref, caller.identity, comment).status());
+  const std::string& group = variants[0].group;
+  RETURN_IF_ERROR(
+      endpoints.Deploy(name, store::VersionRef(group, variants[0].version), caller.identity, comment).status());
   // The new config's model replaces what the old one pinned.
-  const std::string group = ref.substr(0, ref.rfind('/'));
   for (const store::EndpointDeployment& d : found.second.deployments) {
     if (d.group != group) RETURN_IF_ERROR(endpoints.Undeploy(name, d.group, caller.identity).status());
   }
+  RETURN_IF_ERROR(ApplyVariants(ctx, name, variants, caller));
   RETURN_IF_ERROR(ResourceDocuments(ctx.home->metadata(), ctx.home->clock())
                       .Put(kEndpointSourceKind, name, {{"EndpointConfigName", config}}));
   return Json{{"EndpointArn", ctx.arns.Resource("endpoint", name)}};
 }
 
-// Grove serves an endpoint's models through one variant in one process:
-// the variant's weight and instance count are recorded and reported (all
-// traffic still goes to it); another variant name is refused as SageMaker
-// refuses names its endpoint configuration does not have.
-Result<Json> UpdateEndpointWeightsAndCapacities(const OperationContext& ctx, const Json& request) {
+// An endpoint with variants (a config of several, or `grove endpoint
+// variants`) changes their weights at once, as `grove endpoint weights` does.
+// An endpoint of one variant records its weight and instance count and
+// reports them (all traffic still goes to it). Another variant name is
+// refused as SageMaker refuses names its endpoint configuration does not have.
+// Instance counts are recorded, not acted on: one process serves every variant.
+Result<Json> UpdateEndpointWeightsAndCapacities(const OperationContext& ctx, const Json& request,
+                                                const Caller& caller) {
   ASSIGN_OR_RETURN(std::string name, Members(request).Required("EndpointName"));
   const Json wanted = request.value("DesiredWeightsAndCapacities", Json());
   if (!wanted.is_array() || wanted.empty() || wanted.size() > 10) {
     return ValidationError("desiredWeightsAndCapacities", wanted, "Member must be a list of 1 to 10 variants");
   }
-  RETURN_IF_ERROR(FindEndpoint(ctx, name).status());
+  ASSIGN_OR_RETURN(auto found, FindEndpoint(ctx, name));
   ASSIGN_OR_RETURN(Variant variant, VariantOf(ctx, name));
+  std::vector<std::string> live;  // The endpoint's variant names that take traffic.
+  for (const serving::VariantState& v : found.first.variants) {
+    if (!v.shadow) live.push_back(v.name);
+  }
+  if (live.empty()) live.push_back(variant.name);
+  std::vector<std::pair<std::string, double>> weights;
   std::vector<std::string> seen;
   for (const Json& w : wanted) {
     Members m(w);
@@ -207,7 +254,7 @@ Result<Json> UpdateEndpointWeightsAndCapacities(const OperationContext& ctx, con
       return Status::InvalidArgument("The variant name \"" + variant_name + "\" was non-unique within the request.");
     }
     seen.push_back(variant_name);
-    if (variant_name != variant.name) {
+    if (std::find(live.begin(), live.end(), variant_name) == live.end()) {
       return Status::InvalidArgument("The variant name(s) \"" + variant_name +
                                      "\" is/are not present within endpoint configuration \"" + variant.config + "\".");
     }
@@ -217,7 +264,8 @@ Result<Json> UpdateEndpointWeightsAndCapacities(const OperationContext& ctx, con
         return ValidationError("desiredWeightsAndCapacities.1.member.desiredWeight", weight,
                                "Member must have value greater than or equal to 0");
       }
-      variant.source["DesiredWeight"] = weight.get<double>();
+      weights.emplace_back(variant_name, weight.get<double>());
+      if (found.first.variants.empty()) variant.source["DesiredWeight"] = weight.get<double>();
     }
     if (m.Has("DesiredInstanceCount")) {
       const Json& count = w["DesiredInstanceCount"];
@@ -227,6 +275,9 @@ Result<Json> UpdateEndpointWeightsAndCapacities(const OperationContext& ctx, con
       }
       variant.source["DesiredInstanceCount"] = count.get<int64_t>();
     }
+  }
+  if (!found.first.variants.empty() && !weights.empty()) {
+    RETURN_IF_ERROR(app::Endpoints(*ctx.home, *ctx.endpoints).SetWeights(name, weights, caller.identity).status());
   }
   RETURN_IF_ERROR(
       ResourceDocuments(ctx.home->metadata(), ctx.home->clock()).Put(kEndpointSourceKind, name, variant.source));

@@ -107,9 +107,12 @@ Result<Json> CreateEndpointConfig(const OperationContext& ctx, const Json& reque
   if (!variants.is_array() || variants.empty()) {
     return ValidationError("productionVariants", variants, "Member must have length greater than or equal to 1");
   }
-  for (const Json& variant : variants) {
-    ASSIGN_OR_RETURN(std::string model, Members(variant).Required("ModelName"));
-    RETURN_IF_ERROR(FindModel(ctx, model).status());
+  const Json shadows = request.value("ShadowProductionVariants", Json::array());
+  for (const Json& list : {variants, shadows}) {
+    for (const Json& variant : list.is_array() ? list : Json::array()) {
+      ASSIGN_OR_RETURN(std::string model, Members(variant).Required("ModelName"));
+      RETURN_IF_ERROR(FindModel(ctx, model).status());
+    }
   }
   const std::string arn = ctx.arns.Resource("endpoint-config", name);
   Status created = Documents(ctx).Create(kEndpointConfigKind, name, Kept(request));
@@ -156,16 +159,32 @@ Result<store::ResourceRecord> FindEndpointConfig(const OperationContext& ctx, co
   return *config;
 }
 
-Result<store::ModelVersionRecord> ServedVersion(const OperationContext& ctx, const store::ResourceRecord& config) {
-  const Json variants = config.body.value("ProductionVariants", Json::array());
-  if (variants.size() != 1) {
-    return Status::InvalidArgument("endpoint configuration " + config.name + " has " +
-                                   std::to_string(variants.size()) +
-                                   " production variants; Grove serves one variant per endpoint");
+Result<std::vector<registry::VariantSpec>> ConfigVariants(const OperationContext& ctx,
+                                                          const store::ResourceRecord& config) {
+  std::vector<registry::VariantSpec> out;
+  for (const char* member : {"ProductionVariants", "ShadowProductionVariants"}) {
+    const Json variants = config.body.value(member, Json::array());
+    for (const Json& variant : variants.is_array() ? variants : Json::array()) {
+      Members m(variant);
+      registry::VariantSpec v;
+      ASSIGN_OR_RETURN(v.name, m.Required("VariantName"));
+      ASSIGN_OR_RETURN(std::string model_name, m.Required("ModelName"));
+      ASSIGN_OR_RETURN(store::ResourceRecord model, FindModel(ctx, model_name));
+      ASSIGN_OR_RETURN(store::ModelVersionRecord version,
+                       FindModelPackage(ctx, ContainerOf(model.body).value("ModelPackageName", std::string())));
+      v.group = version.group;
+      v.version = version.version;
+      if (variant.contains("InitialVariantWeight") && variant["InitialVariantWeight"].is_number()) {
+        v.weight = variant["InitialVariantWeight"].get<double>();
+      }
+      v.shadow = std::string(member) == "ShadowProductionVariants";
+      out.push_back(std::move(v));
+    }
   }
-  ASSIGN_OR_RETURN(std::string model_name, Members(variants[0]).Required("ModelName"));
-  ASSIGN_OR_RETURN(store::ResourceRecord model, FindModel(ctx, model_name));
-  return FindModelPackage(ctx, ContainerOf(model.body).value("ModelPackageName", std::string()));
+  if (out.empty() || out.front().shadow) {
+    return Status::InvalidArgument("endpoint configuration " + config.name + " has no production variant");
+  }
+  return out;
 }
 
 void AddModelOperations(const OperationContext& ctx, OperationTable& table) {

@@ -11,6 +11,7 @@
 #include "app/home.h"
 #include "common/json.h"
 #include "common/status.h"
+#include "registry/traffic.h"
 #include "store/records.h"
 #include "api/sagemaker/arn.h"
 
@@ -95,9 +96,12 @@ Result<store::ModelVersionRecord> FindModelPackage(const OperationContext& ctx, 
 void AddModelOperations(const OperationContext& ctx, OperationTable& table);
 // The endpoint config `name`; ValidationException "Could not find endpoint configuration" when missing.
 Result<store::ResourceRecord> FindEndpointConfig(const OperationContext& ctx, const std::string& name);
-// The registered version an endpoint config serves: its one production
-// variant's model's ModelPackageName. ValidationException otherwise.
-Result<store::ModelVersionRecord> ServedVersion(const OperationContext& ctx, const store::ResourceRecord& config);
+// What an endpoint config serves: each production variant (and shadow
+// variant) as a variant of Grove's (registry/traffic.h), its version being its
+// model's ModelPackageName and its weight InitialVariantWeight (default 1).
+// ValidationException for a model that names no registered version.
+Result<std::vector<registry::VariantSpec>> ConfigVariants(const OperationContext& ctx,
+                                                          const store::ResourceRecord& config);
 
 // AddTags, ListTags, DeleteTags on any SageMaker ARN.
 void AddTagOperations(const OperationContext& ctx, OperationTable& table);
