@@ -103,11 +103,13 @@ int Weights(const GlobalOptions& global, const TrafficArgs& args) {
   return WithEndpoints(global, [&](app::Endpoints& e) { return PrintEndpoint(global, SetWeights(e, args)); });
 }
 
-std::string Percent(double value) {
+std::string Short(double value) {
   char text[32];
-  std::snprintf(text, sizeof text, "%g%%", value);
+  std::snprintf(text, sizeof text, "%g", value);
   return text;
 }
+
+std::string Percent(double value) { return Short(value) + "%"; }
 
 int PrintRollout(const GlobalOptions& global, const Result<app::RolloutRecord>& rollout) {
   if (!rollout.ok()) return ReportError(rollout.status());
@@ -128,9 +130,9 @@ int PrintRollout(const GlobalOptions& global, const Result<app::RolloutRecord>& 
   std::cout << "\n";
   if (!r.reason.empty()) std::cout << "reason    " << r.reason << "\n";
   std::string alarms;
-  if (r.alarms.max_error_rate >= 0) alarms += "error rate > " + std::to_string(r.alarms.max_error_rate) + "; ";
-  if (r.alarms.max_p99_ms >= 0) alarms += "p99 > " + std::to_string(r.alarms.max_p99_ms) + " ms; ";
-  if (r.alarms.max_drift >= 0) alarms += "drift > " + std::to_string(r.alarms.max_drift) + "; ";
+  if (r.alarms.max_error_rate >= 0) alarms += "error rate > " + Short(r.alarms.max_error_rate) + "; ";
+  if (r.alarms.max_p99_ms >= 0) alarms += "p99 > " + Short(r.alarms.max_p99_ms) + " ms; ";
+  if (r.alarms.max_drift >= 0) alarms += "drift > " + Short(r.alarms.max_drift) + "; ";
   std::cout << "alarms    "
             << (alarms.empty() ? "none"
                                : alarms + "after " + std::to_string(r.alarms.min_requests) + " canary requests")
