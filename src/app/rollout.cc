@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "common/number_text.h"
+
 namespace grove::app {
 
 namespace {
@@ -89,7 +91,7 @@ Status ValidateRolloutSpec(const RolloutSpec& spec) {
     return Status::InvalidArgument("rollout strategy '" + spec.strategy + "': use canary or linear");
   }
   if (!(spec.percent > 0 && spec.percent < 100)) {
-    return Status::InvalidArgument("rollout share " + std::to_string(spec.percent) +
+    return Status::InvalidArgument("rollout share " + ShortNumber(spec.percent) +
                                    "%: use a percentage above 0 and below 100");
   }
   if (spec.bake_ms < 0 || spec.bake_ms > 7LL * 24 * 3600 * 1000) {
@@ -97,7 +99,7 @@ Status ValidateRolloutSpec(const RolloutSpec& spec) {
   }
   const RolloutAlarms& a = spec.alarms;
   if (a.max_error_rate > 1 || std::isnan(a.max_error_rate)) {
-    return Status::InvalidArgument("error-rate alarm " + std::to_string(a.max_error_rate) + ": use a rate from 0 to 1");
+    return Status::InvalidArgument("error-rate alarm " + ShortNumber(a.max_error_rate) + ": use a rate from 0 to 1");
   }
   if (std::isnan(a.max_p99_ms) || std::isnan(a.max_drift)) {
     return Status::InvalidArgument("alarm thresholds must be numbers");

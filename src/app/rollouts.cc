@@ -1,8 +1,8 @@
 #include "app/rollouts.h"
 
 #include <cmath>
-#include <cstdio>
 
+#include "common/number_text.h"
 #include "registry/endpoints.h"
 #include "registry/registry.h"
 #include "registry/traffic.h"
@@ -14,12 +14,6 @@ namespace grove::app {
 namespace {
 
 using store::StoreTransaction;
-
-std::string Number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.4g", value);
-  return text;
-}
 
 std::vector<registry::VariantSpec> Split(const RolloutRecord& r, double share) {
   return {{kStableVariant, r.group, r.from, 100 - share, false}, {kCanaryVariant, r.group, r.to, share, false}};
@@ -89,7 +83,7 @@ Result<RolloutRecord> Rollouts::Start(const RolloutSpec& spec) {
     r.state = "Running";
     r.started_at = r.step_started_at = now;
     r.started_by = spec.by;
-    r.Log(now, "started: " + Number(r.Shares()[0]) + "% to " + spec.model + ", the rest to " +
+    r.Log(now, "started: " + ShortNumber(r.Shares()[0]) + "% to " + spec.model + ", the rest to " +
                    store::VersionRef(r.group, r.from));
     registry::Endpoints endpoints(metadata_, clock_);
     RETURN_IF_ERROR(endpoints
@@ -166,20 +160,20 @@ std::string Rollouts::Alarm(const RolloutRecord& r, const serving::VariantCounte
   const RolloutAlarms& a = r.alarms;
   if (canary.requests < a.min_requests) return "";
   if (a.max_error_rate >= 0 && canary.ErrorRate() > a.max_error_rate) {
-    return "error rate " + Number(canary.ErrorRate()) + " > " + Number(a.max_error_rate) + " (" +
+    return "error rate " + ShortNumber(canary.ErrorRate()) + " > " + ShortNumber(a.max_error_rate) + " (" +
            std::to_string(canary.errors) + " of " + std::to_string(canary.requests) + " canary requests failed)";
   }
   const double p99_ms = canary.LatencyQuantileSeconds(0.99) * 1000;
   if (a.max_p99_ms >= 0 && p99_ms > a.max_p99_ms) {
-    return "p99 latency " + Number(p99_ms) + " ms > " + Number(a.max_p99_ms) + " ms over " +
+    return "p99 latency " + ShortNumber(p99_ms) + " ms > " + ShortNumber(a.max_p99_ms) + " ms over " +
            std::to_string(canary.requests) + " canary requests";
   }
   if (a.max_drift >= 0 && stable.values >= a.min_requests && canary.values > 0) {
     const double drift = std::abs(canary.ValueMean() - stable.ValueMean()) / std::max(stable.ValueStddev(), 1e-9);
     if (drift > a.max_drift) {
-      return "prediction drift " + Number(drift) + " > " + Number(a.max_drift) + " (mean " +
-             Number(canary.ValueMean()) + " against " + Number(stable.ValueMean()) + " from version " +
-             std::to_string(r.from) + ", stddev " + Number(stable.ValueStddev()) + ")";
+      return "prediction drift " + ShortNumber(drift) + " > " + ShortNumber(a.max_drift) + " (mean " +
+             ShortNumber(canary.ValueMean()) + " against " + ShortNumber(stable.ValueMean()) + " from version " +
+             std::to_string(r.from) + ", stddev " + ShortNumber(stable.ValueStddev()) + ")";
     }
   }
   return "";
@@ -220,7 +214,7 @@ Result<RolloutRecord> Rollouts::Advance(const std::string& endpoint, const Count
     return Change(endpoint, r.step, store::kEventRolloutStep, [&](StoreTransaction& txn, RolloutRecord& x) {
       ++x.step;
       x.step_started_at = now;
-      x.Log(now, "step " + std::to_string(x.step + 1) + ": " + Number(shares[x.step]) + "% to " +
+      x.Log(now, "step " + std::to_string(x.step + 1) + ": " + ShortNumber(shares[x.step]) + "% to " +
                      store::VersionRef(x.group, x.to));
       return registry::Traffic(metadata_, clock_).Set(txn, endpoint, Split(x, shares[x.step]), "rollout");
     });

@@ -14,6 +14,7 @@
 #include "cli/endpoint_traffic.h"
 #include "cli/execution_wait.h"
 #include "cli/output.h"
+#include "common/number_text.h"
 #include "registry/registry.h"
 
 namespace grove::cli {
@@ -103,13 +104,7 @@ int Weights(const GlobalOptions& global, const TrafficArgs& args) {
   return WithEndpoints(global, [&](app::Endpoints& e) { return PrintEndpoint(global, SetWeights(e, args)); });
 }
 
-std::string Short(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
-
-std::string Percent(double value) { return Short(value) + "%"; }
+std::string Percent(double value) { return ShortNumber(value) + "%"; }
 
 int PrintRollout(const GlobalOptions& global, const Result<app::RolloutRecord>& rollout) {
   if (!rollout.ok()) return ReportError(rollout.status());
@@ -130,9 +125,9 @@ int PrintRollout(const GlobalOptions& global, const Result<app::RolloutRecord>& 
   std::cout << "\n";
   if (!r.reason.empty()) std::cout << "reason    " << r.reason << "\n";
   std::string alarms;
-  if (r.alarms.max_error_rate >= 0) alarms += "error rate > " + Short(r.alarms.max_error_rate) + "; ";
-  if (r.alarms.max_p99_ms >= 0) alarms += "p99 > " + Short(r.alarms.max_p99_ms) + " ms; ";
-  if (r.alarms.max_drift >= 0) alarms += "drift > " + Short(r.alarms.max_drift) + "; ";
+  if (r.alarms.max_error_rate >= 0) alarms += "error rate > " + ShortNumber(r.alarms.max_error_rate) + "; ";
+  if (r.alarms.max_p99_ms >= 0) alarms += "p99 > " + ShortNumber(r.alarms.max_p99_ms) + " ms; ";
+  if (r.alarms.max_drift >= 0) alarms += "drift > " + ShortNumber(r.alarms.max_drift) + "; ";
   std::cout << "alarms    "
             << (alarms.empty() ? "none"
                                : alarms + "after " + std::to_string(r.alarms.min_requests) + " canary requests")

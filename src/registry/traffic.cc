@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "common/number_text.h"
 #include "registry/registry.h"
 #include "registry/resource_name.h"
 #include "store/lookups.h"
@@ -19,6 +20,12 @@ std::string Ref(const VariantSpec& v) { return store::VersionRef(v.group, v.vers
 
 Status Check(StoreTransaction& txn, const std::string& endpoint, const TrafficSpec& traffic) {
   RETURN_IF_ERROR(store::RequireEndpoint(txn, endpoint).status());
+  const auto shadows = std::count_if(traffic.variants.begin(), traffic.variants.end(),
+                                     [](const VariantSpec& v) { return v.shadow; });
+  if (shadows > kMaxVariants || static_cast<int64_t>(traffic.variants.size()) - shadows > kMaxVariants) {
+    return Status::InvalidArgument("endpoint '" + endpoint + "': at most " + std::to_string(kMaxVariants) +
+                                   " variants and " + std::to_string(kMaxVariants) + " shadows");
+  }
   std::set<std::string> names;
   std::map<std::string, double> live_weight;  // group -> sum of live weights
   for (const VariantSpec& v : traffic.variants) {
@@ -26,9 +33,9 @@ Status Check(StoreTransaction& txn, const std::string& endpoint, const TrafficSp
     if (!names.insert(v.name).second) {
       return Status::InvalidArgument("endpoint '" + endpoint + "': variant name '" + v.name + "' is used twice");
     }
-    if (!std::isfinite(v.weight) || v.weight < 0) {
+    if (!std::isfinite(v.weight) || v.weight < 0 || v.weight > kMaxWeight) {
       return Status::InvalidArgument("endpoint '" + endpoint + "': variant '" + v.name + "' has weight " +
-                                     std::to_string(v.weight) + "; weights are numbers >= 0");
+                                     ShortNumber(v.weight) + "; weights are numbers from 0 to 1e9");
     }
     ASSIGN_OR_RETURN(store::ModelVersionRecord version, store::RequireModelVersion(txn, v.group, v.version));
     if (version.approval_status != store::kApproved) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,9 @@ namespace grove::registry {
 // "endpoint-traffic", name = the endpoint); every change appends
 // endpoint.traffic in the same transaction, which makes servers refresh.
 inline constexpr const char* kTrafficKind = "endpoint-traffic";
+// As SageMaker: at most 10 production variants and 10 shadows per endpoint.
+inline constexpr int64_t kMaxVariants = 10;
+inline constexpr double kMaxWeight = 1e9;
 
 struct VariantSpec {
   std::string name;  // SageMaker's VariantName rule (resource_name.h); unique on the endpoint.
@@ -51,7 +55,8 @@ Result<TrafficSpec> TrafficFromJson(const Json& json);
 // The rules of variants above the resource table. Each change checks that the
 // endpoint exists, that names are valid and unique, that every variant's
 // version exists and is Approved (only Approved versions take traffic), that
-// weights are finite and >= 0, and that each group with variants has a live
+// weights are from 0 to kMaxWeight, that there are at most kMaxVariants of
+// each kind, and that each group with variants has a live
 // (non-shadow) variant of weight > 0; InvalidArgument, NotFound or
 // FailedPrecondition say which. Nothing changes on error.
 class Traffic {

@@ -88,6 +88,10 @@ TEST_F(TrafficTest, RefusesWhatCouldNotServe) {
             "endpoint 'prod': variant name 'a' is used twice");
   EXPECT_EQ(error({Variant("a", 1, -1)}).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(error({Variant("a", 1, std::nan(""))}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(error({Variant("a", 1, 1e300)}).code(), StatusCode::kInvalidArgument);
+  std::vector<VariantSpec> many;
+  for (int i = 0; i < 11; ++i) many.push_back(Variant("v" + std::to_string(i), 1, 1));
+  EXPECT_EQ(error(many).message(), "endpoint 'prod': at most 10 variants and 10 shadows");
   Status pending = error({Variant("a", 3, 1)});
   EXPECT_EQ(pending.code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(pending.message(), "variant 'a': churn/3 is PendingManualApproval; only Approved versions take traffic");

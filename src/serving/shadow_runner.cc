@@ -15,14 +15,17 @@ ShadowRunner::~ShadowRunner() {
 
 void ShadowRunner::Submit(std::shared_ptr<const PredictRequest> request, const Predictions& production,
                           const std::string& key, std::shared_ptr<VariantMetrics> metrics) {
+  size_t bytes = request->features.size() * sizeof(float) + production.values.size() * sizeof(double);
+  for (const std::string& cell : request->cells) bytes += sizeof(std::string) + cell.size();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_) return;
-    if (queue_.size() >= kMaxQueued) {
+    if (queue_.size() >= kMaxQueued || queued_bytes_ + bytes > kMaxQueuedBytes) {
       metrics->RecordDropped();
       return;
     }
-    queue_.push_back({std::move(request), production, key, std::move(metrics)});
+    queued_bytes_ += bytes;
+    queue_.push_back({std::move(request), production, key, std::move(metrics), bytes});
     if (!worker_.joinable()) worker_ = std::thread([this] { Work(); });
   }
   changed_.notify_all();
@@ -40,6 +43,7 @@ void ShadowRunner::Work() {
     if (stopping_) return;
     Job job = std::move(queue_.front());
     queue_.pop_front();
+    queued_bytes_ -= job.bytes;
     ++running_;
     lock.unlock();
     Run(job);

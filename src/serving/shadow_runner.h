@@ -19,11 +19,14 @@ namespace grove::serving {
 // Runs shadow variants' copies of requests on one worker thread, off the
 // request path: each copy is predicted by the shadow's model (loaded on first
 // use), counted on the shadow's metrics and compared with production's answer.
-// The queue is bounded; a copy that finds it full is dropped and counted, so a
-// slow shadow never slows production.
+// The queue is bounded in copies and in bytes; a copy that finds it full is
+// dropped and counted, so a slow shadow never slows production nor holds
+// unbounded memory.
 class ShadowRunner {
  public:
+  // Copies, and bytes of their rows, queued at most.
   static constexpr size_t kMaxQueued = 1024;
+  static constexpr size_t kMaxQueuedBytes = 64 << 20;
 
   // `cache` and `clock` must outlive the runner.
   ShadowRunner(ModelCache* cache, const Clock* clock) : cache_(cache), clock_(clock) {}
@@ -42,6 +45,7 @@ class ShadowRunner {
     Predictions production;
     std::string key;
     std::shared_ptr<VariantMetrics> metrics;
+    size_t bytes = 0;
   };
   void Work();
   void Run(const Job& job);
@@ -52,6 +56,7 @@ class ShadowRunner {
   std::condition_variable changed_;
   std::deque<Job> queue_;
   size_t running_ = 0;
+  size_t queued_bytes_ = 0;
   bool stopping_ = false;
   std::thread worker_;
 };
