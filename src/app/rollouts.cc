@@ -188,7 +188,17 @@ Result<RolloutRecord> Rollouts::Advance(const std::string& endpoint, const Count
   }
   Result<serving::VariantCounters> stable = counters(endpoint, kStableVariant);
   Result<serving::VariantCounters> canary = counters(endpoint, kCanaryVariant);
-  if (!stable.ok() || !canary.ok()) return r;  // Not served yet: the server refreshes first.
+  if (!stable.ok() || !canary.ok()) {
+    Result<store::EndpointRecord> endpoint_record = metadata_->GetEndpoint(endpoint);
+    if (endpoint_record.status().code() != StatusCode::kNotFound) return r;  // Not served yet: the server refreshes first.
+    return Change(endpoint, r.step, store::kEventRolloutAborted, [&](StoreTransaction&, RolloutRecord& x) {
+      x.state = "Aborted";
+      x.reason = "the endpoint was deleted";
+      x.ended_at = clock_->Now();
+      x.Log(x.ended_at, x.reason);
+      return Status::OK();
+    });
+  }
   Window window;
   {
     std::lock_guard<std::mutex> lock(windows_mutex_);

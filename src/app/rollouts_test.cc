@@ -181,6 +181,15 @@ TEST_F(RolloutsTest, LinearStepsThenAbort) {
   EXPECT_EQ(Pinned(), 1);
 }
 
+TEST_F(RolloutsTest, DeletingTheEndpointEndsItsRollout) {
+  ASSERT_TRUE(rollouts_.Start(Spec()).ok());
+  ASSERT_TRUE(endpoints_.Delete("prod").ok());
+  Result<RolloutRecord> r = rollouts_.Advance("prod", Counters());  // Nothing serves its variants any more.
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->state, "Aborted");
+  EXPECT_EQ(r->reason, "the endpoint was deleted");
+}
+
 TEST_F(RolloutsTest, RefusesWhatCannotRollOut) {
   RolloutSpec spec = Spec();
   spec.model = "churn/1";
