@@ -27,8 +27,9 @@ bool ScanCell(JsonScanner& in, RowBuilder* builder, size_t column, std::string* 
     if (builder != nullptr) builder->AddNull();
     return true;
   }
+  if (builder == nullptr) return in.ReadNumber(nullptr);
   double x = 0;
-  return in.ReadNumber(&x) && (builder == nullptr || builder->AddNumber(x, column, kInstances).ok());
+  return in.ReadNumber(&x) && builder->AddNumber(x, column, kInstances).ok();
 }
 
 // One row: [value, ...]. Its width is checked after its cells are added, which

@@ -1,7 +1,8 @@
 #include "serving/json_scanner.h"
 
-#include <charconv>
 #include <cmath>
+
+#include <fast_float/fast_float.h>
 
 namespace grove::serving {
 namespace {
@@ -159,8 +160,9 @@ bool JsonScanner::ReadNumber(double* value) {
     if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
     if (!digits()) return false;
   }
-  const char* first = text_.data() + start;
-  std::from_chars_result r = std::from_chars(first, text_.data() + pos_, *value);
+  if (value == nullptr) return true;
+  // fast_float: libstdc++'s std::from_chars takes twice the instructions.
+  fast_float::from_chars_result r = fast_float::from_chars(text_.data() + start, text_.data() + pos_, *value);
   if (r.ec != std::errc() || !std::isfinite(*value)) return false;
   if (integer) *value += 0.0;  // -0 -> 0.
   return true;

@@ -28,7 +28,8 @@ class JsonScanner {
   // *storage, which receives the unescaped string.
   bool ReadString(std::string_view* out, std::string* storage);
   // Reads a number in JSON's grammar. Integers give their value as a double
-  // (so "-0" is 0, as integer JSON parsers read it).
+  // (so "-0" is 0, as integer JSON parsers read it). With value null, only
+  // checks the grammar (a number beyond the double range passes).
   bool ReadNumber(double* value);
   // Consumes `word` ("null", "true", "false") if it is next.
   bool ReadLiteral(std::string_view word);
