@@ -249,6 +249,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
+    // A small body mostly arrives with its header: parse it from the buffer now
+    // rather than through another turn of the event loop.
+    if (auto length = parser_->content_length(); length && buffer_.size() >= *length) {
+      ErrorCode ec;
+      buffer_.consume(parser_->put(buffer_.data(), ec));
+      if (ec) return OnReadError(ec);
+      if (parser_->is_done()) return HandleRequest();
+    }
     http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](ErrorCode ec, size_t) {
       if (self->state_ == State::kClosed) return;
       if (ec) return self->OnReadError(ec);
