@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Serving benchmark (issue 3), all in one run on this machine:
+# Serving benchmark (issues 3 and 14), all in one run on this machine:
 #   (a) nginx (1 worker) serving a static body as large as a prediction answer: the ceiling;
 #   (b) `grove server` answering single-row invocations of the compiled 50-tree
-#       Abalone model (examples/abalone.yaml's hyperparameters), CSV in, JSON out;
+#       Abalone model (examples/abalone.yaml's hyperparameters) in every payload
+#       format the invocation routes accept, each with its ratio to (a) in this run:
+#       CSV feature row; CSV raw row (X-Grove-Input: raw, through the fitted
+#       transform); JSON {"instances": [[...]]}; JSON {"instances": [{"features": [...]}]};
+#       seed 000's {"model": ..., "data": "<raw CSV row>"} on a multi-model endpoint;
+#       a CSV answer (Accept: text/csv); SageMaker's InvokeEndpoint as boto3 sends it.
+#       nginx is measured again right before each format (the machine's load drifts),
+#       and each format's ratios are to that measurement;
 #   (c) 1,000 registered models on one multi-model endpoint with a budget of 100
 #       loaded, a random model per request: hit rate, cold-load time, throughput.
-# Each with `wrk -t1` at 32 and 64 connections: requests/s, p50, p99.
+# Each with `wrk -t1`: requests/s, p50, p99.
 #
 # Usage: bench/serving_bench.sh [build dir, default build]
 #   DURATION=10s   wrk duration per run
-#   MODELS=1000    models for (c); BUDGET=100 loaded at most
-#   GROVE_THREADS="1 0"  server I/O thread counts to try (0 = one per core, the
+#   CONNS="32 64"  connection counts
+#   MODELS=1000    models for (c), 0 skips (c); BUDGET=100 loaded at most
+#   GROVE_THREADS="1"  server I/O thread counts to try (0 = one per core, the
 #                  default of `grove server`; 1 matches nginx's one worker and
 #                  leaves wrk a core of its own on a 2-core machine)
 # Needs wrk and nginx (scripts/setup.sh --bench installs them).
@@ -24,12 +32,14 @@ MODELS=${MODELS:-1000}
 BUDGET=${BUDGET:-100}
 NGINX_PORT=${NGINX_PORT:-18081}
 GROVE_PORT=${GROVE_PORT:-18083}
-GROVE_THREADS=${GROVE_THREADS:-"1 0"}
+GROVE_THREADS=${GROVE_THREADS:-"1"}
+CONNS=${CONNS:-"32 64"}
 
 for binary in "$GROVE" "$BUILD/serving_setup"; do
   [[ -x $binary ]] || { echo "$binary not found: build first (make build)" >&2; exit 2; }
 done
 source bench/wrk_lib.sh
+source bench/serving_formats.sh
 
 # A counter's value from the server's /metrics.
 metric() { curl -s "http://127.0.0.1:$GROVE_PORT/metrics" | awk -v name="$1" '$1 == name {print $2}'; }
@@ -37,12 +47,10 @@ metric() { curl -s "http://127.0.0.1:$GROVE_PORT/metrics" | awk -v name="$1" '$1
 # --- Models ---------------------------------------------------------------
 export GROVE_HOME=$work/home
 "$GROVE" run examples/abalone.yaml -q -p ModelApprovalStatus=Approved
-"$GROVE" endpoint create one --follow AbalonePackageGroup >/dev/null
-"$BUILD/serving_setup" "$GROVE_HOME" AbalonePackageGroup/1 "$MODELS" >/dev/null
-ROW="0.1,-0.2,0.3,-0.4,0.5,-0.6,0.7,0,1,0"   # One transformed Abalone feature row.
+create_format_endpoints "$GROVE"
+if ((MODELS > 0)); then "$BUILD/serving_setup" "$GROVE_HOME" AbalonePackageGroup/1 "$MODELS" >/dev/null; fi
 "$GROVE" invoke one --data "$ROW" | tr -d ' \n' | sed 's/,"model":"[^"]*"//' >"$work/answer"
-
-printf 'wrk.method = "POST"\nwrk.body = "%s"\nwrk.headers["Content-Type"] = "text/csv"\n' "$ROW" >"$work/one.lua"
+write_format_scripts "$work"
 cat >"$work/many.lua" <<LUA
 local body = "$ROW"
 request = function()
@@ -51,33 +59,58 @@ request = function()
 end
 LUA
 
-# --- (a) nginx --------------------------------------------------------------
+# The machine is shared, so load drifts within a run: nginx is measured again right
+# before each format at the same connection count, and the ratios are to that
+# measurement. Prints nginx's row, then the format's row with its ratios.
+nginx_url="http://127.0.0.1:$NGINX_PORT/answer.json"
+row() { printf '%-34s %5s %10s %9s %9s %7s %7s\n' "$@"; }
+run_format() {
+  local label=$1 url=$2 conns=$3 rps us
+  shift 3
+  measure_wrk "(a) nginx static answer" "$nginx_url" "$conns"
+  rps=$WRK_RPS
+  us=$(latency_us "$WRK_P99")
+  row "(a) nginx static answer" "$conns" "$WRK_RPS" "$WRK_P50" "$WRK_P99" "" ""
+  measure_wrk "$label" "$url" "$conns" "$@"
+  row "$label" "$conns" "$WRK_RPS" "$WRK_P50" "$WRK_P99" \
+    "$(awk -v r="$WRK_RPS" -v n="$rps" 'BEGIN { printf "%.0f%%", 100 * r / n }')" \
+    "$(awk -v p="$(latency_us "$WRK_P99")" -v n="$us" 'BEGIN { printf "%.2fx", p / n }')"
+}
+
+# --- (a) nginx and (b) grove, alternating -------------------------------------
 mkdir -p "$work/www"
 cp "$work/answer" "$work/www/answer.json"
-echo "# $(nproc) cores; wrk -t1 -d$DURATION; answer $(wc -c <"$work/answer") bytes: $(cat "$work/answer")"
-print_header
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg);" \
+  "wrk -t1 -d$DURATION; answer $(wc -c <"$work/answer") bytes: $(cat "$work/answer")"
+row server conns req/s p50 p99 /nginx p99/ng
 start_nginx "$work/www" "$NGINX_PORT" application/json
-for c in 32 64; do run_wrk "(a) nginx static answer" "http://127.0.0.1:$NGINX_PORT/answer.json" "$c"; done
-stop_last
-
-# --- (b) and (c) grove server -------------------------------------------------
-url="http://127.0.0.1:$GROVE_PORT/api/v1/endpoints"
+nginx_pid=${pids[-1]}
+server="http://127.0.0.1:$GROVE_PORT"
 for threads in $GROVE_THREADS; do
   "$GROVE" server --listen "127.0.0.1:$GROVE_PORT" --auth off --io-threads "$threads" --max-models "$BUDGET" \
     >"$work/server.log" 2>&1 &
   pids+=($!)
   wait_port "$GROVE_PORT"
   io="$([[ $threads == 0 ]] && nproc || echo "$threads") io"
-  for c in 32 64; do run_wrk "(b) grove $io, 1 model" "$url/one/invocations" "$c" -s "$work/one.lua"; done
-  for c in 32 64; do
-    hits0=$(metric grove_model_cache_hits_total); misses0=$(metric grove_model_cache_misses_total)
-    loads0=$(metric grove_model_cache_loads_total); secs0=$(metric grove_model_cache_load_seconds_total)
-    run_wrk "(c) grove $io, $MODELS models/$BUDGET" "$url/many/invocations" "$c" -s "$work/many.lua"
-    hits=$(metric grove_model_cache_hits_total); misses=$(metric grove_model_cache_misses_total)
-    loads=$(metric grove_model_cache_loads_total); secs=$(metric grove_model_cache_load_seconds_total)
-    awk -v h=$((hits - hits0)) -v m=$((misses - misses0)) -v l=$((loads - loads0)) -v s0="$secs0" -v s1="$secs" \
-      'BEGIN { printf "    hit rate %.1f%% (%d of %d); %d cold loads, %.3f ms each on average\n",
-               100 * h / (h + m), h, h + m, l, l ? 1000 * (s1 - s0) / l : 0 }'
+  for c in $CONNS; do
+    for format in "${FORMATS[@]}"; do
+      IFS='|' read -r name label route <<<"$format"
+      run_format "(b) $io: $label" "$server$route" "$c" -s "$work/$name.lua"
+    done
   done
+  if ((MODELS > 0)); then
+    for c in $CONNS; do
+      hits0=$(metric grove_model_cache_hits_total); misses0=$(metric grove_model_cache_misses_total)
+      loads0=$(metric grove_model_cache_loads_total); secs0=$(metric grove_model_cache_load_seconds_total)
+      run_wrk "(c) grove $io, $MODELS models/$BUDGET" "$server/api/v1/endpoints/many/invocations" "$c" -s "$work/many.lua"
+      hits=$(metric grove_model_cache_hits_total); misses=$(metric grove_model_cache_misses_total)
+      loads=$(metric grove_model_cache_loads_total); secs=$(metric grove_model_cache_load_seconds_total)
+      awk -v h=$((hits - hits0)) -v m=$((misses - misses0)) -v l=$((loads - loads0)) -v s0="$secs0" -v s1="$secs" \
+        'BEGIN { printf "    hit rate %.1f%% (%d of %d); %d cold loads, %.3f ms each on average\n",
+                 100 * h / (h + m), h, h + m, l, l ? 1000 * (s1 - s0) / l : 0 }'
+    done
+  fi
   stop_last
 done
+kill "$nginx_pid"
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -26,18 +26,28 @@ wait_port() {  # Waits until something accepts on 127.0.0.1:$1.
   return 1
 }
 
-# Prints "label conns req/s p50 p99" from one wrk -t1 run; extra arguments go to
-# wrk. Any non-2xx answer is an error.
-run_wrk() {
+# Runs wrk -t1 and sets WRK_RPS, WRK_P50 and WRK_P99 (as wrk prints them, e.g.
+# "1.20ms"); extra arguments go to wrk. Any non-2xx answer is an error.
+measure_wrk() {
   local label=$1 url=$2 conns=$3 out
   shift 3
   out=$(wrk -t1 -c"$conns" -d"$DURATION" --latency "$@" "$url")
   if grep -q "Non-2xx" <<<"$out"; then echo "$out" >&2; echo "error: $label got non-2xx answers" >&2; exit 1; fi
-  local rps p50 p99
-  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  printf '%-34s %5s %12s %10s %10s\n' "$label" "$conns" "$rps" "$p50" "$p99"
+  WRK_RPS=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  WRK_P50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  WRK_P99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+}
+
+# Prints "label conns req/s p50 p99" from one wrk -t1 run (measure_wrk's arguments).
+run_wrk() {
+  measure_wrk "$@"
+  printf '%-34s %5s %12s %10s %10s\n' "$1" "$3" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
+}
+
+# A wrk latency ("850.00us", "4.70ms", "1.02s") in microseconds.
+latency_us() {
+  awk -v t="$1" 'BEGIN { n = t + 0; u = t; sub(/^[0-9.]+/, "", u)
+    printf "%.0f", u == "us" ? n : u == "ms" ? n * 1000 : u == "s" ? n * 1e6 : u == "m" ? n * 6e7 : n }'
 }
 
 print_header() { printf '%-34s %5s %12s %10s %10s\n' server conns req/s p50 p99; }

@@ -32,7 +32,7 @@ if ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(hyperfine wrk nginx)
+  packages+=(hyperfine wrk nginx valgrind)  # valgrind: bench/serving_profile.sh (callgrind)
 fi
 
 missing=()

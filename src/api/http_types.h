@@ -30,6 +30,8 @@ class HttpHeaders {
 
   // Appends a field, keeping any earlier field of the same name.
   void Add(std::string name, std::string value);
+  // Makes room for `count` fields.
+  void Reserve(size_t count) { fields_.reserve(count); }
   // Replaces every field named `name` (any case) with one field.
   void Set(std::string name, std::string value);
   // Removes every field named `name` (any case).

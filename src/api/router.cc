@@ -15,6 +15,7 @@ constexpr size_t kMaxHintPathLength = 512;  // Longer paths get no hints (bounde
 // Splits "/a/b/" into {"a", "b", ""}; "/" gives {""}. Views point into `path`.
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> parts;
+  parts.reserve(8);  // One allocation for the usual path, not one per doubling.
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
   while (true) {
     size_t slash = path.find('/');
