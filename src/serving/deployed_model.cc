@@ -4,6 +4,8 @@
 #include <exception>
 
 #include "common/file_util.h"
+#include "serving/compiled_model_file.h"
+#include "serving/compiled_predictor.h"
 
 namespace grove::serving {
 
@@ -140,6 +142,27 @@ Result<data::FittedTransform> LoadTransform(store::ArtifactStore& artifacts, con
 
 }  // namespace
 
+Result<LoadedPredictor> LoadModelPredictor(store::ArtifactStore& artifacts, const std::string& digest,
+                                           PredictorChoice choice) {
+  std::filesystem::path folder = artifacts.DerivedFolder();
+  bool compiled_files = !folder.empty() && choice != PredictorChoice::kLibxgboost && digest.size() == 64;
+  std::filesystem::path path = compiled_files ? CompiledModelPath(folder, digest) : std::filesystem::path();
+  if (compiled_files) {
+    // Not found, stale or corrupt: all rebuilt below from the model's bytes.
+    Result<TreeEnsemble> mapped = CompiledModelFile::Map(path, digest);
+    if (mapped.ok()) {
+      return LoadedPredictor{std::make_unique<CompiledPredictor>(*std::move(mapped)), PredictorSource::kMapped};
+    }
+  }
+  ASSIGN_OR_RETURN(std::string bytes, ReadArtifact(artifacts, digest, "model"));
+  ASSIGN_OR_RETURN(std::unique_ptr<Predictor> predictor, LoadPredictor(bytes, choice));
+  const auto* compiled = dynamic_cast<const CompiledPredictor*>(predictor.get());
+  if (!compiled_files || compiled == nullptr) return LoadedPredictor{std::move(predictor), PredictorSource::kOther};
+  // Best effort: a read-only or full disk still serves, compiling each time.
+  (void)WriteFileAtomic(path, CompiledModelFile::Serialize(compiled->ensemble(), digest));
+  return LoadedPredictor{std::move(predictor), PredictorSource::kCompiled};
+}
+
 Result<std::shared_ptr<const DeployedModel>> LoadDeployedModel(store::ArtifactStore& artifacts,
                                                                const store::ModelVersionRecord& version,
                                                                PredictorChoice choice) {
@@ -150,23 +173,22 @@ Result<std::shared_ptr<const DeployedModel>> LoadDeployedModel(store::ArtifactSt
                            : Json();
   if (digest.is_string()) info.transform_digest = digest.get<std::string>();
 
-  Result<std::string> bytes = ReadArtifact(artifacts, version.model_digest, "model");
-  if (!bytes.ok()) return bytes.status().WithContext(key);
-  Result<std::unique_ptr<Predictor>> predictor = LoadPredictor(*bytes, choice);
-  if (!predictor.ok()) return predictor.status().WithContext(key);
+  Result<LoadedPredictor> loaded = LoadModelPredictor(artifacts, version.model_digest, choice);
+  if (!loaded.ok()) return loaded.status().WithContext(key);
+  std::unique_ptr<Predictor>& predictor = loaded->predictor;
   std::optional<data::FittedTransform> transform;
   if (!info.transform_digest.empty()) {
     Result<data::FittedTransform> t = LoadTransform(artifacts, info.transform_digest);
     if (!t.ok()) return t.status().WithContext(key);
-    if (t->num_features() != (*predictor)->num_features()) {
+    if (t->num_features() != predictor->num_features()) {
       return Status::FailedPrecondition(key + ": the transform gives " + std::to_string(t->num_features()) +
                                         " features but the model expects " +
-                                        std::to_string((*predictor)->num_features()));
+                                        std::to_string(predictor->num_features()));
     }
     transform = std::move(t).value();
   }
   return std::shared_ptr<const DeployedModel>(
-      std::make_shared<DeployedModel>(std::move(info), std::move(predictor).value(), std::move(transform)));
+      std::make_shared<DeployedModel>(std::move(info), std::move(predictor), std::move(transform)));
 }
 
 }  // namespace grove::serving

@@ -77,8 +77,27 @@ class DeployedModel {
   ModelKind kind_;
 };
 
-// Loads a registered version: the model artifact through LoadPredictor (the
-// compiled walker when possible) and, when metadata["transform"] names one, the
+// Where LoadModelPredictor's predictor came from.
+enum class PredictorSource {
+  kMapped,    // The model's compiled file, mapped (compiled_model_file.h).
+  kCompiled,  // The model's bytes, compiled; its compiled file was (re)written.
+  kOther,     // The model's bytes: libxgboost or another family, or no compiled files kept.
+};
+
+struct LoadedPredictor {
+  std::unique_ptr<Predictor> predictor;
+  PredictorSource source = PredictorSource::kOther;
+};
+
+// The predictor of the model artifact `digest`. When the store keeps derived
+// files and `choice` allows the compiled walker, a valid compiled file is
+// mapped; a missing, stale or corrupt one is rebuilt from the model's bytes
+// and written atomically (a failed write only costs the next load a compile).
+Result<LoadedPredictor> LoadModelPredictor(store::ArtifactStore& artifacts, const std::string& digest,
+                                           PredictorChoice choice = PredictorChoice::kAuto);
+
+// Loads a registered version: the model artifact through LoadModelPredictor
+// (the compiled walker when possible, mapped from its compiled file) and, when metadata["transform"] names one, the
 // fitted transform artifact. A missing artifact is kNotFound; a transform whose
 // feature count differs from the model's is kFailedPrecondition. Errors start
 // with "group/version: ".
