@@ -43,13 +43,14 @@ struct DeployedModelInfo {
 // model swapped out or evicted stays alive until they finish).
 class DeployedModel {
  public:
+  // `transform` may be null (none); versions with the same transform digest share one.
   DeployedModel(DeployedModelInfo info, std::unique_ptr<Predictor> predictor,
-                std::optional<data::FittedTransform> transform);
+                std::shared_ptr<const data::FittedTransform> transform);
 
   const DeployedModelInfo& info() const { return info_; }
   const Predictor& predictor() const { return *predictor_; }
   // Null when the version was registered without a transform.
-  const data::FittedTransform* transform() const { return transform_ ? &*transform_ : nullptr; }
+  const data::FittedTransform* transform() const { return transform_.get(); }
   ModelKind kind() const { return kind_; }
   size_t num_features() const { return predictor_->num_features(); }
   // Raw columns a raw row has (without dropped columns), or 0 without a transform.
@@ -73,7 +74,7 @@ class DeployedModel {
 
   DeployedModelInfo info_;
   std::unique_ptr<Predictor> predictor_;
-  std::optional<data::FittedTransform> transform_;
+  std::shared_ptr<const data::FittedTransform> transform_;
   ModelKind kind_;
 };
 
@@ -97,8 +98,10 @@ Result<LoadedPredictor> LoadModelPredictor(store::ArtifactStore& artifacts, cons
                                            PredictorChoice choice = PredictorChoice::kAuto);
 
 // Loads a registered version: the model artifact through LoadModelPredictor
-// (the compiled walker when possible, mapped from its compiled file) and, when metadata["transform"] names one, the
-// fitted transform artifact. A missing artifact is kNotFound; a transform whose
+// (the compiled walker when possible, mapped from its compiled file) and,
+// when metadata["transform"] names one, the fitted transform artifact (parsed
+// once per digest while any loaded version uses it: artifacts are immutable).
+// A missing artifact is kNotFound; a transform whose
 // feature count differs from the model's is kFailedPrecondition. Errors start
 // with "group/version: ".
 Result<std::shared_ptr<const DeployedModel>> LoadDeployedModel(store::ArtifactStore& artifacts,

@@ -36,7 +36,7 @@ inline std::shared_ptr<const DeployedModel> FakeModel(const std::string& key, si
   DeployedModelInfo info;
   info.group = key.substr(0, key.find('/'));
   info.version = std::stoi(key.substr(key.find('/') + 1));
-  return std::make_shared<DeployedModel>(info, std::make_unique<FakePredictor>(bytes), std::nullopt);
+  return std::make_shared<DeployedModel>(info, std::make_unique<FakePredictor>(bytes), nullptr);
 }
 
 }  // namespace grove::serving::testing
