@@ -1,17 +1,22 @@
-// Setup for bench/serving_bench.sh: registers `count` distinct copies of an
-// approved model version (each its own group "bench-model-NNNN" and artifact,
-// differing in base_score so that none shares a load) and creates the
-// multi-model endpoint "many" following them.
+// Setup for bench/serving_bench.sh and bench/model_load_bench.sh: registers
+// `count` distinct copies of an approved model version (each its own group
+// "bench-model-NNNN" and artifact, differing in base_score so that none shares
+// a load) in one transaction, and creates the multi-model endpoint "many"
+// following them. With "compile", also writes each copy's compiled model file
+// (serving/compiled_model_file.h), as the first load would.
 //
-// Usage: serving_setup <data folder> <group/version to copy> <count>
+// Usage: serving_setup <data folder> <group/version to copy> <count> [compile]
 
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "app/home.h"
 #include "common/file_util.h"
 #include "registry/endpoints.h"
+#include "serving/deployed_model.h"
+#include "store/metadata_store.h"
 
 namespace {
 
@@ -24,8 +29,8 @@ int Fail(const grove::Status& s) {
 
 int main(int argc, char** argv) {
   using namespace grove;
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: serving_setup <data folder> <group/version> <count>\n");
+  if (argc != 4 && !(argc == 5 && std::string(argv[4]) == "compile")) {
+    std::fprintf(stderr, "usage: serving_setup <data folder> <group/version> <count> [compile]\n");
     return 2;
   }
   auto home = app::Home::Open(argv[1]);
@@ -45,6 +50,8 @@ int main(int argc, char** argv) {
   size_t value_end = bytes->find('"', at + needle.size());
 
   int count = std::atoi(argv[3]);
+  bool compile = argc == 5;
+  std::vector<store::ModelVersionRecord> versions;
   for (int i = 0; i < count; ++i) {
     char group[32], base[32];
     std::snprintf(group, sizeof group, "bench-model-%04d", i);
@@ -52,13 +59,21 @@ int main(int argc, char** argv) {
     std::string copy = bytes->substr(0, at + needle.size()) + base + bytes->substr(value_end);
     auto artifact = (*home)->artifacts()->PutBytes(copy);
     if (!artifact.ok()) return Fail(artifact.status());
+    if (compile) {
+      auto compiled = serving::LoadModelPredictor(*(*home)->artifacts(), artifact->digest);
+      if (!compiled.ok()) return Fail(compiled.status());
+    }
     store::ModelVersionRecord v = *source;
     v.group = group;
     v.model_digest = artifact->digest;
     v.approval_status = store::kApproved;
-    auto registered = registry->Register(v);
-    if (!registered.ok()) return Fail(registered.status());
+    versions.push_back(std::move(v));
   }
+  Status registered = (*home)->metadata()->Transact([&](store::StoreTransaction& txn) {
+    for (const store::ModelVersionRecord& v : versions) RETURN_IF_ERROR(registry->Register(txn, v).status());
+    return Status::OK();
+  });
+  if (!registered.ok()) return Fail(registered);
   store::EndpointRecord many;
   many.name = "many";
   many.multi_model = true;

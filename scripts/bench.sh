@@ -14,6 +14,8 @@ bench/http_bench.sh "$build/api_test"
 echo
 bench/serving_bench.sh "$build"
 echo
+bench/model_load_bench.sh "$build"
+echo
 bench/queue_bench.sh "$build"
 echo
 bench/sagemaker_bench.sh "$build"

@@ -17,6 +17,14 @@
 //   -> EndStream (last chunk) -> close,
 // while WatchStreamClient reads from the socket to notice a client that goes
 // away (Close then cancels the timer and frees the stream at once).
+//
+// A deferred response (HttpResponse::deferred) replaces Write with
+//   Defer (parked in the worker, watching the socket for a client that leaves)
+//   -> the completion is posted to the worker through its Mailbox
+//   -> OnDeferredDone -> Write.
+// The completion holds only a weak_ptr to the session and the worker's
+// Mailbox, which Stop empties once the I/O threads are joined, so a late
+// completion (client gone, server stopped or destroyed) is dropped safely.
 #include "api/http_server.h"
 
 #include <atomic>
@@ -25,6 +33,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -82,17 +91,45 @@ void Bump(std::atomic<uint64_t>& counter) {
 
 class Session;
 
+// Lets other threads post work to one worker's io_context for as long as it
+// runs; after Stop, posts are dropped.
+class Mailbox {
+ public:
+  explicit Mailbox(asio::io_context* context) : context_(context) {}
+  template <typename F>
+  void Post(F&& f) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (context_ != nullptr) asio::post(*context_, std::forward<F>(f));
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    context_ = nullptr;
+  }
+
+ private:
+  std::mutex mutex_;
+  asio::io_context* context_;  // Null once closed.
+};
+
 // One I/O thread. Everything but the counters is touched only on `thread`.
 struct Worker {
-  Worker() : context(1), sweeper(context), guard(asio::make_work_guard(context)) {}
+  Worker()
+      : context(1),
+        sweeper(context),
+        guard(asio::make_work_guard(context)),
+        mailbox(std::make_shared<Mailbox>(&context)) {}
 
   // Declared before `context` so it outlives the handlers (holding sessions)
   // that the context destroys.
   std::unordered_set<Session*> sessions;
   asio::io_context context;
+  // Sessions waiting for a deferred response, kept alive here; Close empties
+  // it, and being declared after `context` it is gone before the context is.
+  std::unordered_map<Session*, std::shared_ptr<Session>> parked;
   asio::steady_timer sweeper;
   asio::executor_work_guard<asio::io_context::executor_type> guard;
   std::thread thread;
+  std::shared_ptr<Mailbox> mailbox;  // Completions of deferred responses come in here.
   Clock::time_point now = Clock::now();  // Coarse clock, refreshed by the sweeper.
   bool stopping = false;                 // Stop() reached this worker: close idle sessions.
   bool finished = false;                 // Stop() ended: stop the sweeper.
@@ -154,6 +191,7 @@ class Session : public std::enable_shared_from_this<Session> {
       case State::kWriting: if (age > server_.options.io_timeout) Close(); break;
       case State::kDraining: if (age > kDrainTimeout) Close(); break;
       case State::kStreaming:  // Waiting for the stream's next piece: as long as it takes.
+      case State::kDeferred:   // Waiting for the handler's answer: as long as it takes.
       case State::kClosed: break;
     }
   }
@@ -161,6 +199,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close() {
     if (state_ == State::kClosed) return;
     SetState(State::kClosed);
+    Unpark();
     stream_.reset();
     stream_timer_.cancel();
     ErrorCode ignored;
@@ -169,7 +208,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
-  enum class State { kIdle, kReading, kWriting, kStreaming, kDraining, kClosed };
+  enum class State { kIdle, kReading, kWriting, kStreaming, kDeferred, kDraining, kClosed };
 
   void SetState(State state) {
     state_ = state;
@@ -312,7 +351,55 @@ class Session : public std::enable_shared_from_this<Session> {
       return Write(StatusResponse(target), version, keep_alive, head, false);
     }
     Bump(worker_.requests);
-    Write(Dispatch(request), version, keep_alive, head, false);
+    HttpResponse response = Dispatch(request);
+    if (response.deferred) return Defer(std::move(response.deferred), version, keep_alive, head);
+    Write(std::move(response), version, keep_alive, head, false);
+  }
+
+  // Waits for a deferred response without holding the I/O thread: parked in
+  // the worker, completed through its mailbox (see the top of the file).
+  void Defer(std::shared_ptr<DeferredResponse> deferred, unsigned version, bool keep_alive, bool head) {
+    SetState(State::kDeferred);
+    deferred_request_ = {version, keep_alive, head};
+    worker_.parked[this] = shared_from_this();
+    WatchDeferredClient();
+    deferred->OnComplete([weak = weak_from_this(), mailbox = worker_.mailbox](HttpResponse response) {
+      mailbox->Post([weak, response = std::move(response)]() mutable {
+        if (auto self = weak.lock()) self->OnDeferredDone(std::move(response));
+      });
+    });
+  }
+
+  // Notices a client that goes away while its answer is pending. Bytes of a
+  // pipelined next request end the watch; they are read after the answer.
+  void WatchDeferredClient() {
+    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](ErrorCode ec) {
+      if (self->state_ != State::kDeferred || ec == asio::error::operation_aborted) return;
+      if (ec) return self->Close();
+      char byte;
+      ErrorCode peek;
+      self->socket_.receive(asio::buffer(&byte, 1), tcp::socket::message_peek, peek);
+      if (peek) self->Close();  // End of stream or reset: nobody to answer.
+    });
+  }
+
+  void OnDeferredDone(HttpResponse response) {
+    if (state_ != State::kDeferred) return;  // Closed meanwhile.
+    Unpark();
+    ErrorCode ignored;
+    socket_.cancel(ignored);  // The client watch.
+    response.deferred.reset();
+    Write(std::move(response), deferred_request_.version, deferred_request_.keep_alive, deferred_request_.head,
+          false);
+  }
+
+  // Drops the worker's reference, if parked; the session lives on while an
+  // operation or the caller holds it, else it is destroyed after this handler.
+  void Unpark() {
+    auto it = worker_.parked.find(this);
+    if (it == worker_.parked.end()) return;
+    asio::post(worker_.context, [keep = std::move(it->second)] {});
+    worker_.parked.erase(it);
   }
 
   // The exception firewall: nothing a handler throws reaches Asio.
@@ -511,6 +598,12 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::steady_timer stream_timer_{socket_.get_executor()};
   std::string chunk_;
   bool chunked_ = true;
+  // The request whose answer is deferred (Defer).
+  struct DeferredRequest {
+    unsigned version = 11;
+    bool keep_alive = false;
+    bool head = false;
+  } deferred_request_;
 };
 
 // Runs a worker's io_context until it has no more work. Handlers do not
@@ -666,6 +759,8 @@ void HttpServer::Impl::Stop() {
     });
   }
   for (auto& worker : workers) worker->thread.join();
+  // Completions of deferred responses that arrive from now on are dropped.
+  for (auto& worker : workers) worker->mailbox->Close();
 }
 
 HttpServer::HttpServer(HttpServerOptions options, const Dispatcher& dispatcher)

@@ -107,4 +107,33 @@ HttpResponse StatusResponse(const Status& status) {
                        status.message());
 }
 
+void DeferredResponse::Complete(HttpResponse response) {
+  response.deferred.reset();
+  std::function<void(HttpResponse)> deliver;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (completed_) return;
+    completed_ = true;
+    if (!deliver_) {
+      response_ = std::move(response);
+      return;
+    }
+    deliver = std::move(deliver_);
+  }
+  deliver(std::move(response));
+}
+
+void DeferredResponse::OnComplete(std::function<void(HttpResponse)> deliver) {
+  std::optional<HttpResponse> ready;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!response_) {
+      deliver_ = std::move(deliver);
+      return;
+    }
+    ready.swap(response_);
+  }
+  deliver(std::move(*ready));
+}
+
 }  // namespace grove::api

@@ -5,8 +5,10 @@
 // (http_server.cc) converts between these and Beast's messages.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -90,6 +92,8 @@ class ResponseStream {
   virtual std::chrono::milliseconds retry_after() const { return std::chrono::milliseconds(100); }
 };
 
+class DeferredResponse;
+
 // A response from a handler. The server adds Content-Length, Connection and
 // Server; for HEAD requests it sends the headers and Content-Length only.
 struct HttpResponse {
@@ -104,6 +108,35 @@ struct HttpResponse {
   // When set, the body is this stream's pieces instead of `body` (which is
   // ignored), sent chunked without a Content-Length; HEAD gets the headers only.
   std::shared_ptr<ResponseStream> stream;
+  // When set, the answer comes later through this (every other field is
+  // ignored): see DeferredResponse.
+  std::shared_ptr<DeferredResponse> deferred;
+};
+
+// A response a handler gives later, from any thread: the handler returns at
+// once with HttpResponse::deferred set and keeps a reference; Complete sends
+// the answer. Meanwhile the connection waits without holding its I/O thread,
+// which serves other connections. If the client goes away or the server
+// stops first, the answer is dropped (Complete is still safe to call: the
+// server keeps no pointer the completion could outlive). A handler must
+// complete every deferred response it returns, or its connection waits until
+// the client or the server's stop closes it.
+// Thread-safe.
+class DeferredResponse {
+ public:
+  // Sends `response` (its own `deferred` is ignored). Only the first call counts.
+  void Complete(HttpResponse response);
+
+  // For the server: `deliver` receives the response once, on the thread
+  // that completes it, or at once on this one if it is already complete.
+  // `deliver` must not block.
+  void OnComplete(std::function<void(HttpResponse)> deliver);
+
+ private:
+  std::mutex mutex_;
+  bool completed_ = false;
+  std::optional<HttpResponse> response_;        // Completed before the server asked.
+  std::function<void(HttpResponse)> deliver_;  // The server asked first.
 };
 
 // A JSON body with the given status; `value` is dumped compactly.

@@ -65,7 +65,7 @@ std::string InvocationCounters::PrometheusText() const {
 
 HttpResponse InvocationHandler::Handle(const HttpRequest& request) {
   HttpResponse response = Answer(request);
-  if (counters_ != nullptr) counters_->Count(response.status);
+  if (counters_ != nullptr && !response.deferred) counters_->Count(response.status);  // Deferred: counted when given.
   return response;
 }
 
@@ -90,16 +90,55 @@ HttpResponse InvocationHandler::Answer(const HttpRequest& request) {
   std::string_view model = request.headers.Get("X-Grove-Model").value_or("");
   if (model.empty()) model = request.headers.Get("X-Amzn-SageMaker-Target-Model").value_or("");
 
+  if (loader_ != nullptr) {
+    if (std::optional<HttpResponse> later = DeferOnMiss(request, *endpoint, model, *parsed)) return *std::move(later);
+  }
+  return Respond(request, **endpoint, model, *parsed);
+}
+
+std::optional<HttpResponse> InvocationHandler::DeferOnMiss(const HttpRequest& request,
+                                                           std::shared_ptr<const serving::ResolvedEndpoint> endpoint,
+                                                           std::string_view model, serving::PredictRequest& parsed) {
+  Result<std::string> key = endpoint->Find(model.empty() ? parsed.model : model);
+  // Hits, and names that resolve to nothing, are answered inline.
+  if (!key.ok()) return std::nullopt;
+  std::string missing = service_->cache().Peek(*key) == nullptr ? *key : "";
+  for (const serving::ServedVariant& v : endpoint->variants()) {  // A variant the request may be routed to.
+    if (missing.empty() && !v.shadow && service_->cache().Peek(v.key) == nullptr) missing = v.key;
+  }
+  if (missing.empty()) return std::nullopt;
+  // What the answer needs outlives the request: the request's fields go with the load.
+  struct Pending {
+    HttpRequest request;
+    std::shared_ptr<const serving::ResolvedEndpoint> endpoint;
+    std::string model;
+    serving::PredictRequest parsed;
+  };
+  auto pending =
+      std::make_shared<Pending>(Pending{request, std::move(endpoint), std::string(model), std::move(parsed)});
+  HttpResponse response;
+  response.deferred = std::make_shared<DeferredResponse>();
+  loader_->Load(missing, [this, pending, deferred = response.deferred](Result<serving::ModelCache::Model> loaded) {
+    HttpResponse answer = loaded.ok() ? Respond(pending->request, *pending->endpoint, pending->model, pending->parsed)
+                                      : Error(loaded.status());
+    if (counters_ != nullptr) counters_->Count(answer.status);
+    deferred->Complete(std::move(answer));
+  });
+  return response;
+}
+
+HttpResponse InvocationHandler::Respond(const HttpRequest& request, const serving::ResolvedEndpoint& endpoint,
+                                        std::string_view model, const serving::PredictRequest& parsed) {
   std::string_view variant = request.headers.Get("X-Amzn-SageMaker-Target-Variant").value_or("");
   if (variant.empty()) variant = request.headers.Get("X-Grove-Variant").value_or("");
-
   std::string routed;
-  Result<serving::Invocation> invocation = service_->Invoke(**endpoint, model, *parsed, variant, &routed);
+  Result<serving::Invocation> invocation = service_->Invoke(endpoint, model, parsed, variant, &routed);
   if (!invocation.ok()) {
     HttpResponse response = Error(invocation.status());
     if (!routed.empty()) response.headers.Add("X-Grove-Variant", routed);  // Which variant failed.
     return response;
   }
+  std::string_view content_type = request.headers.Get("Content-Type").value_or("");
 
   serving::ResponseFormat format = serving::ResponseFormatOf(request.headers.Get("Accept").value_or(""));
   HttpResponse response = TextResponse(200, serving::EncodePredictions(invocation->predictions, format),
@@ -108,9 +147,9 @@ HttpResponse InvocationHandler::Answer(const HttpRequest& request) {
   const std::string& answered = invocation->variant.empty() ? kDefaultVariant : invocation->variant;
   response.headers.Add("X-Grove-Variant", answered);
   response.headers.Add("X-Amzn-Invoked-Production-Variant", answered);
-  if (capture_ != nullptr && capture_->Sample((*endpoint)->record().capture_percent)) {
+  if (capture_ != nullptr && capture_->Sample(endpoint.record().capture_percent)) {
     // Capture is best effort: a full disk must not fail predictions.
-    (void)capture_->Append({(*endpoint)->name(), invocation->model_key,
+    (void)capture_->Append({endpoint.name(), invocation->model_key,
                             std::string(content_type), request.body,
                             response.content_type, response.body});
   }
@@ -127,6 +166,8 @@ HttpResponse InvocationHandler::Error(const Status& status) const {
   switch (status.code()) {
     case StatusCode::kNotFound:
       return SageMakerError(400, "ValidationError", status.message());
+    case StatusCode::kCancelled:  // The loader pool is full or stopping: retry.
+      return SageMakerError(503, "ServiceUnavailable", status.message());
     case StatusCode::kInvalidArgument:
     case StatusCode::kFailedPrecondition:
       return SageMakerError(424, "ModelError",

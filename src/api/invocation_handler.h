@@ -2,11 +2,15 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/handler.h"
 #include "serving/data_capture.h"
 #include "serving/endpoint_service.h"
+#include "serving/loader_pool.h"
 
 namespace grove::api {
 
@@ -46,25 +50,39 @@ struct InvocationCounters {
 //     "message" in the body.)
 // A sampled share of successful requests goes to data capture when the
 // endpoint asks for it.
+//
+// With a LoaderPool, a request whose model is not loaded is answered later
+// (HttpResponse::deferred) once the pool has loaded it, so the I/O thread
+// serves other requests meanwhile; a full pool answers 503 (Grove) or 503
+// ServiceUnavailable (SageMaker). Without one, the model loads inline.
 class InvocationHandler final : public Handler {
  public:
   enum class Dialect { kGrove, kSageMaker };
 
-  // `capture` may be null (no capture). Pointers must outlive the handler.
+  // `capture` and `loader` may be null (no capture; loads inline). Pointers
+  // must outlive the handler.
   InvocationHandler(serving::EndpointService* service, serving::DataCapture* capture, InvocationCounters* counters,
-                    Dialect dialect)
-      : service_(service), capture_(capture), counters_(counters), dialect_(dialect) {}
+                    Dialect dialect, serving::LoaderPool* loader = nullptr)
+      : service_(service), capture_(capture), counters_(counters), dialect_(dialect), loader_(loader) {}
 
   HttpResponse Handle(const HttpRequest& request) override;
 
  private:
   HttpResponse Answer(const HttpRequest& request);
+  // Predicts and encodes the answer (the model loads inline if it must).
+  HttpResponse Respond(const HttpRequest& request, const serving::ResolvedEndpoint& endpoint, std::string_view model,
+                       const serving::PredictRequest& parsed);
+  // On a miss with a loader pool: the deferred answer, given once the model is loaded.
+  std::optional<HttpResponse> DeferOnMiss(const HttpRequest& request,
+                                          std::shared_ptr<const serving::ResolvedEndpoint> endpoint,
+                                          std::string_view model, serving::PredictRequest& parsed);
   HttpResponse Error(const Status& status) const;
 
   serving::EndpointService* service_;
   serving::DataCapture* capture_;
   InvocationCounters* counters_;
   Dialect dialect_;
+  serving::LoaderPool* loader_;
 };
 
 }  // namespace grove::api

@@ -6,12 +6,13 @@
 namespace grove::api {
 
 Status AddServingRoutes(Router* router, serving::EndpointService* service, serving::DataCapture* capture,
-                        InvocationCounters* counters) {
+                        InvocationCounters* counters, serving::LoaderPool* loader) {
   using Dialect = InvocationHandler::Dialect;
-  RETURN_IF_ERROR(router->Add("POST", "/api/v1/endpoints/{name}/invocations",
-                              std::make_shared<InvocationHandler>(service, capture, counters, Dialect::kGrove)));
-  RETURN_IF_ERROR(router->Add("POST", "/endpoints/{name}/invocations",
-                              std::make_shared<InvocationHandler>(service, capture, counters, Dialect::kSageMaker)));
+  auto handler = [&](Dialect dialect) {
+    return std::make_shared<InvocationHandler>(service, capture, counters, dialect, loader);
+  };
+  RETURN_IF_ERROR(router->Add("POST", "/api/v1/endpoints/{name}/invocations", handler(Dialect::kGrove)));
+  RETURN_IF_ERROR(router->Add("POST", "/endpoints/{name}/invocations", handler(Dialect::kSageMaker)));
   RETURN_IF_ERROR(router->Add("GET", "/metrics", [service, counters](const HttpRequest&) {
     return TextResponse(200, service->cache().PrometheusText() + counters->PrometheusText() + serving::VariantsPrometheusText(service->Describe()),
                         "text/plain; version=0.0.4; charset=utf-8");

@@ -14,8 +14,10 @@ namespace grove::api {
 //   GET  /metrics                               Prometheus text: model cache and invocations
 //   GET  /ping, /api/v1/health                  200 while the server runs
 // (The endpoints themselves are described by the REST routes, api/rest/.)
-// `capture` may be null. Every pointer must outlive the router.
+// `capture` may be null; `loader`, when not null, loads models that are not
+// loaded off the I/O threads (InvocationHandler). Every pointer must outlive
+// the router.
 Status AddServingRoutes(Router* router, serving::EndpointService* service, serving::DataCapture* capture,
-                        InvocationCounters* counters);
+                        InvocationCounters* counters, serving::LoaderPool* loader = nullptr);
 
 }  // namespace grove::api

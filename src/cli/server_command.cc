@@ -27,6 +27,7 @@
 #include "api/sagemaker/control_plane.h"
 #include "serving/data_capture.h"
 #include "serving/endpoint_service.h"
+#include "serving/loader_pool.h"
 
 namespace grove::cli {
 
@@ -36,6 +37,7 @@ struct ServerArgs {
   std::string listen = "127.0.0.1:8080";
   int io_threads = 0;
   size_t max_models = 0;
+  int loader_threads = 2;
   size_t max_memory_mb = 0;
   size_t body_limit_mb = 6;
   int poll_ms = 200;
@@ -92,13 +94,20 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   if (!latest.ok()) return ReportError(latest.status());
   if (Status s = service.Refresh(); !s.ok()) return ReportError(s);
 
+  // Reset explicitly at the end, before the routes whose handlers its last callbacks call.
+  std::unique_ptr<serving::LoaderPool> loader;
+  if (args.loader_threads > 0) {
+    loader = std::make_unique<serving::LoaderPool>(&service.cache(), serving::LoaderPoolOptions{args.loader_threads});
+  }
   serving::DataCapture capture((*home)->root() / "capture", (*home)->clock(), std::random_device{}());
   api::InvocationCounters counters;
   // Pipelines started through the APIs run here, as `grove run` runs them.
   auto executor = (*home)->NewExecutor(args.max_parallel, args.launcher);
   if (!executor.ok()) return ReportError(executor.status());
   api::Router router;
-  if (Status s = api::AddServingRoutes(&router, &service, &capture, &counters); !s.ok()) return ReportError(s);
+  if (Status s = api::AddServingRoutes(&router, &service, &capture, &counters, loader.get()); !s.ok()) {
+    return ReportError(s);
+  }
   api::rest::RestContext rest;
   rest.home = home->get();
   rest.executor = executor->get();
@@ -177,6 +186,7 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   hooks.Stop();
   follower.Stop();
   server.Stop();
+  loader.reset();
   return kExitOk;
 }
 
@@ -189,6 +199,10 @@ void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   cmd->add_option("--listen", args->listen, "[host:]port to listen on (default 127.0.0.1:8080; port 0 picks one)");
   cmd->add_option("--io-threads", args->io_threads, "HTTP I/O threads (default: one per core)");
   cmd->add_option("--max-models", args->max_models, "Loaded models kept at most (default: no limit)");
+  cmd->add_option("--loader-threads", args->loader_threads,
+                  "Threads that load models on a request's first use, off the I/O threads (default 2; "
+                  "0: load on the I/O thread)")
+      ->check(CLI::Range(0, 256));
   cmd->add_option("--max-memory-mb", args->max_memory_mb, "Memory for loaded models, MiB (default: no limit)");
   cmd->add_option("--body-limit-mb", args->body_limit_mb, "Largest request body, MiB (default 6)");
   cmd->add_option("--auth", args->auth, "on: answer only signed or keyed requests (default); off: anyone "

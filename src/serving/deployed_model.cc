@@ -2,8 +2,12 @@
 
 #include <cmath>
 #include <exception>
+#include <mutex>
+#include <unordered_map>
 
 #include "common/file_util.h"
+#include "serving/compiled_model_file.h"
+#include "serving/compiled_predictor.h"
 
 namespace grove::serving {
 
@@ -28,7 +32,7 @@ const char* ModelKindName(ModelKind kind) {
 }
 
 DeployedModel::DeployedModel(DeployedModelInfo info, std::unique_ptr<Predictor> predictor,
-                             std::optional<data::FittedTransform> transform)
+                             std::shared_ptr<const data::FittedTransform> transform)
     : info_(std::move(info)), predictor_(std::move(predictor)), transform_(std::move(transform)) {
   kind_ = ModelKindOf(predictor_->output_kind());
   // binary:hinge gives 0/1 classes with one output: a binary model.
@@ -129,16 +133,59 @@ Result<std::string> ReadArtifact(store::ArtifactStore& artifacts, const std::str
   return ReadFile(*path);
 }
 
-Result<data::FittedTransform> LoadTransform(store::ArtifactStore& artifacts, const std::string& digest) {
+using Transform = std::shared_ptr<const data::FittedTransform>;
+
+Result<Transform> ParseTransform(store::ArtifactStore& artifacts, const std::string& digest) {
   ASSIGN_OR_RETURN(std::string text, ReadArtifact(artifacts, digest, "transform"));
   Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) return Status::InvalidArgument("transform artifact " + digest + " is not JSON");
   Result<data::FittedTransform> transform = data::FittedTransform::FromJson(json);
   if (!transform.ok()) return transform.status().WithContext("transform artifact " + digest);
+  return Transform(std::make_shared<const data::FittedTransform>(*std::move(transform)));
+}
+
+// The transform artifact `digest`, parsed once while any loaded model holds
+// it (a JSON parse is most of a mapped model's cold load). Artifacts are
+// immutable, so sharing by digest is safe; two first loads may both parse.
+Result<Transform> LoadTransform(store::ArtifactStore& artifacts, const std::string& digest) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::weak_ptr<const data::FittedTransform>> parsed;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = parsed.find(digest);
+    if (it != parsed.end()) {
+      if (Transform shared = it->second.lock()) return shared;
+      parsed.erase(it);
+    }
+  }
+  ASSIGN_OR_RETURN(Transform transform, ParseTransform(artifacts, digest));
+  std::lock_guard<std::mutex> lock(mutex);
+  parsed[digest] = transform;
   return transform;
 }
 
 }  // namespace
+
+Result<LoadedPredictor> LoadModelPredictor(store::ArtifactStore& artifacts, const std::string& digest,
+                                           PredictorChoice choice) {
+  std::filesystem::path folder = artifacts.DerivedFolder();
+  bool compiled_files = !folder.empty() && choice != PredictorChoice::kLibxgboost && digest.size() == 64;
+  std::filesystem::path path = compiled_files ? CompiledModelPath(folder, digest) : std::filesystem::path();
+  if (compiled_files) {
+    // Not found, stale or corrupt: all rebuilt below from the model's bytes.
+    Result<TreeEnsemble> mapped = CompiledModelFile::Map(path, digest);
+    if (mapped.ok()) {
+      return LoadedPredictor{std::make_unique<CompiledPredictor>(*std::move(mapped)), PredictorSource::kMapped};
+    }
+  }
+  ASSIGN_OR_RETURN(std::string bytes, ReadArtifact(artifacts, digest, "model"));
+  ASSIGN_OR_RETURN(std::unique_ptr<Predictor> predictor, LoadPredictor(bytes, choice));
+  const auto* compiled = dynamic_cast<const CompiledPredictor*>(predictor.get());
+  if (!compiled_files || compiled == nullptr) return LoadedPredictor{std::move(predictor), PredictorSource::kOther};
+  // Best effort: a read-only or full disk still serves, compiling each time.
+  (void)WriteFileAtomic(path, CompiledModelFile::Serialize(compiled->ensemble(), digest));
+  return LoadedPredictor{std::move(predictor), PredictorSource::kCompiled};
+}
 
 Result<std::shared_ptr<const DeployedModel>> LoadDeployedModel(store::ArtifactStore& artifacts,
                                                                const store::ModelVersionRecord& version,
@@ -150,23 +197,22 @@ Result<std::shared_ptr<const DeployedModel>> LoadDeployedModel(store::ArtifactSt
                            : Json();
   if (digest.is_string()) info.transform_digest = digest.get<std::string>();
 
-  Result<std::string> bytes = ReadArtifact(artifacts, version.model_digest, "model");
-  if (!bytes.ok()) return bytes.status().WithContext(key);
-  Result<std::unique_ptr<Predictor>> predictor = LoadPredictor(*bytes, choice);
-  if (!predictor.ok()) return predictor.status().WithContext(key);
-  std::optional<data::FittedTransform> transform;
+  Result<LoadedPredictor> loaded = LoadModelPredictor(artifacts, version.model_digest, choice);
+  if (!loaded.ok()) return loaded.status().WithContext(key);
+  std::unique_ptr<Predictor>& predictor = loaded->predictor;
+  Transform transform;
   if (!info.transform_digest.empty()) {
-    Result<data::FittedTransform> t = LoadTransform(artifacts, info.transform_digest);
+    Result<Transform> t = LoadTransform(artifacts, info.transform_digest);
     if (!t.ok()) return t.status().WithContext(key);
-    if (t->num_features() != (*predictor)->num_features()) {
-      return Status::FailedPrecondition(key + ": the transform gives " + std::to_string(t->num_features()) +
+    if ((*t)->num_features() != predictor->num_features()) {
+      return Status::FailedPrecondition(key + ": the transform gives " + std::to_string((*t)->num_features()) +
                                         " features but the model expects " +
-                                        std::to_string((*predictor)->num_features()));
+                                        std::to_string(predictor->num_features()));
     }
-    transform = std::move(t).value();
+    transform = *std::move(t);
   }
   return std::shared_ptr<const DeployedModel>(
-      std::make_shared<DeployedModel>(std::move(info), std::move(predictor).value(), std::move(transform)));
+      std::make_shared<DeployedModel>(std::move(info), std::move(predictor), std::move(transform)));
 }
 
 }  // namespace grove::serving

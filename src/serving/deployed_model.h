@@ -43,13 +43,14 @@ struct DeployedModelInfo {
 // model swapped out or evicted stays alive until they finish).
 class DeployedModel {
  public:
+  // `transform` may be null (none); versions with the same transform digest share one.
   DeployedModel(DeployedModelInfo info, std::unique_ptr<Predictor> predictor,
-                std::optional<data::FittedTransform> transform);
+                std::shared_ptr<const data::FittedTransform> transform);
 
   const DeployedModelInfo& info() const { return info_; }
   const Predictor& predictor() const { return *predictor_; }
   // Null when the version was registered without a transform.
-  const data::FittedTransform* transform() const { return transform_ ? &*transform_ : nullptr; }
+  const data::FittedTransform* transform() const { return transform_.get(); }
   ModelKind kind() const { return kind_; }
   size_t num_features() const { return predictor_->num_features(); }
   // Raw columns a raw row has (without dropped columns), or 0 without a transform.
@@ -73,13 +74,34 @@ class DeployedModel {
 
   DeployedModelInfo info_;
   std::unique_ptr<Predictor> predictor_;
-  std::optional<data::FittedTransform> transform_;
+  std::shared_ptr<const data::FittedTransform> transform_;
   ModelKind kind_;
 };
 
-// Loads a registered version: the model artifact through LoadPredictor (the
-// compiled walker when possible) and, when metadata["transform"] names one, the
-// fitted transform artifact. A missing artifact is kNotFound; a transform whose
+// Where LoadModelPredictor's predictor came from.
+enum class PredictorSource {
+  kMapped,    // The model's compiled file, mapped (compiled_model_file.h).
+  kCompiled,  // The model's bytes, compiled; its compiled file was (re)written.
+  kOther,     // The model's bytes: libxgboost or another family, or no compiled files kept.
+};
+
+struct LoadedPredictor {
+  std::unique_ptr<Predictor> predictor;
+  PredictorSource source = PredictorSource::kOther;
+};
+
+// The predictor of the model artifact `digest`. When the store keeps derived
+// files and `choice` allows the compiled walker, a valid compiled file is
+// mapped; a missing, stale or corrupt one is rebuilt from the model's bytes
+// and written atomically (a failed write only costs the next load a compile).
+Result<LoadedPredictor> LoadModelPredictor(store::ArtifactStore& artifacts, const std::string& digest,
+                                           PredictorChoice choice = PredictorChoice::kAuto);
+
+// Loads a registered version: the model artifact through LoadModelPredictor
+// (the compiled walker when possible, mapped from its compiled file) and,
+// when metadata["transform"] names one, the fitted transform artifact (parsed
+// once per digest while any loaded version uses it: artifacts are immutable).
+// A missing artifact is kNotFound; a transform whose
 // feature count differs from the model's is kFailedPrecondition. Errors start
 // with "group/version: ".
 Result<std::shared_ptr<const DeployedModel>> LoadDeployedModel(store::ArtifactStore& artifacts,

@@ -75,6 +75,7 @@ Result<ModelCache::Model> ModelCache::LoadAndPublish(const std::string& key, con
   }
   if (result.ok() && *result == nullptr) result = Status::Internal("loading " + key + " returned no model");
   double seconds = static_cast<double>(clock_() - start) / 1e9;
+  std::vector<Model> evicted;  // Destroyed (unmapped, freed) after the lock is released.
   {
     std::lock_guard<std::mutex> lock(mutex_);
     totals_.load_seconds += seconds;
@@ -83,7 +84,7 @@ Result<ModelCache::Model> ModelCache::LoadAndPublish(const std::string& key, con
     if (result.ok()) {
       ++totals_.loads;
       ++stats.loads;
-      if (!flight->erased) InsertLocked(key, *result);
+      if (!flight->erased) InsertLocked(key, *result, &evicted);
     } else {
       ++totals_.load_failures;
     }
@@ -95,15 +96,15 @@ Result<ModelCache::Model> ModelCache::LoadAndPublish(const std::string& key, con
   return result;
 }
 
-void ModelCache::InsertLocked(const std::string& key, Model model) {
+void ModelCache::InsertLocked(const std::string& key, Model model, std::vector<Model>* evicted) {
   size_t bytes = model->MemoryBytes();
   lru_.push_front(key);
   entries_[key] = Entry{std::move(model), bytes, lru_.begin()};
   bytes_ += bytes;
-  EvictLocked();
+  EvictLocked(evicted);
 }
 
-void ModelCache::EvictLocked() {
+void ModelCache::EvictLocked(std::vector<Model>* evicted) {
   auto over = [&] {
     return (options_.max_models > 0 && entries_.size() > options_.max_models) ||
            (options_.max_bytes > 0 && bytes_ > options_.max_bytes);
@@ -111,6 +112,7 @@ void ModelCache::EvictLocked() {
   while (over() && lru_.size() > 1) {
     auto it = entries_.find(lru_.back());
     bytes_ -= it->second.bytes;
+    evicted->push_back(std::move(it->second.model));
     entries_.erase(it);
     lru_.pop_back();
     ++totals_.evictions;

@@ -98,8 +98,9 @@ class ModelCache {
 
   Result<Model> LoadAndPublish(const std::string& key, const std::shared_ptr<Flight>& flight);
   // REQUIRES: mutex_ held.
-  void InsertLocked(const std::string& key, Model model);
-  void EvictLocked();
+  // Models evicted go to `evicted`, so that they are destroyed after the lock is released.
+  void InsertLocked(const std::string& key, Model model, std::vector<Model>* evicted);
+  void EvictLocked(std::vector<Model>* evicted);
   // Sets m.loaded and m.bytes from the entry of m.key. REQUIRES: mutex_ held.
   void FillLoadedLocked(ModelStats& m) const;
 

@@ -16,6 +16,7 @@ class TreeEnsembleCompiler {
   static Result<TreeEnsemble> Compile(const XgboostModelSpec& spec) {
     TreeEnsembleCompiler compiler;
     RETURN_IF_ERROR(compiler.Run(spec));
+    compiler.out_.Adopt(std::make_shared<const TreeEnsemble::Arrays>(std::move(compiler.arrays_)));
     return std::move(compiler.out_);
   }
 
@@ -86,7 +87,7 @@ class TreeEnsembleCompiler {
     } else {
       return Status::NotFound("objective '" + objective + "' is not compiled");
     }
-    out_.base_margins_.assign(out_.num_groups_, margin);
+    arrays_.base_margins.assign(out_.num_groups_, margin);
     return Status::OK();
   }
 
@@ -100,7 +101,7 @@ class TreeEnsembleCompiler {
         return Status::InvalidArgument("XGBoost model: tree " + std::to_string(t) + " has group " +
                                        std::to_string(group) + " of " + std::to_string(out_.num_groups_));
       }
-      out_.tree_groups_.push_back(static_cast<uint32_t>(group));
+      arrays_.tree_groups.push_back(static_cast<uint32_t>(group));
       RETURN_IF_ERROR(ReadTree(spec.trees[t]).WithContext("tree " + std::to_string(t)));
     }
     return Status::OK();
@@ -120,9 +121,9 @@ class TreeEnsembleCompiler {
         tree.default_left.size() != n || (!tree.split_type.empty() && tree.split_type.size() != n)) {
       return Status::InvalidArgument("node arrays are empty or differ in length");
     }
-    auto& nodes = out_.nodes_;
+    auto& nodes = arrays_.nodes;
     size_t root = nodes.size();
-    out_.roots_.push_back(static_cast<uint32_t>(root));
+    arrays_.roots.push_back(static_cast<uint32_t>(root));
     // queue_[k] is the source node placed at nodes[root + k].
     queue_.assign(1, 0);
     nodes.emplace_back();
@@ -155,12 +156,12 @@ class TreeEnsembleCompiler {
   }
 
   Status ReadDartWeights(const std::vector<float>& weights) {
-    if (weights.size() != out_.roots_.size()) {
+    if (weights.size() != arrays_.roots.size()) {
       return Status::InvalidArgument("dart weight_drop and trees differ in length");
     }
     for (float w : weights) {
       if (w != 1.0f) {
-        out_.tree_weights_ = weights;
+        arrays_.tree_weights = weights;
         break;
       }
     }
@@ -168,6 +169,7 @@ class TreeEnsembleCompiler {
   }
 
   TreeEnsemble out_;
+  TreeEnsemble::Arrays arrays_;
   std::vector<int64_t> queue_;  // Scratch for one tree, reused across trees.
 };
 
@@ -200,11 +202,19 @@ Result<TreeEnsemble> TreeEnsemble::FromBytes(std::string_view bytes) {
   return FromJson(doc);
 }
 
-size_t TreeEnsemble::MemoryBytes() const {
-  return sizeof(*this) + nodes_.capacity() * sizeof(Node) +
-         (roots_.capacity() + tree_groups_.capacity()) * sizeof(uint32_t) +
-         (tree_weights_.capacity() + base_margins_.capacity()) * sizeof(float) + objective_.capacity();
+void TreeEnsemble::Adopt(std::shared_ptr<const Arrays> arrays) {
+  nodes_ = arrays->nodes;
+  roots_ = arrays->roots;
+  tree_groups_ = arrays->tree_groups;
+  tree_weights_ = arrays->tree_weights;
+  base_margins_ = arrays->base_margins;
+  owned_bytes_ = sizeof(Arrays) + arrays->nodes.capacity() * sizeof(Node) +
+                 (arrays->roots.capacity() + arrays->tree_groups.capacity()) * sizeof(uint32_t) +
+                 (arrays->tree_weights.capacity() + arrays->base_margins.capacity()) * sizeof(float);
+  owner_ = std::move(arrays);
 }
+
+size_t TreeEnsemble::MemoryBytes() const { return sizeof(*this) + owned_bytes_ + objective_.capacity(); }
 
 inline float TreeEnsemble::WalkTree(uint32_t index, const float* row) const {
   const Node* node = &nodes_[index];

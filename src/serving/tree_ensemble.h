@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,6 +29,10 @@ enum class OutputTransform {
 // tree order onto the base margin, and the objective's transform is applied
 // last.
 //
+// The arrays are views: into vectors the compiler filled, or into a mapped
+// compiled file (compiled_model_file.h); `owner_` keeps either alive, so
+// copies are cheap and share them.
+//
 // Immutable after creation and safe to share between threads.
 class TreeEnsemble {
  public:
@@ -53,10 +58,11 @@ class TreeEnsemble {
   // Margins per row (num_class for multi-class objectives, else 1).
   size_t num_groups() const { return num_groups_; }
   size_t num_trees() const { return roots_.size(); }
+  size_t num_tree_weights() const { return tree_weights_.size(); }
   size_t num_nodes() const { return nodes_.size(); }
   const std::string& objective() const { return objective_; }
   OutputTransform transform() const { return transform_; }
-  // Bytes held by this object, for cache budgets.
+  // Bytes held by this object (or mapped for it), for cache budgets.
   size_t MemoryBytes() const;
 
   // Predicts one row into `out` without allocating.
@@ -76,16 +82,29 @@ class TreeEnsemble {
   static constexpr uint32_t kDefaultLeft = 0x80000000u;
   static constexpr uint32_t kLeaf = 0xFFFFFFFFu;
 
+  static_assert(sizeof(Node) == 12, "compiled model files store nodes as 12 bytes");
+  // The arrays of a model compiled in memory.
+  struct Arrays {
+    std::vector<Node> nodes;
+    std::vector<uint32_t> roots, tree_groups;
+    std::vector<float> tree_weights, base_margins;
+  };
+
   friend class TreeEnsembleCompiler;
+  friend class CompiledModelFile;
   TreeEnsemble() = default;
+  // Points the views at `arrays` and keeps them alive.
+  void Adopt(std::shared_ptr<const Arrays> arrays);
 
   float WalkTree(uint32_t root, const float* row) const;
 
-  std::vector<Node> nodes_;
-  std::vector<uint32_t> roots_;        // Root node of each tree, in model order.
-  std::vector<uint32_t> tree_groups_;  // Output group of each tree (tree_info).
-  std::vector<float> tree_weights_;    // dart's weight_drop; empty when every weight is 1.
-  std::vector<float> base_margins_;    // Per group: the base score as a margin.
+  std::shared_ptr<const void> owner_;    // What the views below point into.
+  size_t owned_bytes_ = 0;               // Of owner_, for MemoryBytes.
+  std::span<const Node> nodes_;
+  std::span<const uint32_t> roots_;        // Root node of each tree, in model order.
+  std::span<const uint32_t> tree_groups_;  // Output group of each tree (tree_info).
+  std::span<const float> tree_weights_;    // dart's weight_drop; empty when every weight is 1.
+  std::span<const float> base_margins_;    // Per group: the base score as a margin.
   size_t num_features_ = 0;
   size_t num_groups_ = 1;
   std::string objective_;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "ml/xgboost_booster.h"
+#include "serving/compiled_model_file.h"
 #include "serving/serving_test_util.h"
 
 namespace grove::serving {
@@ -29,22 +30,33 @@ class TreeEnsembleTest : public ::testing::Test {
   static void TearDownTestSuite() { delete dir_; }
 
   // Trains a model, compiles it, and checks every prediction (plain rows and
-  // rows with missing cells) against libxgboost's within `tolerance`.
+  // rows with missing cells) against libxgboost's within `tolerance`; the
+  // same model written as a compiled file and mapped back predicts exactly
+  // what the compiled one does.
   void ExpectSameAsXgboost(const std::filesystem::path& train, const std::filesystem::path& test, Json hyper,
                            double tolerance = 1e-6) {
     std::string bytes = testing::Train(train, std::move(hyper), dir_->path() / "model");
     Result<TreeEnsemble> compiled = TreeEnsemble::FromBytes(bytes);
     ASSERT_TRUE(compiled.ok()) << compiled.status().ToString();
+    const std::string digest(64, 'd');
+    std::filesystem::path file = dir_->path() / "model.compiled";
+    ASSERT_TRUE(WriteFileAtomic(file, CompiledModelFile::Serialize(*compiled, digest)).ok());
+    Result<TreeEnsemble> mapped = CompiledModelFile::Map(file, digest);
+    ASSERT_TRUE(mapped.ok()) << mapped.status().ToString();
+    ASSERT_EQ(mapped->num_nodes(), compiled->num_nodes());
+    ASSERT_EQ(mapped->objective(), compiled->objective());
     ml::XgboostBooster booster = ml::XgboostBooster::LoadFromBuffer(bytes).value();
     ml::LabeledMatrix m = testing::FeaturesWithMissing(test);
     ASSERT_EQ(compiled->num_features(), m.cols);
     std::vector<float> expected = booster.Predict(m.features, m.rows, m.cols).value();
     size_t k = compiled->num_outputs();
     ASSERT_EQ(expected.size(), m.rows * k);
-    std::vector<float> out(k);
+    std::vector<float> out(k), from_file(k);
     double worst = 0;
     for (size_t r = 0; r < m.rows; ++r) {
       compiled->PredictRow(std::span<const float>(m.Row(r), m.cols), out);
+      mapped->PredictRow(std::span<const float>(m.Row(r), m.cols), from_file);
+      ASSERT_EQ(out, from_file) << "row " << r;
       for (size_t j = 0; j < k; ++j) {
         worst = std::max(worst, std::abs(double(out[j]) - expected[r * k + j]));
         ASSERT_NEAR(out[j], expected[r * k + j], tolerance) << "row " << r << " output " << j;

@@ -29,6 +29,11 @@ class ArtifactStore {
   // A local path where the artifact can be read. NotFound if absent.
   virtual Result<std::filesystem::path> LocalPath(const std::string& digest) = 0;
   virtual bool Contains(const std::string& digest) = 0;
+  // A local folder for files derived from artifacts that can be rebuilt from
+  // them at any time (e.g. compiled models: serving/compiled_model_file.h),
+  // never uploaded nor evicted with the artifacts; empty when the store keeps
+  // none. Default: none.
+  virtual std::filesystem::path DerivedFolder() const { return {}; }
 };
 
 // Artifacts under `root`/sha256/<first two hex>/<digest>.

@@ -28,6 +28,7 @@ struct LocalArtifactStoreOptions {
 // ArtifactStore on a local folder:
 //   root/sha256/<first two hex digits>/<digest>   a file or a directory tree
 //   root/tmp/                                     work in progress
+//   root/derived/                                 files rebuilt from artifacts (DerivedFolder)
 // Content is written under root/tmp, fsynced, made read-only (files 0444) and
 // renamed into place, then the parent folder is fsynced; a digest that is
 // already stored is never rewritten. Thread- and process-safe without locks:
@@ -46,6 +47,8 @@ class LocalArtifactStore : public ArtifactStore {
   // InvalidArgument for a malformed digest; NotFound "no artifact '<digest>' in <root>".
   Result<std::filesystem::path> LocalPath(const std::string& digest) override;
   bool Contains(const std::string& digest) override;
+  // root/derived.
+  std::filesystem::path DerivedFolder() const override { return root_ / "derived"; }
 
   const std::filesystem::path& root() const { return root_; }
   // Where `digest` is (or would be) stored.

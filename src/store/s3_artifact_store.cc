@@ -36,6 +36,9 @@ class S3ArtifactStore final : public ArtifactStore {
     return path;
   }
 
+  // Beside the local copies (cache_dir/derived), outside the size bound.
+  fs::path DerivedFolder() const override { return cache_->DerivedFolder(); }
+
   bool Contains(const std::string& digest) override {
     if (cache_->Contains(digest)) return true;
     auto file = client_.Exists(options_.bucket, Key(digest));

@@ -186,6 +186,18 @@ TEST_F(S3ArtifactStoreTest, LocalCopiesStayWithinTheirBoundAndComeBackOnUse) {
   EXPECT_EQ(ReadFile(*again).value(), std::string(1 << 20, 'a'));
 }
 
+TEST_F(S3ArtifactStoreTest, DerivedFilesLiveBesideTheLocalCopiesOutsideTheirBound) {
+  S3ArtifactStoreOptions options = Options("derived-cache");
+  options.cache_bytes = 2 << 20;
+  auto store = OpenS3ArtifactStore(options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  fs::path derived = (*store)->DerivedFolder();
+  EXPECT_EQ(derived, dir_.path() / "derived-cache" / "derived");
+  ASSERT_TRUE(WriteFileAtomic(derived / "compiled", std::string(1 << 20, 'c')).ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE((*store)->PutBytes(std::string(1 << 20, static_cast<char>('a' + i))).ok());
+  EXPECT_TRUE(fs::exists(derived / "compiled"));  // Trimming the copies never removes derived files.
+}
+
 TEST_F(S3ArtifactStoreTest, MissingCorruptAndUnreachable) {
   auto a = Open("cache-a");
   ASSERT_TRUE(a);
