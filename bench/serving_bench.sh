@@ -17,7 +17,7 @@
 # Usage: bench/serving_bench.sh [build dir, default build]
 #   DURATION=10s   wrk duration per run
 #   CONNS="32 64"  connection counts
-#   MODELS=1000    models for (c), 0 skips (c); BUDGET=100 loaded at most
+#   MODELS=0       models for (c) (default 0: skipped; bench/model_load_bench.sh measures 10,000); BUDGET=100
 #   GROVE_THREADS="1"  server I/O thread counts to try (0 = one per core, the
 #                  default of `grove server`; 1 matches nginx's one worker and
 #                  leaves wrk a core of its own on a 2-core machine)
@@ -28,7 +28,7 @@ cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 GROVE=$BUILD/grove
 DURATION=${DURATION:-10s}
-MODELS=${MODELS:-1000}
+MODELS=${MODELS:-0}
 BUDGET=${BUDGET:-100}
 NGINX_PORT=${NGINX_PORT:-18081}
 GROVE_PORT=${GROVE_PORT:-18083}

@@ -92,6 +92,8 @@ TEST_F(EndpointsTest, AModelThatDoesNotLoadIsAnIOErrorAndShowsFailed) {
   std::filesystem::path model = *home_->artifacts()->LocalPath(v.model_digest);
   std::filesystem::permissions(model.parent_path(), std::filesystem::perms::owner_all);
   std::filesystem::remove(model);
+  // Its compiled file (serving/compiled_model_file.h) would still serve it: gone too, nothing can load it.
+  std::filesystem::remove_all(home_->artifacts()->DerivedFolder());
   auto fresh = std::move(home_->Endpoints()).value();
   Endpoints again(*home_, *fresh);
   auto answer = again.Invoke("e", "Abalone/1", RawRow());
