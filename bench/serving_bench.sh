@@ -10,17 +10,15 @@
 #       a CSV answer (Accept: text/csv); SageMaker's InvokeEndpoint as boto3 sends it.
 #       nginx is measured again right before each format (the machine's load drifts),
 #       and each format's ratios are to that measurement;
-#   (c) 1,000 registered models on one multi-model endpoint with a budget of 100
-#       loaded, a random model per request: hit rate, cold-load time, throughput.
 # Each with `wrk -t1`: requests/s, p50, p99.
 #
 # Usage: bench/serving_bench.sh [build dir, default build]
 #   DURATION=10s   wrk duration per run
 #   CONNS="32 64"  connection counts
-#   MODELS=0       models for (c) (default 0: skipped; bench/model_load_bench.sh measures 10,000); BUDGET=100
 #   GROVE_THREADS="1"  server I/O thread counts to try (0 = one per core, the
 #                  default of `grove server`; 1 matches nginx's one worker and
 #                  leaves wrk a core of its own on a 2-core machine)
+# Many models on one endpoint are bench/model_load_bench.sh's.
 # Needs wrk and nginx (scripts/setup.sh --bench installs them).
 set -euo pipefail
 
@@ -28,36 +26,21 @@ cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 GROVE=$BUILD/grove
 DURATION=${DURATION:-10s}
-MODELS=${MODELS:-0}
-BUDGET=${BUDGET:-100}
 NGINX_PORT=${NGINX_PORT:-18081}
 GROVE_PORT=${GROVE_PORT:-18083}
 GROVE_THREADS=${GROVE_THREADS:-"1"}
 CONNS=${CONNS:-"32 64"}
 
-for binary in "$GROVE" "$BUILD/serving_setup"; do
-  [[ -x $binary ]] || { echo "$binary not found: build first (make build)" >&2; exit 2; }
-done
+[[ -x $GROVE ]] || { echo "$GROVE not found: build first (make build)" >&2; exit 2; }
 source bench/wrk_lib.sh
 source bench/serving_formats.sh
-
-# A counter's value from the server's /metrics.
-metric() { curl -s "http://127.0.0.1:$GROVE_PORT/metrics" | awk -v name="$1" '$1 == name {print $2}'; }
 
 # --- Models ---------------------------------------------------------------
 export GROVE_HOME=$work/home
 "$GROVE" run examples/abalone.yaml -q -p ModelApprovalStatus=Approved
 create_format_endpoints "$GROVE"
-if ((MODELS > 0)); then "$BUILD/serving_setup" "$GROVE_HOME" AbalonePackageGroup/1 "$MODELS" >/dev/null; fi
 "$GROVE" invoke one --data "$ROW" | tr -d ' \n' | sed 's/,"model":"[^"]*"//' >"$work/answer"
 write_format_scripts "$work"
-cat >"$work/many.lua" <<LUA
-local body = "$ROW"
-request = function()
-  local model = string.format("bench-model-%04d", math.random(0, $MODELS - 1))
-  return wrk.format("POST", nil, {["Content-Type"] = "text/csv", ["X-Grove-Model"] = model}, body)
-end
-LUA
 
 # The machine is shared, so load drifts within a run: nginx is measured again right
 # before each format at the same connection count, and the ratios are to that
@@ -87,7 +70,7 @@ start_nginx "$work/www" "$NGINX_PORT" application/json
 nginx_pid=${pids[-1]}
 server="http://127.0.0.1:$GROVE_PORT"
 for threads in $GROVE_THREADS; do
-  "$GROVE" server --listen "127.0.0.1:$GROVE_PORT" --auth off --io-threads "$threads" --max-models "$BUDGET" \
+  "$GROVE" server --listen "127.0.0.1:$GROVE_PORT" --auth off --io-threads "$threads" \
     >"$work/server.log" 2>&1 &
   pids+=($!)
   wait_port "$GROVE_PORT"
@@ -98,18 +81,6 @@ for threads in $GROVE_THREADS; do
       run_format "(b) $io: $label" "$server$route" "$c" -s "$work/$name.lua"
     done
   done
-  if ((MODELS > 0)); then
-    for c in $CONNS; do
-      hits0=$(metric grove_model_cache_hits_total); misses0=$(metric grove_model_cache_misses_total)
-      loads0=$(metric grove_model_cache_loads_total); secs0=$(metric grove_model_cache_load_seconds_total)
-      run_wrk "(c) grove $io, $MODELS models/$BUDGET" "$server/api/v1/endpoints/many/invocations" "$c" -s "$work/many.lua"
-      hits=$(metric grove_model_cache_hits_total); misses=$(metric grove_model_cache_misses_total)
-      loads=$(metric grove_model_cache_loads_total); secs=$(metric grove_model_cache_load_seconds_total)
-      awk -v h=$((hits - hits0)) -v m=$((misses - misses0)) -v l=$((loads - loads0)) -v s0="$secs0" -v s1="$secs" \
-        'BEGIN { printf "    hit rate %.1f%% (%d of %d); %d cold loads, %.3f ms each on average\n",
-                 100 * h / (h + m), h, h + m, l, l ? 1000 * (s1 - s0) / l : 0 }'
-    done
-  fi
   stop_last
 done
 kill "$nginx_pid"

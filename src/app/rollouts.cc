@@ -207,16 +207,7 @@ Result<RolloutRecord> Rollouts::Advance(const std::string& endpoint, const Count
     window = it->second;
   }
   const std::string alarm = Alarm(r, stable->Minus(window.stable), canary->Minus(window.canary));
-  if (!alarm.empty()) {
-    return Change(endpoint, r.step, store::kEventRolloutRolledBack, [&](StoreTransaction& txn, RolloutRecord& x) {
-      const TimeMs now = clock_->Now();
-      x.state = "RolledBack";
-      x.reason = alarm;
-      x.ended_at = now;
-      x.Log(now, "rolled back: " + alarm + "; all traffic back to " + store::VersionRef(x.group, x.from));
-      return registry::Traffic(metadata_, clock_).Set(txn, endpoint, {}, "rollout");
-    });
-  }
+  if (!alarm.empty()) return RollBack(endpoint, r.step, alarm);
   const TimeMs now = clock_->Now();
   if (now - r.step_started_at < r.bake_ms) return r;
   const std::vector<double> shares = r.Shares();
@@ -243,12 +234,16 @@ Result<RolloutRecord> Rollouts::Advance(const std::string& endpoint, const Count
       });
   if (done.ok() || done.status().code() != StatusCode::kFailedPrecondition) return done;
   // The new version cannot be pinned (rejected meanwhile): back to the previous one.
-  const std::string why = done.status().message();
-  return Change(endpoint, r.step, store::kEventRolloutRolledBack, [&](StoreTransaction& txn, RolloutRecord& x) {
+  return RollBack(endpoint, r.step, done.status().message());
+}
+
+Result<RolloutRecord> Rollouts::RollBack(const std::string& endpoint, size_t step, const std::string& reason) {
+  return Change(endpoint, step, store::kEventRolloutRolledBack, [&](StoreTransaction& txn, RolloutRecord& x) {
+    const TimeMs now = clock_->Now();
     x.state = "RolledBack";
-    x.reason = why;
+    x.reason = reason;
     x.ended_at = now;
-    x.Log(now, "rolled back: " + why);
+    x.Log(now, "rolled back: " + reason + "; all traffic back to " + store::VersionRef(x.group, x.from));
     return registry::Traffic(metadata_, clock_).Set(txn, endpoint, {}, "rollout");
   });
 }

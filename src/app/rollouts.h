@@ -59,6 +59,9 @@ class Rollouts {
   // The alarm that fires over this window, or empty.
   static std::string Alarm(const RolloutRecord& rollout, const serving::VariantCounters& stable,
                            const serving::VariantCounters& canary);
+  // Ends the rollout at `step` RolledBack for `reason`: the variants go, so
+  // the pinned previous version takes all traffic.
+  Result<RolloutRecord> RollBack(const std::string& endpoint, size_t step, const std::string& reason);
   // Re-reads the rollout in a transaction and, when it is still running at
   // `step`, applies `change` to it and stores it with the event `kind`.
   Result<RolloutRecord> Change(const std::string& endpoint, size_t step, const char* kind,

@@ -154,7 +154,9 @@ Result<Invocation> EndpointService::Invoke(std::string_view endpoint_name, std::
 Result<Invocation> EndpointService::Invoke(const ResolvedEndpoint& endpoint, std::string_view model,
                                            const PredictRequest& request, std::string_view variant,
                                            std::string* routed) {
-  ASSIGN_OR_RETURN(Route route, endpoint.RouteRequest(model.empty() ? request.model : model, variant, Uniform()));
+  // A draw only where there is something to choose between: the hot path without variants makes none.
+  const double random = endpoint.variants().empty() ? 0 : Uniform();
+  ASSIGN_OR_RETURN(Route route, endpoint.RouteRequest(model.empty() ? request.model : model, variant, random));
   if (route.variant != nullptr && routed != nullptr) *routed = route.variant->name;
   auto start = std::chrono::steady_clock::now();
   Result<ModelCache::Model> deployed = cache_.Get(route.key);
