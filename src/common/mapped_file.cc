@@ -6,12 +6,40 @@
 #include <unistd.h>
 
 #include <cerrno>
-
+#include "common/buffer_pool.h"
 #include "common/file_util.h"
 
 namespace grove {
 
-Result<std::unique_ptr<MappedFile>> MappedFile::Open(const std::filesystem::path& path) {
+namespace {
+
+static_assert(MappedFile::kAlignment == BufferPool::kAlignment);
+
+// Reads `size` bytes of `fd` into a buffer of the pool; null and errno set on failure.
+void* ReadAll(int fd, size_t size) {
+  void* data = BufferPool::Default().Take(size);
+  if (data == nullptr) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::pread(fd, static_cast<char*>(data) + done, size - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : EIO;  // Shorter than fstat said: changed under us.
+      BufferPool::Default().Give(data, size);
+      errno = err;
+      return nullptr;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return data;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<MappedFile>> MappedFile::Open(const std::filesystem::path& path, size_t map_from) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Status::NotFound("no file " + path.string());
@@ -25,20 +53,33 @@ Result<std::unique_ptr<MappedFile>> MappedFile::Open(const std::filesystem::path
   }
   size_t size = static_cast<size_t>(st.st_size);
   void* data = nullptr;
-  if (size > 0) {
+  bool mapped = size >= map_from;
+  if (size > 0 && mapped) {
     data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (data == MAP_FAILED) {
       int err = errno;
       ::close(fd);
       return ErrnoStatus("cannot map", path, err);
     }
+  } else if (size > 0) {
+    data = ReadAll(fd, size);
+    if (data == nullptr) {
+      int err = errno;
+      ::close(fd);
+      return ErrnoStatus("cannot read", path, err);
+    }
   }
-  ::close(fd);  // The mapping keeps the file open.
-  return std::unique_ptr<MappedFile>(new MappedFile(data, size));
+  ::close(fd);  // A mapping keeps the file open.
+  return std::unique_ptr<MappedFile>(new MappedFile(data, size, mapped));
 }
 
 MappedFile::~MappedFile() {
-  if (size_ > 0) ::munmap(data_, size_);
+  if (size_ == 0) return;
+  if (mapped_) {
+    ::munmap(data_, size_);
+  } else {
+    BufferPool::Default().Give(data_, size_);
+  }
 }
 
 }  // namespace grove

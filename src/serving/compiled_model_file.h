@@ -13,8 +13,9 @@
 
 namespace grove::serving {
 
-// A TreeEnsemble as one flat, memory-mappable file, so a cold load is an mmap
-// and a validation instead of a JSON scan and a compile (docs/serving.md,
+// A TreeEnsemble as one flat, memory-mappable file, so a cold load takes the
+// file into memory as it is (MappedFile: mapped, or read when small) and
+// validates it, instead of a JSON scan and a compile (docs/serving.md,
 // "Compiled model files"). Little-endian, every section 8-byte aligned:
 //
 //   header (136 bytes): magic "GROVETRE", XXH64 checksum of every byte after
@@ -49,7 +50,7 @@ class CompiledModelFile {
   // version or another source digest (stale). Either way: rebuild it.
   static Result<TreeEnsemble> FromMapping(std::shared_ptr<const MappedFile> mapping, std::string_view source_digest);
 
-  // Maps `path` and reads it as FromMapping; NotFound when there is no file.
+  // Opens `path` as a MappedFile and reads it as FromMapping; NotFound when there is no file.
   static Result<TreeEnsemble> Map(const std::filesystem::path& path, std::string_view source_digest);
 };
 

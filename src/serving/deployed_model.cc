@@ -187,17 +187,25 @@ Result<LoadedPredictor> LoadModelPredictor(store::ArtifactStore& artifacts, cons
   return LoadedPredictor{std::move(predictor), PredictorSource::kCompiled};
 }
 
-Result<std::shared_ptr<const DeployedModel>> LoadDeployedModel(store::ArtifactStore& artifacts,
-                                                               const store::ModelVersionRecord& version,
-                                                               PredictorChoice choice) {
+DeployedModelInfo InfoOf(const store::ModelVersionRecord& version) {
   DeployedModelInfo info{version.group, version.version, version.model_digest, ""};
-  std::string key = info.Key();
   const Json& digest = version.metadata.is_object() && version.metadata.contains("transform")
                            ? version.metadata["transform"]
                            : Json();
   if (digest.is_string()) info.transform_digest = digest.get<std::string>();
+  return info;
+}
 
-  Result<LoadedPredictor> loaded = LoadModelPredictor(artifacts, version.model_digest, choice);
+Result<std::shared_ptr<const DeployedModel>> LoadDeployedModel(store::ArtifactStore& artifacts,
+                                                               const store::ModelVersionRecord& version,
+                                                               PredictorChoice choice) {
+  return LoadDeployedModel(artifacts, InfoOf(version), choice);
+}
+
+Result<std::shared_ptr<const DeployedModel>> LoadDeployedModel(store::ArtifactStore& artifacts, DeployedModelInfo info,
+                                                               PredictorChoice choice) {
+  std::string key = info.Key();
+  Result<LoadedPredictor> loaded = LoadModelPredictor(artifacts, info.model_digest, choice);
   if (!loaded.ok()) return loaded.status().WithContext(key);
   std::unique_ptr<Predictor>& predictor = loaded->predictor;
   Transform transform;

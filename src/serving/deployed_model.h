@@ -104,6 +104,12 @@ Result<LoadedPredictor> LoadModelPredictor(store::ArtifactStore& artifacts, cons
 // A missing artifact is kNotFound; a transform whose
 // feature count differs from the model's is kFailedPrecondition. Errors start
 // with "group/version: ".
+// What LoadDeployedModel needs of a version's record.
+DeployedModelInfo InfoOf(const store::ModelVersionRecord& version);
+// The same from what InfoOf kept (EndpointService keeps it per Approved
+// version, so a cold load reads nothing from the registry).
+Result<std::shared_ptr<const DeployedModel>> LoadDeployedModel(store::ArtifactStore& artifacts, DeployedModelInfo info,
+                                                               PredictorChoice choice = PredictorChoice::kAuto);
 Result<std::shared_ptr<const DeployedModel>> LoadDeployedModel(store::ArtifactStore& artifacts,
                                                                const store::ModelVersionRecord& version,
                                                                PredictorChoice choice = PredictorChoice::kAuto);

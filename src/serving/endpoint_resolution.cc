@@ -8,14 +8,17 @@
 
 namespace grove::serving {
 
-Result<ApprovedVersions> LoadApprovedVersions(store::MetadataStore& metadata) {
+Result<ApprovedVersions> LoadApprovedVersions(
+    store::MetadataStore& metadata, const std::function<void(const store::ModelVersionRecord&)>& on_approved) {
   ASSIGN_OR_RETURN(std::vector<store::ModelGroupRecord> groups, metadata.ListModelGroups());
   ApprovedVersions approved;
   for (const store::ModelGroupRecord& group : groups) {
     ASSIGN_OR_RETURN(std::vector<store::ModelVersionRecord> versions, metadata.ListModelVersions(group.name));
     std::vector<int>& list = approved[group.name];
     for (const store::ModelVersionRecord& v : versions) {
-      if (v.approval_status == store::kApproved) list.push_back(v.version);
+      if (v.approval_status != store::kApproved) continue;
+      list.push_back(v.version);
+      if (on_approved) on_approved(v);
     }
   }
   return approved;

@@ -20,8 +20,11 @@ namespace grove::serving {
 // registry that decides what endpoints serve.
 using ApprovedVersions = std::map<std::string, std::vector<int>, std::less<>>;
 
-// Reads the registry's groups and their Approved versions.
-Result<ApprovedVersions> LoadApprovedVersions(store::MetadataStore& metadata);
+// Reads the registry's groups and their Approved versions; `on_approved`,
+// when given, receives each Approved version's record.
+Result<ApprovedVersions> LoadApprovedVersions(
+    store::MetadataStore& metadata,
+    const std::function<void(const store::ModelVersionRecord&)>& on_approved = nullptr);
 
 // A model group as one endpoint serves it.
 struct ServedGroup {

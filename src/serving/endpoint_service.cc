@@ -39,6 +39,12 @@ std::shared_ptr<VariantMetrics> EndpointService::MetricsOf(const std::string& en
 
 Result<ModelCache::Model> EndpointService::LoadVersion(const std::string& key) {
   Result<ModelCache::Model> model = [&]() -> Result<ModelCache::Model> {
+    std::shared_ptr<const EndpointSnapshot> current = snapshot_.load();
+    if (auto it = current->sources.find(key); it != current->sources.end()) {
+      return LoadDeployedModel(*artifacts_, it->second);
+    }
+    // Not Approved when the snapshot was made: approved since (about to be
+    // published), or asked for by Load.
     ASSIGN_OR_RETURN(auto ref, registry::Registry::ParseVersionRef(key));
     ASSIGN_OR_RETURN(store::ModelVersionRecord record, metadata_->GetModelVersion(ref.first, ref.second));
     return LoadDeployedModel(*artifacts_, record);
@@ -60,7 +66,13 @@ bool EndpointService::Preload(const std::string& key) { return cache_.Get(key).o
 Status EndpointService::Refresh() {
   std::lock_guard<std::mutex> lock(refresh_mutex_);
   ASSIGN_OR_RETURN(std::vector<store::EndpointRecord> records, metadata_->ListEndpoints());
-  ASSIGN_OR_RETURN(ApprovedVersions approved, LoadApprovedVersions(*metadata_));
+  std::unordered_map<std::string, DeployedModelInfo> sources;
+  ASSIGN_OR_RETURN(ApprovedVersions approved,
+                   LoadApprovedVersions(*metadata_, [&sources](const store::ModelVersionRecord& v) {
+                     DeployedModelInfo info = InfoOf(v);
+                     std::string key = info.Key();
+                     sources.emplace(std::move(key), std::move(info));
+                   }));
   ASSIGN_OR_RETURN(std::vector<store::ResourceRecord> traffic_docs,
                    store::ReadValue(*metadata_, [](store::StoreReader& rows) {
                      return rows.ListResources(registry::kTrafficKind, "", "", 0);
@@ -83,6 +95,7 @@ Status EndpointService::Refresh() {
   auto next = std::make_shared<EndpointSnapshot>();
   next->generation = previous->generation + 1;
   next->endpoints.insert(endpoints.begin(), endpoints.end());
+  next->sources = std::move(sources);
   snapshot_.store(std::move(next));
   DropUnapproved(approved);
   return Status::OK();

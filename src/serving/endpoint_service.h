@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -26,6 +27,9 @@ namespace grove::serving {
 struct EndpointSnapshot {
   int64_t generation = 0;
   std::map<std::string, std::shared_ptr<const ResolvedEndpoint>, std::less<>> endpoints;
+  // Every Approved version by key ("group/N"): where a cold load finds it,
+  // read with the registry at Refresh so that loads read nothing more of it.
+  std::unordered_map<std::string, DeployedModelInfo> sources;
 };
 
 // One model of an endpoint as `endpoint show` reports it.

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <map>
@@ -161,6 +162,27 @@ TEST_F(EndpointServiceTest, LeastRecentlyUsedModelsAreEvictedAndReloaded) {
   EXPECT_EQ(counters.loads, 3u);
   EXPECT_EQ(counters.evictions, 2u);
   EXPECT_EQ(counters.loaded_models, 1u);
+}
+
+// A cold load finds the version where Refresh read it, without a registry
+// read of its own: here the registry's row changes behind the service's back
+// (a model digest never changes in Grove), and loads still find the artifact
+// until the next Refresh reads the change.
+TEST_F(EndpointServiceTest, ColdLoadsUseWhatRefreshReadNotTheRegistry) {
+  AddVersion("A", 1);
+  CreateEndpoint("models", {"*"}, true);
+  EndpointService service(metadata_.get(), artifacts_.get(), {.max_models = 1});
+  Refresh(service);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.path() / "grove.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE model_versions SET model_digest = 'gone'", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(InvokeKey(service, "models", "A"), "A/1");
+  Refresh(service);
+  service.cache().Erase("A/1");
+  Status changed = service.Invoke("models", "A", RawRow()).status();
+  EXPECT_EQ(changed.code(), StatusCode::kIOError) << changed.ToString();
+  EXPECT_THAT(changed.message(), HasSubstr("gone"));
 }
 
 // Requests from several threads while approvals and rejections swap the

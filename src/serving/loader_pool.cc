@@ -1,6 +1,11 @@
 #include "serving/loader_pool.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <utility>
 
 namespace grove::serving {
@@ -51,6 +56,12 @@ void LoaderPool::Load(const std::string& key, Done done) {
 }
 
 void LoaderPool::Run() {
+  if (options_.nice != 0) {  // Linux: a thread's own nice value, named by its thread id.
+    const id_t self = static_cast<id_t>(::syscall(SYS_gettid));
+    errno = 0;
+    int current = ::getpriority(PRIO_PROCESS, self);
+    if (errno == 0) (void)::setpriority(PRIO_PROCESS, self, std::clamp(current + options_.nice, -20, 19));
+  }
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
     work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });

@@ -23,6 +23,10 @@ struct LoaderPoolOptions {
   // Models waiting for a loader thread at most; past it Load answers
   // Cancelled at once instead of queueing without bound. Default: 1024.
   size_t max_queued = 1024;
+  // Added to the loader threads' nice value, so that when the cores are
+  // busy the I/O threads (hits) run first and loads take what is left.
+  // Default: 10 (0 keeps the process's priority).
+  int nice = 10;
 };
 
 struct LoaderPoolStats {

@@ -1,6 +1,9 @@
 #include "serving/loader_pool.h"
 
 #include <gmock/gmock.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -17,6 +20,9 @@ using ::testing::HasSubstr;
 using testing::FakeModel;
 using namespace std::chrono_literals;
 
+// The calling thread's nice value.
+int ThreadNice() { return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid))); }
+
 // A cache whose loader blocks on "slow/..." keys until Release(), and fails "bad/..." keys.
 class LoaderPoolTest : public ::testing::Test {
  protected:
@@ -24,6 +30,7 @@ class LoaderPoolTest : public ::testing::Test {
       : release_(released_.get_future().share()),
         cache_(ModelCacheOptions{}, [this](const std::string& key) -> Result<ModelCache::Model> {
           ++calls_;
+          loader_nice_ = ThreadNice();
           if (key.rfind("slow/", 0) == 0) {
             ++blocked_;
             release_.wait();
@@ -60,6 +67,7 @@ class LoaderPoolTest : public ::testing::Test {
   std::shared_future<void> release_;
   std::atomic<bool> released_flag_{false};
   std::atomic<int> calls_{0}, blocked_{0};
+  std::atomic<int> loader_nice_{-100};  // The nice value of the thread that ran the last load.
   ModelCache cache_;
 };
 
@@ -76,6 +84,23 @@ TEST_F(LoaderPoolTest, LoadsOnItsThreadsAndGivesLoadedModelsAtOnce) {
   EXPECT_TRUE(again.ready());
   EXPECT_EQ(calls_.load(), 1);
   EXPECT_EQ(pool.stats().loads, 1u);
+}
+
+TEST_F(LoaderPoolTest, LoaderThreadsRunBelowTheCallersPriority) {
+  const int mine = ThreadNice();
+  {
+    LoaderPool pool(&cache_, {.threads = 1, .max_queued = 16, .nice = 10});
+    Answer a;
+    pool.Load("m/1", a.done());
+    ASSERT_TRUE(a.get().ok());
+    EXPECT_EQ(loader_nice_.load(), std::min(mine + 10, 19));
+  }
+  LoaderPool same(&cache_, {.threads = 1, .max_queued = 16, .nice = 0});
+  Answer b;
+  same.Load("m/2", b.done());
+  ASSERT_TRUE(b.get().ok());
+  EXPECT_EQ(loader_nice_.load(), mine);
+  EXPECT_EQ(ThreadNice(), mine);  // The caller's own priority is untouched.
 }
 
 TEST_F(LoaderPoolTest, ConcurrentLoadsOfOneKeyShareOneLoaderCall) {
