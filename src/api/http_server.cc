@@ -27,6 +27,7 @@
 // completion (client gone, server stopped or destroyed) is dropped safely.
 #include "api/http_server.h"
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -435,6 +436,39 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
+  // The status line and header fields of `response` into `out`, as Beast's
+  // serializer writes SetHeader's message, without building one: Server,
+  // Content-Type, the handler's headers, Content-Length (when `length`),
+  // and Connection as the version needs it to say `keep_alive`.
+  void WriteHead(const HttpResponse& response, unsigned version, std::optional<uint64_t> length, bool keep_alive,
+                 std::string* out) const {
+    out->clear();
+    out->append(version >= 11 ? "HTTP/1.1 " : "HTTP/1.0 ");
+    const auto status = static_cast<unsigned>(response.status);
+    const beast::string_view reason = http::obsolete_reason(http::int_to_status(status));
+    out->append(std::to_string(status)).append(" ").append(reason.data(), reason.size()).append("\r\n");
+    AppendField(out, "Server", server_.options.server_name);
+    if (!response.content_type.empty() && SafeHeaderText(response.content_type)) {
+      AppendField(out, "Content-Type", response.content_type);
+    }
+    for (const auto& [name, value] : response.headers.fields()) {
+      // Framing is the server's: a handler's own would contradict it.
+      if (EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Connection") ||
+          EqualsIgnoreCase(name, "Transfer-Encoding")) {
+        continue;
+      }
+      if (SafeHeaderName(name) && SafeHeaderText(value)) AppendField(out, name, value);  // See SetHeader.
+    }
+    if (length) AppendField(out, "Content-Length", std::to_string(*length));
+    if (version >= 11 && !keep_alive) AppendField(out, "Connection", "close");
+    if (version < 11 && keep_alive) AppendField(out, "Connection", "keep-alive");
+    out->append("\r\n");
+  }
+
+  static void AppendField(std::string* out, std::string_view name, std::string_view value) {
+    out->append(name).append(": ").append(value).append("\r\n");
+  }
+
   void Write(HttpResponse response, unsigned version, bool keep_alive, bool head, bool drain) {
     if (response.status < 200 || response.status > 599) {
       response = ErrorResponse(500, "Internal",
@@ -443,20 +477,18 @@ class Session : public std::enable_shared_from_this<Session> {
     if (response.stream && !head && response.status != 204 && response.status != 304) {
       return WriteStreamHeader(std::move(response), version);
     }
-    response_ = http::response<http::string_body>();
-    SetHeader(response, version, response_);
-    const bool no_body = response.status == 204 || response.status == 304;
-    if (!no_body) {
-      response_.content_length(head && response.head_content_length ? *response.head_content_length
-                                                                     : response.body.size());
-    }
-    if (!no_body && !head) response_.body() = std::move(response.body);
     keep_alive = keep_alive && !server_.stopping.load(std::memory_order_relaxed);
-    response_.keep_alive(keep_alive);
+    const bool no_body = response.status == 204 || response.status == 304;
+    std::optional<uint64_t> length;
+    if (!no_body) length = head && response.head_content_length ? *response.head_content_length : response.body.size();
+    WriteHead(response, version, length, keep_alive, &head_);
+    body_.clear();
+    if (!no_body && !head) body_ = std::move(response.body);
     close_after_write_ = !keep_alive;
     drain_after_write_ = drain;
     SetState(State::kWriting);
-    http::async_write(socket_, response_, [self = shared_from_this()](ErrorCode ec, size_t) {
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
+    asio::async_write(socket_, buffers, [self = shared_from_this()](ErrorCode ec, size_t) {
       if (self->state_ == State::kClosed) return;
       if (ec) return self->Close();
       self->AfterWrite();
@@ -464,7 +496,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void AfterWrite() {
-    response_ = http::response<http::string_body>();  // Release the body now, not at the next response.
+    std::string().swap(body_);  // Release the body now, not at the next response.
     ErrorCode ec;
     if (drain_after_write_ || (close_after_write_ && socket_.available(ec) > 0)) return Drain();
     if (close_after_write_ || server_.stopping.load(std::memory_order_relaxed)) return Close();
@@ -582,7 +614,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point state_since_ = worker_.now;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> response_;
+  std::string head_;  // The response being written: its status line and header fields,
+  std::string body_;  // and its body.
   bool close_after_write_ = false;
   bool drain_after_write_ = false;
   size_t drained_budget_ = 0;

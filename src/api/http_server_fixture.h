@@ -72,6 +72,8 @@ class HttpServerTest : public ::testing::Test {
       HttpResponse response = TextResponse(200, "ok");
       response.headers.Add("X-Good", "yes");
       response.headers.Add("X-Evil", "a\r\nSet-Cookie: x=1");
+      response.headers.Add("Content-Length", "999");  // Framing is the server's.
+      response.headers.Add("connection", "close");
       return response;
     }));
     Check(router_.Add("GET", "/bad-status", [](const HttpRequest&) { return TextResponse(42, "?"); }));

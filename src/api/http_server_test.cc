@@ -78,6 +78,9 @@ TEST_F(HttpServerTest, UnsafeHeadersAndStatusesFromHandlersAreContained) {
   EXPECT_EQ(weird->Header("X-Good"), "yes");
   EXPECT_FALSE(weird->headers.Has("X-Evil"));
   EXPECT_FALSE(weird->headers.Has("Set-Cookie"));
+  EXPECT_EQ(weird->Header("Content-Length"), "2");
+  EXPECT_EQ(weird->body, "ok");
+  EXPECT_FALSE(weird->headers.Has("Connection"));  // Kept alive: HTTP/1.1 says nothing.
   auto bad = Fetch(port(), "GET", "/bad-status");
   ASSERT_TRUE(bad.has_value());
   EXPECT_EQ(bad->status, 500);
