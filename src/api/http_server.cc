@@ -60,6 +60,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+using namespace std::string_view_literals;
+
 constexpr std::chrono::milliseconds kDrainTimeout{2000};
 constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
 constexpr size_t kDrainChunk = 16 * 1024;
@@ -443,11 +445,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void WriteHead(const HttpResponse& response, unsigned version, std::optional<uint64_t> length, bool keep_alive,
                  std::string* out) const {
     out->clear();
-    out->append(version >= 11 ? "HTTP/1.1 " : "HTTP/1.0 ");
+    out->append(version >= 11 ? "HTTP/1.1 "sv : "HTTP/1.0 "sv);
     const auto status = static_cast<unsigned>(response.status);
     const beast::string_view reason = http::obsolete_reason(http::int_to_status(status));
-    out->append(std::to_string(status)).append(" ").append(reason.data(), reason.size()).append("\r\n");
-    AppendField(out, "Server", server_.options.server_name);
+    out->append(std::to_string(status)).append(" "sv).append(reason.data(), reason.size()).append("\r\n"sv);
+    AppendField(out, "Server"sv, server_.options.server_name);
     if (!response.content_type.empty() && SafeHeaderText(response.content_type)) {
       AppendField(out, "Content-Type", response.content_type);
     }
@@ -462,11 +464,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (length) AppendField(out, "Content-Length", std::to_string(*length));
     if (version >= 11 && !keep_alive) AppendField(out, "Connection", "close");
     if (version < 11 && keep_alive) AppendField(out, "Connection", "keep-alive");
-    out->append("\r\n");
+    out->append("\r\n"sv);
   }
 
   static void AppendField(std::string* out, std::string_view name, std::string_view value) {
-    out->append(name).append(": ").append(value).append("\r\n");
+    out->append(name).append(": "sv).append(value).append("\r\n"sv);
   }
 
   void Write(HttpResponse response, unsigned version, bool keep_alive, bool head, bool drain) {

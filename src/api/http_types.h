@@ -21,8 +21,13 @@
 
 namespace grove::api {
 
+// True when `a` and `b`, of the same size, are equal ignoring ASCII case.
+bool EqualsIgnoreCaseSameSize(std::string_view a, std::string_view b);
 // True when `a` and `b` are equal ignoring ASCII case (header names, methods).
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// Inline: header lookups mostly compare names of different sizes.
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && EqualsIgnoreCaseSameSize(a, b);
+}
 
 // An ordered list of header fields with case-insensitive lookup. Names keep
 // the spelling they were added with; repeated names are allowed (Add).

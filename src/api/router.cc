@@ -97,6 +97,7 @@ Status Router::Add(std::string_view method, std::string_view pattern,
       return Status::AlreadyExists("route " + rule.method + " " + rule.pattern + " is already added");
     }
   }
+  largest_body_limit_ = std::max(largest_body_limit_, body_limit);
   rules_.push_back(Rule{std::string(method), std::string(pattern), std::move(segments),
                         std::move(handler), body_limit});
   return Status::OK();
@@ -115,11 +116,7 @@ size_t Router::BodyLimit(std::string_view method, std::string_view path) const {
   return rule == nullptr ? 0 : rule->body_limit;
 }
 
-size_t Router::LargestBodyLimit() const {
-  size_t largest = 0;
-  for (const Rule& rule : rules_) largest = std::max(largest, rule.body_limit);
-  return largest;
-}
+size_t Router::LargestBodyLimit() const { return largest_body_limit_; }
 
 bool Router::Matches(const Rule& rule, const std::vector<std::string_view>& parts,
                      std::string_view path,

@@ -105,6 +105,7 @@ class Router : public Dispatcher {
                                                const std::vector<std::string_view>& parts) const;
 
   std::vector<Rule> rules_;
+  size_t largest_body_limit_ = 0;  // Of rules_, asked for every request.
   std::vector<std::pair<std::function<bool(const HttpRequest&)>, std::shared_ptr<Handler>>> request_rules_;
   std::vector<std::string> reserved_;  // First segments only their literal rules take.
 };
