@@ -59,10 +59,12 @@ struct RestoreReport {
 // (the target's --db and --artifacts, as for Home::Open). `root` must not
 // exist or be empty, and the metadata store must hold nothing, unless
 // `options.force`. Artifacts are stored (and hashed) first, then the
-// metadata: a SQLite backup is copied row by row into the target store, any
-// backend (store::CopyMetadataStore, with each artifact's URI in the target),
-// a pg_dump archive is loaded with pg_restore into a PostgreSQL --db. Then
-// the doctor's checks run on the result (RestoreReport::doctor).
+// metadata: for a SQLite backup, the artifacts its rows name (NotFound when
+// the backup lacks one), then its rows, copied into the target store, any
+// backend (store::CopyMetadataStore, with each artifact's URI in the target);
+// for a pg_dump archive, every artifact of the backup, then pg_restore into a
+// PostgreSQL --db. Then the doctor's checks run on the result
+// (RestoreReport::doctor).
 Result<RestoreReport> RestoreHome(const std::filesystem::path& source, const std::filesystem::path& root,
                                   const StoreLocations& stores, const RestoreOptions& options,
                                   const std::function<void(const std::string&)>& progress);

@@ -69,6 +69,18 @@ TEST_F(BackupTest, RestoreRefusesAFolderInUseUnlessForced) {
   EXPECT_TRUE(fs::exists(other / "notes.txt"));
 }
 
+TEST_F(BackupTest, ABackupMissingAnArtifactItsMetadataNamesIsRefused) {
+  store::ExecutionRecord e = Run(Write("hello.yaml", testing::kScriptPipeline));
+  fs::path dest = Backup();
+  std::string log = home_->metadata()->GetStepRun(e.id, "Write")->log_digest;
+  ASSERT_FALSE(log.empty());
+  fs::remove(dest / "artifacts" / "sha256" / log.substr(0, 2) / log);
+  auto refused = RestoreHome(dest, dir_.path() / "new", {}, {}, nullptr);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(),
+            "the backup " + dest.string() + " lacks artifact " + log + ", which its metadata names: it is incomplete");
+}
+
 TEST_F(BackupTest, AnIncompleteBackupIsRefused) {
   fs::path dest = Backup();
   fs::remove(dest / "MANIFEST.json");

@@ -1,6 +1,7 @@
 // RestoreHome (app/backup.h): a backup folder back into a data folder.
 #include <map>
 
+#include "app/artifact_checks.h"
 #include "app/backup.h"
 #include "app/doctor.h"
 #include "common/child_process.h"
@@ -46,31 +47,45 @@ Result<Manifest> ReadManifest(const fs::path& source) {
   return m;
 }
 
-// Stores every artifact of the backup in `home`'s artifact store; returns the URI each got.
-Result<std::map<std::string, std::string>> RestoreArtifacts(const fs::path& source, Home& home, RestoreReport* report) {
+// Stores the backup's artifact `digest` in `home`'s artifact store, hashed again; adds the URI it got to `uris`.
+Status RestoreArtifact(const fs::path& source, const std::string& digest, Home& home,
+                       std::map<std::string, std::string>* uris, RestoreReport* report) {
+  const fs::path path = source / "artifacts" / "sha256" / digest.substr(0, 2) / digest;
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(path, ec))) {
+    return Status::NotFound("the backup " + source.string() + " lacks artifact " + digest +
+                            ", which its metadata names: it is incomplete");
+  }
+  ASSIGN_OR_RETURN(store::ArtifactRecord stored, home.artifacts()->Put(path));
+  if (stored.digest != digest) {
+    return Status::IOError("the backup's artifact " + path.string() + " is corrupt (its content's digest is " +
+                           stored.digest + ")");
+  }
+  (*uris)[digest] = stored.uri;
+  ++report->artifacts;
+  report->bytes += stored.size_bytes;
+  return Status::OK();
+}
+
+// Every artifact of the backup (a pg_dump's metadata cannot be read before it is restored).
+Status RestoreAllArtifacts(const fs::path& source, Home& home, RestoreReport* report) {
   std::map<std::string, std::string> uris;
   std::error_code ec;
   for (fs::directory_iterator shard(source / "artifacts" / "sha256", ec), end; shard != end; shard.increment(ec)) {
     for (fs::directory_iterator it(shard->path(), ec), last; it != last; it.increment(ec)) {
       const std::string digest = it->path().filename().string();
-      if (!store::IsSha256Digest(digest)) continue;
-      ASSIGN_OR_RETURN(store::ArtifactRecord stored, home.artifacts()->Put(it->path()));
-      if (stored.digest != digest) {
-        return Status::IOError("the backup's artifact " + it->path().string() +
-                               " is corrupt (its content's digest is " + stored.digest + ")");
-      }
-      uris[digest] = stored.uri;
-      ++report->artifacts;
-      report->bytes += stored.size_bytes;
+      if (store::IsSha256Digest(digest)) RETURN_IF_ERROR(RestoreArtifact(source, digest, home, &uris, report));
     }
   }
   if (ec) return Status::IOError("cannot read " + (source / "artifacts").string() + ": " + ec.message());
-  return uris;
+  return Status::OK();
 }
 
-// A SQLite backup's rows into `home`'s metadata store, from a scratch copy (opening a store may migrate it).
-Result<store::StoreCopyStats> RestoreSqlite(const fs::path& file, Home& home,
-                                            const std::map<std::string, std::string>& uris) {
+// A SQLite backup, from a scratch copy (opening a store may migrate it): the artifacts its rows name (a backup
+// may hold a few more, recorded after its snapshot), then the rows, into `home`'s metadata store with each
+// artifact's URI there.
+Result<store::StoreCopyStats> RestoreSqlite(const fs::path& source, const fs::path& file, Home& home,
+                                            RestoreReport* report) {
   const fs::path scratch = home.root() / "restore-source.db";
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(scratch.string() + suffix, ec);
@@ -78,6 +93,10 @@ Result<store::StoreCopyStats> RestoreSqlite(const fs::path& file, Home& home,
   if (ec) return Status::IOError("cannot copy " + file.string() + " to " + scratch.string() + ": " + ec.message());
   Result<store::StoreCopyStats> copied = [&]() -> Result<store::StoreCopyStats> {
     ASSIGN_OR_RETURN(std::unique_ptr<store::MetadataStore> from, store::OpenSqliteMetadataStore(scratch.string()));
+    std::map<std::string, std::string> uris;
+    RETURN_IF_ERROR(ForEachRecordedArtifact(*from, [&](const store::ArtifactRecord& a) {
+      return RestoreArtifact(source, a.digest, home, &uris, report);
+    }));
     return store::CopyMetadataStore(*from, *home.metadata(), [&](const std::string& digest, const std::string& uri) {
       auto it = uris.find(digest);
       return it == uris.end() ? uri : it->second;
@@ -145,12 +164,11 @@ Result<RestoreReport> RestoreHome(const fs::path& source, const fs::path& root, 
   ASSIGN_OR_RETURN(std::unique_ptr<Home> home, OpenTarget(target, stores, options));
   RestoreReport report;
   report.metadata_format = manifest.format;
-  say("storing the artifacts");
-  ASSIGN_OR_RETURN(auto uris, RestoreArtifacts(source, *home, &report));
-  say("restoring the metadata");
+  say("restoring the artifacts, then the metadata");
   if (manifest.format == store::kBackupSqlite) {
-    ASSIGN_OR_RETURN(report.rows, RestoreSqlite(manifest.metadata, *home, uris));
+    ASSIGN_OR_RETURN(report.rows, RestoreSqlite(source, manifest.metadata, *home, &report));
   } else {
+    RETURN_IF_ERROR(RestoreAllArtifacts(source, *home, &report));
     home.reset();  // pg_restore replaces the tables; the store is opened again on them.
     RETURN_IF_ERROR(RunPgRestore(manifest.metadata, stores.db));
     HomeOptions look;
