@@ -423,6 +423,8 @@ def main():
     os.symlink(os.path.join(SOURCE, "datasets"), os.path.join(tmp, "datasets"))
     Folder.cwd = tmp
     print("crash harness: %d iterations or %.0f s, seed %d, in %s" % (n, seconds, seed, tmp), flush=True)
+    # A ctest timeout (SIGTERM) still stops moto and reports, through the `finally` below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("crash harness: terminated"))
     moto, moto_endpoint = start_moto(tmp)
     folder = Folder(os.path.join(tmp, "home"))
     scenarios = Scenarios(tmp, folder, rng, moto_endpoint)
