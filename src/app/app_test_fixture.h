@@ -78,6 +78,21 @@ class AppTest : public ::testing::Test {
     return registered.ok() ? *registered : v;
   }
 
+  // Records the artifacts of `v` (model, transform, metrics documents) in the metadata, as a pipeline's
+  // RegisterModel step does (RegisterAbalone only stores them): what grove doctor and grove backup go by.
+  void RecordArtifacts(const store::ModelVersionRecord& v) {
+    std::vector<std::string> digests = {v.model_digest, v.metadata.value("transform", "")};
+    for (const auto& [name, digest] : v.metrics.items()) digests.push_back(digest.get<std::string>());
+    for (const std::string& digest : digests) {
+      if (digest.empty()) continue;
+      auto record = home_->artifacts()->Put(*home_->artifacts()->LocalPath(digest));
+      ASSERT_TRUE(record.ok()) << record.status().ToString();
+      ASSERT_TRUE(home_->metadata()
+                      ->Transact([&](store::StoreTransaction& txn) { return txn.InsertArtifact(*record); })
+                      .ok());
+    }
+  }
+
   TempDir dir_;
   std::unique_ptr<Home> home_;
 };

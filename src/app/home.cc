@@ -15,13 +15,19 @@ namespace grove::app {
 
 namespace fs = std::filesystem;
 
-Result<std::unique_ptr<Home>> Home::OpenFlag(const std::string& flag, const StoreLocations& stores) {
-  if (!flag.empty()) return Open(flag, stores);
+fs::path Home::FolderOf(const std::string& flag) {
+  if (!flag.empty()) return flag;
   const char* env = std::getenv("GROVE_HOME");
-  return Open((env != nullptr && *env != '\0') ? fs::path(env) : fs::path(".grove"), stores);
+  return (env != nullptr && *env != '\0') ? fs::path(env) : fs::path(".grove");
 }
 
-Result<std::unique_ptr<Home>> Home::Open(const fs::path& root, const StoreLocations& stores) {
+Result<std::unique_ptr<Home>> Home::OpenFlag(const std::string& flag, const StoreLocations& stores,
+                                             const HomeOptions& options) {
+  return Open(FolderOf(flag), stores, options);
+}
+
+Result<std::unique_ptr<Home>> Home::Open(const fs::path& root, const StoreLocations& stores,
+                                         const HomeOptions& options) {
   auto home = std::unique_ptr<Home>(new Home());
   std::error_code ec;
   home->root_ = fs::absolute(root, ec);
@@ -43,7 +49,7 @@ Result<std::unique_ptr<Home>> Home::Open(const fs::path& root, const StoreLocati
   home->registry_ = std::make_unique<registry::Registry>(home->metadata_.get(), SystemClock::Default());
   // Executions a crashed process left behind in the folder's own store end here. A shared store (--db) leaves
   // them to the servers, which take them over (app::Executions::ResumeOrphans).
-  if (stores.db.empty()) {
+  if (home->RecoversOrphans() && options.recover_orphans) {
     auto failed = home->metadata_->FailExpiredExecutions(SystemClock::Default()->Now());
     if (!failed.ok()) return failed.status();
   }

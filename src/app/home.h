@@ -49,11 +49,22 @@ struct LauncherOptions {
   int slurm_max_cpus = 0;                    // Caps a job's --cpus-per-task; 0: no cap.
 };
 
+// How a data folder is opened.
+struct HomeOptions {
+  // Fail the executions a crashed process left behind (see Home). Tools that
+  // only look (grove doctor without --repair) leave them as they are.
+  bool recover_orphans = true;
+};
+
 class Home {
  public:
-  static Result<std::unique_ptr<Home>> Open(const std::filesystem::path& root, const StoreLocations& stores = {});
+  static Result<std::unique_ptr<Home>> Open(const std::filesystem::path& root, const StoreLocations& stores = {},
+                                            const HomeOptions& options = {});
   // Opens `flag` (the --home option) or, when it is empty, $GROVE_HOME or ./.grove.
-  static Result<std::unique_ptr<Home>> OpenFlag(const std::string& flag, const StoreLocations& stores = {});
+  static Result<std::unique_ptr<Home>> OpenFlag(const std::string& flag, const StoreLocations& stores = {},
+                                                const HomeOptions& options = {});
+  // The folder OpenFlag would open.
+  static std::filesystem::path FolderOf(const std::string& flag);
 
   const std::filesystem::path& root() const { return root_; }
   // Scratch space of running steps: <work>/<execution id>/<step>/ (outputs, live log).
@@ -62,6 +73,10 @@ class Home {
   store::ArtifactStore* artifacts() { return artifacts_.get(); }
   registry::Registry* registry() { return registry_.get(); }
   const Clock* clock() const { return SystemClock::Default(); }
+  const StoreLocations& stores() const { return stores_; }
+  // Whether orphaned executions are this process's to fail (the folder's own
+  // metadata store), rather than left to servers taking them over (--db).
+  bool RecoversOrphans() const { return stores_.db.empty(); }
 
   // What this data folder's endpoints serve, resolved (Refresh) but with
   // nothing loaded: one-shot commands load only the models they use.

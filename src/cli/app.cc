@@ -83,6 +83,8 @@ int Main(int argc, char** argv) {
   AddConfigCommands(app, global, &action);
   AddHookCommand(app, global, &action);
   AddPromotionCommand(app, global, &action);
+  AddDoctorCommand(app, global, &action);
+  AddBackupCommands(app, global, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -44,6 +44,8 @@ void AddMigrateStoreCommand(CLI::App& app, GlobalOptions& global, Action* action
 void AddConfigCommands(CLI::App& app, GlobalOptions& global, Action* action);  // plan, apply, export
 void AddHookCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddPromotionCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddDoctorCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddBackupCommands(CLI::App& app, GlobalOptions& global, Action* action);  // backup, restore
 
 // The data folder of --home (else $GROVE_HOME, else ./.grove), opened.
 // FailedPrecondition naming the command when commands go to a server

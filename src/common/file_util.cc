@@ -52,6 +52,18 @@ Status WriteFile(const fs::path& path, std::string_view contents) {
   return Status::OK();
 }
 
+fs::file_time_type NewestWrite(const fs::path& path) {
+  std::error_code ec;
+  fs::file_time_type newest = fs::last_write_time(path, ec);
+  if (!fs::is_directory(fs::symlink_status(path, ec))) return newest;
+  for (fs::recursive_directory_iterator it(path, ec), end; it != end; it.increment(ec)) {
+    if (ec) break;
+    fs::file_time_type t = fs::last_write_time(it->path(), ec);
+    if (!ec && t > newest) newest = t;
+  }
+  return newest;
+}
+
 Status SyncPath(const fs::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IOError("cannot open " + path.string() + ": " + std::strerror(errno));

@@ -36,6 +36,9 @@ Status SyncPath(const std::filesystem::path& path);
 // Creates `path` and its parents; OK when it exists.
 Status MakeDirs(const std::filesystem::path& path);
 
+// The newest modification time of `path` and, for a folder, of anything under it.
+std::filesystem::file_time_type NewestWrite(const std::filesystem::path& path);
+
 // A fresh, empty directory under the system temp folder, removed on destruction.
 // For tests and scratch work.
 class TempDir {

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "store/records.h"
@@ -34,6 +35,9 @@ class ArtifactStore {
   // never uploaded nor evicted with the artifacts; empty when the store keeps
   // none. Default: none.
   virtual std::filesystem::path DerivedFolder() const { return {}; }
+  // The local folders where Puts in progress write (what a crash leaves
+  // there is garbage: grove doctor reports it, --repair removes it). Default: none.
+  virtual std::vector<std::filesystem::path> TempFolders() const { return {}; }
 };
 
 // Artifacts under `root`/sha256/<first two hex>/<digest>.

@@ -32,6 +32,15 @@ Result<std::optional<ArtifactRecord>> ArtifactTable::Find(const std::string& dig
   });
 }
 
+Result<std::vector<ArtifactRecord>> ArtifactTable::List(const std::string& after, int limit) {
+  ASSIGN_OR_RETURN(Statement select, db_->Prepare("SELECT digest, uri, is_directory, size_bytes, created_at "
+                                                  "FROM artifacts WHERE digest > ? ORDER BY digest LIMIT ?"));
+  select.BindAll(after, SqlLimit(limit));
+  return CollectRows(select, [](const Statement& row) {
+    return ArtifactRecord{row.Text(0), row.Text(1), row.Bool(2), row.Int64(3), row.Int64(4)};
+  });
+}
+
 Result<std::vector<ArtifactLink>> ArtifactTable::ListLinks(const std::string& digest) {
   ASSIGN_OR_RETURN(Statement select, db_->Prepare("SELECT execution_id, step_name, role, name, digest "
                                                   "FROM artifact_links WHERE digest = ? "

@@ -24,6 +24,8 @@ class ArtifactTable {
   Status ReplaceLinks(const std::string& execution_id, const std::string& step_name,
                       const std::vector<ArtifactLink>& links);
   Result<std::optional<ArtifactRecord>> Find(const std::string& digest);
+  // By digest, after `after`; at most `limit` (all when <= 0).
+  Result<std::vector<ArtifactRecord>> List(const std::string& after, int limit);
   // Every edge that touches `digest`: outputs (producers) first, then inputs.
   Result<std::vector<ArtifactLink>> ListLinks(const std::string& digest);
 

@@ -4,14 +4,19 @@ namespace grove::store {
 
 Result<int64_t> EventTable::Append(TimeMs at, const std::string& kind, const std::string& subject,
                                    const Json& payload) {
-  ASSIGN_OR_RETURN(Statement insert, db_->Prepare("INSERT INTO events (at, kind, subject, payload) "
-                                                  "VALUES (?, ?, ?, ?) RETURNING seq"));
-  ASSIGN_OR_RETURN(std::optional<int64_t> seq,
-                   FirstRow(insert.BindAll(at, kind, subject, payload), [](const Statement& row) {
-                     return row.Int64(0);
-                   }));
-  if (!seq) return Status::Internal("no seq for the new event '" + kind + "'");
-  return *seq;
+  // One more than the highest: a rolled-back append leaves no gap on any backend (a PostgreSQL
+  // sequence would: its values are not transactional).
+  int64_t seq = 1;
+  {
+    ASSIGN_OR_RETURN(Statement last, db_->Prepare("SELECT MAX(seq) FROM events"));
+    ASSIGN_OR_RETURN(std::optional<int64_t> highest,
+                     FirstRow(last, [](const Statement& row) { return row.Int64(0); }));
+    if (highest) seq = *highest + 1;
+  }
+  ASSIGN_OR_RETURN(Statement insert, db_->Prepare("INSERT INTO events (seq, at, kind, subject, payload) "
+                                                  "VALUES (?, ?, ?, ?, ?)"));
+  RETURN_IF_ERROR(insert.BindAll(seq, at, kind, subject, payload).Run());
+  return seq;
 }
 
 Result<std::vector<EventRecord>> EventTable::List(int64_t after, int limit) {

@@ -12,9 +12,10 @@
 
 namespace grove::store {
 
-// The `events` table: an append-only log numbered by `seq` (AUTOINCREMENT, so
-// numbers are never reused). Writers are serialised by the database's write
-// lock, so seqs become visible in commit order.
+// The `events` table: an append-only log numbered by `seq`, 1, 2, 3, ... with
+// no gaps (each append takes one more than the highest, so a rolled-back one
+// leaves none; grove doctor checks it). Writers are serialised by the
+// database's write lock, so seqs become visible in commit order.
 // REQUIRES: every method runs inside a transaction of `db` (Append inside
 // Write, so the event commits or rolls back with the change it describes).
 class EventTable {

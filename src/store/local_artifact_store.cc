@@ -40,19 +40,6 @@ bool HasSymlinks(const fs::path& dir) {
   return static_cast<bool>(ec);
 }
 
-// The newest modification time of `path` and, for a folder, of anything under it.
-fs::file_time_type NewestWrite(const fs::path& path) {
-  std::error_code ec;
-  fs::file_time_type newest = fs::last_write_time(path, ec);
-  if (!fs::is_directory(fs::symlink_status(path, ec))) return newest;
-  for (fs::recursive_directory_iterator it(path, ec), end; it != end; it.increment(ec)) {
-    if (ec) break;
-    fs::file_time_type t = fs::last_write_time(it->path(), ec);
-    if (!ec && t > newest) newest = t;
-  }
-  return newest;
-}
-
 }  // namespace
 
 bool IsSha256Digest(std::string_view digest) {

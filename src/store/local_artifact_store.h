@@ -49,6 +49,8 @@ class LocalArtifactStore : public ArtifactStore {
   bool Contains(const std::string& digest) override;
   // root/derived.
   std::filesystem::path DerivedFolder() const override { return root_ / "derived"; }
+  // root/tmp.
+  std::vector<std::filesystem::path> TempFolders() const override { return {temp_}; }
 
   const std::filesystem::path& root() const { return root_; }
   // Where `digest` is (or would be) stored.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -19,6 +20,10 @@
 namespace grove::store {
 
 class SqlConnection;
+
+// The formats of MetadataStore::Backup.
+inline constexpr const char* kBackupSqlite = "sqlite";
+inline constexpr const char* kBackupPgDump = "pg_dump";
 
 struct MetadataStoreOptions {
   // Stamps rows and events whose records leave their time at 0.
@@ -74,6 +79,12 @@ class MetadataStore {
   // migrate-store), not for record-keeping. The rules below do not apply.
   virtual Status WriteSql(const std::function<Status(SqlConnection&)>& body) = 0;
   virtual Status ReadSql(const std::function<Status(SqlConnection&)>& body) = 0;
+  // Writes a consistent copy of the whole store to `file` (which must not
+  // exist; its folder must), taken beside running readers and writers of any
+  // process (grove backup): SQLite's online backup API into a database file,
+  // or pg_dump's custom-format archive. Returns the copy's format,
+  // kBackupSqlite or kBackupPgDump.
+  virtual Result<std::string> Backup(const std::filesystem::path& file) = 0;
 
   const Clock* clock() const { return clock_; }
   const OwnerLiveness* owners() const { return owners_; }

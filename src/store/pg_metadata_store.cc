@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "common/child_process.h"
 #include "store/pg_connection.h"
 #include "store/schema_migrations.h"
 #include "store/sql_transaction.h"
@@ -183,6 +184,22 @@ Status PgMetadataStore::WriteSql(const std::function<Status(SqlConnection&)>& bo
 
 Status PgMetadataStore::ReadSql(const std::function<Status(SqlConnection&)>& body) {
   return InTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body);
+}
+
+Result<std::string> PgMetadataStore::Backup(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (std::filesystem::exists(file, ec)) return Status::AlreadyExists("backup file " + file.string() + " exists");
+  auto dumped = RunChildProcess({"pg_dump", "--format=custom", "--no-owner", "--file=" + file.string(),
+                                 "--dbname=" + url_});
+  if (!dumped.ok()) {
+    return Status::FailedPrecondition("cannot run pg_dump to back up " + name_ + " (" + dumped.status().message() +
+                                      "): install PostgreSQL's client tools (Debian: postgresql-client)");
+  }
+  if (dumped->exit_code != 0) {
+    return Status::IOError("pg_dump of " + name_ + " exited " + std::to_string(dumped->exit_code) + ": " +
+                           dumped->err);
+  }
+  return std::string(kBackupPgDump);
 }
 
 void PgMetadataStore::OnFirstSubscriber() {

@@ -51,6 +51,10 @@ class PgMetadataStore : public MetadataStore {
   Status TransactClaims(const std::function<Status(StoreTransaction&)>& body) override;
   Status WriteSql(const std::function<Status(SqlConnection&)>& body) override;
   Status ReadSql(const std::function<Status(SqlConnection&)>& body) override;
+  // Runs `pg_dump --format=custom` (PostgreSQL's client tools on PATH): one
+  // consistent snapshot, taken beside the writers. Restore with pg_restore
+  // (grove restore does, into an empty database).
+  Result<std::string> Backup(const std::filesystem::path& file) override;
 
  private:
   PgMetadataStore(std::string url, std::string name, const MetadataStoreOptions& options);

@@ -38,6 +38,8 @@ class S3ArtifactStore final : public ArtifactStore {
 
   // Beside the local copies (cache_dir/derived), outside the size bound.
   fs::path DerivedFolder() const override { return cache_->DerivedFolder(); }
+  // The local copies' (downloads write there too).
+  std::vector<fs::path> TempFolders() const override { return cache_->TempFolders(); }
 
   bool Contains(const std::string& digest) override {
     if (cache_->Contains(digest)) return true;
@@ -134,8 +136,9 @@ class S3ArtifactStore final : public ArtifactStore {
     if (digest.size() != 64 || digest.find_first_not_of("0123456789abcdef") != std::string::npos) {
       return Status::InvalidArgument("not an artifact digest: '" + digest + "'");
     }
-    const fs::path temp = options_.cache_dir / "incoming" / (digest + "." + NewExecutionId());  // A random name.
-    RETURN_IF_ERROR(MakeDirs(temp.parent_path()));
+    // Under the local store's temporary folder, with a random name: a download cut short by a crash is garbage
+    // that the store removes when it opens (once stale) and grove doctor reports, like an unfinished Put.
+    const fs::path temp = cache_->TempFolders().front() / ("download-" + digest + "." + NewExecutionId());
     const std::string key = Key(digest);
     Status got = client_.GetToFile(options_.bucket, key, temp);
     if (got.code() == StatusCode::kNotFound) {

@@ -159,6 +159,58 @@ TEST_F(S3ArtifactStoreTest, FoldersAndLargeFilesInParts) {
   EXPECT_EQ(Sha256File(*fetched).value(), big->digest);
 }
 
+// Regression (found while adding S3 to tests/crash): downloads were written to <cache>/incoming/, which nothing
+// cleaned, so a process killed part way through one left its partial copy there for good, unseen by grove doctor.
+// They are now written under the local copies' temporary folder, like an unfinished Put.
+TEST_F(S3ArtifactStoreTest, ADownloadKilledPartWayLeavesItsPartialCopyInTheTemporaryFolder) {
+  auto a = Open("cache-a");
+  ASSERT_TRUE(a);
+  fs::path tree = dir_.path() / "src" / "many";
+  ASSERT_TRUE(MakeDirs(tree).ok());
+  for (int i = 0; i < 300; ++i) ASSERT_TRUE(WriteFile(tree / ("part-" + std::to_string(i)), std::to_string(i)).ok());
+  auto folder = a->Put(tree);
+  ASSERT_TRUE(folder.ok()) << folder.status().ToString();
+  const fs::path cache = dir_.path() / "cache-b";
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {  // Another process on another machine, downloading 300 objects.
+    auto b = OpenS3ArtifactStore(Options("cache-b"));
+    if (b.ok()) (void)(*b)->LocalPath(folder->digest);
+    _exit(0);
+  }
+  // Kill it once the first objects have arrived.
+  auto partial = [&]() -> fs::path {
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(cache, ec), end; it != end; it.increment(ec)) {
+      if (ec) break;
+      if (it->path().filename().string().rfind("part-", 0) == 0) return it->path();
+    }
+    return {};
+  };
+  fs::path seen;
+  for (int i = 0; i < 20000 && seen.empty(); ++i) {
+    seen = partial();
+    if (seen.empty()) usleep(500);
+  }
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  ASSERT_FALSE(seen.empty()) << "the download did not start";
+  auto b = Open("cache-b");
+  ASSERT_TRUE(b);
+  ASSERT_FALSE(fs::exists(cache / "sha256" / folder->digest.substr(0, 2) / folder->digest))
+      << "the download finished before the kill";
+  std::vector<fs::path> temps = b->TempFolders();
+  ASSERT_EQ(temps.size(), 1u);
+  // Everything the killed download left is under the temporary folder.
+  std::error_code ec;
+  for (fs::directory_iterator it(cache, ec), end; it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    EXPECT_TRUE(name == "sha256" || name == "tmp" || name == "derived")
+        << "left outside the temporary folder: " << it->path();
+  }
+  EXPECT_FALSE(fs::is_empty(temps[0]));
+}
+
 TEST_F(S3ArtifactStoreTest, LocalCopiesStayWithinTheirBoundAndComeBackOnUse) {
   S3ArtifactStoreOptions options = Options("bounded");
   options.cache_bytes = 3 << 20;

@@ -63,6 +63,10 @@ Result<std::vector<ArtifactLink>> SqlTransaction::ListArtifactLinks(const std::s
   return artifacts_.ListLinks(digest);
 }
 
+Result<std::vector<ArtifactRecord>> SqlTransaction::ListArtifacts(const std::string& after, int limit) {
+  return artifacts_.List(after, limit);
+}
+
 Result<std::vector<TrialRecord>> SqlTransaction::ListTrials(const std::string& execution_id,
                                                                const std::string& step_name) {
   return trials_.List(execution_id, step_name);

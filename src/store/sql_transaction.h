@@ -40,6 +40,7 @@ class SqlTransaction : public StoreTransaction {
   Result<std::optional<StepRunRecord>> FindCacheHit(const std::string& cache_key, TimeMs not_before) override;
   Result<std::optional<ArtifactRecord>> FindArtifact(const std::string& digest) override;
   Result<std::vector<ArtifactLink>> ListArtifactLinks(const std::string& digest) override;
+  Result<std::vector<ArtifactRecord>> ListArtifacts(const std::string& after, int limit) override;
   Result<std::vector<TrialRecord>> ListTrials(const std::string& execution_id, const std::string& step_name) override;
   Result<std::vector<TrialRecord>> ListTrialsByCacheKey(const std::string& cache_key) override;
   Result<std::optional<ModelGroupRecord>> FindModelGroup(const std::string& name) override;

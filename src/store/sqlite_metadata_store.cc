@@ -1,6 +1,7 @@
 #include "store/sqlite_metadata_store.h"
 
 #include "store/schema_migrations.h"
+#include "store/sqlite_backup.h"
 #include "store/sql_transaction.h"
 
 namespace grove::store {
@@ -42,6 +43,11 @@ Status SqliteMetadataStore::WriteSql(const std::function<Status(SqlConnection&)>
 
 Status SqliteMetadataStore::ReadSql(const std::function<Status(SqlConnection&)>& body) {
   return db_->Read([&] { return body(*db_); });
+}
+
+Result<std::string> SqliteMetadataStore::Backup(const std::filesystem::path& file) {
+  RETURN_IF_ERROR(BackupSqliteFile(db_->path(), file));
+  return std::string(kBackupSqlite);
 }
 
 Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path,

@@ -24,6 +24,8 @@ class SqliteMetadataStore : public MetadataStore {
   Status Read(const std::function<Status(StoreReader&)>& body) override;
   Status WriteSql(const std::function<Status(SqlConnection&)>& body) override;
   Status ReadSql(const std::function<Status(SqlConnection&)>& body) override;
+  // Through a connection of its own (store/sqlite_backup.h), so this one's users do not wait.
+  Result<std::string> Backup(const std::filesystem::path& file) override;
 
  private:
   SqliteMetadataStore(std::unique_ptr<SqliteDb> db, const MetadataStoreOptions& options);

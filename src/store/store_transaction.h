@@ -51,6 +51,8 @@ class StoreReader {
   virtual Result<std::optional<ArtifactRecord>> FindArtifact(const std::string& digest) = 0;
   // The links naming `digest`: outputs first, then inputs, each in insertion order.
   virtual Result<std::vector<ArtifactLink>> ListArtifactLinks(const std::string& digest) = 0;
+  // Artifacts whose digest sorts after `after` (byte order), by digest; at most `limit` (all when <= 0).
+  virtual Result<std::vector<ArtifactRecord>> ListArtifacts(const std::string& after, int limit) = 0;
 
   // --- Tuning trials. --------------------------------------------------------
   // One step's trials by number; with an empty `step_name`, every step's (by step, then number).
