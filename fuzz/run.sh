@@ -34,7 +34,7 @@ for target in "${targets[@]}"; do
   rm -rf "$run"
   mkdir -p "$run/corpus"
   cp -r "fuzz/corpus/$name/." "$run/corpus/"
-  options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+  options=(-max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
            -artifact_prefix="$run/")
   if [[ -f fuzz/$name.dict ]]; then options+=(-dict="fuzz/$name.dict"); fi
   echo "fuzz: $target for ${seconds}s ($(ls "$run/corpus" | wc -l) seeds)"
