@@ -8,7 +8,7 @@ namespace {
 TEST(Utf8Test, ValidPrefixStopsAtTheFirstMalformedSequence) {
   EXPECT_EQ(ValidUtf8Prefix(""), 0u);
   EXPECT_EQ(ValidUtf8Prefix("abc"), 3u);
-  EXPECT_EQ(ValidUtf8Prefix("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8c\xb2"), 13u);  // é € 🌲
+  EXPECT_EQ(ValidUtf8Prefix("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8c\xb2"), 14u);  // é € 🌲
   EXPECT_EQ(ValidUtf8Prefix("ab\xff"), 2u);                                     // Never a UTF-8 byte.
   EXPECT_EQ(ValidUtf8Prefix("ab\xc3"), 2u);                                     // Cut short.
   EXPECT_EQ(ValidUtf8Prefix("a\xc0\xaf"), 1u);                                  // Overlong '/'.
