@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build demo test bench clean package
+.PHONY: all setup configure build demo test test-asan test-tsan fuzz bench clean package
 
 all: build
 
@@ -25,6 +25,29 @@ demo: configure
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The whole suite under sanitizers, each in a build folder of its own (GROVE_SANITIZE; docs/operations.md,
+# "Fuzzing and sanitizers"). Suppressions: lsan.supp, tsan.supp.
+ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
+test-asan: setup
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGROVE_SANITIZE=address,undefined
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-tsan: setup
+	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGROVE_SANITIZE=thread
+	cmake --build $(TSAN_BUILD) -j $(JOBS)
+	cd $(TSAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The libFuzzer targets of fuzz/ (clang only, never needed by the build above), each run FUZZ_SECONDS over a
+# copy of its corpus; any crash fails. FUZZ_TARGETS picks some (e.g. FUZZ_TARGETS="csv_reader_fuzz").
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS ?=
+fuzz:
+	@scripts/setup.sh --fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TARGETS)
+
 bench: configure
 	@scripts/setup.sh --bench
 	cmake --build $(BUILD) -j $(JOBS)
@@ -36,4 +59,4 @@ package: configure
 	cd $(BUILD) && cpack -G DEB
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

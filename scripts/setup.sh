@@ -31,6 +31,9 @@ packages=(
 if ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi
+if [[ "${1:-}" == "--fuzz" ]]; then
+  packages+=(clang libclang-rt-dev)  # make fuzz: clang with libFuzzer and its sanitizer runtimes (fuzz/run.sh)
+fi
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(hyperfine wrk nginx valgrind)  # valgrind: bench/serving_profile.sh (callgrind)
 fi

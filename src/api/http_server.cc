@@ -47,6 +47,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "api/beast_request.h"
 #include "api/request_target.h"
 
 namespace grove::api {
@@ -65,8 +66,6 @@ using namespace std::string_view_literals;
 constexpr std::chrono::milliseconds kDrainTimeout{2000};
 constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
 constexpr size_t kDrainChunk = 16 * 1024;
-// Room for a request's header fields before the list grows (curl sends 4, boto3 9).
-constexpr size_t kUsualHeaderCount = 12;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
@@ -341,13 +340,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool keep_alive = message.keep_alive();
     const bool head = message.method() == http::verb::head;
     HttpRequest request;
-    request.method = std::string(View(message.method_string()));
-    Status target = ParseRequestTarget(View(message.target()), &request);
-    request.headers.Reserve(kUsualHeaderCount);
-    for (const auto& field : message) {
-      request.headers.Add(std::string(View(field.name_string())), std::string(View(field.value())));
-    }
-    request.body = std::move(message.body());
+    Status target = TakeBeastRequest(message, &request);
     parser_.reset();
     if (!target.ok()) {
       Bump(worker_.bad_requests);

@@ -111,7 +111,7 @@ Result<Json> PromotionCanonical(const std::string& name, const Json& declared, c
     Json& gate = body["gate"];
     if (gate.contains("sample")) return FieldError(field, "gate/sample_file", "give sample or sample_file, not both");
     if (!gate["sample_file"].is_string()) return FieldError(field, "gate/sample_file", "expected a file path");
-    Result<std::string> sample = ReadFile(base / gate["sample_file"].get<std::string>());
+    Result<std::string> sample = ReadNamedFile(base, gate["sample_file"].get<std::string>());
     if (!sample.ok()) return FieldError(field, "gate/sample_file", sample.status().message());
     gate.erase("sample_file");
     gate["sample"] = *sample;

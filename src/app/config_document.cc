@@ -5,6 +5,7 @@
 #include "app/config_sections.h"
 #include "common/edit_distance.h"
 #include "common/file_util.h"
+#include "common/utf8.h"
 #include "pipeline/yaml_json.h"
 
 namespace grove::app {
@@ -73,6 +74,7 @@ Result<ConfigDocument> ParseConfigText(const std::string& text, const std::strin
                                        const std::filesystem::path& base) {
   ConfigDocument doc;
   doc.source = source;
+  RETURN_IF_ERROR(CheckUtf8Text(text, source, "a configuration file"));  // Its strings become JSON.
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -148,7 +150,7 @@ Result<ConfigDocument> ConfigDocumentFromJson(const Json& json) {
     if (!entries.is_object()) return Status::InvalidArgument(key + ": expected an object of names to bodies");
     for (const auto& [name, body] : entries.items()) {
       std::string path;
-      RETURN_IF_ERROR(AddEntry(doc, *section, name, body, ".", &path));
+      RETURN_IF_ERROR(AddEntry(doc, *section, name, body, /*base=*/"", &path));  // No files: see ReadNamedFile.
     }
   }
   return doc;

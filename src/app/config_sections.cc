@@ -13,6 +13,14 @@
 
 namespace grove::app {
 
+Result<std::string> ReadNamedFile(const std::filesystem::path& base, const std::string& name) {
+  if (base.empty()) {
+    return Status::InvalidArgument("names the file '" + name +
+                                   "': a document sent as JSON carries the contents of its files, not their paths");
+  }
+  return ReadFile(base / name);
+}
+
 // An error about member `member` of an entry.
 Status FieldError(std::string* field, const std::string& member, const std::string& message) {
   *field = member;
@@ -96,7 +104,7 @@ Result<Json> PipelineCanonical(const std::string& name, const Json& declared, co
     const Json& file = declared.is_string() ? declared : declared["file"];
     if (!file.is_string() || file.get<std::string>().empty()) return FieldError(field, member, "expected a file path");
     const fs::path path = (base / file.get<std::string>()).lexically_normal();
-    Result<std::string> read = ReadFile(path);
+    Result<std::string> read = ReadNamedFile(base, file.get<std::string>());
     if (!read.ok()) return FieldError(field, member, read.status().message());
     text = std::move(*read);
     source = path.string();

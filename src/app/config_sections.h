@@ -60,6 +60,11 @@ ConfigSection PromotionsSection();
 ConfigSection TriggersSection();
 ConfigSection HooksSection();
 
+// The file `name` names, relative to `base`. A document that came as JSON (ConfigDocumentFromJson: a client's,
+// sent to a server) has no `base` (empty): its files were read by the client, and a path in it is refused
+// rather than read from the server's disk.
+Result<std::string> ReadNamedFile(const std::filesystem::path& base, const std::string& name);
+
 // For the sections' rules: an error about member `member` of an entry (sets
 // *field); that `declared` is a mapping with only `allowed` members; the
 // top-level members that differ, as "member: old -> new".

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/file_util.h"
+#include "common/utf8.h"
 #include "events/cron.h"
 
 namespace grove::events {
@@ -389,6 +390,7 @@ Result<TriggerSpec> ReadEntry(const YAML::Node& item, size_t index, const std::s
 
 Result<std::vector<TriggerSpec>> ParseTriggersText(const std::string& text, const std::string& source,
                                                    const std::filesystem::path& base) {
+  RETURN_IF_ERROR(CheckUtf8Text(text, source, "a triggers file"));  // Its strings become JSON.
   try {
     YAML::Node root = YAML::Load(text);
     if (!root.IsMap() || !root["triggers"]) {

@@ -100,6 +100,13 @@ std::string ErrorOf(const std::string& text) {
   return specs.ok() ? "ok" : specs.status().message();
 }
 
+// A byte that is not UTF-8 would become a JSON string that throws when dumped (found by fuzzing the other YAML
+// readers, fuzz/yaml_definition_fuzz.cc): refused where it is, before YAML is parsed.
+TEST(TriggersFileTest, InvalidUtf8IsRefusedWithItsPosition) {
+  EXPECT_EQ(ErrorOf("triggers:\n  - name: a\xff\n    watch: \"in/*.csv\"\n    pipeline: p.yaml\n"),
+            "t.yaml:2:12: not valid UTF-8 (byte 0xFF); a triggers file must be UTF-8 text");
+}
+
 TEST(TriggersFileTest, ErrorsCarryLineAndColumn) {
   EXPECT_EQ(ErrorOf("triggers:\n  - name: a\n    watch: \"in/{X/*.csv\"\n    pipeline: p.yaml\n")
                 .substr(0, 51), "t.yaml:3:12: triggers[0]: trigger a: watch pattern ");

@@ -9,6 +9,7 @@
 #include <span>
 
 #include "common/file_util.h"
+#include "common/utf8.h"
 #include "pipeline/expression.h"
 #include "pipeline/expression_tree.h"
 #include "pipeline/validator.h"
@@ -438,6 +439,7 @@ Result<Definition> Reader::Read(const YAML::Node& root) {
 Result<Definition> ReadDefinition(const std::string& text, const std::string& source_path,
                                   const StepTypeRegistry& types) {
   std::string where = source_path.empty() ? "<definition>" : source_path;
+  RETURN_IF_ERROR(CheckUtf8Text(text, where, "a definition"));  // Its strings become JSON, which must be UTF-8.
   try {
     YAML::Node root = YAML::Load(text);
     return Reader(text, source_path, types).Read(root);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "common/file_util.h"
+#include "pipeline/validator.h"
 
 namespace grove::pipeline {
 namespace {
@@ -345,6 +346,37 @@ TEST(YamlReaderDefectTest, ADirectoryIsNotAnEmptyDefinition) {
   Result<Definition> def = ReadDefinitionFile(std::string(GROVE_SOURCE_DIR) + "/examples");
   ASSERT_FALSE(def.ok());
   EXPECT_THAT(def.status().message(), HasSubstr("examples is a directory; give the definition file"));
+}
+
+}  // namespace
+}  // namespace grove::pipeline
+
+namespace grove::pipeline {
+namespace {
+
+// Found by fuzz/yaml_definition_fuzz.cc: a byte that is not UTF-8 inside a ForEach template became a JSON string
+// that the validator dumped, and nlohmann's dump() threw out of ValidateDefinition (grove run died in terminate).
+TEST(YamlReaderTest, InvalidUtf8IsRefusedWithItsPositionNotThrownLater) {
+  const std::string text =
+      "pipeline: p\n"
+      "steps:\n"
+      "  - name: Each\n"
+      "    type: ForEach\n"
+      "    arguments:\n"
+      "      input: data.csv\n"
+      "      column: Dim\n"
+      "      steps:\n"
+      "        - {name: Fail, type: Fail, arguments: {message: \"caf\xe9 ${item}\"}}\n";
+  Result<Definition> def = ReadDefinition(text, "p.yaml");
+  ASSERT_FALSE(def.ok());
+  EXPECT_EQ(def.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(def.status().message(),
+            "p.yaml:9:61: not valid UTF-8 (byte 0xE9); a definition must be UTF-8 text");
+  std::string valid = text;
+  valid.replace(valid.find('\xe9'), 1, "\xc3\xa9");  // The same text in UTF-8 reads and validates.
+  Result<Definition> fixed = ReadDefinition(valid, "p.yaml");
+  ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
+  EXPECT_TRUE(ValidateDefinition(*fixed, StepTypeRegistry::BuiltIn()).ok());
 }
 
 }  // namespace

@@ -160,7 +160,10 @@ Result<TrafficSpec> Traffic::SetWeights(const std::string& endpoint,
   return store::TransactValue(*metadata_, [&](StoreTransaction& txn) -> Result<TrafficSpec> {
     RETURN_IF_ERROR(store::RequireEndpoint(txn, endpoint).status());
     ASSIGN_OR_RETURN(TrafficSpec traffic, Get(txn, endpoint));
-    for (const auto& [name, weight] : weights) {
+    // A plain loop variable, not a structured binding: clang 14 cannot capture those in a lambda.
+    for (const std::pair<std::string, double>& wanted : weights) {
+      const std::string& name = wanted.first;
+      const double weight = wanted.second;
       auto found = std::find_if(traffic.variants.begin(), traffic.variants.end(),
                                 [&](const VariantSpec& v) { return v.name == name && !v.shadow; });
       if (found == traffic.variants.end()) {

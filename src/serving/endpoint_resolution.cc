@@ -45,7 +45,8 @@ ResolvedEndpoint::ResolvedEndpoint(store::EndpointRecord record, const ApprovedV
     groups_[group] = std::move(served);
   };
   for (const store::EndpointDeployment& d : record_.deployments) serve(d.group, d.version);
-  for (const auto& [group, versions] : approved) {
+  for (const auto& entry : approved) {
+    const std::string& group = entry.first;  // Not a structured binding: clang 14 cannot capture those.
     if (groups_.count(group) != 0) continue;
     bool follows = std::any_of(record_.follow.begin(), record_.follow.end(),
                                [&](const std::string& pattern) { return MatchesPattern(pattern, group); });

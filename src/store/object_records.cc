@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/utf8.h"
 #include "store/messages.h"
 
 namespace grove::store {
@@ -60,25 +61,6 @@ Result<ObjectRecord> ArtifactObject(StoreReader& rows, const std::string& key) {
 }
 
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-
-// True when `text` is well-formed UTF-8 (no overlongs, surrogates or bytes above U+10FFFF).
-bool IsUtf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    auto c = static_cast<unsigned char>(text[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > text.size()) return false;
-    uint32_t cp = n == 1 ? c : c & (0x7F >> n);
-    for (size_t j = 1; j < n; ++j) {
-      auto next = static_cast<unsigned char>(text[i + j]);
-      if ((next >> 6) != 0x2) return false;
-      cp = (cp << 6) | (next & 0x3F);
-    }
-    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n;
-  }
-  return true;
-}
 
 Json ObjectBody(const ObjectRecord& o) {
   Json metadata = Json::object();

@@ -24,7 +24,8 @@ Status CheckArgumentKeys(const StepDef& step, const Definition& def, std::initia
                                                    "' (arguments: " + accepted + ")");
     }
   }
-  for (const auto& [key, value] : step.arguments.items()) {
+  for (const auto& item : step.arguments.items()) {
+    const std::string& key = item.key();  // Not a structured binding: clang 14 cannot capture those.
     auto is = [&](const char* k) { return key == k; };
     if (std::none_of(required.begin(), required.end(), is) && std::none_of(optional.begin(), optional.end(), is)) {
       return def.ErrorAt(ArgumentField(step, key), "unknown argument of a " + step.type + " step (arguments: " +
