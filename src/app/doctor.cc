@@ -34,10 +34,26 @@ Status Doctor::RecoverOrphans(DoctorReport* report) {
   return Status::OK();
 }
 
+Status Doctor::CheckStoreFiles(DoctorReport* report) {
+  ASSIGN_OR_RETURN(store::MetadataStore::IntegrityReport integrity, metadata_->CheckIntegrity());
+  if (!integrity.checked) return Status::OK();
+  report->checked["metadata integrity checks"] = 1;
+  for (std::string& problem : integrity.problems) {
+    report->Add("metadata-corrupt", Severity::kLost, "the store's own check reports: " + std::move(problem), where_);
+  }
+  return Status::OK();
+}
+
 Result<DoctorReport> Doctor::Run(const DoctorOptions& options) {
   DoctorReport report;
-  RETURN_IF_ERROR(CheckRecords(&report));
-  RETURN_IF_ERROR(CheckArtifacts(*metadata_, *artifacts_, &report));
+  RETURN_IF_ERROR(CheckStoreFiles(&report));
+  // In a store its own check found damaged, reading its records may fail: that is a finding, not the end.
+  const bool damaged = !report.OfKind("metadata-corrupt").empty();
+  for (Status checked : {CheckRecords(&report), CheckArtifacts(*metadata_, *artifacts_, &report)}) {
+    if (checked.ok()) continue;
+    if (!damaged) return checked;
+    report.Add("metadata-unreadable", Severity::kLost, "some records cannot be read: " + checked.message(), where_);
+  }
   CheckTempFiles(artifacts_->TempFolders(), options.repair ? std::optional<TimeMs>(options.stale_temp_ms) : std::nullopt,
                  &report);
   if (!options.repair) return report;

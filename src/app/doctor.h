@@ -39,6 +39,8 @@ class Doctor {
   Result<DoctorReport> Run(const DoctorOptions& options);
 
  private:
+  // The backend's own check of its files (MetadataStore::CheckIntegrity).
+  Status CheckStoreFiles(DoctorReport* report);
   Status CheckRecords(DoctorReport* report);
   // Fails the orphans found, as the next command would.
   Status RecoverOrphans(DoctorReport* report);

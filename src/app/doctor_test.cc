@@ -51,6 +51,7 @@ TEST_F(DoctorTest, AHealthyFolderHasNoFindings) {
   EXPECT_GE(report.checked["artifacts"], 2);  // The output folder and the log.
   EXPECT_GE(report.checked["events"], 4);
   EXPECT_EQ(report.checked["executions"], 1);
+  EXPECT_EQ(report.checked["metadata integrity checks"], 1);  // SQLite's PRAGMA quick_check.
 }
 
 TEST_F(DoctorTest, ADeletedArtifactIsLost) {
@@ -190,6 +191,38 @@ TEST_F(DoctorTest, TemporaryFilesAreWarningsThatRepairRemovesOnceStale) {
   report = Check(repair);
   EXPECT_EQ(report.OfKind("temp-file")[0].repair, "removed");
   EXPECT_FALSE(fs::exists(tmp));
+}
+
+TEST_F(DoctorTest, ADamagedPageOfTheMetadataFileIsCorrupt) {
+  for (int i = 0; i < 5; ++i) RunScript();  // Enough events for the table to span pages of its own.
+  int64_t root = 0;
+  ASSERT_TRUE(home_->metadata()->ReadSql([&](store::SqlConnection& db) -> Status {
+    ASSIGN_OR_RETURN(store::Statement s, db.Prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'events'"));
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (row) root = s.Int64(0);
+    return Status::OK();
+  }).ok());
+  ASSERT_GT(root, 1);
+  fs::path db = dir_.path() / "home" / "grove.db";
+  home_.reset();  // Closed, so that nothing writes the page back.
+  {
+    // Scribble over the page's header and cell pointers (SQLite's default page is 4096 bytes).
+    std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp((root - 1) * 4096 + 3);
+    for (int i = 0; i < 16; ++i) f.put(static_cast<char>(0xEF));
+  }
+  auto home = Home::Open(dir_.path() / "home", {}, HomeOptions{.recover_orphans = false});
+  ASSERT_TRUE(home.ok()) << home.status().ToString();
+  home_ = std::move(home).value();
+  DoctorReport report = Check();
+  auto corrupt = report.OfKind("metadata-corrupt");
+  ASSERT_FALSE(corrupt.empty());
+  EXPECT_EQ(corrupt[0].where, db.string());
+  EXPECT_NE(corrupt[0].what.find("the store's own check reports: "), std::string::npos);
+  // Reading the events fails as well: a finding too, and the other checks still ran.
+  EXPECT_FALSE(report.OfKind("metadata-unreadable").empty());
+  EXPECT_GE(report.checked["artifacts"], 2);
+  EXPECT_FALSE(report.Healthy());
 }
 
 }  // namespace

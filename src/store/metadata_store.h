@@ -85,6 +85,16 @@ class MetadataStore {
   // or pg_dump's custom-format archive. Returns the copy's format,
   // kBackupSqlite or kBackupPgDump.
   virtual Result<std::string> Backup(const std::filesystem::path& file) = 0;
+  // The backend's own check of its files (grove doctor): what it reports as
+  // damaged, one line each; empty when sound. SQLite: PRAGMA quick_check (every
+  // page, index and constraint, without cross-checking indexes against tables).
+  // PostgreSQL checks its own pages as it reads them, so nothing more here:
+  // `checked` is false.
+  struct IntegrityReport {
+    bool checked = false;
+    std::vector<std::string> problems;
+  };
+  virtual Result<IntegrityReport> CheckIntegrity() { return IntegrityReport{}; }
 
   const Clock* clock() const { return clock_; }
   const OwnerLiveness* owners() const { return owners_; }

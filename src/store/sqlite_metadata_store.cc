@@ -1,5 +1,7 @@
 #include "store/sqlite_metadata_store.h"
 
+#include <sstream>
+
 #include "store/schema_migrations.h"
 #include "store/sqlite_backup.h"
 #include "store/sql_transaction.h"
@@ -48,6 +50,30 @@ Status SqliteMetadataStore::ReadSql(const std::function<Status(SqlConnection&)>&
 Result<std::string> SqliteMetadataStore::Backup(const std::filesystem::path& file) {
   RETURN_IF_ERROR(BackupSqliteFile(db_->path(), file));
   return std::string(kBackupSqlite);
+}
+
+Result<MetadataStore::IntegrityReport> SqliteMetadataStore::CheckIntegrity() {
+  IntegrityReport report{.checked = true, .problems = {}};
+  Status read = db_->Read([&]() -> Status {
+    // At most 100 lines; one "ok" row when nothing is wrong.
+    ASSIGN_OR_RETURN(Statement check, db_->Prepare("PRAGMA quick_check(100)"));
+    while (true) {
+      Result<bool> row = check.Step();
+      if (!row.ok()) {  // SQLITE_CORRUPT can stop the check itself.
+        report.problems.push_back(row.status().message());
+        return Status::OK();
+      }
+      if (!*row) return Status::OK();
+      // A row may hold several lines, under a "*** in database main ***" heading.
+      std::istringstream lines(check.Text(0));
+      for (std::string line; std::getline(lines, line);) {
+        if (line != "ok" && !line.starts_with("*** ")) report.problems.push_back(line);
+      }
+    }
+  });
+  // Ending the transaction fails too on a damaged file: what the check found says why.
+  if (!read.ok() && report.problems.empty()) return read;
+  return report;
 }
 
 Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path,

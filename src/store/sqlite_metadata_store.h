@@ -26,6 +26,7 @@ class SqliteMetadataStore : public MetadataStore {
   Status ReadSql(const std::function<Status(SqlConnection&)>& body) override;
   // Through a connection of its own (store/sqlite_backup.h), so this one's users do not wait.
   Result<std::string> Backup(const std::filesystem::path& file) override;
+  Result<IntegrityReport> CheckIntegrity() override;
 
  private:
   SqliteMetadataStore(std::unique_ptr<SqliteDb> db, const MetadataStoreOptions& options);
