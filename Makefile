@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build demo test test-asan test-tsan fuzz bench clean package
+.PHONY: all setup configure build demo test asan-configure test-asan test-asan-unit test-tsan fuzz bench clean package
 
 all: build
 
@@ -25,28 +25,40 @@ demo: configure
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The whole suite under sanitizers, each in a build folder of its own (GROVE_SANITIZE; docs/operations.md,
-# "Fuzzing and sanitizers"). Suppressions: lsan.supp, tsan.supp.
+# The suite under sanitizers (docs/operations.md, "Fuzzing and sanitizers"); suppressions: lsan.supp, tsan.supp.
+# ASan+UBSan builds with clang in build-asan, which also holds the fuzz targets (scripts/configure_asan.sh).
+# test-asan runs the whole suite; test-asan-unit, CI's share, the subsystems' unit suites (not cli, whose
+# library only the grove binary needs, and not the end-to-end tests). TSan builds with GCC in build-tsan.
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
-test-asan: setup
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGROVE_SANITIZE=address,undefined
+ASAN_UNIT_SUITES ?= common data ml store registry pipeline serving events app web api
+empty :=
+space := $(empty) $(empty)
+asan-configure:
+	@scripts/setup.sh --fuzz
+	scripts/configure_asan.sh $(ASAN_BUILD)
+
+test-asan: asan-configure
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan-unit: asan-configure
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target $(addsuffix _test,$(ASAN_UNIT_SUITES))
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -R '^($(subst $(space),|,$(ASAN_UNIT_SUITES)))$$'
 
 test-tsan: setup
 	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGROVE_SANITIZE=thread
 	cmake --build $(TSAN_BUILD) -j $(JOBS)
 	cd $(TSAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The libFuzzer targets of fuzz/ (clang only, never needed by the build above), each run FUZZ_SECONDS over a
-# copy of its corpus; any crash fails. FUZZ_TARGETS picks some (e.g. FUZZ_TARGETS="csv_reader_fuzz").
-FUZZ_BUILD ?= build-fuzz
+# The libFuzzer targets of fuzz/ (clang only, never needed by the build above), built in the ASan folder and each
+# run FUZZ_SECONDS over a copy of its corpus; any crash fails. FUZZ_TARGETS picks some (e.g.
+# FUZZ_TARGETS="csv_reader_fuzz").
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS ?=
 fuzz:
 	@scripts/setup.sh --fuzz
-	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TARGETS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) fuzz/run.sh $(ASAN_BUILD) $(FUZZ_TARGETS)
 
 bench: configure
 	@scripts/setup.sh --bench
@@ -59,4 +71,4 @@ package: configure
 	cd $(BUILD) && cpack -G DEB
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)

@@ -1,25 +1,17 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets in their own clang build folder and runs each for FUZZ_SECONDS seconds
-# (default 30) over a copy of its seed corpus (fuzz/corpus/<name>/, with fuzz/<name>.dict when there is one).
+# Builds the libFuzzer targets in the sanitized clang build folder (scripts/configure_asan.sh) and runs each
+# for FUZZ_SECONDS seconds (default 30) over a copy of its seed corpus (fuzz/corpus/<name>/, with fuzz/<name>.dict when there is one).
 # Any crash, sanitizer report, leak, timeout or out-of-memory fails the run; the input that caused it is kept
 # in <build>/fuzz-runs/<name>/ and named in the output.
-# Usage: fuzz/run.sh [build folder, default build-fuzz] [name_fuzz ...]   (default: every fuzz/*_fuzz.cc)
+# Usage: fuzz/run.sh [build folder, default build-asan] [name_fuzz ...]   (default: every fuzz/*_fuzz.cc)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build-fuzz}
+build=${1:-build-asan}
 shift || true
 seconds=${FUZZ_SECONDS:-30}
 jobs=${JOBS:-$(nproc)}
 
-if ! command -v clang++ >/dev/null 2>&1; then
-  echo "fuzz: clang++ not found (scripts/setup.sh --fuzz installs it)" >&2
-  exit 1
-fi
-if [[ ! -f $build/build.ninja ]]; then
-  # No PCH (GCC's and clang's differ, and ccache caches neither here); no console (the targets do not serve it).
-  CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DGROVE_FUZZ=ON -DGROVE_PCH=OFF -DGROVE_CONSOLE=OFF
-fi
+scripts/configure_asan.sh "$build"
 
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "common/sanitizers.h"
 
 namespace grove::pipeline {
 
@@ -79,7 +80,7 @@ void SubprocessLauncher::Start(StepTask task) {
   pid_t pid = ::fork();
   if (pid == 0) {
     ::setpgid(0, 0);
-    if (options_.memory_limit_bytes > 0) {
+    if (options_.memory_limit_bytes > 0 && !kShadowMemorySanitizer) {
       struct rlimit limit = {options_.memory_limit_bytes, options_.memory_limit_bytes};
       ::setrlimit(RLIMIT_AS, &limit);
     }

@@ -30,7 +30,8 @@ class SubprocessLauncher : public StepLauncher {
     int kill_grace_ms = 5000;
     // The address space each step's process may use (RLIMIT_AS), so a runaway
     // step fails its own allocation instead of waking the OOM killer, which
-    // may pick the owner. 0: no limit.
+    // may pick the owner. 0: no limit. Not applied in sanitized builds
+    // (common/sanitizers.h).
     uint64_t memory_limit_bytes = 0;
   };
 

@@ -94,7 +94,7 @@ TYPED_TEST(EndpointStoreTest, PromotionsGetGrowingIdsAndListNewestFirst) {
   p.models = {{"Churn", 1, "", "", 0}, {"Other", 3, "", "", 0}};
   p.promoted_by = "carol";
   p.comment = "passed review";
-  p.test = {{"rows", 3}};
+  p.test = Json{{"rows", 3}};
   p.promoted_at = 500;
   auto first = TransactValue(*this->store_, [&](StoreTransaction& txn) { return txn.InsertPromotion(p); });
   ASSERT_TRUE(first.ok()) << first.status().ToString();

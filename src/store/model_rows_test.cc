@@ -25,8 +25,8 @@ TYPED_TEST(ModelStoreTest, RowsRoundTripEveryField) {
   v.approved_by = "alice";
   v.approval_changed_at = 4242;
   v.model_digest = FakeDigest("model");
-  v.metrics = {{"model_quality", FakeDigest("report")}};
-  v.metadata = {{"algorithm", "xgboost"}};
+  v.metrics = Json{{"model_quality", FakeDigest("report")}};
+  v.metadata = Json{{"algorithm", "xgboost"}};
   v.execution_id = "e1";
   v.step_name = "Register";
   v.created_at = 4000;

@@ -124,7 +124,7 @@ TYPED_TEST(ObjectRecordsTest, ObjectsRoundTripAndRecordTheirArtifact) {
   o.size = 3;
   o.etag = Md5::HexOf("abc");
   o.content_type = "text/csv";
-  o.metadata = {{"owner", "ana"}};
+  o.metadata = Json{{"owner", "ana"}};
   o.last_modified = 700;
   ASSERT_TRUE(this->Transact([&](StoreTransaction& t) { return WriteObject(t, o, FakeArtifact("abc")); }).ok());
   auto found = this->Read([&](StoreReader& r) { return RequireObject(r, "bkt", o.key); });

@@ -24,11 +24,11 @@ TYPED_TEST(StepRunStoreTest, PutInsertsThenUpdatesTheRun) {
   EXPECT_EQ(this->store_->GetStepRun("e1", "Train")->arguments, Json::object());  // Not resolved yet.
   run.status = kSucceeded;
   run.attempts = 2;
-  run.arguments = {{"train", "artifact:sha256:" + FakeDigest("d")}, {"hyperparameters", {{"eta", 0.2}}}};
+  run.arguments = Json{{"train", "artifact:sha256:" + FakeDigest("d")}, {"hyperparameters", {{"eta", 0.2}}}};
   run.ended_at = 777;
   run.cache_key = "key";
-  run.metadata = {{"model_version", {{"group", "G"}, {"version", 3}}}};
-  run.outputs = {{"model", FakeDigest("m")}};
+  run.metadata = Json{{"model_version", {{"group", "G"}, {"version", 3}}}};
+  run.outputs = Json{{"model", FakeDigest("m")}};
   ASSERT_TRUE(this->store_->PutStepRun(run, {}, {}).ok());
 
   auto runs = this->store_->ListStepRuns("e1");

@@ -28,10 +28,10 @@ class StoreCopyTest : public StoreTest<Backend> {
     e.pipeline = "p";
     e.version = 1;
     e.status = kSucceeded;
-    e.parameters = {{"Threshold", 0.1}};
+    e.parameters = Json{{"Threshold", 0.1}};
     EXPECT_TRUE(s.CreateExecution(e).ok());
     StepRunRecord run = this->MakeRun("e1", "train", kSucceeded);
-    run.outputs = {{"model", FakeDigest("m")}};
+    run.outputs = Json{{"model", FakeDigest("m")}};
     EXPECT_TRUE(s.PutStepRun(run, {FakeArtifact("m")}, {{"e1", "train", "output", "model", FakeDigest("m")}}).ok());
     TrialRecord trial;
     trial.execution_id = "e1";

@@ -19,8 +19,8 @@ TrialRecord MakeTrial(const std::string& execution_id, const std::string& step, 
   t.step_name = step;
   t.number = number;
   t.family = "random_forest";
-  t.hyperparameters = {{"n_estimators", 100}, {"criterion", "gini"}};
-  t.fold_scores = {0.9, 0.95, 0.925};
+  t.hyperparameters = Json{{"n_estimators", 100}, {"criterion", "gini"}};
+  t.fold_scores = Json{0.9, 0.95, 0.925};
   t.mean_score = 0.925;
   t.status = kTrialCompleted;
   t.started_at = 1000;
@@ -73,7 +73,7 @@ TYPED_TEST(TrialStoreTest, PutReplacesTheSameNumberAndListsByStepThenNumber) {
 TYPED_TEST(TrialStoreTest, NanScoresComeBackAsNan) {
   this->MakeExecution("e1");
   TrialRecord t = MakeTrial("e1", "Tune", 0);
-  t.fold_scores = {std::nan(""), 0.5};  // Json keeps NaN; it is written as null.
+  t.fold_scores = Json{std::nan(""), 0.5};  // Json keeps NaN; it is written as null.
   t.mean_score = std::nan("");
   ASSERT_TRUE(this->store_->PutTrial(t).ok());
   auto trials = this->store_->ListTrials("e1", "Tune");

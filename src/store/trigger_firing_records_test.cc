@@ -18,7 +18,7 @@ class TriggerFiringRecordsTest : public StoreTest<Backend> {
     f.trigger = trigger;
     f.identity = identity;
     f.path = "/in/" + identity;
-    f.parameters = {{"StateDim", "D1"}};
+    f.parameters = Json{{"StateDim", "D1"}};
     return this->Transact([&](StoreTransaction& t) { return ClaimFiring(t, f, now); });
   }
 };

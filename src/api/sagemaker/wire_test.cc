@@ -80,7 +80,7 @@ TEST(WireTest, ResourceNamesFollowSageMakersPattern) {
 }
 
 TEST(WireTest, TextWrittenDirectlyIsWhatTheSerialiserWrites) {
-  const std::vector<std::string> strings = {"", "BenchModelGroup", "a\"b\\c", std::string("nul\0and\x1f", 12),
+  const std::vector<std::string> strings = {"", "BenchModelGroup", "a\"b\\c", std::string("nul\0and\x1f", 8),
                                             "tab\tnew\nline\r\b\f", "caf\xc3\xa9 \xe2\x82\xac",
                                             "bad \xff utf-8", "del\x7f"};
   for (const std::string& text : strings) {
