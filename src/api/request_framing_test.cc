@@ -22,8 +22,7 @@ TEST(HeaderBlockEnd, ResumesWhereAShorterPrefixStopped) {
   for (size_t n = 1; n <= block.size(); ++n) {
     Result<size_t> end = HeaderBlockEnd(block.substr(0, n), scanned >= 3 ? scanned - 3 : 0);
     ASSERT_TRUE(end.ok()) << n;
-    if (n < block.size()) EXPECT_EQ(*end, 0u) << n;
-    if (n == block.size()) EXPECT_EQ(*end, block.size());
+    EXPECT_EQ(*end, n < block.size() ? 0u : block.size()) << n;
     scanned = n;
   }
   // A fold split across reads is still seen.

@@ -219,7 +219,7 @@ class SlowClientsTest(HostileServerCase):
         data = request("GET", "/api/v1/endpoints", [self.auth, ("X-Pad", "p" * 200)])
         start = time.monotonic()
         for i in range(len(data)):
-            if time.monotonic() - start > 3:
+            if time.monotonic() - start > 2.5:  # Cut off by then; stop before the lingering close ends.
                 break
             try:
                 client.send(data[i:i + 1])
@@ -242,7 +242,7 @@ class SlowClientsTest(HostileServerCase):
         client.send(request("POST", "/api/v1/endpoints/e/invocations",
                             [self.auth, ("Content-Type", "text/csv"), ("Content-Length", "100000")]))
         start = time.monotonic()
-        while time.monotonic() - start < 4:
+        while time.monotonic() - start < 2.5:
             try:
                 client.send(b"1")
             except (BrokenPipeError, ConnectionResetError):
