@@ -34,7 +34,7 @@ TEST(HeaderBlockEnd, ResumesWhereAShorterPrefixStopped) {
 TEST(HeaderBlockEnd, RefusesBareLfCrAloneAndObsFold) {
   EXPECT_THAT(HeaderBlockEnd("GET / HTTP/1.1\nHost: t\n\n").status().message(), HasSubstr("bare LF"));
   EXPECT_THAT(HeaderBlockEnd("GET / HTTP/1.1\r\nHost: t\nX: y\r\n\r\n").status().message(),
-              HasSubstr("bare LF at byte 23"));
+              HasSubstr("(no CR before it) at byte 23"));
   EXPECT_THAT(HeaderBlockEnd("GET / HTTP/1.1\r\nHost: t\rX: y\r\n\r\n").status().message(), HasSubstr("CR without LF"));
   EXPECT_THAT(HeaderBlockEnd("GET / HTTP/1.1\r\nX-A: a\r\n\tb\r\n\r\n").status().message(), HasSubstr("obs-fold"));
   EXPECT_THAT(HeaderBlockEnd("GET / HTTP/1.1\r\nTransfer-Encoding:\r\n chunked\r\n\r\n").status().message(),
