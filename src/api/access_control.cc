@@ -92,6 +92,33 @@ std::optional<app::Role> DefaultRequiredRole(const HttpRequest& request) {
   return read ? app::Role::kViewer : app::Role::kOperator;
 }
 
+std::vector<RouteAccess> DescribeAccess(const std::vector<std::string>& rules, const RoleClassifier& classify) {
+  std::vector<RouteAccess> out;
+  for (const std::string& rule : rules) {
+    RouteAccess access;
+    size_t space = rule.find(' ');
+    access.method = rule.substr(0, space);
+    access.pattern = rule.substr(space + 1);
+    std::string path;
+    for (size_t i = 0; i < access.pattern.size(); ++i) {
+      if (access.pattern[i] != '{') {
+        path += access.pattern[i];
+        continue;
+      }
+      size_t close = access.pattern.find('}', i);
+      const bool rest = access.pattern.compare(close - 3, 3, "...") == 0;
+      path += rest ? "x1/y1" : "x1";
+      i = close;
+    }
+    access.example.method = access.method;
+    access.example.path = path;
+    access.example.target = path;
+    access.role = classify(access.example);
+    out.push_back(std::move(access));
+  }
+  return out;
+}
+
 HttpResponse AuthFailureResponse(Protocol protocol, auth::AuthError error, std::string_view message) {
   using auth::AuthError;
   if (error == AuthError::kUnavailable || error == AuthError::kNone) {

@@ -7,7 +7,9 @@
 // protocol expects (docs/api.md, "Access control").
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/handler.h"
 #include "api/http_types.h"
@@ -36,6 +38,20 @@ using RoleClassifier = std::function<std::optional<app::Role>(const HttpRequest&
 //  - POST .../approve, .../reject, .../promote: approver;
 //  - otherwise GET/HEAD viewer, any other method operator.
 std::optional<app::Role> DefaultRequiredRole(const HttpRequest& request);
+
+// What a route asks of a caller: the role `classify` asks for `example`, a
+// request to the route's pattern with each capture filled in ("x1", and
+// "x1/y1" for a rest capture); nullopt when the route is open to anyone.
+// `grove server --routes` prints these; tests try every protected one.
+struct RouteAccess {
+  std::string method;
+  std::string pattern;
+  HttpRequest example;
+  std::optional<app::Role> role;
+};
+// One RouteAccess per rule of `router`, in its order (Router::Describe).
+std::vector<RouteAccess> DescribeAccess(const std::vector<std::string>& rules,
+                                        const RoleClassifier& classify = DefaultRequiredRole);
 
 // The response for a request that failed authentication, in `protocol`'s
 // form: SageMaker JSON 1.1 {"__type", "Message"} (and x-amzn-ErrorType), the

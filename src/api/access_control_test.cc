@@ -228,6 +228,22 @@ TEST(Protocol, FollowsTheDispatchRule) {
   EXPECT_EQ(ProtocolOf(AcRequest("GET", "/apiary/k")), Protocol::kS3);
 }
 
+TEST(DescribeAccess, FillsCapturesAndAsksTheClassifier) {
+  std::vector<RouteAccess> routes = DescribeAccess(
+      {"GET /ping", "POST /api/v1/registry/{group}/{version}/approve", "DELETE /api/v1/keys/{id}",
+       "PUT /{bucket}/{key...}", "GET /api/v1/endpoints"});
+  ASSERT_EQ(routes.size(), 5u);
+  EXPECT_FALSE(routes[0].role.has_value());
+  EXPECT_EQ(routes[1].example.path, "/api/v1/registry/x1/x1/approve");
+  EXPECT_EQ(routes[1].role, Role::kApprover);
+  EXPECT_EQ(routes[2].role, Role::kAdmin);
+  EXPECT_EQ(routes[3].method, "PUT");
+  EXPECT_EQ(routes[3].pattern, "/{bucket}/{key...}");
+  EXPECT_EQ(routes[3].example.path, "/x1/x1/y1");
+  EXPECT_EQ(routes[3].role, Role::kOperator);
+  EXPECT_EQ(routes[4].role, Role::kViewer);
+}
+
 TEST(Loopback, OnlyLoopbackAddressesCount) {
   for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost"}) {
     EXPECT_TRUE(IsLoopbackHost(host)) << host;

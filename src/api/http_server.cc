@@ -8,6 +8,9 @@
 // A Session serves one connection as a loop:
 //   WaitForRequest (idle) -> ReadHeader -> [100 Continue] -> ReadBody
 //   -> HandleRequest (Router, inline) -> Write -> WaitForRequest | close.
+// Each state has a deadline (HttpServerOptions' timeouts) that the worker's
+// sweeper enforces: an idle connection is closed; a request that arrives too
+// slowly has its read cancelled and is answered 408 (TimeOut).
 // Bad input is answered (400/413/431) and then "lingering closed": the send
 // side is shut down and whatever the client still sends is read and dropped
 // for a while, so the client sees the error instead of a reset.
@@ -48,6 +51,7 @@
 #include <boost/beast/http.hpp>
 
 #include "api/beast_request.h"
+#include "api/request_framing.h"
 #include "api/request_target.h"
 
 namespace grove::api {
@@ -66,6 +70,7 @@ using namespace std::string_view_literals;
 constexpr std::chrono::milliseconds kDrainTimeout{2000};
 constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
 constexpr size_t kDrainChunk = 16 * 1024;
+constexpr size_t kHeaderReadChunk = 8 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
@@ -135,7 +140,7 @@ struct Worker {
   Clock::time_point now = Clock::now();  // Coarse clock, refreshed by the sweeper.
   bool stopping = false;                 // Stop() reached this worker: close idle sessions.
   bool finished = false;                 // Stop() ended: stop the sweeper.
-  std::atomic<uint64_t> accepted{0}, requests{0}, bad_requests{0}, handler_errors{0};
+  std::atomic<uint64_t> accepted{0}, requests{0}, bad_requests{0}, handler_errors{0}, timeouts{0};
 };
 
 // What sessions need from the server, shared by all workers.
@@ -184,13 +189,16 @@ class Session : public std::enable_shared_from_this<Session> {
     if (state_ == State::kStreaming) EndStream();  // A stream that is writing ends after its chunk.
   }
 
-  // Closes the connection when its current state has lasted too long.
+  // Closes the connection, or times out the request being read, when its
+  // current state has lasted too long.
   void Sweep(Clock::time_point now) {
+    const HttpServerOptions& options = server_.options;
     auto age = now - state_since_;
     switch (state_) {
-      case State::kIdle: if (age > server_.options.idle_timeout) Close(); break;
-      case State::kReading:
-      case State::kWriting: if (age > server_.options.io_timeout) Close(); break;
+      case State::kIdle: if (age > options.idle_timeout) Close(); break;
+      case State::kReadingHeader: if (age > options.header_timeout) TimeOut(); break;
+      case State::kReadingBody: if (BodyTooSlow(now)) TimeOut(); break;
+      case State::kWriting: if (age > options.write_timeout) Close(); break;
       case State::kDraining: if (age > kDrainTimeout) Close(); break;
       case State::kStreaming:  // Waiting for the stream's next piece: as long as it takes.
       case State::kDeferred:   // Waiting for the handler's answer: as long as it takes.
@@ -210,11 +218,29 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
-  enum class State { kIdle, kReading, kWriting, kStreaming, kDeferred, kDraining, kClosed };
+  enum class State { kIdle, kReadingHeader, kReadingBody, kWriting, kStreaming, kDeferred, kDraining, kClosed };
 
   void SetState(State state) {
     state_ = state;
     state_since_ = worker_.now;
+  }
+
+  // A body that paused longer than body_timeout, or took longer than
+  // body_timeout plus a second per body_min_rate bytes it brought.
+  bool BodyTooSlow(Clock::time_point now) const {
+    const HttpServerOptions& options = server_.options;
+    if (now - body_progress_at_ > options.body_timeout) return true;
+    const size_t rate = std::max<size_t>(options.body_min_rate, 1);
+    const auto earned = std::chrono::milliseconds(body_received_ / rate * 1000 + body_received_ % rate * 1000 / rate);
+    return now - state_since_ > options.body_timeout + earned;
+  }
+
+  // Cancels the read of a request that arrives too slowly; OnReadError then
+  // answers 408.
+  void TimeOut() {
+    timed_out_ = true;
+    ErrorCode ignored;
+    socket_.cancel(ignored);
   }
 
   void WaitForRequest() {
@@ -228,23 +254,50 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadHeader() {
-    SetState(State::kReading);
+    SetState(State::kReadingHeader);
+    timed_out_ = false;
     body_limit_ = std::max(server_.options.body_limit, server_.dispatcher.LargestBodyLimit());
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(server_.options.header_limit));
     // The largest any route accepts, until the header says which route it is.
     parser_->body_limit(body_limit_);
-    http::async_read_header(socket_, buffer_, *parser_,
-                            [self = shared_from_this()](ErrorCode ec, size_t) {
-                              if (self->state_ == State::kClosed) return;
-                              if (ec) return self->OnReadError(ec);
-                              self->OnHeader();
-                            });
+    header_scanned_ = 0;
+    ReadHeaderBlock();
+  }
+
+  // Reads until the buffer holds the whole header block, checks its raw
+  // bytes (request_framing.h: Beast would accept a bare LF or obs-fold), then
+  // parses it.
+  void ReadHeaderBlock() {
+    const std::string_view bytes(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    Result<size_t> end = HeaderBlockEnd(bytes, header_scanned_ >= 3 ? header_scanned_ - 3 : 0);
+    if (!end.ok()) return RejectMalformed(end.status().message());
+    if (*end > 0) return ParseHeader();
+    header_scanned_ = bytes.size();
+    if (bytes.size() > server_.options.header_limit) return OnReadError(http::error::header_limit);
+    socket_.async_read_some(buffer_.prepare(kHeaderReadChunk), [self = shared_from_this()](ErrorCode ec, size_t n) {
+      if (self->state_ == State::kClosed) return;
+      self->buffer_.commit(n);
+      if (ec) return self->OnReadError(ec);
+      self->ReadHeaderBlock();
+    });
+  }
+
+  void ParseHeader() {
+    ErrorCode ec;
+    buffer_.consume(parser_->put(buffer_.data(), ec));
+    if (!ec && !parser_->is_header_done()) ec = http::error::partial_message;
+    if (ec) return OnReadError(ec);
+    OnHeader();
   }
 
   void OnHeader() {
-    if (parser_->is_done()) return HandleRequest();
     const auto& message = parser_->get();
+    std::vector<std::string_view> codings;
+    auto [first, last] = message.equal_range(http::field::transfer_encoding);
+    for (auto it = first; it != last; ++it) codings.push_back(View(it->value()));
+    if (Status s = CheckTransferEncoding(codings, message.version()); !s.ok()) return RejectMalformed(s.message());
+    if (parser_->is_done()) return HandleRequest();
     if (!ApplyBodyLimit()) return OnReadError(http::error::body_limit);
     auto expect = message.find(http::field::expect);
     if (message.version() >= 11 && expect != message.end() &&
@@ -298,16 +351,28 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec) return OnReadError(ec);
       if (parser_->is_done()) return HandleRequest();
     }
-    http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](ErrorCode ec, size_t) {
+    SetState(State::kReadingBody);
+    body_received_ = 0;
+    body_progress_at_ = worker_.now;
+    ReadBodySome();
+  }
+
+  // Reads the body a buffer at a time, so the sweeper sees it progress.
+  void ReadBodySome() {
+    http::async_read_some(socket_, buffer_, *parser_, [self = shared_from_this()](ErrorCode ec, size_t n) {
       if (self->state_ == State::kClosed) return;
       if (ec) return self->OnReadError(ec);
-      self->HandleRequest();
+      if (self->parser_->is_done()) return self->HandleRequest();
+      self->body_received_ += n;
+      self->body_progress_at_ = self->worker_.now;
+      self->ReadBodySome();
     });
   }
 
   void OnReadError(ErrorCode ec) {
     static const boost::system::error_category& http_errors =
         http::make_error_code(http::error::end_of_stream).category();
+    if (timed_out_ && ec == asio::error::operation_aborted) return RejectSlowRequest();
     // A vanished client, a closed idle connection, or a timeout: nobody to answer.
     if (ec.category() != http_errors || ec == http::error::end_of_stream ||
         ec == http::error::partial_message) {
@@ -326,6 +391,23 @@ class Session : public std::enable_shared_from_this<Session> {
                                       std::to_string(server_.options.header_limit) + " bytes"));
     }
     Reject(ErrorResponse(400, "BadRequest", "malformed HTTP request: " + ec.message()));
+  }
+
+  void RejectSlowRequest() {
+    Bump(worker_.timeouts);
+    const bool header = state_ == State::kReadingHeader;
+    const auto limit = header ? server_.options.header_timeout : server_.options.body_timeout;
+    std::string message =
+        header ? "the request line and headers did not arrive within " + std::to_string(limit.count()) + " ms"
+               : "the request body arrived too slowly: over " + std::to_string(limit.count()) +
+                     " ms without a byte, or under " + std::to_string(server_.options.body_min_rate) +
+                     " bytes a second on average";
+    Reject(ErrorResponse(408, "RequestTimeout", message + "; the connection is closed"));
+  }
+
+  void RejectMalformed(const std::string& what) {
+    Bump(worker_.bad_requests);
+    Reject(ErrorResponse(400, "BadRequest", "malformed HTTP request: " + what));
   }
 
   // Answers bad input and closes; the request cannot be framed any more.
@@ -615,6 +697,11 @@ class Session : public std::enable_shared_from_this<Session> {
   bool drain_after_write_ = false;
   size_t drained_budget_ = 0;
   size_t body_limit_ = 0;  // Of the request being read (its route's, once the header is in).
+  size_t header_scanned_ = 0;  // Bytes of the header block HeaderBlockEnd has checked.
+  // The body being read: bytes parsed after the header and when the last arrived.
+  size_t body_received_ = 0;
+  Clock::time_point body_progress_at_ = worker_.now;
+  bool timed_out_ = false;  // Sweep cancelled the read (TimeOut): answer 408.
   // RouteBodyLimit's last answer, and the method and target it was for.
   std::string limit_method_, limit_target_;
   size_t route_body_limit_ = 0;
@@ -650,8 +737,8 @@ void RunWorker(Worker& worker) {
 }
 
 std::chrono::milliseconds SweepPeriod(const HttpServerOptions& options) {
-  auto period = std::min({std::chrono::milliseconds(1000), options.idle_timeout / 2,
-                          options.io_timeout / 2});
+  auto period = std::min({std::chrono::milliseconds(1000), options.idle_timeout / 2, options.header_timeout / 2,
+                          options.body_timeout / 2, options.write_timeout / 2});
   return std::max(period, std::chrono::milliseconds(10));
 }
 
@@ -809,6 +896,7 @@ HttpServerStats HttpServer::stats() const {
     stats.requests += worker->requests.load(std::memory_order_relaxed);
     stats.bad_requests += worker->bad_requests.load(std::memory_order_relaxed);
     stats.handler_errors += worker->handler_errors.load(std::memory_order_relaxed);
+    stats.timeouts += worker->timeouts.load(std::memory_order_relaxed);
   }
   stats.connections_open = impl_->core.open_sessions.load(std::memory_order_relaxed);
   return stats;

@@ -29,12 +29,24 @@ struct HttpServerOptions {
   size_t body_limit = 6 * 1024 * 1024;
   // Largest request line plus headers; larger ones get 431. Default: 16 KiB.
   size_t header_limit = 16 * 1024;
-  // A keep-alive connection with no request for this long is closed.
-  // Default: 60 s.
+  // A connection (new, or keep-alive between requests) that sends no byte of
+  // a request for this long is closed, without an answer. Default: 60 s.
   std::chrono::milliseconds idle_timeout{60'000};
-  // A request that takes longer than this to arrive, or a response that takes
-  // longer to be read by the client, closes the connection. Default: 30 s.
-  std::chrono::milliseconds io_timeout{30'000};
+  // From a request's first byte, its request line and headers must be in
+  // within this long; else 408 and the connection is closed (slowloris).
+  // Default: 20 s.
+  std::chrono::milliseconds header_timeout{20'000};
+  // A request body may pause at most this long between bytes, and must
+  // arrive within this long plus one second per body_min_rate bytes received;
+  // else 408 and the connection is closed. Default: 30 s.
+  std::chrono::milliseconds body_timeout{30'000};
+  // The body rate (bytes per second) that earns more time than
+  // body_timeout: a 5 GiB upload at 10 MiB/s is never cut off, a body sent a
+  // byte a second is. Default: 8 KiB/s.
+  size_t body_min_rate = 8 * 1024;
+  // A response the client does not read within this long closes the
+  // connection. Default: 30 s.
+  std::chrono::milliseconds write_timeout{30'000};
   // How long Stop() waits for in-flight requests before closing connections.
   // Default: 10 s.
   std::chrono::milliseconds stop_timeout{10'000};
@@ -48,6 +60,7 @@ struct HttpServerStats {
   uint64_t connections_open = 0;
   uint64_t requests = 0;        // Requests answered by the router.
   uint64_t bad_requests = 0;    // Malformed, too large, or badly encoded: answered 4xx by the server.
+  uint64_t timeouts = 0;        // Requests that arrived too slowly: answered 408 and closed.
   uint64_t handler_errors = 0;  // Handlers that threw (answered 500).
 };
 

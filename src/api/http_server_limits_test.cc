@@ -148,6 +148,13 @@ TEST_F(HttpServerTest, MalformedRequestIs400AndClosed) {
       "POST /hello HTTP/1.1\r\nContent-Length: abc\r\n\r\n",
       "POST /hello HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx",
       "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n",
+      // Framings Beast accepts but a proxy may read otherwise (request smuggling): each hides a second request.
+      "POST /hello HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\nGET /hello HTTP/1.1\r\n\r\n",
+      "POST /hello HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\nGET /hello HTTP/1.1\r\n\r\n",
+      "POST /hello HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /hello HTTP/1.1\r\n\r\n",
+      "GET /hello HTTP/1.1\r\nX-A: a\r\n b\r\n\r\nGET /hello HTTP/1.1\r\n\r\n",
+      "GET /hello HTTP/1.1\nHost: t\n\nGET /hello HTTP/1.1\r\n\r\n",
+      "GET /hello HTTP/1.1\r\nHost: t\nX: y\r\n\r\nGET /hello HTTP/1.1\r\n\r\n",
   };
   for (const std::string& request : bad) {
     auto client = TestClient::Connect(port());
@@ -274,36 +281,95 @@ TEST_F(HttpServerTest, IdleConnectionsTimeOut) {
   EXPECT_TRUE(WaitUntil([&] { return server_->stats().connections_open == 0; }));
 }
 
-// A short io_timeout, far from idle_timeout (and a short stop, should a
-// stuck connection outlive a failing test).
-HttpServerOptions ShortIoTimeoutOptions() {
+// Short read and write timeouts, far from idle_timeout (and a short stop,
+// should a stuck connection outlive a failing test).
+HttpServerOptions ShortTimeoutOptions() {
   HttpServerOptions options;
-  options.io_timeout = std::chrono::milliseconds(200);
+  options.header_timeout = std::chrono::milliseconds(200);
+  options.body_timeout = std::chrono::milliseconds(200);
+  options.write_timeout = std::chrono::milliseconds(200);
   options.idle_timeout = std::chrono::hours(1);
   options.stop_timeout = std::chrono::milliseconds(100);
   return options;
 }
 
 // A request that stops arriving half-way (in its header or in its body) is
-// closed after io_timeout, although idle_timeout is far away.
-TEST_F(HttpServerTest, StalledRequestsAreClosedAfterTheIoTimeout) {
-  StartServer(ShortIoTimeoutOptions());
+// answered 408 and closed after its timeout, although idle_timeout is far away.
+TEST_F(HttpServerTest, StalledRequestsAre408AfterTheirTimeout) {
+  StartServer(ShortTimeoutOptions());
   auto in_header = TestClient::Connect(port());
   auto in_body = TestClient::Connect(port());
   ASSERT_TRUE(in_header && in_body);
   ASSERT_TRUE(in_header->Send("POST /api/v1/endpoints/e/invocations HTTP/1.1\r\nHost: t\r\nContent-Le"));
   ASSERT_TRUE(in_body->Send("POST /api/v1/endpoints/e/invocations HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc"));
+  for (auto* client : {in_header.get(), in_body.get()}) {
+    auto response = client->ReadResponse(false, 10'000);
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, 408);
+    EXPECT_EQ(Json::parse(response->body)["error"]["code"], "RequestTimeout");
+    EXPECT_EQ(response->Header("Connection"), "close");
+    EXPECT_TRUE(client->WaitClosed(10'000));
+  }
   EXPECT_TRUE(WaitUntil([&] { return server_->stats().connections_open == 0; }))
       << server_->stats().connections_open << " stalled connections still open";
-  EXPECT_TRUE(in_header->WaitClosed(10'000));
-  EXPECT_TRUE(in_body->WaitClosed(10'000));
   EXPECT_EQ(server_->stats().requests, 0u);
+  EXPECT_EQ(server_->stats().timeouts, 2u);
   ExpectServing();
 }
 
-// A client that stops reading a response is closed after io_timeout.
+// Slowloris: a header sent a byte at a time, each byte well within any
+// per-read timeout, still has to be complete within header_timeout.
+TEST_F(HttpServerTest, AHeaderTrickledAByteAtATimeIsCutOff) {
+  StartServer(ShortTimeoutOptions());
+  auto client = TestClient::Connect(port());
+  ASSERT_TRUE(client);
+  const std::string header = "GET /hello HTTP/1.1\r\nHost: t\r\nX-Pad: " + std::string(200, 'p') + "\r\n\r\n";
+  // 1 s of trickling (5 times the timeout) covers only a part of the header.
+  auto stop = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  for (size_t i = 0; i < header.size() && std::chrono::steady_clock::now() < stop; ++i) {
+    if (!client->Send(header.substr(i, 1))) break;  // Closed: the 408 is waiting.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  auto response = client->ReadResponse(false, 10'000);
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 408);
+  EXPECT_NE(response->body.find("did not arrive within 200 ms"), std::string::npos) << response->body;
+  ExpectServing();
+}
+
+// A body that keeps coming, but slower than body_min_rate, is cut off once
+// body_timeout plus what its bytes earned has passed; a fast one never is.
+TEST_F(HttpServerTest, ABodyTrickledSlowerThanTheMinimumRateIsCutOff) {
+  HttpServerOptions options = ShortTimeoutOptions();
+  options.body_timeout = std::chrono::milliseconds(300);
+  options.body_min_rate = 1000;  // Each byte earns 1 ms.
+  StartServer(options);
+  auto client = TestClient::Connect(port());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->Send("POST /api/v1/endpoints/e/invocations HTTP/1.1\r\nContent-Length: 1000\r\n\r\n"));
+  auto begin = std::chrono::steady_clock::now();
+  for (int i = 0; i < 1000 && client->Send("x"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto response = client->ReadResponse(false, 10'000);
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 408);
+  EXPECT_NE(response->body.find("too slowly"), std::string::npos) << response->body;
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(5));
+  // A body well above the rate takes longer than body_timeout and still arrives.
+  auto fast = TestClient::Connect(port());
+  ASSERT_TRUE(fast);
+  ASSERT_TRUE(fast->Send("POST /api/v1/endpoints/e/invocations HTTP/1.1\r\nContent-Length: 6000\r\n\r\n"));
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(fast->Send(std::string(1000, 'f')));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  auto ok = fast->ReadResponse(false, 10'000);
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(ok->status, 200);
+}
+
+// A client that stops reading a response is closed after write_timeout.
 TEST_F(HttpServerTest, ClientThatStopsReadingIsClosedAfterTheIoTimeout) {
-  StartServer(ShortIoTimeoutOptions());
+  StartServer(ShortTimeoutOptions());
   auto reader = TestClient::Connect(port());
   ASSERT_TRUE(reader);
   ASSERT_TRUE(reader->Send(BuildRequest("GET", "/big")));

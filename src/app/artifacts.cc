@@ -64,6 +64,9 @@ Result<ArtifactRef> Artifacts::ParseRef(std::string_view text) {
   if (!store::IsSha256Digest(ref.digest)) return BadRef(text);
   if (slash != std::string_view::npos) {
     ref.inner = std::string(path.substr(slash + 1));
+    if (ref.inner.find('\0') != std::string::npos) {
+      return Status::InvalidArgument("'" + ref.digest + "/...': a file name inside an artifact cannot hold a NUL byte");
+    }
     while (!ref.inner.empty() && ref.inner.back() == '/') ref.inner.pop_back();
     fs::path inner = fs::path(ref.inner).lexically_normal();
     if (inner.is_absolute() || (!inner.empty() && *inner.begin() == "..")) return BadRef(text);

@@ -37,7 +37,9 @@ TEST_F(ArtifactsTest, ReferencesByDigestInnerPathAndUri) {
   ASSERT_TRUE(uri.ok()) << uri.status().ToString();
   EXPECT_EQ(uri->digest, d);
   EXPECT_EQ(uri->inner, "hello.txt");
-  for (std::string bad : {std::string("abc"), d.substr(1), d + "/../x", std::string("file:///x/y")}) {
+  for (std::string bad : {std::string("abc"), d.substr(1), d + "/../x", std::string("file:///x/y"),
+                          d + "/a/../../x", d + "//etc/passwd", d + "/a" + std::string(1, '\0') + "b",
+                          std::string("file:///etc/passwd"), "file:///x/sha256/aa/" + d + "/../../y"}) {
     EXPECT_EQ(Artifacts::ParseRef(bad).status().code(), StatusCode::kInvalidArgument) << bad;
   }
 }

@@ -15,9 +15,9 @@ bool IsRunning(const Json& execution) {
   return execution["status"] == store::kExecuting || execution["status"] == store::kStopping;
 }
 
-Result<milliseconds> ParseTimeout(const std::string& text) {
+Result<milliseconds> ParseTimeout(const std::string& text, std::string_view flag) {
   auto bad = [&] {
-    return Status::InvalidArgument("--timeout '" + text + "': expected a duration above 0 such as 90s, 30m, 2h, "
+    return Status::InvalidArgument(std::string(flag) + " '" + text + "': expected a duration above 0 such as 90s, 30m, 2h, "
                                    "1h30m, 500ms or PT30M");
   };
   if (!text.empty() && text[0] == 'P') {

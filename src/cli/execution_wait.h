@@ -19,8 +19,8 @@
 namespace grove::cli {
 
 // A wait's limit: "90s", "30m", "2h", "1h30m", "500ms", or ISO-8601 ("PT30M").
-// InvalidArgument naming --timeout for anything else, or a limit of 0.
-Result<std::chrono::milliseconds> ParseTimeout(const std::string& text);
+// InvalidArgument naming `flag` for anything else, or a limit of 0.
+Result<std::chrono::milliseconds> ParseTimeout(const std::string& text, std::string_view flag = "--timeout");
 // "1h30m", "90s": the limit as given back in messages.
 std::string FormatTimeout(std::chrono::milliseconds timeout);
 

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "api/auth/admin_key.h"
+#include "pipeline/slurm_script.h"
 #include "pipeline/steps/sagemaker_job.h"
 
 namespace grove::cli {
@@ -53,9 +54,12 @@ void PrintServerAuth(const ServerAuth& auth, const app::Home& home, const std::s
   const app::AccessKey& key = *auth.created_admin_key;
   std::string client_host = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host;
   if (client_host.find(':') != std::string::npos) client_host = "[" + client_host + "]";
-  std::cout << "created the first admin access key " << key.id << ", saved to "
-            << api::auth::AdminKeyPath(home.root()).string() << " (readable only by you). To use it:\n"
-            << "  export AWS_ACCESS_KEY_ID=" << key.id << " AWS_SECRET_ACCESS_KEY=" << key.secret
+  // The secret stays in the file: what a server prints ends up in logs (journald, CI output).
+  const std::string path = api::auth::AdminKeyPath(home.root()).string();
+  std::cout << "created the first admin access key " << key.id << ", saved to " << path
+            << " (readable only by you; its secret is not printed). To use it:\n"
+            << "  export AWS_ACCESS_KEY_ID=" << key.id << " AWS_SECRET_ACCESS_KEY=\"$(sed -n "
+            << "'s/.*\"secret_access_key\": \"\\(.*\\)\".*/\\1/p' " << pipeline::ShellQuote(path) << ")\""
             << " AWS_ENDPOINT_URL=http://" << client_host << ":" << port << "\n"
             << "Create keys for others with: grove key create --role viewer|operator|approver|admin" << std::endl;
 }

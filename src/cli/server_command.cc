@@ -5,12 +5,14 @@
 #include <iostream>
 #include <random>
 
+#include "api/access_control.h"
 #include "api/console_routes.h"
 #include "api/http_server.h"
 #include "app/inference_queue.h"
 #include "api/rest/rest_routes.h"
 #include "api/serving_routes.h"
 #include "cli/commands.h"
+#include "cli/execution_wait.h"
 #include "cli/executor_flags.h"
 #include "cli/output.h"
 #include "cli/server_auth.h"
@@ -18,6 +20,7 @@
 #include "cli/server_hooks.h"
 #include "cli/server_promotions.h"
 #include "cli/server_rollouts.h"
+#include "common/json.h"
 #include "events/folder_watcher.h"
 #include "events/trigger_runner.h"
 #include "events/event_follower.h"
@@ -40,6 +43,12 @@ struct ServerArgs {
   int loader_threads = 2;
   size_t max_memory_mb = 0;
   size_t body_limit_mb = 6;
+  // The HTTP server's timeouts (HttpServerOptions), as durations: "60s", "500ms".
+  std::string idle_timeout = "60s";
+  std::string header_timeout = "20s";
+  std::string body_timeout = "30s";
+  std::string write_timeout = "30s";
+  size_t body_min_rate_kib = 8;
   int poll_ms = 200;
   std::string region = "us-east-1";
   int max_parallel = 0;
@@ -49,6 +58,7 @@ struct ServerArgs {
   std::vector<std::string> triggers;  // Triggers files, loaded at start.
   int queue_workers = 2;
   ServerHookOptions hooks;  // --smtp-url, --smtp-from.
+  bool print_routes = false;  // --routes: print what each route asks of a caller, and exit.
 };
 
 Status ParseListen(const std::string& listen, api::HttpServerOptions* options) {
@@ -66,10 +76,43 @@ Status ParseListen(const std::string& listen, api::HttpServerOptions* options) {
   return Status::OK();
 }
 
+// The timeouts that bound slow and idle clients (docs/operations.md, "Slow and hostile clients").
+Status ParseHttpTimeouts(const ServerArgs& args, api::HttpServerOptions* options) {
+  ASSIGN_OR_RETURN(options->idle_timeout, ParseTimeout(args.idle_timeout, "--idle-timeout"));
+  ASSIGN_OR_RETURN(options->header_timeout, ParseTimeout(args.header_timeout, "--header-timeout"));
+  ASSIGN_OR_RETURN(options->body_timeout, ParseTimeout(args.body_timeout, "--body-timeout"));
+  ASSIGN_OR_RETURN(options->write_timeout, ParseTimeout(args.write_timeout, "--write-timeout"));
+  options->body_min_rate = args.body_min_rate_kib * 1024;
+  return Status::OK();
+}
+
+// `grove server --routes`: every route and SageMaker operation with the role
+// it asks for ("none": open), one JSON object per line.
+int PrintRoutes(const api::Router& router, const std::vector<std::string>& operations) {
+  auto role = [](const std::optional<app::Role>& r) { return r ? std::string(app::RoleName(*r)) : "none"; };
+  for (const api::RouteAccess& access : api::DescribeAccess(router.Describe())) {
+    std::cout << Json{{"method", access.method}, {"pattern", access.pattern}, {"example", access.example.path},
+                      {"role", role(access.role)}}.dump()
+              << "\n";
+  }
+  for (const std::string& operation : operations) {
+    api::HttpRequest request;
+    request.method = "POST";
+    request.path = request.target = "/";
+    request.headers.Set("X-Amz-Target", "SageMaker." + operation);
+    std::cout << Json{{"method", "POST"}, {"pattern", "/"}, {"example", "/"}, {"target", "SageMaker." + operation},
+                      {"role", role(api::DefaultRequiredRole(request))}}.dump()
+              << "\n";
+  }
+  std::cout.flush();
+  return kExitOk;
+}
+
 int Serve(const GlobalOptions& global, const ServerArgs& args) {
   api::HttpServerOptions options;
   if (Status s = ParseListen(args.listen, &options); !s.ok()) return ReportError(s);
   if (Status s = CheckServerAuth(args.auth, options.host); !s.ok()) return ReportError(s);
+  if (Status s = ParseHttpTimeouts(args, &options); !s.ok()) return ReportError(s);
   options.io_threads = args.io_threads;
   options.body_limit = args.body_limit_mb * 1024 * 1024;
 
@@ -82,8 +125,6 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
 
   auto home = app::Home::OpenFlag(global.home, global.stores);  // Always the data folder, whatever GROVE_URL says.
   if (!home.ok()) return ReportError(home.status());
-  auto access = SetUpServerAuth(args.auth, **home);
-  if (!access.ok()) return ReportError(access.status());
   store::MetadataStore* metadata = (*home)->metadata();
   serving::ModelCacheOptions cache;
   cache.max_models = args.max_models;
@@ -114,12 +155,16 @@ int Serve(const GlobalOptions& global, const ServerArgs& args) {
   rest.service = &service;
   rest.events.poll = std::chrono::milliseconds(args.poll_ms);
   if (Status s = api::rest::AddRestRoutes(&router, rest); !s.ok()) return ReportError(s);
-  router.AddForHeader("X-Amz-Target", std::make_shared<api::sagemaker::ControlPlane>(api::sagemaker::OperationContext{
-                                          home->get(), executor->get(), &service, api::sagemaker::Arns(args.region)}));
+  auto control_plane = std::make_shared<api::sagemaker::ControlPlane>(api::sagemaker::OperationContext{
+      home->get(), executor->get(), &service, api::sagemaker::Arns(args.region)});
+  router.AddForHeader("X-Amz-Target", control_plane);
   if (Status s = api::AddConsoleRoutes(&router); !s.ok()) return ReportError(s);
   // S3 last: its /{bucket}/{key...} rules would shadow any route added after them.
   app::ObjectStore objects(**home);
   if (Status s = api::s3::AddS3Routes(&router, &objects); !s.ok()) return ReportError(s);
+  if (args.print_routes) return PrintRoutes(router, control_plane->Operations());
+  auto access = SetUpServerAuth(args.auth, **home);
+  if (!access.ok()) return ReportError(access.status());
   api::AccessControl guarded(router, access->authenticator.get());
   api::HttpServer server(options, guarded);
   if (Status s = server.Start(); !s.ok()) return ReportError(s);
@@ -205,6 +250,18 @@ void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
       ->check(CLI::Range(0, 256));
   cmd->add_option("--max-memory-mb", args->max_memory_mb, "Memory for loaded models, MiB (default: no limit)");
   cmd->add_option("--body-limit-mb", args->body_limit_mb, "Largest request body, MiB (default 6)");
+  cmd->add_option("--idle-timeout", args->idle_timeout,
+                  "Close a connection that sends no request for this long (default 60s)");
+  cmd->add_option("--header-timeout", args->header_timeout,
+                  "408 for a request whose line and headers take longer than this to arrive (default 20s)");
+  cmd->add_option("--body-timeout", args->body_timeout,
+                  "408 for a request body that pauses this long, or arrives slower than --body-min-rate-kib after "
+                  "this long (default 30s)");
+  cmd->add_option("--body-min-rate-kib", args->body_min_rate_kib,
+                  "Body rate, KiB/s, that earns a body more time than --body-timeout (default 8)")
+      ->check(CLI::Range(size_t{0}, size_t{1} << 20));
+  cmd->add_option("--write-timeout", args->write_timeout,
+                  "Close a connection whose client does not read its response for this long (default 30s)");
   cmd->add_option("--auth", args->auth, "on: answer only signed or keyed requests (default); off: anyone "
                  "(loopback addresses only)")
       ->check(CLI::IsMember({"on", "off"}));
@@ -221,6 +278,8 @@ void AddServerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--queue-workers", args->queue_workers, "Inference queue worker threads (default 2; 0: none)")
       ->check(CLI::Range(0, 64));
+  cmd->add_flag("--routes", args->print_routes,
+               "Print every route and SageMaker operation with the role it needs (JSON lines), then exit");
   cmd->add_option("--smtp-url", args->hooks.smtp_url, "SMTP server for email hooks, e.g. smtp://mail:25 or smtps://...")
       ->envname("GROVE_SMTP_URL");
   cmd->add_option("--smtp-from", args->hooks.smtp_from, "Sender of email hooks (default grove@localhost)")

@@ -81,6 +81,13 @@ Status MakeDirs(const fs::path& path) {
   return Status::OK();
 }
 
+Status CreatePrivateFile(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return errno == EEXIST ? Status::OK() : ErrnoStatus("cannot create", path, errno);
+  ::close(fd);
+  return Status::OK();
+}
+
 Status WriteFileAtomic(const fs::path& path, std::string_view contents) {
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   RETURN_IF_ERROR(MakeDirs(dir));

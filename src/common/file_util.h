@@ -36,6 +36,12 @@ Status SyncPath(const std::filesystem::path& path);
 // Creates `path` and its parents; OK when it exists.
 Status MakeDirs(const std::filesystem::path& path);
 
+// Creates `path` empty with mode 0600 (the mode given to open, so no umask
+// makes it readable by others even for a moment); OK, and left as it is,
+// when it exists. For files that will hold secrets, such as a SQLite store
+// (SQLite gives its -wal and -shm files the database file's mode).
+Status CreatePrivateFile(const std::filesystem::path& path);
+
 // The newest modification time of `path` and, for a folder, of anything under it.
 std::filesystem::file_time_type NewestWrite(const std::filesystem::path& path);
 

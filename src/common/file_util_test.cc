@@ -29,6 +29,23 @@ TEST(FileUtilTest, WriteFileAtomicLeavesOnlyTheFile) {
   EXPECT_EQ(st.st_mode & 0777, 0644u);
 }
 
+// The mode is open's, not a chmod after: even with umask 0 the file is never
+// readable by others, and an existing file is left alone.
+TEST(FileUtilTest, CreatePrivateFileIs0600WhateverTheUmask) {
+  TempDir dir;
+  const mode_t old_umask = ::umask(0);
+  Status created = CreatePrivateFile(dir.path() / "secrets.db");
+  ::umask(old_umask);
+  ASSERT_TRUE(created.ok()) << created.ToString();
+  struct stat st {};
+  ASSERT_EQ(::stat((dir.path() / "secrets.db").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_TRUE(WriteFile(dir.path() / "kept", "data").ok());
+  ASSERT_TRUE(CreatePrivateFile(dir.path() / "kept").ok());
+  EXPECT_EQ(*ReadFile(dir.path() / "kept"), "data");
+  EXPECT_EQ(CreatePrivateFile(dir.path() / "no" / "such" / "folder").code(), StatusCode::kIOError);
+}
+
 TEST(FileUtilTest, WriteFileAtomicReplacesTheWholeFile) {
   TempDir dir;
   fs::path path = dir.path() / "state.txt";

@@ -29,6 +29,19 @@ using Steady = std::chrono::steady_clock;
 using CurlHandle = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
 using CurlList = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
+// `url` fit for a message: a password in its userinfo (smtp://user:password@host) becomes "***", since
+// messages end up in delivery records and the server's log.
+std::string WithoutPassword(const std::string& url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const size_t authority = scheme + 3;
+  const size_t at = url.find('@', authority);
+  if (at == std::string::npos || url.find_first_of("/?#", authority) < at) return url;
+  const size_t colon = url.find(':', authority);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
 HookAttempt Failed(std::string outcome, std::string detail = "") {
   return {0, false, std::move(outcome), std::move(detail)};
 }
@@ -291,7 +304,9 @@ HookAttempt NetworkHookTargets::Webhook(const HookRequest& request) const {
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   const CURLcode code = curl_easy_perform(c);
-  if (code != CURLE_OK) return Failed("error", std::string("POST ") + request.spec->webhook + ": " + curl_easy_strerror(code));
+  if (code != CURLE_OK) {
+    return Failed("error", "POST " + WithoutPassword(request.spec->webhook) + ": " + curl_easy_strerror(code));
+  }
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   return {0, status >= 200 && status <= 299, "HTTP " + std::to_string(status), answer};
@@ -340,7 +355,7 @@ HookAttempt NetworkHookTargets::Email(const HookRequest& request) const {
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (code != CURLE_OK) {
     return Failed(status > 0 ? "SMTP " + std::to_string(status) : "error",
-                  options_.smtp_url + ": " + curl_easy_strerror(code));
+                  WithoutPassword(options_.smtp_url) + ": " + curl_easy_strerror(code));
   }
   return {0, true, "SMTP " + std::to_string(status), ""};
 }

@@ -82,6 +82,25 @@ TEST(HookTargets, WebhookAndEmailFailWithoutAServer) {
   EXPECT_NE(a.detail.find("--smtp-url"), std::string::npos) << a.detail;
 }
 
+// A failure names the server it could not reach, but not the password in its URL.
+TEST(HookTargets, FailuresDoNotShowAPasswordInTheUrl) {
+  HookTargetOptions options;
+  options.http_timeout = std::chrono::milliseconds(2000);
+  options.smtp_timeout = std::chrono::milliseconds(2000);
+  options.smtp_url = "smtp://grove:s3cretpass@127.0.0.1:1";
+  NetworkHookTargets targets(options);
+  HookSpec mail = Spec(R"({"on": "model.approved", "email": "ops@example.com"})");
+  HookAttempt a = targets.Deliver({&mail, "d1", "", &kHookEvent});
+  EXPECT_FALSE(a.ok);
+  EXPECT_NE(a.detail.find("smtp://grove:***@127.0.0.1:1"), std::string::npos) << a.detail;
+  EXPECT_EQ(a.detail.find("s3cretpass"), std::string::npos) << a.detail;
+  HookSpec web = Spec(R"({"on": "model.approved", "webhook": "http://u:hookpass@127.0.0.1:1/h?x=a@b"})");
+  a = targets.Deliver({&web, "d1", "k", &kHookEvent});
+  EXPECT_FALSE(a.ok);
+  EXPECT_NE(a.detail.find("http://u:***@127.0.0.1:1/h"), std::string::npos) << a.detail;
+  EXPECT_EQ(a.detail.find("hookpass"), std::string::npos) << a.detail;
+}
+
 TEST(HookTargets, StartFillsTemplatesFromTheEvent) {
   FakeHookActions actions;
   HookTargetOptions options;

@@ -138,6 +138,25 @@ Status CheckObjectKey(std::string_view key) {
     return ObjectErrorStatus(ObjectError::kInvalidKey, "a key is 1-1024 bytes, not " + std::to_string(key.size()));
   }
   if (!IsUtf8(key)) return ObjectErrorStatus(ObjectError::kInvalidKey, "a key must be valid UTF-8");
+  if (key.find('\0') != std::string_view::npos) {
+    return ObjectErrorStatus(ObjectError::kInvalidKey, "a key must not contain a NUL byte");
+  }
+  if (key.front() == '/') {
+    return ObjectErrorStatus(ObjectError::kInvalidKey, "'" + std::string(key.substr(0, 100)) +
+                                                           "': a key must not start with '/'");
+  }
+  size_t begin = 0;
+  while (begin <= key.size()) {
+    size_t end = key.find_first_of("/\\", begin);
+    if (end == std::string_view::npos) end = key.size();
+    std::string_view segment = key.substr(begin, end - begin);
+    if (segment == "." || segment == "..") {
+      return ObjectErrorStatus(ObjectError::kInvalidKey, "'" + std::string(key.substr(0, 100)) +
+                                                             "': a key must not have a '" + std::string(segment) +
+                                                             "' segment (it would name a path outside its folder)");
+    }
+    begin = end + 1;
+  }
   return Status::OK();
 }
 

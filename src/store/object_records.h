@@ -71,7 +71,10 @@ Status ObjectErrorStatus(ObjectError kind, const std::string& message);
 // S3's bucket name rule: 3-63 characters of lowercase letters, digits, '.'
 // and '-', starting and ending with a letter or digit, no "..".
 Status CheckBucketName(std::string_view name);
-// 1-1024 bytes of valid UTF-8 (as every text the PostgreSQL store keeps).
+// 1-1024 bytes of valid UTF-8 (as every text the PostgreSQL store keeps),
+// without NUL, without a leading '/', and without a "." or ".." segment
+// (between '/' or '\\'), as MinIO asks: keys become file paths where steps
+// read a prefix into a folder, and such a key would name a file outside it.
 Status CheckObjectKey(std::string_view key);
 
 // The read-only bucket through which every artifact Grove reports (model

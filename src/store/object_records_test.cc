@@ -1,5 +1,6 @@
 #include "store/object_records.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "common/md5.h"
@@ -59,6 +60,19 @@ TEST(ObjectNamesTest, BucketNamesFollowS3) {
   EXPECT_EQ(ClassifyObjectError(CheckObjectKey(std::string(1025, 'k'))), ObjectError::kInvalidKey);
   EXPECT_EQ(ClassifyObjectError(CheckObjectKey("bad\xff")), ObjectError::kInvalidKey);
   EXPECT_EQ(ClassifyObjectError(CheckObjectKey("\xc0\xaf")), ObjectError::kInvalidKey);  // Overlong '/'.
+  // Keys that would name a file outside a folder they are read into.
+  for (std::string_view bad : std::initializer_list<std::string_view>{
+           "../x", "a/../../x", "a/..", "..", "./a", "a/./b", "..\\..\\x", "a\\..", "/etc/passwd",
+           std::string_view("a\0b", 3)}) {
+    Status status = CheckObjectKey(bad);
+    EXPECT_EQ(ClassifyObjectError(status), ObjectError::kInvalidKey) << bad;
+  }
+  EXPECT_THAT(CheckObjectKey("a/../b").message(), ::testing::HasSubstr("'..' segment"));
+  // Dots inside a segment, a backslash alone, and empty segments are plain key text.
+  for (std::string_view good :
+       std::initializer_list<std::string_view>{"a..b/c", "...", "a/.hidden", "dir\\file.txt", "a//b", "a/"}) {
+    EXPECT_TRUE(CheckObjectKey(good).ok()) << good;
+  }
   EXPECT_EQ(ClassifyObjectError(Status::NotFound("no such bucket in the context")), ObjectError::kNoSuchBucket);
   EXPECT_EQ(ClassifyObjectError(Status::IOError("no such bucket ")), ObjectError::kOther);
 }

@@ -35,6 +35,7 @@ Status BackupSqliteFile(const std::string& source, const std::filesystem::path& 
     return Failed("cannot open " + source + " to back it up", from.db);
   }
   sqlite3_busy_timeout(from.db, 10'000);
+  if (Status s = CreatePrivateFile(temp); !s.ok()) return s;  // A copy of the secrets, as private as they.
   if (sqlite3_open_v2(temp.c_str(), &to.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
     return Failed("cannot create " + temp.string(), to.db);
   }

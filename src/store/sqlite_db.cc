@@ -34,6 +34,8 @@ int ExecWithRetry(sqlite3* db, const char* sql, int budget_ms) {
 Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) RETURN_IF_ERROR(MakeDirs(parent));
+  // The store holds access keys' and hooks' secrets: only its owner may read it.
+  if (path != ":memory:" && path.rfind("file:", 0) != 0) RETURN_IF_ERROR(CreatePrivateFile(path));
   sqlite3* handle = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);

@@ -39,11 +39,16 @@ class AuthTest(unittest.TestCase):
         cls.home = tempfile.mkdtemp(prefix="grove-auth-")
         cls.server = GroveServer(home=cls.home)
         cls.endpoint = "http://127.0.0.1:%d" % cls.server.port
-        # The first start's admin key: printed once, and kept in the data folder.
-        match = cls.server.wait_for(r"export AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+) "
+        # The first start's admin key: kept in the data folder; the server prints how to use it, not its secret.
+        match = cls.server.wait_for(r"export AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(.+) "
                                     r"AWS_ENDPOINT_URL=(\S+)\n")
         key_file = json.loads(read(os.path.join(cls.home, "admin-key.json")))
         assert key_file["access_key_id"] == match.group(1) and match.group(3) == cls.endpoint, match.group(0)
+        # The printed line, run by a shell, exports the secret from the file.
+        shell = subprocess.run(["sh", "-c", match.group(0).strip() + ' && printf %s "$AWS_SECRET_ACCESS_KEY"'],
+                               capture_output=True, text=True, timeout=10)
+        assert shell.stdout == key_file["secret_access_key"], (shell.stdout, shell.stderr)
+        assert key_file["secret_access_key"] not in read(cls.server.log_path)
         cls.admin = (key_file["access_key_id"], key_file["secret_access_key"])
         viewer = json.loads(grove(cls.home, "key", "create", "--role", "viewer", "--name", "vera", "--json").stdout)
         cls.viewer = (viewer["access_key_id"], viewer["secret_access_key"])
@@ -172,6 +177,70 @@ class AuthTest(unittest.TestCase):
         status, body = self.native("POST", "/api/v1/endpoints/nope/invocations", self.viewer[1])
         self.assertEqual(status, 403)
         self.assertEqual(body["error"]["code"], "PermissionDenied")
+
+    def routes(self):
+        """What `grove server --routes` prints: every route and SageMaker operation with the role it needs."""
+        listed = grove(self.home, "server", "--routes").stdout.splitlines()
+        return [json.loads(line) for line in listed]
+
+    def raw(self, route, headers=None, sign=None):
+        """(status, body) of one request to `route`'s example; `sign`: (key, service) signs it with SigV4."""
+        import http.client
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        headers = dict(headers or {})
+        body = b"{}" if route["method"] in ("POST", "PUT") else b""
+        if "target" in route:
+            headers.update({"X-Amz-Target": route["target"], "Content-Type": "application/x-amz-json-1.1"})
+        if sign:
+            request = AWSRequest(method=route["method"], url=self.endpoint + route["example"], data=body,
+                                 headers=headers)
+            signer = botocore.auth.S3SigV4Auth if sign[1] == "s3" else botocore.auth.SigV4Auth
+            signer(Credentials(*sign[0]), sign[1], "us-east-1").add_auth(request)
+            headers = dict(request.headers.items())
+        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
+        try:
+            connection.request(route["method"], route["example"], body=body or None, headers=headers)
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    def test_every_protected_route_refuses_a_missing_or_wrong_key_and_a_lower_role(self):
+        routes = self.routes()
+        self.assertGreater(len(routes), 100)  # REST, runtime, S3 and every SageMaker operation.
+        open_routes = {(r["method"], r["pattern"]) for r in routes if r["role"] == "none"}
+        # Open: health checks and the console's page and assets (its API calls need a key).
+        self.assertEqual(open_routes, {("GET", "/ping"), ("GET", "/api/v1/health"), ("GET", "/ui"),
+                                       ("GET", "/ui/index.html"), ("GET", "/ui/assets/{file...}")})
+        roles = ["viewer", "operator", "approver", "admin"]
+        keys = {"viewer": self.viewer}
+        for role in ("operator", "approver"):
+            made = json.loads(grove(self.home, "key", "create", "--role", role, "--json").stdout)
+            keys[role] = (made["access_key_id"], made["secret_access_key"])
+        wrong = (self.admin[0], "w" * 40)
+        for route in routes:
+            if route["role"] == "none":
+                continue
+            name = "%s %s %s" % (route["method"], route["example"], route.get("target", ""))
+            service = "sagemaker" if "target" in route else "s3"
+            with self.subTest(route=name):
+                attempts = {"no key": {}, "a wrong bearer secret": {"Authorization": "Bearer " + wrong[1]},
+                            "a key id as bearer": {"Authorization": "Bearer " + self.admin[0]}}
+                for what, headers in attempts.items():
+                    status, body = self.raw(route, headers)
+                    self.assertIn(status, (401, 403), (what, body))
+                status, body = self.raw(route, sign=(wrong, service))
+                self.assertIn(status, (401, 403), ("a bad signature", body))
+                lower = roles.index(route["role"]) - 1
+                if lower >= 0:
+                    status, body = self.raw(route, {"Authorization": "Bearer " + keys[roles[lower]][1]})
+                    self.assertEqual(status, 403, ("role " + roles[lower], body))
+                    if route["method"] != "HEAD":
+                        self.assertIn(b"needs the " + route["role"].encode() + b" role", body)
+                    status, body = self.raw(route, sign=(keys[roles[lower]], service))
+                    self.assertEqual(status, 403, ("signed, role " + roles[lower], body))
+        self.assertPassesAuth(lambda: self.client("sagemaker", self.admin).list_pipelines())
 
     def test_the_aws_cli(self):
         if shutil.which("aws") is None:
