@@ -38,7 +38,7 @@ class FdCloser {
 Result<int64_t> CopyTreeFile(const fs::path& source, const fs::path& dest, const ChunkHook& on_chunk) {
   int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoStatus("cannot create", dest, errno);
-  auto copied = CopyAndHash(source, fd, on_chunk);
+  auto copied = CopyAndHash(source, fd, dest, on_chunk);
   if (!copied.ok()) {
     ::close(fd);
     return copied.status();
@@ -49,7 +49,8 @@ Result<int64_t> CopyTreeFile(const fs::path& source, const fs::path& dest, const
 
 }  // namespace
 
-Result<CopiedFile> CopyAndHash(const fs::path& source, int out_fd, const ChunkHook& on_chunk) {
+Result<CopiedFile> CopyAndHash(const fs::path& source, int out_fd, const fs::path& dest_for_errors,
+                               const ChunkHook& on_chunk) {
   int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) return ErrnoStatus("cannot open", source, errno);
   FdCloser closer(in);
@@ -64,7 +65,8 @@ Result<CopiedFile> CopyAndHash(const fs::path& source, int out_fd, const ChunkHo
     if (n == 0) break;
     std::string_view chunk(buf.data(), static_cast<size_t>(n));
     hash.Update(chunk);
-    RETURN_IF_ERROR(WriteAll(out_fd, chunk, source));
+    Status written = WriteAll(out_fd, chunk, dest_for_errors);
+    if (!written.ok()) return Status(written.code(), written.message() + " (copying " + source.string() + ")");
     out.size_bytes += n;
     if (on_chunk) on_chunk();
   }
@@ -76,7 +78,7 @@ Status WriteAll(int out_fd, std::string_view bytes, const fs::path& name_for_err
   while (!bytes.empty()) {
     ssize_t n = ::write(out_fd, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoStatus("cannot write a copy of", name_for_errors, errno);
+    if (n < 0) return ErrnoStatus("cannot write", name_for_errors, errno);
     bytes.remove_prefix(static_cast<size_t>(n));
   }
   return Status::OK();

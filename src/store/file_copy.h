@@ -24,9 +24,12 @@ struct CopiedFile {
 
 // Copies the file at `source` (following symlinks) to the open descriptor
 // `out_fd` in one pass, hashing the bytes as they go. Does not fsync or close.
-Result<CopiedFile> CopyAndHash(const std::filesystem::path& source, int out_fd, const ChunkHook& on_chunk);
+// A failed write (a full disk) names `dest_for_errors`, the file `out_fd` writes, and the source.
+Result<CopiedFile> CopyAndHash(const std::filesystem::path& source, int out_fd,
+                               const std::filesystem::path& dest_for_errors, const ChunkHook& on_chunk);
 
-// Writes `bytes` to the open descriptor `out_fd`. Does not fsync or close.
+// Writes `bytes` to the open descriptor `out_fd`, whose file is `name_for_errors`.
+// Does not fsync or close.
 Status WriteAll(int out_fd, std::string_view bytes, const std::filesystem::path& name_for_errors);
 
 // Makes `fd` read-only (0444) and durable (fsync), then closes it (even on error).

@@ -86,7 +86,7 @@ Result<ArtifactRecord> LocalArtifactStore::PutFile(const fs::path& source) {
   int fd = -1;
   ASSIGN_OR_RETURN(fs::path temp, NewTempFile(&fd));
   TempGuard guard(temp);
-  auto copied = CopyAndHash(source, fd, ChunkHookFn());
+  auto copied = CopyAndHash(source, fd, temp, ChunkHookFn());
   if (!copied.ok()) {
     ::close(fd);
     return copied.status();

@@ -14,9 +14,23 @@ Status SqliteStatus(int rc, std::string message) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return Status::IOError(message + " (another process holds the metadata store; try again)");
+    case SQLITE_FULL:
+      return Status::IOError(message + " (no space left on device: free space on its disk, then try again)");
+    case SQLITE_READONLY:
+      return Status::IOError(message + " (its folder is read-only: remount it read-write, then try again)");
     default:
       return Status::IOError(std::move(message));
   }
+}
+
+std::string StatementForMessage(sqlite3_stmt* stmt) {
+  constexpr size_t kMaxChars = 60;
+  std::string_view sql = sqlite3_sql(stmt);
+  std::string text = "'" + std::string(sql.substr(0, kMaxChars)) + (sql.size() > kMaxChars ? "...'" : "'");
+  sqlite3* db = sqlite3_db_handle(stmt);
+  const char* file = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
+  if (file != nullptr && *file != '\0') text += std::string(" on ") + file;
+  return text;
 }
 
 void SqliteCursor::BindText(int index, std::string_view text) {
@@ -35,7 +49,7 @@ Result<bool> SqliteCursor::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return SqliteError(db, rc, std::string("cannot run '") + sqlite3_sql(stmt_) + "'");
+  return SqliteError(db, rc, "cannot run " + StatementForMessage(stmt_));
 }
 
 int SqliteCursor::Changes() const { return sqlite3_changes(sqlite3_db_handle(stmt_)); }

@@ -13,8 +13,14 @@ namespace grove::store {
 // Turns an SQLite result code into a Status: constraint violations are
 // FailedPrecondition, a lock held too long is IOError, anything else IOError.
 Status SqliteError(sqlite3* db, int rc, std::string_view what);
-// The same mapping of `rc`, with the whole message given.
+// The same mapping of `rc`, with the whole message given. A full disk and a
+// read-only file say so, and what to do, whatever SQLite's own words.
 Status SqliteStatus(int rc, std::string message);
+
+// A statement as error messages name it: the start of its SQL (a long column
+// list cut short) and the database file it ran on, e.g.
+// "'INSERT INTO executions (id, ...' on /data/grove.db".
+std::string StatementForMessage(sqlite3_stmt* stmt);
 
 // A prepared SQLite statement (StatementCursor). Owns and finalizes `stmt`.
 class SqliteCursor : public StatementCursor {

@@ -42,14 +42,15 @@ def grove(home, *args, check=True, cwd=None):
 class GroveServer:
     """A `grove server` on a data folder of its own, stopped by close()."""
 
-    def __init__(self, *extra_args, home=None):
+    def __init__(self, *extra_args, home=None, log_path=None):
         self._tmp = None
         if home is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="grove-py-")
             home = self._tmp.name
         os.makedirs(home, exist_ok=True)
         self.home = home
-        self.log_path = os.path.join(home, "server.log")
+        # The log lives in the data folder unless `log_path` puts it elsewhere (e.g. off a full disk).
+        self.log_path = log_path or os.path.join(home, "server.log")
         self._log = open(self.log_path, "w+")
         self.process = subprocess.Popen([GROVE, "--home", home, "server", "--listen", "127.0.0.1:0", *extra_args],
                                         cwd=SOURCE_DIR, stdout=self._log, stderr=subprocess.STDOUT, text=True)
