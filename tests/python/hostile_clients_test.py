@@ -326,56 +326,45 @@ SMUGGLED = b"GET /api/v1/keys HTTP/1.1\r\nHost: t\r\n\r\n"
 
 def smuggling_attempts(auth):
     bearer = "%s: %s\r\n" % auth
+
+    def post(headers):
+        """A POST to a protected route whose head ends with `headers` (each line with its CRLF)."""
+        return ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + headers + "\r\n").encode()
+
     chunked_smuggle = b"0\r\n\r\n" + SMUGGLED
     return {
         "Content-Length and Transfer-Encoding":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Content-Length: %d\r\n"
-             "Transfer-Encoding: chunked\r\n\r\n" % len(chunked_smuggle)).encode() + chunked_smuggle,
+            post("Content-Length: %d\r\nTransfer-Encoding: chunked\r\n" % len(chunked_smuggle)) + chunked_smuggle,
         "Transfer-Encoding then Content-Length":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Transfer-Encoding: chunked\r\n"
-             "Content-Length: %d\r\n\r\n" % len(chunked_smuggle)).encode() + chunked_smuggle,
+            post("Transfer-Encoding: chunked\r\nContent-Length: %d\r\n" % len(chunked_smuggle)) + chunked_smuggle,
         "two different Content-Lengths":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Content-Length: 2\r\n"
-             "Content-Length: %d\r\n\r\n" % (len(SMUGGLED) + 2)).encode() + b"{}" + SMUGGLED,
+            post("Content-Length: 2\r\nContent-Length: %d\r\n" % (len(SMUGGLED) + 2)) + b"{}" + SMUGGLED,
         "a Content-Length list that differs":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Content-Length: 2, %d\r\n\r\n"
-             % (len(SMUGGLED) + 2)).encode() + b"{}" + SMUGGLED,
+            post("Content-Length: 2, %d\r\n" % (len(SMUGGLED) + 2)) + b"{}" + SMUGGLED,
         "Transfer-Encoding gzip (chunked not last)":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Transfer-Encoding: gzip\r\n\r\n").encode()
-            + SMUGGLED,
+            post("Transfer-Encoding: gzip\r\n") + SMUGGLED,
         "Transfer-Encoding chunked, gzip":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Transfer-Encoding: chunked, gzip\r\n\r\n"
-             ).encode() + chunked_smuggle,
+            post("Transfer-Encoding: chunked, gzip\r\n") + chunked_smuggle,
         "Transfer-Encoding with junk":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Transfer-Encoding: xchunked\r\n\r\n"
-             ).encode() + chunked_smuggle,
+            post("Transfer-Encoding: xchunked\r\n") + chunked_smuggle,
         "a chunk size that is not hex":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Transfer-Encoding: chunked\r\n\r\n"
-             ).encode() + b"zz\r\n{}\r\n0\r\n\r\n" + SMUGGLED,
+            post("Transfer-Encoding: chunked\r\n") + b"zz\r\n{}\r\n0\r\n\r\n" + SMUGGLED,
         "a negative chunk size":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Transfer-Encoding: chunked\r\n\r\n"
-             ).encode() + b"-2\r\n{}\r\n0\r\n\r\n" + SMUGGLED,
+            post("Transfer-Encoding: chunked\r\n") + b"-2\r\n{}\r\n0\r\n\r\n" + SMUGGLED,
         "a chunk size that overflows":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Transfer-Encoding: chunked\r\n\r\n"
-             ).encode() + b"10000000000000002\r\n{}\r\n0\r\n\r\n" + SMUGGLED,
+            post("Transfer-Encoding: chunked\r\n") + b"10000000000000002\r\n{}\r\n0\r\n\r\n" + SMUGGLED,
         "a chunk without its CRLF":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Transfer-Encoding: chunked\r\n\r\n"
-             ).encode() + b"2\r\n{}XX0\r\n\r\n" + SMUGGLED,
+            post("Transfer-Encoding: chunked\r\n") + b"2\r\n{}XX0\r\n\r\n" + SMUGGLED,
         "a Content-Length that is not a number":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Content-Length: 2x\r\n\r\n").encode()
-            + b"{}" + SMUGGLED,
+            post("Content-Length: 2x\r\n") + b"{}" + SMUGGLED,
         "a signed Content-Length":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Content-Length: +2\r\n\r\n").encode()
-            + b"{}" + SMUGGLED,
+            post("Content-Length: +2\r\n") + b"{}" + SMUGGLED,
         "a negative Content-Length":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Content-Length: -1\r\n\r\n").encode()
-            + SMUGGLED,
+            post("Content-Length: -1\r\n") + SMUGGLED,
         "a Content-Length that overflows":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Content-Length: 18446744073709551618\r\n\r\n"
-             ).encode() + SMUGGLED,
+            post("Content-Length: 18446744073709551618\r\n") + SMUGGLED,
         "obs-fold in Transfer-Encoding":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Content-Length: 2\r\n"
-             "Transfer-Encoding:\r\n chunked\r\n\r\n").encode() + chunked_smuggle,
+            post("Content-Length: 2\r\nTransfer-Encoding:\r\n chunked\r\n") + chunked_smuggle,
         "obs-fold in another header":
             ("GET /ping HTTP/1.1\r\nHost: t\r\nX-Folded: a\r\n b\r\nContent-Length: 0\r\n\r\n").encode() + SMUGGLED,
         "bare LF line endings":
@@ -383,8 +372,7 @@ def smuggling_attempts(auth):
         "a bare LF inside the header block":
             b"GET /ping HTTP/1.1\r\nHost: t\nX-A: b\r\n\r\n" + SMUGGLED,
         "a space before the colon":
-            ("POST /api/v1/pipelines HTTP/1.1\r\nHost: t\r\n" + bearer + "Transfer-Encoding : chunked\r\n"
-             "Content-Length: 2\r\n\r\n").encode() + b"{}" + SMUGGLED,
+            post("Transfer-Encoding : chunked\r\nContent-Length: 2\r\n") + b"{}" + SMUGGLED,
         "a NUL in a header":
             b"GET /ping HTTP/1.1\r\nHost: t\r\nX-A: a\x00b\r\n\r\n" + SMUGGLED,
     }
