@@ -40,16 +40,16 @@ asan-configure:
 
 test-asan: asan-configure
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+	scripts/sanitized_ctest.sh $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
 test-asan-unit: asan-configure
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target $(addsuffix _test,$(ASAN_UNIT_SUITES))
-	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -R '^($(subst $(space),|,$(ASAN_UNIT_SUITES)))$$'
+	scripts/sanitized_ctest.sh $(ASAN_BUILD) --output-on-failure -j $(JOBS) -R '^($(subst $(space),|,$(ASAN_UNIT_SUITES)))$$'
 
 test-tsan: setup
 	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGROVE_SANITIZE=thread
 	cmake --build $(TSAN_BUILD) -j $(JOBS)
-	cd $(TSAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+	scripts/sanitized_ctest.sh $(TSAN_BUILD) --output-on-failure -j $(JOBS)
 
 # The libFuzzer targets of fuzz/ (clang only, never needed by the build above), built in the ASan folder and each
 # run FUZZ_SECONDS over a copy of its corpus; any crash fails. FUZZ_TARGETS picks some (e.g.

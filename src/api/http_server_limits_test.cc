@@ -74,7 +74,7 @@ TEST_F(HttpServerTest, ExpectContinueGetsAnInterimResponse) {
   ASSERT_TRUE(client);
   ASSERT_TRUE(client->Send("POST /api/v1/endpoints/e/invocations HTTP/1.1\r\nHost: t\r\n"
                            "Content-Length: 3\r\nExpect: 100-continue\r\n\r\n"));
-  auto interim = client->ReadResponse(false, 5000, /*interim=*/true);
+  auto interim = client->ReadResponse(false, TestClient::kDefaultTimeoutMs, /*interim=*/true);
   ASSERT_TRUE(interim.has_value());
   EXPECT_EQ(interim->status, 100);
   ASSERT_TRUE(client->Send("abc"));
@@ -107,7 +107,7 @@ TEST_F(HttpServerTest, ExpectContinueIsRefusedBeforeABodyOverTheRouteLimit) {
   ASSERT_TRUE(client);
   ASSERT_TRUE(client->Send("PUT /upload/x HTTP/1.1\r\nHost: t\r\nContent-Length: " +
                            std::to_string(kUploadLimit + 1) + "\r\nExpect: 100-continue\r\n\r\n"));
-  auto response = client->ReadResponse(false, 5000, /*interim=*/true);
+  auto response = client->ReadResponse(false, TestClient::kDefaultTimeoutMs, /*interim=*/true);
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 413);  // No 100 Continue: the body is never sent.
 }
@@ -119,7 +119,7 @@ TEST_F(HttpServerTest, ExpectContinueOnALargeUploadRoute) {
   std::string body(8 * 1024 * 1024, 'p');  // An S3 part: over the default limit.
   ASSERT_TRUE(client->Send("PUT /upload/part HTTP/1.1\r\nHost: t\r\nContent-Length: " +
                            std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n\r\n"));
-  auto interim = client->ReadResponse(false, 5000, /*interim=*/true);
+  auto interim = client->ReadResponse(false, TestClient::kDefaultTimeoutMs, /*interim=*/true);
   ASSERT_TRUE(interim.has_value());
   EXPECT_EQ(interim->status, 100);
   ASSERT_TRUE(client->Send(body));

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "api/http_types.h"
+#include "common/sanitizers.h"
 
 namespace grove::api::http_test {
 
@@ -37,6 +38,9 @@ struct ClientResponse {
 
 class TestClient {
  public:
+  // How long the reads below wait by default for what must arrive: 5 s, longer under a sanitizer.
+  static constexpr int kDefaultTimeoutMs = 5000 * kSanitizerSlowdown;
+
   // Connects to 127.0.0.1:port; nullptr when the connection is refused.
   static std::unique_ptr<TestClient> Connect(uint16_t port) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -73,7 +77,7 @@ class TestClient {
 
   // Reads one final response (skipping 1xx ones unless `interim`); nullopt on
   // timeout, close or a malformed response. `head`: the response has no body.
-  std::optional<ClientResponse> ReadResponse(bool head = false, int timeout_ms = 5000,
+  std::optional<ClientResponse> ReadResponse(bool head = false, int timeout_ms = kDefaultTimeoutMs,
                                              bool interim = false) {
     auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
     while (true) {
@@ -100,14 +104,14 @@ class TestClient {
 
   // The bytes received (after any response already read) until `needle` has
   // arrived, the server closes or the timeout passes; they are consumed.
-  std::string ReadUntil(std::string_view needle, int timeout_ms = 5000) {
+  std::string ReadUntil(std::string_view needle, int timeout_ms = kDefaultTimeoutMs) {
     auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
     while (buffer_.find(needle) == std::string::npos && Fill(deadline)) {
     }
     return std::exchange(buffer_, std::string());
   }
   // Everything until the server closes (or the timeout passes).
-  std::string ReadUntilClosed(int timeout_ms = 5000) {
+  std::string ReadUntilClosed(int timeout_ms = kDefaultTimeoutMs) {
     auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
     while (Fill(deadline)) {
     }
@@ -116,7 +120,7 @@ class TestClient {
 
   // True when the server closes (EOF or reset) within the timeout; bytes that
   // arrive first are discarded.
-  bool WaitClosed(int timeout_ms = 5000) {
+  bool WaitClosed(int timeout_ms = kDefaultTimeoutMs) {
     auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
     while (true) {
       buffer_.clear();

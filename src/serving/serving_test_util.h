@@ -110,8 +110,8 @@ inline ml::LabeledMatrix FeaturesWithMissing(const std::filesystem::path& csv) {
 class StoreFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    metadata_ = std::move(store::OpenSqliteMetadataStore((dir_.path() / "grove.db").string()).value());
-    artifacts_ = std::move(store::OpenLocalArtifactStore(dir_.path() / "artifacts").value());
+    metadata_ = store::OpenSqliteMetadataStore((dir_.path() / "grove.db").string()).value();
+    artifacts_ = store::OpenLocalArtifactStore(dir_.path() / "artifacts").value();
     registry_ = std::make_unique<registry::Registry>(metadata_.get(), &clock_);
   }
 

@@ -10,6 +10,10 @@
 
 GROVE_LOAD_SECONDS sets each scenario's duration (default 15; the issue's run is 60). The load generator is 64
 Python threads with persistent http.client connections, so no wrk is needed.
+
+Under a sanitizer (GROVE_TEST_SANITIZE, which a sanitized build's tests get) the memory bounds are not asserted:
+the resident memory there is mostly the sanitizer's own (TSan's shadow grows with every byte touched, ASan keeps
+256 MB of freed memory in quarantine). Every other assertion holds.
 """
 
 import http.client
@@ -28,6 +32,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from grove_server import GROVE, GroveServer, SOURCE_DIR, grove, main  # noqa: E402
 
 SECONDS = float(os.environ.get("GROVE_LOAD_SECONDS", "15"))
+SANITIZER = os.environ.get("GROVE_TEST_SANITIZE", "")
 GROUP = "AbalonePackageGroup"
 RAW_ROW = "M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15"
 FEATURE_ROW = "0.1,-0.2,0.3,-0.4,0.5,-0.6,0.7,0,1,0"  # One transformed Abalone feature row.
@@ -252,7 +257,11 @@ class ApprovalFlipsUnderLoadTest(unittest.TestCase):
         self.assertGreater(len(served), 1, "the flips should change the version served: %s" % served)
         self.assertEqual(metric(self.server, 'grove_invocations_total{code="5xx"}'), 0)
         # No steady growth: the last quarter's peak within 8 MB or 10% (whichever is more) of the first quarter's.
-        self.assertLessEqual(last, first + margin, "RSS grew from %.1f MB to %.1f MB" % (first / KB, last / KB))
+        if SANITIZER:
+            print("memory bound not checked under the %s sanitizer" % SANITIZER)
+        else:
+            self.assertLessEqual(last, first + margin,
+                                 "RSS grew from %.1f MB to %.1f MB" % (first / KB, last / KB))
         self.assertIsNone(self.server.process.poll(), "the server should still run")
 
 
@@ -345,6 +354,9 @@ class RandomModelsTest(unittest.TestCase):
         self.assertGreater(load.requests, self.MODELS)
         self.assertLessEqual(loaded, self.BUDGET)
         self.assertGreater(loads, 0, "random traffic over 1,000 models should load some")
+        if SANITIZER:
+            print("memory bound not checked under the %s sanitizer" % SANITIZER)
+            return
         self.assertLessEqual(peak, bound, "RSS peaked at %.1f MB, over the bound %.1f MB (baseline %.1f MB)"
                              % (peak / KB, bound / KB, baseline / KB))
 
