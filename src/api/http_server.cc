@@ -75,22 +75,6 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
 
-// Header text that cannot split or end the header block.
-// A loop, not find_first_of: libstdc++'s calls memchr once per character.
-bool SafeHeaderText(std::string_view text) {
-  for (char c : text) {
-    if (c == '\r' || c == '\n' || c == '\0') return false;
-  }
-  return true;
-}
-
-bool SafeHeaderName(std::string_view name) {
-  for (char c : name) {
-    if (c == ':' || c == ' ') return false;
-  }
-  return !name.empty() && SafeHeaderText(name);
-}
-
 // A single-writer counter: only its worker thread adds, anyone may read.
 void Bump(std::atomic<uint64_t>& counter) {
   counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
@@ -243,12 +227,16 @@ class Session : public std::enable_shared_from_this<Session> {
     socket_.cancel(ignored);
   }
 
+  // Waits for the next request's first bytes with a read, not async_wait: Asio
+  // re-arms epoll (epoll_ctl) for every wait, while a read queued after the
+  // last one drained the socket costs no system call until the bytes arrive.
   void WaitForRequest() {
     if (buffer_.size() > 0) return ReadHeader();  // Pipelined bytes already here.
     SetState(State::kIdle);
-    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](ErrorCode ec) {
+    socket_.async_read_some(buffer_.prepare(kHeaderReadChunk), [self = shared_from_this()](ErrorCode ec, size_t n) {
       if (self->state_ == State::kClosed) return;
-      if (ec) return self->Close();
+      self->buffer_.commit(n);
+      if (ec) return self->Close();  // Closed or reset between requests: nothing to answer.
       self->ReadHeader();
     });
   }

@@ -32,6 +32,21 @@ void HttpHeaders::Remove(std::string_view name) {
                 fields_.end());
 }
 
+// Loops, not find_first_of: libstdc++'s calls memchr once per character.
+bool SafeHeaderText(std::string_view text) {
+  for (char c : text) {
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return true;
+}
+
+bool SafeHeaderName(std::string_view name) {
+  for (char c : name) {
+    if (c == ':' || c == ' ' || c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return !name.empty();
+}
+
 std::optional<std::string_view> HttpHeaders::Get(std::string_view name) const {
   for (const Field& f : fields_) {
     if (EqualsIgnoreCase(f.first, name)) return std::string_view(f.second);

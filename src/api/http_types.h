@@ -29,6 +29,12 @@ inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && EqualsIgnoreCaseSameSize(a, b);
 }
 
+// Header text that cannot split or end a header block: no CR, LF or NUL.
+// Responses send only such fields (a handler's others are dropped).
+bool SafeHeaderText(std::string_view text);
+// A header name that is such text, not empty, without ':' or a space.
+bool SafeHeaderName(std::string_view name);
+
 // An ordered list of header fields with case-insensitive lookup. Names keep
 // the spelling they were added with; repeated names are allowed (Add).
 class HttpHeaders {

@@ -22,6 +22,29 @@ TEST(HttpHeadersTest, LookupIgnoresCaseAndSetReplacesEveryField) {
   EXPECT_FALSE(headers.Has("Content-Type"));
 }
 
+TEST(SafeHeaderTextTest, RefusesCrLfAndNulAtEveryPositionAndAcceptsTheRest) {
+  // Every forbidden byte at every position of texts of many lengths.
+  for (size_t length = 0; length < 40; ++length) {
+    std::string text(length, 'a');
+    for (size_t i = 0; i < length; ++i) text[i] = static_cast<char>(' ' + (i * 7) % 95);  // Printable ASCII.
+    EXPECT_TRUE(SafeHeaderText(text)) << length;
+    for (size_t at = 0; at < length; ++at) {
+      for (char bad : {'\r', '\n', '\0'}) {
+        std::string broken = text;
+        broken[at] = bad;
+        EXPECT_FALSE(SafeHeaderText(broken)) << length << " " << at << " " << int(bad);
+      }
+    }
+  }
+  // Bytes next to the forbidden ones, tabs and bytes above 0x7f are allowed.
+  EXPECT_TRUE(SafeHeaderText("\x01\x0b\x0c\x0e\t\xff\x80\x8d\x8a\x01\x0b\x0c\x0e\t\xff\x80\x8d\x8a"));
+  EXPECT_TRUE(SafeHeaderName("X-Grove-Variant"));
+  EXPECT_FALSE(SafeHeaderName(""));
+  EXPECT_FALSE(SafeHeaderName("X-A: b"));
+  EXPECT_FALSE(SafeHeaderName("X A"));
+  EXPECT_FALSE(SafeHeaderName("X-A\r\nX-B"));
+}
+
 TEST(HttpStatusForTest, MapsEveryStatusCode) {
   EXPECT_EQ(HttpStatusFor(StatusCode::kOk), 200);
   EXPECT_EQ(HttpStatusFor(StatusCode::kInvalidArgument), 400);

@@ -143,6 +143,7 @@ HttpResponse InvocationHandler::Respond(const HttpRequest& request, const servin
   serving::ResponseFormat format = serving::ResponseFormatOf(request.headers.Get("Accept").value_or(""));
   HttpResponse response = TextResponse(200, serving::EncodePredictions(invocation->predictions, format),
                                        serving::ContentTypeOf(format));
+  response.headers.Reserve(3);
   response.headers.Add("X-Grove-Model", invocation->model_key);
   const std::string& answered = invocation->variant.empty() ? kDefaultVariant : invocation->variant;
   response.headers.Add("X-Grove-Variant", answered);

@@ -49,7 +49,7 @@ class AppTest : public ::testing::Test {
   // Runs `file` to its end on a one-step-at-a-time executor; returns the final record.
   store::ExecutionRecord Run(const std::filesystem::path& file,
                              const std::map<std::string, std::string>& parameters = {}) {
-    auto executor = std::move(home_->NewExecutor(1).value());
+    auto executor = home_->NewExecutor(1).value();
     Executions executions(*home_, executor.get());
     auto started = executions.Start(file.string(), parameters);
     EXPECT_TRUE(started.ok()) << started.status().ToString();

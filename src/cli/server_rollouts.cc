@@ -5,7 +5,7 @@
 namespace grove::cli {
 
 RunningRollouts::RunningRollouts(app::Home& home, serving::EndpointService& service)
-    : home_(home), service_(service), rollouts_(home.metadata(), home.clock()) {}
+    : service_(service), rollouts_(home.metadata(), home.clock()) {}
 
 RunningRollouts::~RunningRollouts() {
   {

@@ -25,7 +25,6 @@ class RunningRollouts {
   void Loop(std::chrono::milliseconds poll);
   void Tick();
 
-  app::Home& home_;
   serving::EndpointService& service_;
   app::Rollouts rollouts_;
   std::mutex mutex_;

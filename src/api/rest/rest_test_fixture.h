@@ -25,7 +25,7 @@ class RestTest : public app::testing::AppTest {
  protected:
   void SetUp() override {
     AppTest::SetUp();
-    executor_ = std::move(home_->NewExecutor(1).value());
+    executor_ = home_->NewExecutor(1).value();
     service_ = std::make_unique<serving::EndpointService>(home_->metadata(), home_->artifacts(),
                                                           serving::ModelCacheOptions{});
     ASSERT_TRUE(service_->Refresh().ok());
