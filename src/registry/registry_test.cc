@@ -259,5 +259,17 @@ TEST(ParseVersionRefTest, AcceptsGroupSlashNumberOnly) {
   EXPECT_FALSE(Registry::ParseVersionRef("/3").ok());
 }
 
+TEST(ParseVersionRefTest, ReadsBackWhatVersionRefWrites) {
+  for (int version : {1, 9, 10, 123456, 999999999}) {  // ParseVersionRef stops near 10^9.
+    for (const std::string& group : {std::string("G"), std::string("AbalonePackageGroup"), std::string(300, 'g')}) {
+      std::string ref = store::VersionRef(group, version);
+      EXPECT_EQ(ref, group + "/" + std::to_string(version));
+      auto parsed = Registry::ParseVersionRef(ref).value();
+      EXPECT_EQ(parsed.first, group);
+      EXPECT_EQ(parsed.second, version);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace grove::registry

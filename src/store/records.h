@@ -3,6 +3,7 @@
 // Plain records that the metadata store reads and writes. Times are TimeMs
 // (0 = not set); documents (parameters, outputs, metadata, metrics) are Json.
 
+#include <charconv>
 #include <optional>
 #include <string>
 #include <vector>
@@ -167,8 +168,14 @@ struct ModelVersionRecord {
 
 // "group/version", how a model version is named everywhere (the inverse of
 // registry::Registry::ParseVersionRef).
+// One allocation at most: endpoints build it for every invocation.
 inline std::string VersionRef(const std::string& group, int version) {
-  return group + "/" + std::to_string(version);
+  char digits[16];
+  const auto length = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, version).ptr - digits);
+  std::string ref;
+  ref.reserve(group.size() + 1 + length);
+  ref.append(group).append(1, '/').append(digits, length);
+  return ref;
 }
 
 struct ApprovalChange {
