@@ -2,7 +2,7 @@
 
 // A request Boost.Beast parsed, as Grove's HttpRequest: the one step between
 // the bytes a client sent and the Router. Header-only so that it adds no
-// translation unit of Beast to the build; included by http_server.cc and by
+// translation unit of Beast to the build; included by http_session.cc and by
 // the HTTP fuzz targets (fuzz/http_request_fuzz.cc), which feed it the same
 // parser the server uses.
 #include <string>

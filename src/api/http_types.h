@@ -2,7 +2,7 @@
 
 // Plain HTTP request and response values, free of Boost.Beast, so handlers and
 // their tests compile quickly and never see the network library. The server
-// (http_server.cc) converts between these and Beast's messages.
+// (http_session.cc) converts between these and Beast's messages.
 #include <chrono>
 #include <cstdint>
 #include <functional>
