@@ -13,13 +13,13 @@ rm -rf "$reports"
 mkdir -p "$reports"
 (cd "$build" && ctest "$@")
 status=$?
-found=$(find "$reports" -type f | sort)
-if [[ -n $found ]]; then
-  for report in $found; do
+mapfile -t found < <(find "$reports" -type f | sort)
+if (( ${#found[@]} > 0 )); then
+  for report in "${found[@]}"; do
     echo "==== sanitizer report $report"
     cat "$report"
   done
-  echo "sanitized_ctest: $(echo "$found" | wc -l) sanitizer report(s) in $reports (above)" >&2
+  echo "sanitized_ctest: ${#found[@]} sanitizer report(s) in $reports (above)" >&2
   exit 1
 fi
 exit $status
