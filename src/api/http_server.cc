@@ -1,6 +1,5 @@
-// HttpServer: the acceptor, the I/O threads and Stop. One of the two
-// translation units that include Boost.Beast/Asio (see http_server.h); a
-// connection's Session is in http_session.cc.
+// HttpServer: the acceptor, the I/O threads and Stop, on Asio (http_worker.h);
+// a connection's Session, the one user of Boost.Beast, is in http_session.cc.
 //
 // Layout: each I/O thread is a Worker with its own io_context, its own
 // sessions and a sweeper timer that enforces timeouts, so a connection's state
@@ -16,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "api/http_session.h"
+#include "api/http_worker.h"
 
 namespace grove::api {
 
@@ -130,7 +129,7 @@ void HttpServer::Impl::Accept() {
     socket.set_option(tcp::no_delay(true), ignored);
     Bump(target.accepted);
     asio::post(target.context, [this, &target, socket = std::move(socket)]() mutable {
-      std::make_shared<Session>(std::move(socket), target, core)->Start();
+      StartSession(std::move(socket), target, core);
     });
     Accept();
   });
@@ -141,7 +140,7 @@ void HttpServer::Impl::Sweep(Worker& worker) {
   worker.sweeper.async_wait([this, &worker](ErrorCode ec) {
     if (ec || worker.finished) return;
     worker.now = Clock::now();
-    for (Session* session : worker.sessions) session->Sweep(worker.now);
+    for (Session* session : worker.sessions) SweepSession(*session, worker.now);
     Sweep(worker);
   });
 }
@@ -160,7 +159,7 @@ void HttpServer::Impl::Stop() {
     asio::post(w->context, [w] {
       w->stopping = true;
       std::vector<Session*> sessions(w->sessions.begin(), w->sessions.end());
-      for (Session* session : sessions) session->OnServerStop();
+      for (Session* session : sessions) StopSession(*session);
     });
   }
   {
@@ -172,7 +171,7 @@ void HttpServer::Impl::Stop() {
     Worker* w = worker.get();
     asio::post(w->context, [w] {
       std::vector<Session*> sessions(w->sessions.begin(), w->sessions.end());
-      for (Session* session : sessions) session->Close();
+      for (Session* session : sessions) CloseSession(*session);
       w->finished = true;
       w->sweeper.cancel();
       w->guard.reset();

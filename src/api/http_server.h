@@ -1,8 +1,9 @@
 #pragma once
 
-// Grove's HTTP/1.1 server. Boost.Beast/Asio stay inside http_server.cc and
-// http_session.cc, through the private http_session.h (each translation unit
-// that includes them costs ~20 s to compile); this header speaks only Grove types.
+// Grove's HTTP/1.1 server. Asio stays inside http_server.cc and
+// http_session.cc, through the private http_worker.h, and Boost.Beast inside
+// http_session.cc (a translation unit that includes Beast costs ~20 s to
+// compile); this header speaks only Grove types.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -104,7 +105,7 @@ class HttpServer {
   HttpServerStats stats() const;
 
  private:
-  struct Impl;  // Beast and Asio live behind this, in http_server.cc and http_session.cc.
+  struct Impl;  // Asio and Beast live behind this, in http_server.cc and http_session.cc.
   std::unique_ptr<Impl> impl_;
 };
 

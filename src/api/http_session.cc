@@ -1,4 +1,4 @@
-// Session: one connection of the HTTP server (http_session.h).
+// Session: one connection of the HTTP server (http_worker.h drives it).
 //
 // A Session serves one connection as a loop:
 //   WaitForRequest (idle) -> ReadHeader -> [100 Continue] -> ReadBody
@@ -23,20 +23,24 @@
 // The completion holds only a weak_ptr to the session and the worker's
 // Mailbox, which Stop empties once the I/O threads are joined, so a late
 // completion (client gone, server stopped or destroyed) is dropped safely.
-#include "api/http_session.h"
-
 #include <array>
 #include <cstdio>
 #include <string_view>
 #include <vector>
 
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
 
 #include "api/beast_request.h"
+#include "api/http_worker.h"
 #include "api/request_framing.h"
 #include "api/request_target.h"
 
 namespace grove::api::http_internal {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
 
 namespace {
 
@@ -50,6 +54,110 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
 
 }  // namespace
+
+// Serves one connection on its worker's thread, from Start until Close (its
+// states and their deadlines: the top of this file). Registers itself in
+// worker.sessions and with the server while it lives.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Worker& worker, ServerCore& server);
+  ~Session();
+
+  // What StartSession, StopSession, SweepSession and CloseSession (http_worker.h) do.
+  void Start();
+  void OnServerStop();
+  void Sweep(Clock::time_point now);
+  void Close();
+
+ private:
+  enum class State { kIdle, kReadingHeader, kReadingBody, kWriting, kStreaming, kDeferred, kDraining, kClosed };
+
+  void SetState(State state);
+  bool BodyTooSlow(Clock::time_point now) const;
+  void TimeOut();
+
+  // Reading a request (the header block, then the body).
+  void WaitForRequest();
+  void ReadHeader();
+  void ReadHeaderBlock();
+  void ParseHeader();
+  void OnHeader();
+  bool ApplyBodyLimit();
+  size_t RouteBodyLimit();
+  void ReadBody();
+  void ReadBodySome();
+  void OnReadError(ErrorCode ec);
+  void RejectSlowRequest();
+  void RejectMalformed(const std::string& what);
+  void Reject(HttpResponse response);
+
+  // Answering it: inline, or deferred.
+  void HandleRequest();
+  void Defer(std::shared_ptr<DeferredResponse> deferred, unsigned version, bool keep_alive, bool head);
+  void WatchDeferredClient();
+  void OnDeferredDone(HttpResponse response);
+  void Unpark();
+  HttpResponse Dispatch(HttpRequest& request);
+
+  // Writing the response, streamed or whole; draining after bad input.
+  template <typename Message>
+  void SetHeader(const HttpResponse& response, unsigned version, Message& message);
+  void WriteHead(const HttpResponse& response, unsigned version, std::optional<uint64_t> length, bool keep_alive,
+                 std::string* out) const;
+  static void AppendField(std::string* out, std::string_view name, std::string_view value);
+  void Write(HttpResponse response, unsigned version, bool keep_alive, bool head, bool drain);
+  void AfterWrite();
+  void WriteStreamHeader(HttpResponse response, unsigned version);
+  void WatchStreamClient();
+  void PullStream();
+  void EndStream();
+  void WriteChunk(void (*then)(Session&));
+  void Drain();
+  void ReadAndDrop();
+
+  tcp::socket socket_;
+  Worker& worker_;
+  ServerCore& server_;
+  State state_ = State::kIdle;
+  Clock::time_point state_since_ = worker_.now;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::string head_;  // The response being written: its status line and header fields,
+  std::string body_;  // and its body.
+  bool close_after_write_ = false;
+  bool drain_after_write_ = false;
+  size_t drained_budget_ = 0;
+  size_t body_limit_ = 0;  // Of the request being read (its route's, once the header is in).
+  size_t header_scanned_ = 0;  // Bytes of the header block HeaderBlockEnd has checked.
+  // The body being read: bytes parsed after the header and when the last arrived.
+  size_t body_received_ = 0;
+  Clock::time_point body_progress_at_ = worker_.now;
+  bool timed_out_ = false;  // Sweep cancelled the read (TimeOut): answer 408.
+  // RouteBodyLimit's last answer, and the method and target it was for.
+  std::string limit_method_, limit_target_;
+  size_t route_body_limit_ = 0;
+  std::unique_ptr<char[]> drain_buffer_;
+  // A streamed response (WriteStreamHeader): its source, header and the chunk being written.
+  std::shared_ptr<ResponseStream> stream_;
+  http::response<http::empty_body> stream_header_;
+  std::optional<http::response_serializer<http::empty_body>> stream_serializer_;
+  asio::steady_timer stream_timer_{socket_.get_executor()};
+  std::string chunk_;
+  bool chunked_ = true;
+  // The request whose answer is deferred (Defer).
+  struct DeferredRequest {
+    unsigned version = 11;
+    bool keep_alive = false;
+    bool head = false;
+  } deferred_request_;
+};
+
+void StartSession(tcp::socket socket, Worker& worker, ServerCore& server) {
+  std::make_shared<Session>(std::move(socket), worker, server)->Start();
+}
+void StopSession(Session& session) { session.OnServerStop(); }
+void SweepSession(Session& session, Clock::time_point now) { session.Sweep(now); }
+void CloseSession(Session& session) { session.Close(); }
 
 Session::Session(tcp::socket socket, Worker& worker, ServerCore& server)
     : socket_(std::move(socket)), worker_(worker), server_(server) {
